@@ -1,0 +1,59 @@
+# The two commands a trader needs are `make demo` and `make test`; everything
+# else here is what they are built from.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+PY := .venv/bin/python
+UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+PROTO_SRC := proto/tvbridge/executor/v1/executor.proto
+STAMP := .venv/.tvbridge-setup
+
+.PHONY: help setup demo test lint typecheck unit e2e proto run-gateway run-executor run-simulator clean
+
+help:
+	@echo "make demo   - install what is missing, start simulator + executor + gateway (Ctrl-C stops all)"
+	@echo "make test   - install what is missing, then lint, type-check and run the whole test suite"
+	@echo "make setup  - only install (.venv/ holds everything)"
+	@echo "make proto  - regenerate the Python gRPC stubs from $(PROTO_SRC)"
+	@echo "make lint | typecheck | unit | e2e"
+
+$(UV):
+	@echo ">> installing uv (the package manager) into .tools/"
+	python3 -m venv .tools && .tools/bin/pip install --quiet uv
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python python3
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+proto: $(STAMP)
+	$(PY) -m tools.gen_proto
+
+demo: $(STAMP)
+	$(PY) -m tools.demo
+
+test: $(STAMP) lint typecheck
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+
+typecheck: $(STAMP)
+	.venv/bin/mypy
+
+unit: $(STAMP)
+	$(PY) -m pytest -m "not e2e"
+
+e2e: $(STAMP)
+	$(PY) -m pytest -m e2e
+
+run-gateway: $(STAMP)
+	$(PY) -m gateway
+run-executor: $(STAMP)
+	$(PY) -m executor
+run-simulator: $(STAMP)
+	$(PY) -m simulator
+
+clean:
+	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Pieces both services share: structured logging, settings, the error taxonomy."""

@@ -1,0 +1,24 @@
+"""Decimal helpers: plain notation on the wire, strict parsing at the edges."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+
+def plain(value: Decimal) -> str:
+    """`Decimal('1E+1')` -> '10', `Decimal('0.0100')` -> '0.01': no exponent, no trailing zeros."""
+    if value == 0:
+        return "0"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def parse_decimal(text: str | int | float | Decimal) -> Decimal:
+    """Parse a finite decimal; floats go through their shortest repr, never their binary value."""
+    try:
+        value = Decimal(repr(text)) if isinstance(text, float) else Decimal(text)
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(f"not a decimal number: {text!r}") from exc
+    if not value.is_finite():
+        raise ValueError(f"not a finite number: {text!r}")
+    return value

@@ -1,0 +1,65 @@
+"""Settings plumbing shared by the services.
+
+Every secret may come from `NAME` or from a file named by `NAME_FILE` (Docker
+and Kubernetes secrets); the file wins so a stray env var cannot shadow a
+mounted secret. Secret fields are `SecretStr`, so `repr(settings)` never
+shows them, and each loaded secret is registered with the log scrubber.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from common import jsonlog
+
+
+class FileSecretsSource(PydanticBaseSettingsSource):
+    """Reads `<FIELD>_FILE` for every SecretStr field."""
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        values: dict[str, Any] = {}
+        for name, field in self.settings_cls.model_fields.items():
+            if field.annotation not in (SecretStr, SecretStr | None):
+                continue
+            path = os.environ.get(f"{name.upper()}_FILE")
+            if path:
+                values[name] = Path(path).read_text(encoding="utf-8").strip()
+        return values
+
+
+class ServiceSettings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    log_level: str = "INFO"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings, FileSecretsSource(settings_cls), env_settings, dotenv_settings)
+
+    def model_post_init(self, context: Any, /) -> None:
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                jsonlog.register_secret(value.get_secret_value())
+
+
+def secret_value(value: SecretStr | None) -> str:
+    return value.get_secret_value() if value is not None else ""

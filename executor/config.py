@@ -1,0 +1,40 @@
+"""Executor settings, from the environment or `.env` (see DESIGN.md for the names)."""
+
+from __future__ import annotations
+
+from pydantic import SecretStr
+
+from common.settings import ServiceSettings
+from executor.venues.bingx import endpoints as bingx_endpoints
+
+
+class ExecutorSettings(ServiceSettings):
+    # Loopback by default: the executor holds the keys and must never face the internet;
+    # containers set EXECUTOR_HOST=0.0.0.0 on their private network.
+    executor_host: str = "127.0.0.1"
+    executor_port: int = 50051
+    executor_metrics_port: int = 9101
+    executor_max_workers: int = 32
+    executor_grace_s: float = 10.0
+    # Calls without a deadline are refused: a hung caller must not pin a worker forever.
+    executor_require_deadline: bool = True
+
+    bingx_api_key: SecretStr | None = None
+    bingx_secret_key: SecretStr | None = None
+    bingx_base_url: str | None = None
+    bingx_demo: bool = False
+
+    venue_connect_timeout_s: float = 3.0
+    venue_read_timeout_s: float = 5.0
+    venue_pool_size: int = 16
+    venue_recv_window_ms: int = 5000
+    venue_verify_tls: bool = True
+    # Load rules and sync clocks before serving, so the first signal pays nothing extra.
+    venue_warm_on_start: bool = True
+
+    trading_enabled: bool = True
+
+    def bingx_url(self) -> str:
+        if self.bingx_base_url:
+            return self.bingx_base_url
+        return bingx_endpoints.DEMO_BASE_URL if self.bingx_demo else bingx_endpoints.LIVE_BASE_URL

@@ -1,0 +1,215 @@
+"""Protobuf messages <-> executor domain types. The only place both are known."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from common.decimals import parse_decimal, plain
+from common.errors import ErrorClass, TvbridgeError
+from executor.core.model import (
+    Action,
+    ExecutionResult,
+    MarginMode,
+    MarketPosition,
+    OrderType,
+    Outcome,
+    PositionSide,
+    Side,
+    Size,
+    SizeKind,
+    TradeSignal,
+    Venue,
+)
+from executor.venues.base import VenueBalance, VenuePosition
+from tvbridge.executor.v1 import executor_pb2 as pb
+
+VENUE_FROM_PB = {pb.VENUE_BINGX: Venue.BINGX, pb.VENUE_BINANCE: Venue.BINANCE}
+VENUE_TO_PB = {v: k for k, v in VENUE_FROM_PB.items()}
+ACTION_FROM_PB = {
+    pb.ACTION_BUY: Action.BUY,
+    pb.ACTION_SELL: Action.SELL,
+    pb.ACTION_CLOSE: Action.CLOSE,
+    pb.ACTION_CLOSE_LONG: Action.CLOSE_LONG,
+    pb.ACTION_CLOSE_SHORT: Action.CLOSE_SHORT,
+}
+MARKET_POSITION_FROM_PB = {
+    pb.MARKET_POSITION_LONG: MarketPosition.LONG,
+    pb.MARKET_POSITION_SHORT: MarketPosition.SHORT,
+    pb.MARKET_POSITION_FLAT: MarketPosition.FLAT,
+}
+MARGIN_FROM_PB = {pb.MARGIN_MODE_ISOLATED: MarginMode.ISOLATED, pb.MARGIN_MODE_CROSS: MarginMode.CROSS}
+MARGIN_TO_PB = {v: k for k, v in MARGIN_FROM_PB.items()}
+OUTCOME_TO_PB = {
+    Outcome.EXECUTED: pb.OUTCOME_EXECUTED,
+    Outcome.REJECTED: pb.OUTCOME_REJECTED,
+    Outcome.FAILED: pb.OUTCOME_FAILED,
+    Outcome.EXPIRED: pb.OUTCOME_EXPIRED,
+}
+SIDE_TO_PB = {Side.BUY: pb.SIDE_BUY, Side.SELL: pb.SIDE_SELL}
+POSITION_SIDE_TO_PB = {
+    PositionSide.BOTH: pb.POSITION_SIDE_BOTH,
+    PositionSide.LONG: pb.POSITION_SIDE_LONG,
+    PositionSide.SHORT: pb.POSITION_SIDE_SHORT,
+}
+ORDER_TYPE_TO_PB = {OrderType.MARKET: pb.ORDER_TYPE_MARKET, OrderType.LIMIT: pb.ORDER_TYPE_LIMIT}
+SIZE_FIELDS = {
+    "quantity": SizeKind.QUANTITY,
+    "balance": SizeKind.BALANCE,
+    "balance_pct": SizeKind.BALANCE_PCT,
+    "position_pct": SizeKind.POSITION_PCT,
+}
+
+
+def error_class_to_pb(error_class: ErrorClass) -> int:
+    return int(pb.ErrorClass.Value("ERROR_CLASS_" + error_class.name))
+
+
+def error_class_from_pb(value: int) -> ErrorClass:
+    name = pb.ErrorClass.Name(value).removeprefix("ERROR_CLASS_")
+    return ErrorClass[name] if name in ErrorClass.__members__ else ErrorClass.INTERNAL
+
+
+def _invalid(message: str) -> TvbridgeError:
+    return TvbridgeError(ErrorClass.INVALID_SIGNAL, message)
+
+
+def _decimal(name: str, text: str, *, positive: bool = True) -> Decimal | None:
+    if not text:
+        return None
+    try:
+        value = parse_decimal(text)
+    except ValueError as exc:
+        raise _invalid(f"{name}: {exc}") from exc
+    if positive and value <= 0:
+        raise _invalid(f"{name} must be greater than zero, got {text}")
+    return value
+
+
+def _time(ts: Timestamp | None) -> datetime | None:
+    if ts is None or (ts.seconds == 0 and ts.nanos == 0):
+        return None
+    return datetime.fromtimestamp(ts.seconds + ts.nanos / 1e9, tz=UTC)
+
+
+def signal_from_pb(msg: pb.Signal) -> TradeSignal:
+    if not msg.signal_id:
+        raise _invalid("signal_id is required")
+    venue = VENUE_FROM_PB.get(msg.venue)
+    if venue is None:
+        raise _invalid("venue is required")
+    action = ACTION_FROM_PB.get(msg.action)
+    if action is None:
+        raise _invalid("action is required")
+    if not msg.symbol or "-" not in msg.symbol:
+        raise _invalid("symbol must be canonical BASE-QUOTE, e.g. BTC-USDT")
+    size = None
+    size_field = msg.WhichOneof("size")
+    if size_field:
+        value = _decimal(size_field, getattr(msg, size_field))
+        if value is not None:
+            size = Size(SIZE_FIELDS[size_field], value)
+    return TradeSignal(
+        signal_id=msg.signal_id,
+        venue=venue,
+        account=msg.account or "default",
+        symbol=msg.symbol.upper(),
+        action=action,
+        size=size,
+        market_position=MARKET_POSITION_FROM_PB.get(msg.market_position),
+        leverage=msg.leverage if msg.HasField("leverage") else None,
+        margin_mode=MARGIN_FROM_PB.get(msg.margin_mode),
+        order_type=OrderType.LIMIT if msg.order_type == pb.ORDER_TYPE_LIMIT else OrderType.MARKET,
+        price=_decimal("price", msg.price),
+        take_profit=_decimal("take_profit", msg.take_profit),
+        stop_loss=_decimal("stop_loss", msg.stop_loss),
+        tp_pct=_decimal("tp_pct", msg.tp_pct),
+        sl_pct=_decimal("sl_pct", msg.sl_pct),
+        reduce_only=msg.reduce_only,
+        fired_at=_time(msg.fired_at if msg.HasField("fired_at") else None),
+        received_at=_time(msg.received_at if msg.HasField("received_at") else None),
+        test=msg.test,
+        strategy=msg.strategy,
+    )
+
+
+def _opt(value: Decimal | None) -> str:
+    return plain(value) if value is not None else ""
+
+
+def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
+    reply = pb.ExecuteSignalResponse(
+        signal_id=result.signal_id,
+        outcome=OUTCOME_TO_PB[result.outcome],
+        test=result.test,
+        executor_ms=result.executor_ms,
+        venue_ms=result.venue_ms,
+    )
+    if result.error is not None:
+        reply.error.CopyFrom(
+            pb.Error(
+                error_class=error_class_to_pb(result.error.error_class),
+                message=result.error.message,
+                retryable=result.error.retryable,
+                venue_code=result.error.venue_code,
+                venue_message=result.error.venue_message,
+            )
+        )
+    if result.sizing is not None:
+        s = result.sizing
+        reply.sizing.CopyFrom(
+            pb.Sizing(
+                quantity=plain(s.quantity),
+                price=plain(s.price) if s.price else "",
+                notional=plain(s.notional) if s.notional else "",
+                leverage=s.leverage,
+                margin=plain(s.margin) if s.margin else "",
+            )
+        )
+    for o in result.orders:
+        reply.orders.append(
+            pb.Order(
+                venue=VENUE_TO_PB[o.venue],
+                venue_symbol=o.venue_symbol,
+                order_id=o.order_id,
+                client_order_id=o.client_order_id,
+                side=SIDE_TO_PB[o.side],
+                position_side=POSITION_SIDE_TO_PB[o.position_side],
+                order_type=ORDER_TYPE_TO_PB[o.order_type],
+                quantity=plain(o.quantity),
+                price=_opt(o.price),
+                avg_price=_opt(o.avg_price),
+                status=o.status,
+                reduce_only=o.reduce_only,
+                purpose=o.purpose,
+            )
+        )
+    return reply
+
+
+def balance_to_pb(b: VenueBalance) -> pb.Balance:
+    return pb.Balance(
+        asset=b.asset,
+        wallet=plain(b.wallet),
+        available=plain(b.available),
+        equity=plain(b.equity),
+        unrealized_pnl=plain(b.unrealized_pnl),
+    )
+
+
+def position_to_pb(p: VenuePosition) -> pb.Position:
+    return pb.Position(
+        symbol=p.symbol,
+        venue_symbol=p.venue_symbol,
+        position_side=POSITION_SIDE_TO_PB[p.position_side],
+        quantity=plain(p.quantity),
+        entry_price=plain(p.entry_price),
+        mark_price=plain(p.mark_price),
+        unrealized_pnl=plain(p.unrealized_pnl),
+        leverage=p.leverage,
+        margin_mode=MARGIN_TO_PB.get(p.margin_mode, pb.MARGIN_MODE_UNSPECIFIED)
+        if p.margin_mode
+        else pb.MARGIN_MODE_UNSPECIFIED,
+    )

@@ -1,0 +1,1 @@
+"""The executor's core: signals in, orders out. Knows nothing of gRPC."""

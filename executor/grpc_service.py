@@ -1,0 +1,135 @@
+"""The gRPC servicer: thin translation between the wire and the engine."""
+
+from __future__ import annotations
+
+import logging
+
+import grpc
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from common.errors import ErrorClass, TvbridgeError
+from common.jsonlog import signal_context
+from executor import convert, metrics
+from executor.core.engine import ExecutionEngine
+from executor.core.model import Venue
+from executor.core.switch import SwitchState
+from tvbridge.executor.v1 import executor_pb2 as pb
+from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
+
+log = logging.getLogger("executor.grpc")
+
+
+def _abort(context: grpc.ServicerContext, exc: TvbridgeError) -> None:
+    # Retryable conditions travel as status codes so the caller's retry logic
+    # needs nothing but the code; the class rides along in trailing metadata.
+    context.set_trailing_metadata((("tvbridge-error-class", exc.error_class.value),))
+    context.abort(exc.grpc_code, exc.message)
+
+
+def _status_pb(state: SwitchState) -> pb.TradingStatus:
+    changed = Timestamp()
+    changed.FromDatetime(state.changed_at)
+    return pb.TradingStatus(enabled=state.enabled, changed_at=changed, actor=state.actor, reason=state.reason)
+
+
+class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
+    def __init__(self, engine: ExecutionEngine) -> None:
+        self.engine = engine
+
+    def ExecuteSignal(
+        self, request: pb.ExecuteSignalRequest, context: grpc.ServicerContext
+    ) -> pb.ExecuteSignalResponse:
+        with signal_context(request.signal.signal_id or None):
+            try:
+                signal = convert.signal_from_pb(request.signal)
+                result = self.engine.execute(
+                    signal, max_age_ms=request.max_age_ms, attempt=max(1, request.attempt)
+                )
+            except TvbridgeError as exc:
+                metrics.VENUE_ERRORS.labels(
+                    convert.VENUE_FROM_PB.get(request.signal.venue, Venue.BINGX).value, exc.error_class.value
+                ).inc()
+                log.warning(
+                    "signal not decided: %s", exc.message, extra={"error_class": exc.error_class.value}
+                )
+                _abort(context, exc)
+                raise AssertionError("unreachable") from exc  # context.abort raises
+            side = result.orders[0].side.value.lower() if result.orders else "none"
+            metrics.ORDERS.labels(signal.venue.value, side, result.outcome.value).inc()
+            if result.error is not None and result.error.venue_code:
+                metrics.VENUE_ERRORS.labels(signal.venue.value, result.error.error_class.value).inc()
+            return convert.result_to_pb(result)
+
+    def GetAccount(
+        self, request: pb.GetAccountRequest, context: grpc.ServicerContext
+    ) -> pb.GetAccountResponse:
+        venue = convert.VENUE_FROM_PB.get(request.venue)
+        if venue is None:
+            _abort(context, TvbridgeError(ErrorClass.INVALID_SIGNAL, "venue is required"))
+            raise AssertionError("unreachable")
+        try:
+            adapter = self.engine.adapter(venue, request.account)
+            balances = adapter.balances()
+            positions = adapter.positions()
+            hedge = adapter.hedge_mode()
+        except TvbridgeError as exc:
+            _abort(context, exc)
+            raise AssertionError("unreachable") from exc
+        return pb.GetAccountResponse(
+            venue=request.venue,
+            account=adapter.account,
+            balances=[convert.balance_to_pb(b) for b in balances],
+            positions=[convert.position_to_pb(p) for p in positions],
+            hedge_mode=hedge,
+        )
+
+    def TestConnection(
+        self, request: pb.TestConnectionRequest, context: grpc.ServicerContext
+    ) -> pb.TestConnectionResponse:
+        wanted = convert.VENUE_FROM_PB.get(request.venue)
+        checks = []
+        for (venue, account), adapter in sorted(self.engine.adapters.items()):
+            if wanted is not None and venue is not wanted:
+                continue
+            if request.account and account != request.account:
+                continue
+            check = pb.ConnectionCheck(
+                venue=convert.VENUE_TO_PB[venue], account=account, base_url=adapter.base_url
+            )
+            try:
+                report = adapter.check_connection()
+                check.ok = report.ok
+                check.latency_ms = report.latency_ms
+                check.clock_offset_ms = report.clock_offset_ms
+                check.can_read = report.can_read
+                check.can_trade = report.can_trade
+            except TvbridgeError as exc:
+                check.ok = False
+                check.error.CopyFrom(
+                    pb.Error(
+                        error_class=convert.error_class_to_pb(exc.error_class),
+                        message=exc.message,
+                        retryable=exc.retryable,
+                        venue_code=exc.venue_code,
+                        venue_message=exc.venue_message,
+                    )
+                )
+            checks.append(check)
+        return pb.TestConnectionResponse(checks=checks)
+
+    def SetTradingEnabled(
+        self, request: pb.SetTradingEnabledRequest, context: grpc.ServicerContext
+    ) -> pb.TradingStatus:
+        state = self.engine.switch.set(request.enabled, request.actor, request.reason)
+        metrics.TRADING_ENABLED.set(1 if state.enabled else 0)
+        log.warning(
+            "trading switched %s",
+            "on" if state.enabled else "off",
+            extra={"actor": state.actor, "reason": state.reason},
+        )
+        return _status_pb(state)
+
+    def GetTradingStatus(
+        self, request: pb.GetTradingStatusRequest, context: grpc.ServicerContext
+    ) -> pb.TradingStatus:
+        return _status_pb(self.engine.switch.state)

@@ -1,0 +1,58 @@
+"""Server interceptors: required deadlines and per-method metrics."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+import grpc
+
+from executor import metrics
+
+_OWN_SERVICE = "/tvbridge.executor.v1.ExecutorService/"
+
+
+class DeadlineAndMetricsInterceptor(grpc.ServerInterceptor):
+    """Refuses our own RPCs that carry no deadline and counts every call by code.
+
+    Health and reflection are left alone: probes and grpcurl may call them bare.
+    """
+
+    def __init__(self, require_deadline: bool = True) -> None:
+        self.require_deadline = require_deadline
+
+    def intercept_service(
+        self,
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        handler_call_details: grpc.HandlerCallDetails,
+    ) -> grpc.RpcMethodHandler | None:
+        handler = continuation(handler_call_details)
+        method_path: str = handler_call_details.method  # type: ignore[attr-defined]
+        if handler is None or handler.unary_unary is None or not method_path.startswith(_OWN_SERVICE):
+            return handler
+        method = method_path.removeprefix(_OWN_SERVICE)
+        inner = handler.unary_unary
+        require = self.require_deadline
+
+        def wrapped(request: Any, context: grpc.ServicerContext) -> Any:
+            started = time.perf_counter()
+            code = grpc.StatusCode.OK
+            try:
+                if require and context.time_remaining() is None:
+                    code = grpc.StatusCode.INVALID_ARGUMENT
+                    context.abort(code, "every call must carry a deadline")
+                return inner(request, context)
+            except Exception:
+                code = context.code() or grpc.StatusCode.UNKNOWN  # type: ignore[attr-defined]
+                raise
+            finally:
+                if isinstance(code, grpc.StatusCode):
+                    metrics.RPCS.labels(method, code.name).inc()
+                metrics.RPC_SECONDS.labels(method).observe(time.perf_counter() - started)
+
+        return grpc.unary_unary_rpc_method_handler(
+            wrapped,
+            request_deserializer=handler.request_deserializer,
+            response_serializer=handler.response_serializer,
+        )

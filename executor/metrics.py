@@ -1,0 +1,42 @@
+"""The executor's Prometheus metrics (served on EXECUTOR_METRICS_PORT)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from prometheus_client import Counter, Gauge, Histogram, Info
+
+BUILD = Info("tvbridge_executor_build", "Executor build information")
+RPCS = Counter(
+    "tvbridge_executor_rpcs_total", "gRPC calls handled, by method and status code", ["method", "code"]
+)
+RPC_SECONDS = Histogram(
+    "tvbridge_executor_rpc_duration_seconds",
+    "gRPC call handling time",
+    ["method"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+ORDERS = Counter(
+    "tvbridge_executor_orders_total",
+    "Signals executed, by venue, side and outcome",
+    ["venue", "side", "outcome"],
+)
+VENUE_SECONDS = Histogram(
+    "tvbridge_executor_venue_request_duration_seconds",
+    "Venue HTTP request time",
+    ["venue", "endpoint"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+VENUE_ERRORS = Counter(
+    "tvbridge_executor_venue_errors_total",
+    "Venue failures, by venue and error class",
+    ["venue", "error_class"],
+)
+TRADING_ENABLED = Gauge("tvbridge_executor_trading_enabled", "1 while trading is switched on")
+
+
+def venue_observer(venue: str) -> Callable[[str, str, int, float], None]:
+    def observe(endpoint: str, method: str, status: int, seconds: float) -> None:
+        VENUE_SECONDS.labels(venue, endpoint).observe(seconds)
+
+    return observe

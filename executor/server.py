@@ -1,0 +1,120 @@
+"""Assembles the executor process: gRPC server, health, reflection, metrics."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+from concurrent import futures
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from types import FrameType
+
+import grpc
+from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+from grpc_reflection.v1alpha import reflection
+from prometheus_client import start_http_server
+
+from common.errors import TvbridgeError
+from executor import metrics
+from executor.config import ExecutorSettings
+from executor.core.engine import ExecutionEngine
+from executor.core.switch import TradingSwitch
+from executor.grpc_service import ExecutorServicer
+from executor.interceptors import DeadlineAndMetricsInterceptor
+from executor.venues.base import VenueAdapter
+from executor.wiring import build_adapters
+from tvbridge.executor.v1 import executor_pb2 as pb
+from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
+
+log = logging.getLogger("executor")
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ExecutorService"].full_name
+
+
+@dataclass
+class RunningExecutor:
+    server: grpc.Server
+    port: int
+    engine: ExecutionEngine
+    health: health.HealthServicer
+    grace_s: float
+    stopped: threading.Event = field(default_factory=threading.Event)
+
+    def stop(self) -> None:
+        """Stop taking calls, let in-flight ones finish within the grace period."""
+        if self.stopped.is_set():
+            return
+        self.health.enter_graceful_shutdown()
+        self.server.stop(self.grace_s).wait()
+        for adapter in self.engine.adapters.values():
+            adapter.close()
+        self.stopped.set()
+
+
+def warm(adapters: dict[object, VenueAdapter]) -> None:
+    for adapter in adapters.values():
+        try:
+            adapter.warm()
+        except TvbridgeError as exc:
+            # Serve anyway: the venue may come back, and signals say why they fail meanwhile.
+            log.warning("could not warm %s/%s: %s", adapter.venue.value, adapter.account, exc.message)
+
+
+def start(settings: ExecutorSettings, adapters: dict[object, VenueAdapter] | None = None) -> RunningExecutor:
+    built = build_adapters(settings) if adapters is None else adapters
+    if settings.venue_warm_on_start:
+        warm(built)  # type: ignore[arg-type]
+    switch = TradingSwitch(settings.trading_enabled)
+    metrics.TRADING_ENABLED.set(1 if switch.enabled else 0)
+    engine = ExecutionEngine(built, switch)  # type: ignore[arg-type]
+
+    server = grpc.server(
+        futures.ThreadPoolExecutor(max_workers=settings.executor_max_workers, thread_name_prefix="rpc"),
+        interceptors=[DeadlineAndMetricsInterceptor(settings.executor_require_deadline)],
+        options=[("grpc.so_reuseport", 0)],
+    )
+    pb_grpc.add_ExecutorServiceServicer_to_server(ExecutorServicer(engine), server)
+    health_servicer = health.HealthServicer()
+    health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
+    reflection.enable_server_reflection(
+        (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
+        server,
+    )
+    port = server.add_insecure_port(f"{settings.executor_host}:{settings.executor_port}")
+    if port == 0:
+        raise SystemExit(f"executor: cannot bind {settings.executor_host}:{settings.executor_port}")
+    server.start()
+    health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
+    health_servicer.set(SERVICE_NAME, health_pb2.HealthCheckResponse.SERVING)
+    return RunningExecutor(server, port, engine, health_servicer, settings.executor_grace_s)
+
+
+def serve(settings: ExecutorSettings) -> None:
+    metrics.BUILD.info({"version": _version()})
+    start_http_server(settings.executor_metrics_port)
+    running = start(settings)
+    log.info(
+        "executor listening",
+        extra={
+            "grpc_port": running.port,
+            "metrics_port": settings.executor_metrics_port,
+            "venues": sorted(f"{v.value}/{a}" for v, a in running.engine.adapters),
+        },
+    )
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        log.info("shutting down on %s", signal.Signals(signum).name)
+        threading.Thread(target=running.stop, daemon=True).start()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    running.stopped.wait()
+    log.info("executor stopped")
+
+
+def _version() -> str:
+    try:
+        return version("tvbridge")
+    except PackageNotFoundError:
+        return "dev"

@@ -1,0 +1,1 @@
+"""Venue adapters: one package a venue over one shared base."""

@@ -1,0 +1,152 @@
+"""What every venue adapter offers the engine, and the venue-neutral shapes it speaks."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+from decimal import ROUND_DOWN, Decimal
+
+from executor.core.model import MarginMode, OrderType, PositionSide, Side, Venue
+
+
+def floor_to_step(value: Decimal, step: Decimal) -> Decimal:
+    """Round down to a multiple of `step`, keeping the step's exponent (no float ever)."""
+    if step <= 0:
+        return value
+    units = (value / step).to_integral_value(rounding=ROUND_DOWN)
+    return (units * step).quantize(step)
+
+
+@dataclass(frozen=True)
+class InstrumentRules:
+    symbol: str  # canonical BASE-QUOTE
+    venue_symbol: str
+    qty_step: Decimal
+    price_tick: Decimal
+    min_qty: Decimal
+    min_notional: Decimal
+    min_qty_rule: str  # the venue's own name for the rule, quoted in rejections
+    min_notional_rule: str
+    max_leverage: int | None = None
+
+    def floor_qty(self, quantity: Decimal) -> Decimal:
+        return floor_to_step(quantity, self.qty_step)
+
+    def floor_price(self, price: Decimal) -> Decimal:
+        return floor_to_step(price, self.price_tick)
+
+
+@dataclass(frozen=True)
+class VenueBalance:
+    asset: str
+    wallet: Decimal
+    available: Decimal
+    equity: Decimal
+    unrealized_pnl: Decimal
+
+
+@dataclass(frozen=True)
+class VenuePosition:
+    symbol: str
+    venue_symbol: str
+    position_side: PositionSide
+    quantity: Decimal  # signed: positive long, negative short
+    entry_price: Decimal
+    mark_price: Decimal
+    unrealized_pnl: Decimal
+    leverage: int
+    margin_mode: MarginMode | None
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    venue_symbol: str
+    side: Side
+    position_side: PositionSide
+    order_type: OrderType
+    quantity: Decimal
+    client_order_id: str
+    reduce_only: bool = False
+    price: Decimal | None = None
+    purpose: str = "entry"
+
+
+@dataclass(frozen=True)
+class VenueOrder:
+    order_id: str
+    client_order_id: str
+    status: str
+    avg_price: Decimal | None
+    executed_qty: Decimal | None
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    ok: bool
+    latency_ms: int
+    clock_offset_ms: int
+    can_read: bool
+    can_trade: bool
+
+
+class VenueAdapter(abc.ABC):
+    """One venue, one account, one keep-alive connection pool."""
+
+    venue: Venue
+
+    def __init__(self, account: str, base_url: str) -> None:
+        self.account = account
+        self.base_url = base_url
+
+    @abc.abstractmethod
+    def venue_symbol(self, symbol: str) -> str:
+        """Canonical BASE-QUOTE to the venue's own spelling."""
+
+    @abc.abstractmethod
+    def rules(self, symbol: str) -> InstrumentRules:
+        """Cached instrument rules; raises UNKNOWN_SYMBOL when the venue lists no such contract."""
+
+    @abc.abstractmethod
+    def last_price(self, venue_symbol: str) -> Decimal: ...
+
+    @abc.abstractmethod
+    def leverage(self, venue_symbol: str, position_side: PositionSide) -> int:
+        """The leverage a new position on this side would really get (cached after one read)."""
+
+    @abc.abstractmethod
+    def set_leverage(self, venue_symbol: str, position_side: PositionSide, leverage: int) -> None: ...
+
+    @abc.abstractmethod
+    def hedge_mode(self) -> bool: ...
+
+    @abc.abstractmethod
+    def balances(self) -> list[VenueBalance]: ...
+
+    @abc.abstractmethod
+    def positions(self, venue_symbol: str | None = None) -> list[VenuePosition]: ...
+
+    @abc.abstractmethod
+    def place_order(self, request: OrderRequest) -> VenueOrder: ...
+
+    @abc.abstractmethod
+    def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
+        """The order with this client id, or None when the venue never saw it."""
+
+    @abc.abstractmethod
+    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str: ...
+
+    @abc.abstractmethod
+    def check_connection(self) -> ConnectionReport: ...
+
+    @abc.abstractmethod
+    def warm(self) -> None:
+        """Open the connection pool, sync the clock and load instrument rules before the first signal."""
+
+    def available(self, asset: str) -> Decimal:
+        for balance in self.balances():
+            if balance.asset == asset:
+                return balance.available
+        return Decimal(0)
+
+    def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold only a session
+        """Release the connection pool."""

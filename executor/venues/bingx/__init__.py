@@ -1,0 +1,1 @@
+"""BingX perpetual swap (USDT-M), swap API v2."""

@@ -1,0 +1,257 @@
+"""BingX perpetual swap adapter: the venue base's contract in BingX's terms."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from decimal import Decimal
+from typing import Any
+
+from common.decimals import parse_decimal
+from common.errors import ErrorClass, TvbridgeError
+from executor.core.model import MarginMode, OrderType, PositionSide, Venue
+from executor.venues.base import (
+    ConnectionReport,
+    InstrumentRules,
+    OrderRequest,
+    VenueAdapter,
+    VenueBalance,
+    VenueOrder,
+    VenuePosition,
+)
+from executor.venues.bingx import endpoints
+from executor.venues.bingx.client import BingxClient
+from executor.venues.http import VenueHttp
+
+# clientOrderID: the venue takes letters, digits, '-' and '_' up to 40 characters.
+_CLIENT_ID_PREFIX = "tvb"
+
+
+class BingxAdapter(VenueAdapter):
+    venue = Venue.BINGX
+
+    def __init__(
+        self,
+        account: str,
+        base_url: str,
+        api_key: str,
+        secret_key: str,
+        http: VenueHttp | None = None,
+        recv_window_ms: int = 5000,
+    ) -> None:
+        super().__init__(account, base_url)
+        self.http = http or VenueHttp(base_url)
+        self.client = BingxClient(self.http, api_key, secret_key, recv_window_ms)
+        self._lock = threading.Lock()
+        self._rules: dict[str, InstrumentRules] = {}
+        self._rules_loaded_at = 0.0
+        self._leverage: dict[tuple[str, PositionSide], int] = {}
+        self._hedge_mode: bool | None = None
+
+    # -- symbols and rules -------------------------------------------------
+
+    def venue_symbol(self, symbol: str) -> str:
+        return symbol  # BingX spells contracts BASE-QUOTE, as we do
+
+    def rules(self, symbol: str) -> InstrumentRules:
+        rules = self._rules.get(symbol)
+        # A symbol we have not seen may have been listed since: reload at most once a minute.
+        if rules is None and time.monotonic() - self._rules_loaded_at > 60:
+            self._load_rules()
+            rules = self._rules.get(symbol)
+        if rules is None:
+            raise TvbridgeError(ErrorClass.UNKNOWN_SYMBOL, f"BingX lists no perpetual contract {symbol}")
+        return rules
+
+    def _load_rules(self) -> None:
+        contracts = self.client.public("GET", endpoints.CONTRACTS)
+        loaded: dict[str, InstrumentRules] = {}
+        for c in contracts or []:
+            if str(c.get("status", 1)) != "1":
+                continue
+            qty_step = Decimal(1).scaleb(-int(c["quantityPrecision"]))
+            price_tick = Decimal(1).scaleb(-int(c["pricePrecision"]))
+            symbol = str(c["symbol"])
+            loaded[symbol] = InstrumentRules(
+                symbol=symbol,
+                venue_symbol=symbol,
+                qty_step=qty_step,
+                price_tick=price_tick,
+                min_qty=parse_decimal(c.get("tradeMinQuantity", 0)),
+                min_notional=parse_decimal(c.get("tradeMinUSDT", 0)),
+                min_qty_rule="tradeMinQuantity",
+                min_notional_rule="tradeMinUSDT",
+            )
+        with self._lock:
+            self._rules = loaded
+            self._rules_loaded_at = time.monotonic()
+
+    # -- market and account reads ------------------------------------------
+
+    def last_price(self, venue_symbol: str) -> Decimal:
+        data = self.client.public("GET", endpoints.PRICE, {"symbol": venue_symbol})
+        return parse_decimal(data["price"])
+
+    def leverage(self, venue_symbol: str, position_side: PositionSide) -> int:
+        side = PositionSide.SHORT if position_side is PositionSide.SHORT else PositionSide.LONG
+        cached = self._leverage.get((venue_symbol, side))
+        if cached is not None:
+            return cached
+        data = self.client.signed("GET", endpoints.LEVERAGE, {"symbol": venue_symbol})
+        with self._lock:
+            self._leverage[(venue_symbol, PositionSide.LONG)] = int(data["longLeverage"])
+            self._leverage[(venue_symbol, PositionSide.SHORT)] = int(data["shortLeverage"])
+        return self._leverage[(venue_symbol, side)]
+
+    def set_leverage(self, venue_symbol: str, position_side: PositionSide, leverage: int) -> None:
+        if self.hedge_mode():
+            sides = [PositionSide.SHORT if position_side is PositionSide.SHORT else PositionSide.LONG]
+            wire_sides = [s.value for s in sides]
+        else:
+            # One-way mode has one leverage for both directions.
+            sides = [PositionSide.LONG, PositionSide.SHORT]
+            wire_sides = ["BOTH"]
+        for wire_side in wire_sides:
+            self.client.signed(
+                "POST",
+                endpoints.LEVERAGE,
+                {"symbol": venue_symbol, "side": wire_side, "leverage": leverage},
+            )
+        with self._lock:
+            for side in sides:
+                self._leverage[(venue_symbol, side)] = leverage
+
+    def hedge_mode(self) -> bool:
+        if self._hedge_mode is None:
+            data = self.client.signed("GET", endpoints.POSITION_MODE)
+            self._hedge_mode = str(data.get("dualSidePosition", "false")).lower() == "true"
+        return self._hedge_mode
+
+    def balances(self) -> list[VenueBalance]:
+        data = self.client.signed("GET", endpoints.BALANCE)
+        b = data["balance"]
+        return [
+            VenueBalance(
+                asset=str(b["asset"]),
+                wallet=parse_decimal(b["balance"]),
+                available=parse_decimal(b["availableMargin"]),
+                equity=parse_decimal(b["equity"]),
+                unrealized_pnl=parse_decimal(b.get("unrealizedProfit", "0")),
+            )
+        ]
+
+    def positions(self, venue_symbol: str | None = None) -> list[VenuePosition]:
+        params = {"symbol": venue_symbol} if venue_symbol else {}
+        data = self.client.signed("GET", endpoints.POSITIONS, params)
+        out = []
+        for p in data or []:
+            amount = parse_decimal(p["positionAmt"])
+            if amount == 0:
+                continue
+            side = PositionSide(str(p.get("positionSide", "BOTH")).upper())
+            signed_amount = -abs(amount) if side is PositionSide.SHORT else amount
+            out.append(
+                VenuePosition(
+                    symbol=str(p["symbol"]),
+                    venue_symbol=str(p["symbol"]),
+                    position_side=side,
+                    quantity=signed_amount,
+                    entry_price=parse_decimal(p.get("avgPrice", "0")),
+                    mark_price=parse_decimal(p.get("markPrice", "0") or "0"),
+                    unrealized_pnl=parse_decimal(p.get("unrealizedProfit", "0")),
+                    leverage=int(p.get("leverage", 0)),
+                    margin_mode=MarginMode.ISOLATED if p.get("isolated") else MarginMode.CROSS,
+                )
+            )
+        return out
+
+    # -- orders ---------------------------------------------------------------
+
+    def _order_params(self, request: OrderRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "symbol": request.venue_symbol,
+            "side": request.side.value,
+            "positionSide": request.position_side.value,
+            "type": request.order_type.value,
+            "quantity": request.quantity,
+            "clientOrderID": request.client_order_id,
+        }
+        if request.order_type is OrderType.LIMIT:
+            if request.price is None:
+                raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a limit order needs a price")
+            params["price"] = request.price
+            params["timeInForce"] = "GTC"
+        # BingX accepts reduceOnly only in one-way mode; in hedge mode the
+        # position side already says whether an order closes.
+        if request.reduce_only and request.position_side is PositionSide.BOTH:
+            params["reduceOnly"] = True
+        return params
+
+    def place_order(self, request: OrderRequest) -> VenueOrder:
+        data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
+        return _order_from(data.get("order", data), request.client_order_id)
+
+    def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
+        try:
+            data = self.client.signed(
+                "GET", endpoints.ORDER, {"symbol": venue_symbol, "clientOrderID": client_order_id}
+            )
+        except TvbridgeError as exc:
+            if exc.error_class is ErrorClass.UNKNOWN_ORDER:
+                return None
+            raise
+        return _order_from(data.get("order", data), client_order_id)
+
+    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str:
+        digest = hashlib.sha256(f"{signal_id}|{purpose}".encode()).hexdigest()
+        return f"{_CLIENT_ID_PREFIX}{digest[:32]}"
+
+    # -- connectivity -------------------------------------------------------------
+
+    def check_connection(self) -> ConnectionReport:
+        started = time.perf_counter()
+        offset = self.client.sync_time()
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        self.balances()
+        can_trade = True
+        try:
+            # The test-order endpoint checks the key's trade permission and places nothing.
+            rules = next(iter(self._rules.values()), None)
+            if rules is not None:
+                self.client.signed(
+                    "POST",
+                    endpoints.TEST_ORDER,
+                    {
+                        "symbol": rules.venue_symbol,
+                        "side": "BUY",
+                        "positionSide": "LONG" if self.hedge_mode() else "BOTH",
+                        "type": "MARKET",
+                        "quantity": rules.min_qty if rules.min_qty > 0 else rules.qty_step,
+                    },
+                )
+        except TvbridgeError as exc:
+            if exc.error_class is ErrorClass.AUTH:
+                can_trade = False
+            elif exc.error_class not in (ErrorClass.BELOW_MINIMUM, ErrorClass.INSUFFICIENT_MARGIN):
+                raise
+        return ConnectionReport(True, latency_ms, offset, True, can_trade)
+
+    def warm(self) -> None:
+        self.client.sync_time()
+        self._load_rules()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _order_from(order: dict[str, Any], client_order_id: str) -> VenueOrder:
+    avg = order.get("avgPrice")
+    executed = order.get("executedQty")
+    return VenueOrder(
+        order_id=str(order["orderId"]),
+        client_order_id=str(order.get("clientOrderID") or order.get("clientOrderId") or client_order_id),
+        status=str(order.get("status", "NEW")),
+        avg_price=parse_decimal(avg) if avg not in (None, "", "0") else None,
+        executed_qty=parse_decimal(executed) if executed not in (None, "") else None,
+    )

@@ -1,0 +1,17 @@
+"""BingX swap hosts and paths."""
+
+LIVE_BASE_URL = "https://open-api.bingx.com"
+DEMO_BASE_URL = "https://open-api-vst.bingx.com"  # VST demo trading
+
+API_KEY_HEADER = "X-BX-APIKEY"
+
+SERVER_TIME = "/openApi/swap/v2/server/time"
+CONTRACTS = "/openApi/swap/v2/quote/contracts"
+PRICE = "/openApi/swap/v2/quote/price"
+BALANCE = "/openApi/swap/v2/user/balance"
+POSITIONS = "/openApi/swap/v2/user/positions"
+LEVERAGE = "/openApi/swap/v2/trade/leverage"
+MARGIN_TYPE = "/openApi/swap/v2/trade/marginType"
+POSITION_MODE = "/openApi/swap/v1/positionSide/dual"
+ORDER = "/openApi/swap/v2/trade/order"
+TEST_ORDER = "/openApi/swap/v2/trade/order/test"

@@ -1,0 +1,1 @@
+"""HTTP edge of the gateway: thin routes over gateway.core."""

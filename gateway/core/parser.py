@@ -1,0 +1,306 @@
+"""The signal language: a webhook body in, a Signal out, or an error naming the field.
+
+Bodies are JSON whatever the Content-Type says (TradingView sends text/plain
+unless the message parses as JSON). Keys are case-insensitive. Both seed
+formats are accepted as written: {"accion": "BUY", "ticker": "BTCUSDT",
+"balance": 100} and {"action": "buy", "ticker": "BTC/USDT", ...}.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from gateway.core.signal import Action, Signal, SizeKind
+from gateway.core.symbols import canonical_symbol
+
+MAX_ID_LENGTH = 128
+MAX_LEVERAGE = 200
+_ID_RE = re.compile(r"^[\x21-\x7e]+$")  # printable ASCII, no spaces
+
+ACTIONS: dict[str, Action] = {
+    "buy": Action.BUY,
+    "long": Action.BUY,
+    "sell": Action.SELL,
+    "short": Action.SELL,
+    "close": Action.CLOSE,
+    "exit": Action.CLOSE,
+    "flat": Action.CLOSE,
+    "close_long": Action.CLOSE_LONG,
+    "exit_long": Action.CLOSE_LONG,
+    "close_short": Action.CLOSE_SHORT,
+    "exit_short": Action.CLOSE_SHORT,
+}
+EXCHANGES = {"bingx": "bingx", "binance": "binance", "binanceusdm": "binance", "binance_futures": "binance"}
+SIZE_FIELDS: dict[str, SizeKind] = {
+    "quantity": SizeKind.QUANTITY,
+    "qty": SizeKind.QUANTITY,
+    "contracts": SizeKind.QUANTITY,
+    "balance": SizeKind.BALANCE,
+    "balance_pct": SizeKind.BALANCE_PCT,
+    "position_pct": SizeKind.POSITION_PCT,
+}
+MARKET_POSITIONS = {"long": "long", "short": "short", "flat": "flat"}
+MARGIN_MODES = {"isolated": "isolated", "cross": "cross", "crossed": "cross"}
+ORDER_TYPES = {"market": "market", "limit": "limit"}
+_TRUE = {"true", "1", "yes", "on"}
+_FALSE = {"false", "0", "no", "off", ""}
+
+
+class SignalError(Exception):
+    """The body is not a signal we can trade: names the field and what was expected."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Defaults:
+    exchange: str = "bingx"
+    account: str = "default"
+
+
+def read_json(raw: bytes) -> dict[str, Any]:
+    """The body as a JSON object with lower-cased keys."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise SignalError("body", "must be UTF-8 text holding one JSON object") from None
+    if not text.strip():
+        raise SignalError("body", 'is empty; expected one JSON object, e.g. {"action": "buy", ...}')
+    try:
+        data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
+    except SignalError:
+        raise
+    except RecursionError:
+        raise SignalError("body", "is nested too deeply") from None
+    except ValueError as exc:
+        hint = ""
+        if "{{" in text:
+            hint = " (a TradingView placeholder outside quotes must expand to a number)"
+        raise SignalError("body", f"is not valid JSON: {exc.args[0] if exc.args else exc}{hint}") from None
+    if not isinstance(data, dict):
+        raise SignalError("body", f"must be a JSON object, got {type(data).__name__}")
+    return {str(k).strip().lower(): v for k, v in data.items()}
+
+
+def _reject_constant(name: str) -> Any:
+    raise SignalError("body", f"{name} is not a number a signal may carry")
+
+
+def parse_signal(
+    body: Mapping[str, Any],
+    defaults: Defaults,
+    *,
+    received_at: datetime | None = None,
+) -> Signal:
+    action_field = "action" if "action" in body else "accion"
+    action = _choice(body, action_field, ACTIONS, required=True, label="action")
+    symbol_field = "ticker" if "ticker" in body else "symbol"
+    symbol_text = _string(body, symbol_field, required=True, label="ticker")
+    try:
+        symbol = canonical_symbol(symbol_text)
+    except ValueError as exc:
+        raise SignalError(symbol_field, str(exc)) from None
+
+    exchange = _choice(body, "exchange", EXCHANGES) or defaults.exchange
+    account = _string(body, "account") or defaults.account
+
+    size_kind, size = _size(body)
+    assert action is not None
+    if size is None and action in (Action.BUY, Action.SELL):
+        raise SignalError(
+            "quantity",
+            f"'{action.value}' needs exactly one size: quantity (coins), balance (USDT margin), "
+            "balance_pct or position_pct",
+        )
+
+    order_type = _choice(body, "order_type", ORDER_TYPES) or "market"
+    price = _positive(body, "price")
+    if order_type == "limit" and price is None:
+        raise SignalError("price", "a limit order needs a price greater than zero")
+
+    leverage = _leverage(body)
+    tp_pct = _positive(body, "tp_pct")
+    sl_pct = _positive(body, "sl_pct")
+    if sl_pct is not None and sl_pct >= 100:
+        raise SignalError("sl_pct", "must be below 100 (percent from the fill)")
+
+    signal_id, explicit = _signal_id(body)
+    return Signal(
+        signal_id=signal_id,
+        exchange=exchange,
+        account=account,
+        symbol=symbol,
+        action=action,
+        size_kind=size_kind,
+        size=size,
+        market_position=_choice(body, "market_position", MARKET_POSITIONS),
+        leverage=leverage,
+        margin_mode=_choice(body, "margin_mode", MARGIN_MODES),
+        order_type=order_type,
+        price=price,
+        take_profit=_positive(body, "take_profit"),
+        stop_loss=_positive(body, "stop_loss"),
+        tp_pct=tp_pct,
+        sl_pct=sl_pct,
+        reduce_only=_bool(body, "reduce_only"),
+        fired_at=_time(body, "time"),
+        received_at=received_at,
+        test=_bool(body, "test"),
+        strategy=_string(body, "strategy") or "",
+        explicit_id=explicit,
+    )
+
+
+# -- field readers ---------------------------------------------------------------
+
+
+def _placeholder(field: str, value: Any) -> None:
+    if isinstance(value, str) and "{{" in value and "}}" in value:
+        raise SignalError(
+            field,
+            f"holds the TradingView placeholder {value!r}, which was not replaced; check the alert message",
+        )
+
+
+def _string(body: Mapping[str, Any], field: str, *, required: bool = False, label: str = "") -> str | None:
+    value = body.get(field)
+    if value is None:
+        if required:
+            raise SignalError(label or field, "is required")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
+        raise SignalError(field, f"must be a string, got {type(value).__name__}")
+    _placeholder(field, value)
+    text = str(value).strip()
+    if required and not text:
+        raise SignalError(label or field, "must not be empty")
+    return text
+
+
+def _choice(
+    body: Mapping[str, Any],
+    field: str,
+    choices: Mapping[str, Any],
+    *,
+    required: bool = False,
+    label: str = "",
+) -> Any:
+    text = _string(body, field, required=required, label=label)
+    if text is None:
+        return None
+    key = text.lower().replace(" ", "_").replace("-", "_")
+    if key not in choices:
+        allowed = ", ".join(sorted(set(choices)))
+        raise SignalError(field, f"{text!r} is not one of: {allowed}")
+    return choices[key]
+
+
+def _number(body: Mapping[str, Any], field: str) -> Decimal | None:
+    value = body.get(field)
+    if value is None:
+        return None
+    _placeholder(field, value)
+    if isinstance(value, bool):
+        raise SignalError(field, "must be a number, got true/false")
+    if isinstance(value, int | Decimal):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip())
+        except ArithmeticError:
+            raise SignalError(field, f"must be a number, got {value!r}") from None
+    else:
+        raise SignalError(field, f"must be a number, got {type(value).__name__}")
+    if not number.is_finite():
+        raise SignalError(field, "must be a finite number")
+    return number
+
+
+def _positive(body: Mapping[str, Any], field: str) -> Decimal | None:
+    number = _number(body, field)
+    if number is not None and number <= 0:
+        raise SignalError(field, f"must be greater than zero, got {number}")
+    return number
+
+
+def _size(body: Mapping[str, Any]) -> tuple[SizeKind | None, Decimal | None]:
+    given = [name for name in SIZE_FIELDS if body.get(name) is not None]
+    if len(given) > 1:
+        raise SignalError(given[1], f"give exactly one size; got {', '.join(given)}")
+    if not given:
+        return None, None
+    field = given[0]
+    value = _positive(body, field)
+    kind = SIZE_FIELDS[field]
+    if kind in (SizeKind.BALANCE_PCT, SizeKind.POSITION_PCT) and value is not None and value > 100:
+        raise SignalError(field, f"is a percentage and must be at most 100, got {value}")
+    return kind, value
+
+
+def _leverage(body: Mapping[str, Any]) -> int | None:
+    raw = body.get("leverage")
+    if isinstance(raw, str) and raw.strip().lower().endswith("x"):
+        raw = raw.strip()[:-1]
+        body = {**body, "leverage": raw}
+    number = _positive(body, "leverage")
+    if number is None:
+        return None
+    if number != number.to_integral_value() or number > MAX_LEVERAGE:
+        raise SignalError("leverage", f"must be a whole number from 1 to {MAX_LEVERAGE}, got {number}")
+    return int(number)
+
+
+def _bool(body: Mapping[str, Any], field: str) -> bool:
+    value = body.get(field)
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    _placeholder(field, value)
+    text = str(value).strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise SignalError(field, f"must be true or false, got {value!r}")
+
+
+def _time(body: Mapping[str, Any], field: str) -> datetime | None:
+    value = body.get(field)
+    if value is None or value == "":
+        return None
+    _placeholder(field, value)
+    if isinstance(value, bool):
+        raise SignalError(field, "must be an ISO-8601 time such as TradingView's {{timenow}}")
+    if isinstance(value, int | Decimal) or (isinstance(value, str) and value.strip().isdigit()):
+        epoch = Decimal(str(value).strip())
+        # Millisecond epochs are 13 digits today; second epochs 10.
+        seconds = epoch / 1000 if epoch > 10**11 else epoch
+        try:
+            return datetime.fromtimestamp(float(seconds), tz=UTC)
+        except (OverflowError, ValueError, OSError):
+            raise SignalError(field, f"{value} is not a valid epoch time") from None
+    if not isinstance(value, str):
+        raise SignalError(field, "must be an ISO-8601 time such as TradingView's {{timenow}}")
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise SignalError(field, f"{value!r} is not an ISO-8601 time such as 2024-05-01T12:00:00Z") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _signal_id(body: Mapping[str, Any]) -> tuple[str, bool]:
+    text = _string(body, "id")
+    if not text:
+        return uuid.uuid4().hex, False
+    if len(text) > MAX_ID_LENGTH or not _ID_RE.match(text):
+        raise SignalError("id", f"must be 1-{MAX_ID_LENGTH} printable characters without spaces")
+    return text, True

@@ -1,0 +1,42 @@
+"""The gateway's Prometheus metrics (served at GET /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram, Info
+
+BUILD = Info("tvbridge_gateway_build", "Gateway build information")
+WEBHOOKS = Counter(
+    "tvbridge_gateway_webhooks_total",
+    "Webhooks received, by outcome",
+    ["outcome"],
+)
+REQUEST_SECONDS = Histogram(
+    "tvbridge_gateway_request_duration_seconds",
+    "HTTP request handling time",
+    ["route"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+EXECUTOR_RPC_SECONDS = Histogram(
+    "tvbridge_gateway_executor_rpc_duration_seconds",
+    "Time waiting on executor RPCs",
+    ["method"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+EXECUTOR_RPC_ERRORS = Counter(
+    "tvbridge_gateway_executor_rpc_errors_total",
+    "Executor RPCs that ended in an error status, by method and code",
+    ["method", "code"],
+)
+
+WEBHOOK_OUTCOMES = (
+    "executed",
+    "rejected",
+    "failed",
+    "expired",
+    "pending",
+    "invalid",
+    "unauthorized",
+    "unavailable",
+)
+for _outcome in WEBHOOK_OUTCOMES:
+    WEBHOOKS.labels(_outcome)

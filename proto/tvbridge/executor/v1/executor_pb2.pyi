@@ -1,0 +1,398 @@
+import datetime
+
+from google.protobuf import timestamp_pb2 as _timestamp_pb2
+from google.protobuf.internal import containers as _containers
+from google.protobuf.internal import enum_type_wrapper as _enum_type_wrapper
+from google.protobuf import descriptor as _descriptor
+from google.protobuf import message as _message
+from collections.abc import Iterable as _Iterable, Mapping as _Mapping
+from typing import ClassVar as _ClassVar, Optional as _Optional, Union as _Union
+
+DESCRIPTOR: _descriptor.FileDescriptor
+
+class Venue(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    VENUE_UNSPECIFIED: _ClassVar[Venue]
+    VENUE_BINGX: _ClassVar[Venue]
+    VENUE_BINANCE: _ClassVar[Venue]
+
+class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ACTION_UNSPECIFIED: _ClassVar[Action]
+    ACTION_BUY: _ClassVar[Action]
+    ACTION_SELL: _ClassVar[Action]
+    ACTION_CLOSE: _ClassVar[Action]
+    ACTION_CLOSE_LONG: _ClassVar[Action]
+    ACTION_CLOSE_SHORT: _ClassVar[Action]
+
+class MarketPosition(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MARKET_POSITION_UNSPECIFIED: _ClassVar[MarketPosition]
+    MARKET_POSITION_LONG: _ClassVar[MarketPosition]
+    MARKET_POSITION_SHORT: _ClassVar[MarketPosition]
+    MARKET_POSITION_FLAT: _ClassVar[MarketPosition]
+
+class MarginMode(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    MARGIN_MODE_UNSPECIFIED: _ClassVar[MarginMode]
+    MARGIN_MODE_ISOLATED: _ClassVar[MarginMode]
+    MARGIN_MODE_CROSS: _ClassVar[MarginMode]
+
+class OrderType(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ORDER_TYPE_UNSPECIFIED: _ClassVar[OrderType]
+    ORDER_TYPE_MARKET: _ClassVar[OrderType]
+    ORDER_TYPE_LIMIT: _ClassVar[OrderType]
+
+class Side(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    SIDE_UNSPECIFIED: _ClassVar[Side]
+    SIDE_BUY: _ClassVar[Side]
+    SIDE_SELL: _ClassVar[Side]
+
+class PositionSide(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    POSITION_SIDE_UNSPECIFIED: _ClassVar[PositionSide]
+    POSITION_SIDE_BOTH: _ClassVar[PositionSide]
+    POSITION_SIDE_LONG: _ClassVar[PositionSide]
+    POSITION_SIDE_SHORT: _ClassVar[PositionSide]
+
+class Outcome(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    OUTCOME_UNSPECIFIED: _ClassVar[Outcome]
+    OUTCOME_EXECUTED: _ClassVar[Outcome]
+    OUTCOME_REJECTED: _ClassVar[Outcome]
+    OUTCOME_FAILED: _ClassVar[Outcome]
+    OUTCOME_EXPIRED: _ClassVar[Outcome]
+
+class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ERROR_CLASS_UNSPECIFIED: _ClassVar[ErrorClass]
+    ERROR_CLASS_INVALID_SIGNAL: _ClassVar[ErrorClass]
+    ERROR_CLASS_UNKNOWN_SYMBOL: _ClassVar[ErrorClass]
+    ERROR_CLASS_BELOW_MINIMUM: _ClassVar[ErrorClass]
+    ERROR_CLASS_PRECISION: _ClassVar[ErrorClass]
+    ERROR_CLASS_RISK_LIMIT: _ClassVar[ErrorClass]
+    ERROR_CLASS_TRADING_DISABLED: _ClassVar[ErrorClass]
+    ERROR_CLASS_INSUFFICIENT_MARGIN: _ClassVar[ErrorClass]
+    ERROR_CLASS_NO_POSITION: _ClassVar[ErrorClass]
+    ERROR_CLASS_AUTH: _ClassVar[ErrorClass]
+    ERROR_CLASS_TIMESTAMP: _ClassVar[ErrorClass]
+    ERROR_CLASS_DUPLICATE_CLIENT_ID: _ClassVar[ErrorClass]
+    ERROR_CLASS_UNKNOWN_ORDER: _ClassVar[ErrorClass]
+    ERROR_CLASS_RATE_LIMITED: _ClassVar[ErrorClass]
+    ERROR_CLASS_VENUE_UNAVAILABLE: _ClassVar[ErrorClass]
+    ERROR_CLASS_UNKNOWN_ACCOUNT: _ClassVar[ErrorClass]
+    ERROR_CLASS_UNSUPPORTED: _ClassVar[ErrorClass]
+    ERROR_CLASS_STALE: _ClassVar[ErrorClass]
+    ERROR_CLASS_INTERNAL: _ClassVar[ErrorClass]
+    ERROR_CLASS_VENUE_REJECTED: _ClassVar[ErrorClass]
+VENUE_UNSPECIFIED: Venue
+VENUE_BINGX: Venue
+VENUE_BINANCE: Venue
+ACTION_UNSPECIFIED: Action
+ACTION_BUY: Action
+ACTION_SELL: Action
+ACTION_CLOSE: Action
+ACTION_CLOSE_LONG: Action
+ACTION_CLOSE_SHORT: Action
+MARKET_POSITION_UNSPECIFIED: MarketPosition
+MARKET_POSITION_LONG: MarketPosition
+MARKET_POSITION_SHORT: MarketPosition
+MARKET_POSITION_FLAT: MarketPosition
+MARGIN_MODE_UNSPECIFIED: MarginMode
+MARGIN_MODE_ISOLATED: MarginMode
+MARGIN_MODE_CROSS: MarginMode
+ORDER_TYPE_UNSPECIFIED: OrderType
+ORDER_TYPE_MARKET: OrderType
+ORDER_TYPE_LIMIT: OrderType
+SIDE_UNSPECIFIED: Side
+SIDE_BUY: Side
+SIDE_SELL: Side
+POSITION_SIDE_UNSPECIFIED: PositionSide
+POSITION_SIDE_BOTH: PositionSide
+POSITION_SIDE_LONG: PositionSide
+POSITION_SIDE_SHORT: PositionSide
+OUTCOME_UNSPECIFIED: Outcome
+OUTCOME_EXECUTED: Outcome
+OUTCOME_REJECTED: Outcome
+OUTCOME_FAILED: Outcome
+OUTCOME_EXPIRED: Outcome
+ERROR_CLASS_UNSPECIFIED: ErrorClass
+ERROR_CLASS_INVALID_SIGNAL: ErrorClass
+ERROR_CLASS_UNKNOWN_SYMBOL: ErrorClass
+ERROR_CLASS_BELOW_MINIMUM: ErrorClass
+ERROR_CLASS_PRECISION: ErrorClass
+ERROR_CLASS_RISK_LIMIT: ErrorClass
+ERROR_CLASS_TRADING_DISABLED: ErrorClass
+ERROR_CLASS_INSUFFICIENT_MARGIN: ErrorClass
+ERROR_CLASS_NO_POSITION: ErrorClass
+ERROR_CLASS_AUTH: ErrorClass
+ERROR_CLASS_TIMESTAMP: ErrorClass
+ERROR_CLASS_DUPLICATE_CLIENT_ID: ErrorClass
+ERROR_CLASS_UNKNOWN_ORDER: ErrorClass
+ERROR_CLASS_RATE_LIMITED: ErrorClass
+ERROR_CLASS_VENUE_UNAVAILABLE: ErrorClass
+ERROR_CLASS_UNKNOWN_ACCOUNT: ErrorClass
+ERROR_CLASS_UNSUPPORTED: ErrorClass
+ERROR_CLASS_STALE: ErrorClass
+ERROR_CLASS_INTERNAL: ErrorClass
+ERROR_CLASS_VENUE_REJECTED: ErrorClass
+
+class Signal(_message.Message):
+    __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy")
+    SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    ACTION_FIELD_NUMBER: _ClassVar[int]
+    MARKET_POSITION_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_FIELD_NUMBER: _ClassVar[int]
+    BALANCE_PCT_FIELD_NUMBER: _ClassVar[int]
+    POSITION_PCT_FIELD_NUMBER: _ClassVar[int]
+    LEVERAGE_FIELD_NUMBER: _ClassVar[int]
+    MARGIN_MODE_FIELD_NUMBER: _ClassVar[int]
+    ORDER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    TAKE_PROFIT_FIELD_NUMBER: _ClassVar[int]
+    STOP_LOSS_FIELD_NUMBER: _ClassVar[int]
+    TP_PCT_FIELD_NUMBER: _ClassVar[int]
+    SL_PCT_FIELD_NUMBER: _ClassVar[int]
+    REDUCE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    FIRED_AT_FIELD_NUMBER: _ClassVar[int]
+    RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
+    TEST_FIELD_NUMBER: _ClassVar[int]
+    STRATEGY_FIELD_NUMBER: _ClassVar[int]
+    signal_id: str
+    venue: Venue
+    account: str
+    symbol: str
+    action: Action
+    market_position: MarketPosition
+    quantity: str
+    balance: str
+    balance_pct: str
+    position_pct: str
+    leverage: int
+    margin_mode: MarginMode
+    order_type: OrderType
+    price: str
+    take_profit: str
+    stop_loss: str
+    tp_pct: str
+    sl_pct: str
+    reduce_only: bool
+    fired_at: _timestamp_pb2.Timestamp
+    received_at: _timestamp_pb2.Timestamp
+    test: bool
+    strategy: str
+    def __init__(self, signal_id: _Optional[str] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., market_position: _Optional[_Union[MarketPosition, str]] = ..., quantity: _Optional[str] = ..., balance: _Optional[str] = ..., balance_pct: _Optional[str] = ..., position_pct: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., price: _Optional[str] = ..., take_profit: _Optional[str] = ..., stop_loss: _Optional[str] = ..., tp_pct: _Optional[str] = ..., sl_pct: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., test: _Optional[bool] = ..., strategy: _Optional[str] = ...) -> None: ...
+
+class ExecuteSignalRequest(_message.Message):
+    __slots__ = ("signal", "max_age_ms", "attempt")
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    MAX_AGE_MS_FIELD_NUMBER: _ClassVar[int]
+    ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    signal: Signal
+    max_age_ms: int
+    attempt: int
+    def __init__(self, signal: _Optional[_Union[Signal, _Mapping]] = ..., max_age_ms: _Optional[int] = ..., attempt: _Optional[int] = ...) -> None: ...
+
+class Error(_message.Message):
+    __slots__ = ("error_class", "message", "retryable", "venue_code", "venue_message")
+    ERROR_CLASS_FIELD_NUMBER: _ClassVar[int]
+    MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    RETRYABLE_FIELD_NUMBER: _ClassVar[int]
+    VENUE_CODE_FIELD_NUMBER: _ClassVar[int]
+    VENUE_MESSAGE_FIELD_NUMBER: _ClassVar[int]
+    error_class: ErrorClass
+    message: str
+    retryable: bool
+    venue_code: str
+    venue_message: str
+    def __init__(self, error_class: _Optional[_Union[ErrorClass, str]] = ..., message: _Optional[str] = ..., retryable: _Optional[bool] = ..., venue_code: _Optional[str] = ..., venue_message: _Optional[str] = ...) -> None: ...
+
+class Sizing(_message.Message):
+    __slots__ = ("quantity", "price", "notional", "leverage", "margin")
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    NOTIONAL_FIELD_NUMBER: _ClassVar[int]
+    LEVERAGE_FIELD_NUMBER: _ClassVar[int]
+    MARGIN_FIELD_NUMBER: _ClassVar[int]
+    quantity: str
+    price: str
+    notional: str
+    leverage: int
+    margin: str
+    def __init__(self, quantity: _Optional[str] = ..., price: _Optional[str] = ..., notional: _Optional[str] = ..., leverage: _Optional[int] = ..., margin: _Optional[str] = ...) -> None: ...
+
+class Order(_message.Message):
+    __slots__ = ("venue", "venue_symbol", "order_id", "client_order_id", "side", "position_side", "order_type", "quantity", "price", "avg_price", "status", "reduce_only", "purpose")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    VENUE_SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    SIDE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_SIDE_FIELD_NUMBER: _ClassVar[int]
+    ORDER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    AVG_PRICE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    REDUCE_ONLY_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    venue_symbol: str
+    order_id: str
+    client_order_id: str
+    side: Side
+    position_side: PositionSide
+    order_type: OrderType
+    quantity: str
+    price: str
+    avg_price: str
+    status: str
+    reduce_only: bool
+    purpose: str
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., venue_symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., avg_price: _Optional[str] = ..., status: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., purpose: _Optional[str] = ...) -> None: ...
+
+class ExecuteSignalResponse(_message.Message):
+    __slots__ = ("signal_id", "outcome", "error", "sizing", "orders", "test", "executor_ms", "venue_ms")
+    SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    OUTCOME_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    SIZING_FIELD_NUMBER: _ClassVar[int]
+    ORDERS_FIELD_NUMBER: _ClassVar[int]
+    TEST_FIELD_NUMBER: _ClassVar[int]
+    EXECUTOR_MS_FIELD_NUMBER: _ClassVar[int]
+    VENUE_MS_FIELD_NUMBER: _ClassVar[int]
+    signal_id: str
+    outcome: Outcome
+    error: Error
+    sizing: Sizing
+    orders: _containers.RepeatedCompositeFieldContainer[Order]
+    test: bool
+    executor_ms: int
+    venue_ms: int
+    def __init__(self, signal_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., sizing: _Optional[_Union[Sizing, _Mapping]] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., test: _Optional[bool] = ..., executor_ms: _Optional[int] = ..., venue_ms: _Optional[int] = ...) -> None: ...
+
+class GetAccountRequest(_message.Message):
+    __slots__ = ("venue", "account")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ...) -> None: ...
+
+class Balance(_message.Message):
+    __slots__ = ("asset", "wallet", "available", "equity", "unrealized_pnl")
+    ASSET_FIELD_NUMBER: _ClassVar[int]
+    WALLET_FIELD_NUMBER: _ClassVar[int]
+    AVAILABLE_FIELD_NUMBER: _ClassVar[int]
+    EQUITY_FIELD_NUMBER: _ClassVar[int]
+    UNREALIZED_PNL_FIELD_NUMBER: _ClassVar[int]
+    asset: str
+    wallet: str
+    available: str
+    equity: str
+    unrealized_pnl: str
+    def __init__(self, asset: _Optional[str] = ..., wallet: _Optional[str] = ..., available: _Optional[str] = ..., equity: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ...) -> None: ...
+
+class Position(_message.Message):
+    __slots__ = ("symbol", "venue_symbol", "position_side", "quantity", "entry_price", "mark_price", "unrealized_pnl", "leverage", "margin_mode")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    VENUE_SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    POSITION_SIDE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    MARK_PRICE_FIELD_NUMBER: _ClassVar[int]
+    UNREALIZED_PNL_FIELD_NUMBER: _ClassVar[int]
+    LEVERAGE_FIELD_NUMBER: _ClassVar[int]
+    MARGIN_MODE_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    venue_symbol: str
+    position_side: PositionSide
+    quantity: str
+    entry_price: str
+    mark_price: str
+    unrealized_pnl: str
+    leverage: int
+    margin_mode: MarginMode
+    def __init__(self, symbol: _Optional[str] = ..., venue_symbol: _Optional[str] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., quantity: _Optional[str] = ..., entry_price: _Optional[str] = ..., mark_price: _Optional[str] = ..., unrealized_pnl: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ...) -> None: ...
+
+class GetAccountResponse(_message.Message):
+    __slots__ = ("venue", "account", "balances", "positions", "hedge_mode")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    BALANCES_FIELD_NUMBER: _ClassVar[int]
+    POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    HEDGE_MODE_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    balances: _containers.RepeatedCompositeFieldContainer[Balance]
+    positions: _containers.RepeatedCompositeFieldContainer[Position]
+    hedge_mode: bool
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., balances: _Optional[_Iterable[_Union[Balance, _Mapping]]] = ..., positions: _Optional[_Iterable[_Union[Position, _Mapping]]] = ..., hedge_mode: _Optional[bool] = ...) -> None: ...
+
+class TestConnectionRequest(_message.Message):
+    __slots__ = ("venue", "account")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ...) -> None: ...
+
+class ConnectionCheck(_message.Message):
+    __slots__ = ("venue", "account", "base_url", "ok", "latency_ms", "clock_offset_ms", "can_read", "can_trade", "error")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    BASE_URL_FIELD_NUMBER: _ClassVar[int]
+    OK_FIELD_NUMBER: _ClassVar[int]
+    LATENCY_MS_FIELD_NUMBER: _ClassVar[int]
+    CLOCK_OFFSET_MS_FIELD_NUMBER: _ClassVar[int]
+    CAN_READ_FIELD_NUMBER: _ClassVar[int]
+    CAN_TRADE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    base_url: str
+    ok: bool
+    latency_ms: int
+    clock_offset_ms: int
+    can_read: bool
+    can_trade: bool
+    error: Error
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., base_url: _Optional[str] = ..., ok: _Optional[bool] = ..., latency_ms: _Optional[int] = ..., clock_offset_ms: _Optional[int] = ..., can_read: _Optional[bool] = ..., can_trade: _Optional[bool] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class TestConnectionResponse(_message.Message):
+    __slots__ = ("checks",)
+    CHECKS_FIELD_NUMBER: _ClassVar[int]
+    checks: _containers.RepeatedCompositeFieldContainer[ConnectionCheck]
+    def __init__(self, checks: _Optional[_Iterable[_Union[ConnectionCheck, _Mapping]]] = ...) -> None: ...
+
+class SetTradingEnabledRequest(_message.Message):
+    __slots__ = ("enabled", "actor", "reason")
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    enabled: bool
+    actor: str
+    reason: str
+    def __init__(self, enabled: _Optional[bool] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+
+class GetTradingStatusRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class TradingStatus(_message.Message):
+    __slots__ = ("enabled", "changed_at", "actor", "reason")
+    ENABLED_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    enabled: bool
+    changed_at: _timestamp_pb2.Timestamp
+    actor: str
+    reason: str
+    def __init__(self, enabled: _Optional[bool] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...

@@ -1,0 +1,31 @@
+"""`python -m simulator`: offline BingX (and later Binance) REST on SIMULATOR_PORT."""
+
+from __future__ import annotations
+
+import logging
+
+import uvicorn
+
+from common import jsonlog
+from simulator.app import build
+from simulator.config import SimulatorSettings
+
+
+def main() -> None:
+    settings = SimulatorSettings()
+    jsonlog.configure("simulator", settings.log_level)
+    sim = build(settings)
+    logging.getLogger("simulator").info(
+        "simulator listening", extra={"port": settings.simulator_port, "venues": sorted(sim.exchanges)}
+    )
+    uvicorn.run(
+        sim.app,
+        host=settings.simulator_host,
+        port=settings.simulator_port,
+        log_config=None,
+        access_log=False,
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The simulator's BingX perpetual-swap (swap v2) façade."""

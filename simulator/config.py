@@ -1,0 +1,18 @@
+"""Simulator settings. It reads the executor's credential names, so one `.env` configures both."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from pydantic import SecretStr
+
+from common.settings import ServiceSettings
+
+
+class SimulatorSettings(ServiceSettings):
+    simulator_host: str = "127.0.0.1"
+    simulator_port: int = 8900
+    simulator_start_balance: Decimal = Decimal("10000")
+
+    bingx_api_key: SecretStr | None = None
+    bingx_secret_key: SecretStr | None = None

@@ -1,0 +1,88 @@
+"""`/_sim/*`: the test and demo handle on the simulator (set prices, read what venues received).
+
+Not part of any venue's API, and never reachable through a venue client.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from common.decimals import plain
+from simulator.exchange import Exchange
+
+
+class PriceUpdate(BaseModel):
+    venue: str = "bingx"
+    symbol: str
+    price: str
+
+
+def build_router(exchanges: dict[str, Exchange], requests_seen: Counter[tuple[str, str]]) -> APIRouter:
+    router = APIRouter(prefix="/_sim", include_in_schema=False)
+
+    def venue(name: str) -> Exchange:
+        exchange = exchanges.get(name)
+        if exchange is None:
+            raise HTTPException(404, f"no venue {name}")
+        return exchange
+
+    @router.get("/orders")
+    def orders(venue_name: str = "bingx") -> list[dict[str, Any]]:
+        exchange = venue(venue_name)
+        with exchange.lock:
+            return [
+                {
+                    "api_key_suffix": account.api_key[-4:],
+                    "order_id": str(o.order_id),
+                    "client_order_id": o.client_order_id,
+                    "symbol": o.symbol,
+                    "side": o.side,
+                    "position_side": o.position_side,
+                    "type": o.type,
+                    "quantity": plain(o.qty),
+                    "price": plain(o.price) if o.price is not None else None,
+                    "status": o.status,
+                    "avg_price": plain(o.avg_price),
+                    "reduce_only": o.reduce_only,
+                }
+                for account in exchange.accounts.values()
+                for o in account.orders.values()
+            ]
+
+    @router.get("/positions")
+    def positions(venue_name: str = "bingx") -> list[dict[str, Any]]:
+        exchange = venue(venue_name)
+        with exchange.lock:
+            return [
+                {"symbol": p.symbol, "side": p.side, "quantity": plain(p.qty), "entry": plain(p.entry)}
+                for account in exchange.accounts.values()
+                for p in exchange.positions(account)
+            ]
+
+    @router.post("/price")
+    def set_price(update: PriceUpdate) -> dict[str, str]:
+        exchange = venue(update.venue)
+        try:
+            price = Decimal(update.price)
+        except InvalidOperation:
+            raise HTTPException(422, "price must be a decimal") from None
+        if price <= 0:
+            raise HTTPException(422, "price must be positive")
+        exchange.set_price(update.symbol, price)
+        return {"symbol": update.symbol, "price": plain(exchange.instrument(update.symbol).price)}
+
+    @router.get("/requests")
+    def requests_count() -> dict[str, int]:
+        return {f"{method} {path}": n for (method, path), n in sorted(requests_seen.items())}
+
+    @router.post("/requests/reset")
+    def requests_reset() -> dict[str, int]:
+        requests_seen.clear()
+        return {}
+
+    return router

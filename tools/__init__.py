@@ -1,0 +1,1 @@
+"""Developer tooling: stub generation and the demo launcher (not shipped in the wheel)."""
