@@ -23,12 +23,12 @@ GENERATED = [
 ]
 
 
-def generate(out_dir: Path) -> None:
+def generate(out_dir: Path, proto_root: Path = PROTO_ROOT) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     well_known = str(resources.files("grpc_tools") / "_proto")
     args = [
         "grpc_tools.protoc",
-        f"-I{PROTO_ROOT}",
+        f"-I{proto_root}",
         f"-I{well_known}",
         f"--python_out={out_dir}",
         f"--pyi_out={out_dir}",

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
@@ -56,6 +56,7 @@ _REJECTION_CLASSES = {
 }
 
 HUNDRED = Decimal(100)
+_SHOWN = Decimal("1e-8")  # precision of raw quantities quoted in rejections
 
 
 @dataclass(frozen=True)
@@ -320,7 +321,7 @@ class ExecutionEngine:
         if quantity <= 0 or (not closing and quantity < rules.min_qty):
             raise TvbridgeError(
                 ErrorClass.BELOW_MINIMUM,
-                f"quantity {plain(raw)} rounds down to {plain(quantity)} at step {plain(rules.qty_step)}, "
+                f"quantity {plain(raw.quantize(_SHOWN, rounding=ROUND_DOWN))} rounds down to {plain(quantity)} at step {plain(rules.qty_step)}, "
                 f"below the venue's minimum quantity ({rules.min_qty_rule} = {plain(rules.min_qty)})",
             )
         if not closing and price is not None and quantity * price < rules.min_notional:

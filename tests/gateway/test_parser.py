@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
+from gateway.core.signal import Action, SizeKind
+
+DEFAULTS = Defaults(exchange="bingx", account="default")
+
+
+def parse(raw: str) -> object:
+    return parse_signal(read_json(raw.encode()), DEFAULTS)
+
+
+def test_seed_000_payload_as_written() -> None:
+    signal = parse('{"accion": "BUY", "ticker": "BTCUSDT", "balance": 100}')
+    assert signal.action is Action.BUY
+    assert signal.symbol == "BTC-USDT"
+    assert signal.size_kind is SizeKind.BALANCE
+    assert signal.size == Decimal(100)
+    assert signal.exchange == "bingx"  # seed 000 names no exchange: the default
+
+
+def test_seed_004_payload_as_written() -> None:
+    signal = parse('{"action": "buy", "ticker": "BTC/USDT", "quantity": 0.001, "exchange": "binance"}')
+    assert (signal.action, signal.symbol, signal.exchange) == (Action.BUY, "BTC-USDT", "binance")
+    assert signal.size == Decimal("0.001")
+
+
+def test_keys_and_values_are_case_insensitive() -> None:
+    signal = parse('{"ACTION": "Sell", "Ticker": "ethusdt", "QTY": "2", "Exchange": "BINGX"}')
+    assert (signal.action, signal.symbol, signal.size_kind) == (Action.SELL, "ETH-USDT", SizeKind.QUANTITY)
+
+
+@pytest.mark.parametrize(
+    ("word", "action"),
+    [
+        ("long", Action.BUY),
+        ("short", Action.SELL),
+        ("exit", Action.CLOSE),
+        ("flat", Action.CLOSE),
+        ("close_long", Action.CLOSE_LONG),
+        ("close_short", Action.CLOSE_SHORT),
+    ],
+)
+def test_action_aliases(word: str, action: Action) -> None:
+    assert parse(f'{{"action": "{word}", "ticker": "BTCUSDT", "qty": 1}}').action is action
+
+
+def test_floats_keep_their_decimal_text() -> None:
+    # 0.1 + 0.2 style binary noise must never reach a quantity.
+    signal = parse('{"action": "buy", "ticker": "BTCUSDT", "quantity": 0.30000000000000004}')
+    assert signal.size == Decimal("0.30000000000000004")
+    assert parse('{"action": "buy", "ticker": "BTCUSDT", "quantity": 0.3}').size == Decimal("0.3")
+
+
+def test_close_needs_no_size() -> None:
+    signal = parse('{"action": "close", "ticker": "BTCUSDT"}')
+    assert signal.size is None
+
+
+def test_time_iso_and_epoch() -> None:
+    iso = parse('{"action": "close", "ticker": "BTCUSDT", "time": "2024-05-01T12:00:00Z"}')
+    assert iso.fired_at == datetime(2024, 5, 1, 12, tzinfo=UTC)
+    ms = parse('{"action": "close", "ticker": "BTCUSDT", "time": 1714564800000}')
+    assert ms.fired_at == datetime(2024, 5, 1, 12, tzinfo=UTC)
+
+
+def test_explicit_id_is_kept_and_generated_otherwise() -> None:
+    assert parse('{"action": "close", "ticker": "BTCUSDT", "id": "L1_2024"}').signal_id == "L1_2024"
+    generated = parse('{"action": "close", "ticker": "BTCUSDT"}')
+    assert len(generated.signal_id) == 32
+    assert not generated.explicit_id
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ('{"ticker": "BTCUSDT", "qty": 1}', "action", "required"),
+        ('{"action": "hodl", "ticker": "BTCUSDT", "qty": 1}', "action", "not one of"),
+        ('{"action": "buy", "qty": 1}', "ticker", "required"),
+        ('{"action": "buy", "ticker": "BTCUSDT"}', "quantity", "needs exactly one size"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": "{{close}}"}', "qty", "placeholder"),
+        ('{"action": "buy", "ticker": "{{ticker}}", "qty": 1}', "ticker", "placeholder"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": -1}', "qty", "greater than zero"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 0}', "qty", "greater than zero"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": "lots"}', "qty", "must be a number"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": true}', "qty", "true/false"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": [1]}', "qty", "must be a number"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "balance": 5}', "balance", "exactly one size"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "balance_pct": 150}', "balance_pct", "at most 100"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "leverage": 2.5}', "leverage", "whole number"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "exchange": "ftx"}', "exchange", "not one of"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "order_type": "limit"}', "price", "limit order"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "time": "yesterday"}', "time", "ISO-8601"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "test": "maybe"}', "test", "true or false"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "id": "has space"}', "id", "printable"),
+    ],
+)
+def test_bad_fields_are_named(body: str, field: str, words: str) -> None:
+    with pytest.raises(SignalError) as caught:
+        parse(body)
+    assert caught.value.field == field
+    assert words in caught.value.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        (b"", "empty"),
+        (b"buy BTCUSDT", "not valid JSON"),
+        (b"[1, 2]", "JSON object"),
+        (b'{"action": "buy", "qty": NaN}', "NaN"),
+        (b'{"action": "buy", "qty": Infinity}', "Infinity"),
+        (b"\xff\xfe", "UTF-8"),
+        (b'{"action": "buy", "qty": {{close}}}', "placeholder"),
+        (b"[" * 100_000 + b"]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_bad_bodies_are_named(raw: bytes, words: str) -> None:
+    with pytest.raises(SignalError) as caught:
+        read_json(raw)
+    assert caught.value.field == "body"
+    assert words in caught.value.message

@@ -1,0 +1,1 @@
+"""Shared test machinery: free ports, in-process servers, real service processes."""

@@ -1,0 +1,54 @@
+"""Servers inside the test process, over real loopback sockets."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import uvicorn
+from fastapi import FastAPI
+
+from simulator.app import Simulator, build
+from simulator.config import SimulatorSettings
+from tests.support.net import free_port, wait_port
+
+API_KEY = "testkey-0123456789abcdefABCDEF"
+SECRET_KEY = "testsecret-fedcba9876543210FEDCBA9876543210"
+
+
+@dataclass
+class RunningSimulator:
+    sim: Simulator
+    url: str
+    port: int
+
+
+@contextmanager
+def serve_app(app: FastAPI, port: int) -> Iterator[None]:
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    try:
+        wait_port(port)
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+@contextmanager
+def running_simulator(**overrides: object) -> Iterator[RunningSimulator]:
+    port = free_port()
+    settings = SimulatorSettings(
+        _env_file=None,  # type: ignore[call-arg]
+        simulator_port=port,
+        bingx_api_key=API_KEY,
+        bingx_secret_key=SECRET_KEY,
+        **overrides,  # type: ignore[arg-type]
+    )
+    sim = build(settings)
+    with serve_app(sim.app, port):
+        yield RunningSimulator(sim, f"http://127.0.0.1:{port}", port)

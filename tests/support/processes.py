@@ -1,0 +1,70 @@
+"""Real service processes (`python -m gateway|executor|simulator`) for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.support.net import wait_port
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class ServiceProcess:
+    def __init__(self, module: str, env: dict[str, str], log_dir: Path, port: int) -> None:
+        self.module = module
+        self.port = port
+        self.log_path = log_dir / f"{module}-{port}.log"
+        self._log = self.log_path.open("wb")
+        clean = {k: v for k, v in os.environ.items() if not k.startswith(("BINGX_", "BINANCE_", "WEBHOOK_"))}
+        # cwd is the log folder so no developer `.env` leaks into the test.
+        self.proc = subprocess.Popen(  # noqa: S603
+            [sys.executable, "-m", module],
+            cwd=log_dir,
+            env={**clean, "PYTHONPATH": str(ROOT), **env},
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
+
+    def wait_ready(self, timeout_s: float = 30) -> ServiceProcess:
+        try:
+            wait_port(self.port, timeout_s)
+        except TimeoutError:
+            raise AssertionError(f"{self.module} did not start:\n{self.logs()}") from None
+        return self
+
+    def logs(self) -> str:
+        self._log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def kill9(self) -> None:
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=10)
+
+    def terminate(self, timeout_s: float = 15) -> int:
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+        return self.proc.returncode
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+
+def wait_until(predicate: object, timeout_s: float = 10, interval_s: float = 0.05) -> bool:
+    assert callable(predicate)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval_s)
+    return False
