@@ -11,6 +11,14 @@ import grpc
 from executor import metrics
 
 _OWN_SERVICE = "/tvbridge.executor.v1.ExecutorService/"
+# grpcio reports "no deadline" as an infinite-ish deadline, not None; nobody
+# sets a deadline a year out on purpose.
+_NO_DEADLINE_S = 365 * 24 * 3600
+
+
+def _has_deadline(context: grpc.ServicerContext) -> bool:
+    remaining = context.time_remaining()
+    return remaining is not None and remaining < _NO_DEADLINE_S
 
 
 class DeadlineAndMetricsInterceptor(grpc.ServerInterceptor):
@@ -39,7 +47,7 @@ class DeadlineAndMetricsInterceptor(grpc.ServerInterceptor):
             started = time.perf_counter()
             code = grpc.StatusCode.OK
             try:
-                if require and context.time_remaining() is None:
+                if require and not _has_deadline(context):
                     code = grpc.StatusCode.INVALID_ARGUMENT
                     context.abort(code, "every call must carry a deadline")
                 return inner(request, context)

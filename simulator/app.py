@@ -22,8 +22,8 @@ class Simulator:
     requests_seen: Counter[tuple[str, str]]
 
 
-def build(settings: SimulatorSettings) -> Simulator:
-    bingx = Exchange("bingx")
+def build(settings: SimulatorSettings, clock: Callable[[], int] | None = None) -> Simulator:
+    bingx = Exchange("bingx", truncate_excess_precision=True)
     key, secret = secret_value(settings.bingx_api_key), secret_value(settings.bingx_secret_key)
     if key and secret:
         bingx.add_account(key, secret, settings.simulator_start_balance)
@@ -38,6 +38,6 @@ def build(settings: SimulatorSettings) -> Simulator:
             seen[(request.method, request.url.path)] += 1
         return await call_next(request)
 
-    app.include_router(bingx_api.build_router(bingx))
+    app.include_router(bingx_api.build_router(bingx, clock or bingx_api.system_ms))
     app.include_router(control_router(exchanges, seen))
     return Simulator(app, exchanges, seen)

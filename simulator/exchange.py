@@ -121,8 +121,11 @@ class Exchange:
         *,
         taker_fee: Decimal = Decimal("0.0005"),
         default_leverage: int = 10,
+        truncate_excess_precision: bool = False,
     ) -> None:
         self.venue = venue
+        # BingX truncates excess decimals silently; Binance refuses them.
+        self.truncate_excess_precision = truncate_excess_precision
         self.instruments = {i.symbol: i for i in (instruments or default_instruments())}
         self.taker_fee = taker_fee
         self.default_leverage = default_leverage
@@ -167,7 +170,7 @@ class Exchange:
     def unrealized(self, account: Account) -> Decimal:
         total = Decimal(0)
         for pos in account.positions.values():
-            total += self._pnl(pos, self.instrument(pos.symbol).price)
+            total += self.pnl(pos, self.instrument(pos.symbol).price)
         return total
 
     def used_margin(self, account: Account) -> Decimal:
@@ -175,7 +178,7 @@ class Exchange:
         for pos in account.positions.values():
             if pos.qty == 0:
                 continue
-            direction = self._direction(pos)
+            direction = self.direction(pos)
             used += abs(pos.qty) * pos.entry / self.leverage(account, pos.symbol, direction)
         for order in account.orders.values():
             if order.status == "NEW" and not order.reduce_only and order.price is not None:
@@ -210,23 +213,32 @@ class Exchange:
             if not quantity.is_finite() or quantity <= 0:
                 raise SimError(Reject.INVALID_PARAMETER, f"quantity must be positive, got {quantity}")
             if _decimals(quantity) > inst.qty_precision:
-                raise SimError(
-                    Reject.PRECISION, f"quantity {quantity} has more than {inst.qty_precision} decimals"
-                )
+                if not self.truncate_excess_precision:
+                    raise SimError(
+                        Reject.PRECISION, f"quantity {quantity} has more than {inst.qty_precision} decimals"
+                    )
+                quantity = _truncate(quantity, inst.qty_step)
             if order_type == "LIMIT":
                 if price is None or price <= 0:
                     raise SimError(Reject.INVALID_PARAMETER, "a LIMIT order needs a price")
                 if _decimals(price) > inst.price_precision:
-                    raise SimError(
-                        Reject.PRECISION, f"price {price} has more than {inst.price_precision} decimals"
-                    )
+                    if not self.truncate_excess_precision:
+                        raise SimError(
+                            Reject.PRECISION, f"price {price} has more than {inst.price_precision} decimals"
+                        )
+                    price = _truncate(price, inst.price_tick)
+            if not quantity > 0:
+                raise SimError(Reject.INVALID_PARAMETER, f"quantity {quantity} truncates to zero")
             if client_order_id and client_order_id in account.by_client_id:
                 raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {client_order_id} already used")
             closing = reduce_only or _closes(position_side, side)
             if closing:
                 open_qty = self._closable(account, symbol, position_side, side)
                 if open_qty <= 0:
-                    raise SimError(Reject.NO_POSITION, "no position to reduce on this side")
+                    raise SimError(
+                        Reject.REDUCE_ONLY if reduce_only else Reject.NO_POSITION,
+                        "no position to reduce on this side",
+                    )
                 if quantity > open_qty:
                     if position_side == "BOTH":
                         quantity = open_qty  # reduce-only never flips: the venue trims it
@@ -323,14 +335,22 @@ class Exchange:
                 if order.symbol == symbol and order.status == "NEW" and self._marketable(order, price):
                     self._fill(account, order, order.price or price)
 
+    def open_orders(self, account: Account, symbol: str | None = None) -> list[Order]:
+        with self.lock:
+            return [
+                o
+                for o in account.orders.values()
+                if o.status == "NEW" and (symbol is None or o.symbol == symbol)
+            ]
+
     @staticmethod
-    def _direction(pos: Position) -> str:
+    def direction(pos: Position) -> str:
         if pos.side == "BOTH":
             return "LONG" if pos.qty > 0 else "SHORT"
         return pos.side
 
     @staticmethod
-    def _pnl(pos: Position, price: Decimal) -> Decimal:
+    def pnl(pos: Position, price: Decimal) -> Decimal:
         if pos.qty == 0:
             return Decimal(0)
         signed = pos.qty if pos.side == "BOTH" else (pos.qty if pos.side == "LONG" else -pos.qty)
@@ -388,3 +408,7 @@ def _dir(order: Order) -> str:
 def _decimals(value: Decimal) -> int:
     exponent = value.normalize().as_tuple().exponent
     return -exponent if isinstance(exponent, int) and exponent < 0 else 0
+
+
+def _truncate(value: Decimal, step: Decimal) -> Decimal:
+    return (value // step) * step

@@ -9,14 +9,15 @@ from urllib.parse import unquote_plus
 from starlette.requests import Request
 
 
-async def ordered_params(request: Request) -> list[tuple[str, str]]:
-    """Query then form-body parameters, in the order sent, values percent-decoded."""
-    pairs = _split(request.url.query)
+async def query_and_body(request: Request) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Query and form-body parameters, each in the order sent, values percent-decoded."""
+    query = _split(request.url.query)
+    body: list[tuple[str, str]] = []
     if request.method in ("POST", "PUT", "DELETE"):
-        body = (await request.body()).decode("utf-8", "replace")
-        if body and not body.lstrip().startswith("{"):
-            pairs += _split(body)
-    return pairs
+        text = (await request.body()).decode("utf-8", "replace")
+        if text and not text.lstrip().startswith("{"):
+            body = _split(text)
+    return query, body
 
 
 def _split(raw: str) -> list[tuple[str, str]]:

@@ -356,11 +356,12 @@ class ExecutionEngine:
         )
         try:
             placed = adapter.place_order(request)
-        except venue_http.VenueTimeout:
-            # Sent, unanswered: the venue may hold the order. Ask before anything else.
-            placed = self._recover(adapter, request)
+        except venue_http.VenueUnreachable:
+            raise  # never sent: safe for the caller to redeliver
         except TvbridgeError as exc:
-            if exc.error_class is not ErrorClass.DUPLICATE_CLIENT_ID:
+            # A timeout, a 5xx or a "duplicate id" all mean the venue may hold the
+            # order already: ask it by client id before anything else.
+            if exc.error_class not in (ErrorClass.VENUE_UNAVAILABLE, ErrorClass.DUPLICATE_CLIENT_ID):
                 raise
             placed = self._recover(adapter, request)
         log.info(

@@ -30,7 +30,9 @@ def reset_requests(sim: RunningSimulator) -> None:
     requests.post(f"{sim.url}/_sim/requests/reset", timeout=5)
 
 
-def test_seed_balance_sizing_rounds_down_to_the_step(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
+def test_seed_balance_sizing_rounds_down_to_the_step(
+    engine: ExecutionEngine, simulator: RunningSimulator
+) -> None:
     # 100 USDT margin x 10 leverage / 60000 = 0.016666.. BTC -> 0.0166 at BingX's 4 decimals
     result = engine.execute(make_signal(size=(SizeKind.BALANCE, "100")))
     assert result.outcome is Outcome.EXECUTED, result.error
@@ -60,7 +62,9 @@ def test_fixed_quantity_market_order_costs_one_venue_request(
     assert sim_requests(simulator) == 1
 
 
-def test_signal_leverage_is_set_once_then_cached(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
+def test_signal_leverage_is_set_once_then_cached(
+    engine: ExecutionEngine, simulator: RunningSimulator
+) -> None:
     engine.execute(make_signal(size=(SizeKind.BALANCE, "100"), leverage=5))
     lev = simulator.sim.exchanges["bingx"].accounts[API_KEY].leverage
     assert lev[("BTC-USDT", "LONG")] == 5
@@ -69,7 +73,7 @@ def test_signal_leverage_is_set_once_then_cached(engine: ExecutionEngine, simula
     assert result.sizing is not None and result.sizing.leverage == 5
     seen = requests.get(f"{simulator.url}/_sim/requests", timeout=5).json()
     assert "POST /openApi/swap/v2/trade/leverage" not in seen
-    assert seen == {"GET /openApi/swap/v2/quote/price": 1, "POST /openApi/swap/v2/trade/order": 1}
+    assert seen == {"GET /openApi/swap/v1/ticker/price": 1, "POST /openApi/swap/v2/trade/order": 1}
 
 
 def test_close_sells_the_whole_long_reduce_only(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
@@ -88,7 +92,9 @@ def test_close_when_flat_is_rejected_not_traded(engine: ExecutionEngine, simulat
     assert sim_orders(simulator) == []
 
 
-def test_quantity_below_minimum_names_the_venue_rule(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
+def test_quantity_below_minimum_names_the_venue_rule(
+    engine: ExecutionEngine, simulator: RunningSimulator
+) -> None:
     result = engine.execute(make_signal(size=(SizeKind.QUANTITY, "0.00009"), test=True))
     assert result.outcome is Outcome.REJECTED
     assert result.error is not None
@@ -96,7 +102,9 @@ def test_quantity_below_minimum_names_the_venue_rule(engine: ExecutionEngine, si
     assert "tradeMinQuantity" in result.error.message
 
 
-def test_notional_below_minimum_names_the_venue_rule(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
+def test_notional_below_minimum_names_the_venue_rule(
+    engine: ExecutionEngine, simulator: RunningSimulator
+) -> None:
     # 0.5 USDT margin x 10 / 0.6 = 8.33 XRP -> 8 XRP = 4.8 USDT, below tradeMinUSDT = 5
     result = engine.execute(make_signal(symbol="XRP-USDT", size=(SizeKind.BALANCE, "0.5")))
     assert result.outcome is Outcome.REJECTED
@@ -168,7 +176,9 @@ def test_stale_signal_expires(engine: ExecutionEngine, simulator: RunningSimulat
     assert sim_orders(simulator) == []
 
 
-def test_limit_order_rests_until_the_price_comes(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
+def test_limit_order_rests_until_the_price_comes(
+    engine: ExecutionEngine, simulator: RunningSimulator
+) -> None:
     result = engine.execute(make_signal(order_type=OrderType.LIMIT, price=Decimal("59000.07")))
     assert result.outcome is Outcome.EXECUTED
     [order] = sim_orders(simulator)
@@ -188,7 +198,9 @@ def test_hedge_mode_opens_and_closes_by_position_side(
     assert (closed["side"], closed["position_side"], closed["quantity"]) == ("BUY", "SHORT", "0.01")
 
 
-def test_skewed_host_clock_is_corrected_from_server_time(bingx: BingxAdapter, simulator: RunningSimulator) -> None:
+def test_skewed_host_clock_is_corrected_from_server_time(
+    bingx: BingxAdapter, simulator: RunningSimulator
+) -> None:
     bingx.client.offset_ms = -30_000  # as if our clock ran 30 s ahead
     balances = bingx.balances()  # refused once for its timestamp, then resynced and served
     assert balances[0].asset == "USDT"

@@ -7,7 +7,16 @@ from gateway.core.symbols import canonical_symbol
 
 @pytest.mark.parametrize(
     "raw",
-    ["BTCUSDT", "BTCUSDT.P", "BINANCE:BTCUSDT.P", "BTC/USDT", "BTC-USDT", "BTC/USDT:USDT", "btcusdt", " btc_usdt "],
+    [
+        "BTCUSDT",
+        "BTCUSDT.P",
+        "BINANCE:BTCUSDT.P",
+        "BTC/USDT",
+        "BTC-USDT",
+        "BTC/USDT:USDT",
+        "btcusdt",
+        " btc_usdt ",
+    ],
 )
 def test_every_pasted_form_is_btc_usdt(raw: str) -> None:
     assert canonical_symbol(raw) == "BTC-USDT"

@@ -9,7 +9,9 @@ from tvbridge.executor.v1 import executor_pb2 as pb
 
 
 def _drifted(generated_root: Path) -> list[str]:
-    return [rel for rel in GENERATED if (generated_root / rel).read_bytes() != (PROTO_ROOT / rel).read_bytes()]
+    return [
+        rel for rel in GENERATED if (generated_root / rel).read_bytes() != (PROTO_ROOT / rel).read_bytes()
+    ]
 
 
 def test_committed_stubs_match_a_fresh_generation(tmp_path: Path) -> None:
@@ -23,7 +25,9 @@ def test_a_changed_proto_is_reported_as_drift(tmp_path: Path) -> None:
         target = changed_root / rel
         target.parent.mkdir(parents=True)
         text = (PROTO_ROOT / rel).read_text()
-        target.write_text(text.replace("string strategy = 33;", "string strategy = 33;\n  string extra = 34;"))
+        target.write_text(
+            text.replace("string strategy = 33;", "string strategy = 33;\n  string extra = 34;")
+        )
     generate(tmp_path / "out", proto_root=changed_root)
     assert "tvbridge/executor/v1/executor_pb2.py" in _drifted(tmp_path / "out")
 

@@ -22,7 +22,7 @@ class ServiceProcess:
         self._log = self.log_path.open("wb")
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("BINGX_", "BINANCE_", "WEBHOOK_"))}
         # cwd is the log folder so no developer `.env` leaks into the test.
-        self.proc = subprocess.Popen(  # noqa: S603
+        self.proc = subprocess.Popen(
             [sys.executable, "-m", module],
             cwd=log_dir,
             env={**clean, "PYTHONPATH": str(ROOT), **env},

@@ -24,7 +24,8 @@ from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.http import VenueHttp
 
-# clientOrderID: the venue takes letters, digits, '-' and '_' up to 40 characters.
+# clientOrderId: 1-40 characters, lower-cased by the venue; its charset is only
+# documented for spot (letters, digits, '_'), so ours are lower-case hex.
 _CLIENT_ID_PREFIX = "tvb"
 
 
@@ -130,7 +131,7 @@ class BingxAdapter(VenueAdapter):
 
     def balances(self) -> list[VenueBalance]:
         data = self.client.signed("GET", endpoints.BALANCE)
-        b = data["balance"]
+        entries = data if isinstance(data, list) else [data["balance"]]
         return [
             VenueBalance(
                 asset=str(b["asset"]),
@@ -139,23 +140,30 @@ class BingxAdapter(VenueAdapter):
                 equity=parse_decimal(b["equity"]),
                 unrealized_pnl=parse_decimal(b.get("unrealizedProfit", "0")),
             )
+            for b in entries
         ]
 
     def positions(self, venue_symbol: str | None = None) -> list[VenuePosition]:
         params = {"symbol": venue_symbol} if venue_symbol else {}
         data = self.client.signed("GET", endpoints.POSITIONS, params)
+        hedge = self.hedge_mode()
         out = []
         for p in data or []:
             amount = parse_decimal(p["positionAmt"])
             if amount == 0:
                 continue
+            # The venue reports a direction in positionSide with a positive amount;
+            # a BOTH position carries its direction in the amount's sign instead.
             side = PositionSide(str(p.get("positionSide", "BOTH")).upper())
-            signed_amount = -abs(amount) if side is PositionSide.SHORT else amount
+            if side is PositionSide.BOTH:
+                signed_amount = amount
+            else:
+                signed_amount = -abs(amount) if side is PositionSide.SHORT else abs(amount)
             out.append(
                 VenuePosition(
                     symbol=str(p["symbol"]),
                     venue_symbol=str(p["symbol"]),
-                    position_side=side,
+                    position_side=side if hedge else PositionSide.BOTH,
                     quantity=signed_amount,
                     entry_price=parse_decimal(p.get("avgPrice", "0")),
                     mark_price=parse_decimal(p.get("markPrice", "0") or "0"),
@@ -175,7 +183,7 @@ class BingxAdapter(VenueAdapter):
             "positionSide": request.position_side.value,
             "type": request.order_type.value,
             "quantity": request.quantity,
-            "clientOrderID": request.client_order_id,
+            "clientOrderId": request.client_order_id,
         }
         if request.order_type is OrderType.LIMIT:
             if request.price is None:
@@ -185,7 +193,7 @@ class BingxAdapter(VenueAdapter):
         # BingX accepts reduceOnly only in one-way mode; in hedge mode the
         # position side already says whether an order closes.
         if request.reduce_only and request.position_side is PositionSide.BOTH:
-            params["reduceOnly"] = True
+            params["reduceOnly"] = "true"
         return params
 
     def place_order(self, request: OrderRequest) -> VenueOrder:
@@ -195,7 +203,7 @@ class BingxAdapter(VenueAdapter):
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:
             data = self.client.signed(
-                "GET", endpoints.ORDER, {"symbol": venue_symbol, "clientOrderID": client_order_id}
+                "GET", endpoints.ORDER, {"symbol": venue_symbol, "clientOrderId": client_order_id}
             )
         except TvbridgeError as exc:
             if exc.error_class is ErrorClass.UNKNOWN_ORDER:
@@ -246,12 +254,12 @@ class BingxAdapter(VenueAdapter):
 
 
 def _order_from(order: dict[str, Any], client_order_id: str) -> VenueOrder:
-    avg = order.get("avgPrice")
+    avg = parse_decimal(order["avgPrice"]) if order.get("avgPrice") not in (None, "") else None
     executed = order.get("executedQty")
     return VenueOrder(
         order_id=str(order["orderId"]),
-        client_order_id=str(order.get("clientOrderID") or order.get("clientOrderId") or client_order_id),
+        client_order_id=str(order.get("clientOrderId") or order.get("clientOrderID") or client_order_id),
         status=str(order.get("status", "NEW")),
-        avg_price=parse_decimal(avg) if avg not in (None, "", "0") else None,
+        avg_price=avg if avg else None,  # "0.0000" until something fills
         executed_qty=parse_decimal(executed) if executed not in (None, "") else None,
     )

@@ -7,8 +7,10 @@ API_KEY_HEADER = "X-BX-APIKEY"
 
 SERVER_TIME = "/openApi/swap/v2/server/time"
 CONTRACTS = "/openApi/swap/v2/quote/contracts"
-PRICE = "/openApi/swap/v2/quote/price"
-BALANCE = "/openApi/swap/v2/user/balance"
+PRICE = "/openApi/swap/v1/ticker/price"
+PRICE_V2 = "/openApi/swap/v2/quote/price"  # the 2023 path, still served by the venue
+BALANCE = "/openApi/swap/v3/user/balance"  # an array, one entry per margin asset
+BALANCE_V2 = "/openApi/swap/v2/user/balance"  # a single object under data.balance
 POSITIONS = "/openApi/swap/v2/user/positions"
 LEVERAGE = "/openApi/swap/v2/trade/leverage"
 MARGIN_TYPE = "/openApi/swap/v2/trade/marginType"

@@ -4,23 +4,36 @@ from __future__ import annotations
 
 from common.errors import ErrorClass, TvbridgeError
 
+# From the venue's published code list (see docs/venues/bingx.md, section 6).
 _CODES: dict[int, ErrorClass] = {
     100001: ErrorClass.AUTH,  # signature verification failed
-    100413: ErrorClass.AUTH,  # incorrect apiKey
+    100412: ErrorClass.AUTH,  # null signature
+    100413: ErrorClass.AUTH,  # incorrect API key
+    100004: ErrorClass.AUTH,  # key lacks the permission
     100419: ErrorClass.AUTH,  # IP not on the key's whitelist
     100421: ErrorClass.TIMESTAMP,  # timestamp missing or outside recvWindow
     100410: ErrorClass.RATE_LIMITED,
+    80012: ErrorClass.VENUE_UNAVAILABLE,  # system busy
     100500: ErrorClass.VENUE_UNAVAILABLE,
-    100503: ErrorClass.VENUE_UNAVAILABLE,
-    80012: ErrorClass.VENUE_UNAVAILABLE,
+    101500: ErrorClass.VENUE_UNAVAILABLE,  # internal RPC timeout
     80014: ErrorClass.VENUE_REJECTED,  # invalid parameter
+    100400: ErrorClass.VENUE_REJECTED,
+    109400: ErrorClass.VENUE_REJECTED,  # invalid parameter (codes since 2025-10)
+    80001: ErrorClass.INSUFFICIENT_MARGIN,
     101204: ErrorClass.INSUFFICIENT_MARGIN,
-    80016: ErrorClass.UNKNOWN_ORDER,  # order does not exist
-    80017: ErrorClass.NO_POSITION,
-    101400: ErrorClass.BELOW_MINIMUM,
-    109400: ErrorClass.UNKNOWN_SYMBOL,
+    101253: ErrorClass.INSUFFICIENT_MARGIN,
+    110424: ErrorClass.INSUFFICIENT_MARGIN,
+    101400: ErrorClass.BELOW_MINIMUM,  # minimum nominal value
+    110422: ErrorClass.BELOW_MINIMUM,
+    110425: ErrorClass.PRECISION,
+    101481: ErrorClass.DUPLICATE_CLIENT_ID,
+    80016: ErrorClass.UNKNOWN_ORDER,
+    109414: ErrorClass.UNKNOWN_ORDER,
     109421: ErrorClass.UNKNOWN_ORDER,
-    101209: ErrorClass.DUPLICATE_CLIENT_ID,
+    80017: ErrorClass.NO_POSITION,
+    101205: ErrorClass.NO_POSITION,
+    101290: ErrorClass.NO_POSITION,  # reduce-only would open a position
+    109500: ErrorClass.UNKNOWN_SYMBOL,  # "symbol not exist"
 }
 
 

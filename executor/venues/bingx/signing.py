@@ -27,14 +27,19 @@ def render(value: Param) -> str:
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, Mapping | list):
-        return json.dumps(value, separators=(",", ":"), default=_json_default)
+        return _compact_json(value)
     return str(value)
 
 
-def _json_default(value: object) -> object:
+def _compact_json(value: object) -> str:
+    """JSON with Decimals written from their own digits, never through a float."""
+    if isinstance(value, Mapping):
+        return "{" + ",".join(f"{json.dumps(str(k))}:{_compact_json(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ",".join(_compact_json(v) for v in value) + "]"
     if isinstance(value, Decimal):
-        return float(value) if value != value.to_integral_value() else int(value)
-    raise TypeError(f"cannot encode {type(value).__name__}")
+        return plain(value)
+    return json.dumps(value)
 
 
 def payload(params: Mapping[str, Param]) -> str:
