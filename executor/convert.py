@@ -63,8 +63,10 @@ SIZE_FIELDS = {
 }
 
 
-def error_class_to_pb(error_class: ErrorClass) -> int:
-    return int(pb.ErrorClass.Value("ERROR_CLASS_" + error_class.name))
+def error_class_to_pb(error_class: ErrorClass) -> str:
+    """The proto enum's name for the class; message constructors take enum names."""
+    name = "ERROR_CLASS_" + error_class.name
+    return name if name in pb.ErrorClass.keys() else "ERROR_CLASS_INTERNAL"  # noqa: SIM118 - an enum wrapper, not a dict
 
 
 def error_class_from_pb(value: int) -> ErrorClass:

@@ -32,11 +32,11 @@ class DeadlineAndMetricsInterceptor(grpc.ServerInterceptor):
 
     def intercept_service(
         self,
-        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler | None],
+        continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Any, Any] | None],
         handler_call_details: grpc.HandlerCallDetails,
-    ) -> grpc.RpcMethodHandler | None:
+    ) -> grpc.RpcMethodHandler[Any, Any] | None:
         handler = continuation(handler_call_details)
-        method_path: str = handler_call_details.method  # type: ignore[attr-defined]
+        method_path: str = handler_call_details.method
         if handler is None or handler.unary_unary is None or not method_path.startswith(_OWN_SERVICE):
             return handler
         method = method_path.removeprefix(_OWN_SERVICE)

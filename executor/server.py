@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import signal
 import threading
+from collections.abc import Mapping
 from concurrent import futures
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
@@ -19,6 +20,7 @@ from common.errors import TvbridgeError
 from executor import metrics
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
+from executor.core.model import Venue
 from executor.core.switch import TradingSwitch
 from executor.grpc_service import ExecutorServicer
 from executor.interceptors import DeadlineAndMetricsInterceptor
@@ -52,7 +54,7 @@ class RunningExecutor:
         self.stopped.set()
 
 
-def warm(adapters: dict[object, VenueAdapter]) -> None:
+def warm(adapters: Mapping[tuple[Venue, str], VenueAdapter]) -> None:
     for adapter in adapters.values():
         try:
             adapter.warm()
@@ -61,13 +63,15 @@ def warm(adapters: dict[object, VenueAdapter]) -> None:
             log.warning("could not warm %s/%s: %s", adapter.venue.value, adapter.account, exc.message)
 
 
-def start(settings: ExecutorSettings, adapters: dict[object, VenueAdapter] | None = None) -> RunningExecutor:
+def start(
+    settings: ExecutorSettings, adapters: Mapping[tuple[Venue, str], VenueAdapter] | None = None
+) -> RunningExecutor:
     built = build_adapters(settings) if adapters is None else adapters
     if settings.venue_warm_on_start:
-        warm(built)  # type: ignore[arg-type]
+        warm(built)
     switch = TradingSwitch(settings.trading_enabled)
     metrics.TRADING_ENABLED.set(1 if switch.enabled else 0)
-    engine = ExecutionEngine(built, switch)  # type: ignore[arg-type]
+    engine = ExecutionEngine(built, switch)
 
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.executor_max_workers, thread_name_prefix="rpc"),

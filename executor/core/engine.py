@@ -319,9 +319,10 @@ class ExecutionEngine:
         rules: InstrumentRules, quantity: Decimal, price: Decimal | None, raw: Decimal, *, closing: bool
     ) -> None:
         if quantity <= 0 or (not closing and quantity < rules.min_qty):
+            shown = plain(raw.quantize(_SHOWN, rounding=ROUND_DOWN))
             raise TvbridgeError(
                 ErrorClass.BELOW_MINIMUM,
-                f"quantity {plain(raw.quantize(_SHOWN, rounding=ROUND_DOWN))} rounds down to {plain(quantity)} at step {plain(rules.qty_step)}, "
+                f"quantity {shown} rounds down to {plain(quantity)} at step {plain(rules.qty_step)}, "
                 f"below the venue's minimum quantity ({rules.min_qty_rule} = {plain(rules.min_qty)})",
             )
         if not closing and price is not None and quantity * price < rules.min_notional:

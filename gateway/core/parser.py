@@ -105,7 +105,7 @@ def parse_signal(
     action_field = "action" if "action" in body else "accion"
     action = _choice(body, action_field, ACTIONS, required=True, label="action")
     symbol_field = "ticker" if "ticker" in body else "symbol"
-    symbol_text = _string(body, symbol_field, required=True, label="ticker")
+    symbol_text = _string(body, symbol_field, required=True, label="ticker") or ""
     try:
         symbol = canonical_symbol(symbol_text)
     except ValueError as exc:

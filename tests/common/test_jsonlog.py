@@ -11,7 +11,8 @@ def _render(record_msg: str, **extra: object) -> dict[str, object]:
     record = logging.LogRecord("t", logging.INFO, __file__, 1, record_msg, (), None)
     for key, value in extra.items():
         setattr(record, key, value)
-    return json.loads(formatter.format(record))
+    entry: dict[str, object] = json.loads(formatter.format(record))
+    return entry
 
 
 def test_registered_secret_is_scrubbed_from_message_and_extras() -> None:

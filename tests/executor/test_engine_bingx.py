@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 import pytest
 import requests
@@ -17,8 +19,8 @@ from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator
 from tests.support.net import free_port
 
 
-def sim_orders(sim: RunningSimulator) -> list[dict[str, str]]:
-    result: list[dict[str, str]] = requests.get(f"{sim.url}/_sim/orders", timeout=5).json()
+def sim_orders(sim: RunningSimulator) -> list[dict[str, Any]]:
+    result: list[dict[str, Any]] = requests.get(f"{sim.url}/_sim/orders", timeout=5).json()
     return result
 
 
@@ -217,8 +219,6 @@ def test_unreachable_venue_is_retryable_not_a_decision() -> None:
 
 
 def test_unconfigured_venue_is_rejected(engine: ExecutionEngine) -> None:
-    from dataclasses import replace
-
     result = engine.execute(replace(make_signal(), venue=Venue.BINANCE))
     assert result.outcome is Outcome.REJECTED
     assert result.error is not None and result.error.error_class is ErrorClass.UNKNOWN_ACCOUNT

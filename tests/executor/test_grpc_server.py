@@ -22,7 +22,7 @@ from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 @pytest.fixture
 def executor(bingx: BingxAdapter) -> Iterator[RunningExecutor]:
     settings = ExecutorSettings(_env_file=None, executor_port=free_port(), executor_grace_s=1)  # type: ignore[call-arg]
-    running = start(settings, {(Venue.BINGX, "default"): bingx})  # type: ignore[dict-item]
+    running = start(settings, {(Venue.BINGX, "default"): bingx})
     yield running
     running.stop()
 
@@ -128,4 +128,5 @@ def test_venue_down_is_unavailable_status(executor: RunningExecutor, channel: gr
             pb.ExecuteSignalRequest(signal=_signal()), timeout=5
         )
     assert caught.value.code() is grpc.StatusCode.UNAVAILABLE
-    assert dict(caught.value.trailing_metadata() or ())["tvbridge-error-class"] == "venue_unavailable"
+    trailing = {md.key: md.value for md in (caught.value.trailing_metadata() or ())}
+    assert str(trailing["tvbridge-error-class"]) == "venue_unavailable"

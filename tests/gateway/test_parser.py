@@ -6,12 +6,12 @@ from decimal import Decimal
 import pytest
 
 from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
-from gateway.core.signal import Action, SizeKind
+from gateway.core.signal import Action, Signal, SizeKind
 
 DEFAULTS = Defaults(exchange="bingx", account="default")
 
 
-def parse(raw: str) -> object:
+def parse(raw: str) -> Signal:
     return parse_signal(read_json(raw.encode()), DEFAULTS)
 
 

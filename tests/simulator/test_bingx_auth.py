@@ -47,8 +47,8 @@ def test_unknown_api_key_is_refused(simulator: RunningSimulator) -> None:
 
 
 def test_timestamp_outside_recv_window_is_refused(simulator: RunningSimulator) -> None:
-    stale = {"timestamp": int(time.time() * 1000) - 10_000, "recvWindow": 5000}
-    body = _get(simulator, signing.signed_query(SECRET_KEY, stale))  # type: ignore[arg-type]
+    stale: dict[str, signing.Param] = {"timestamp": int(time.time() * 1000) - 10_000, "recvWindow": 5000}
+    body = _get(simulator, signing.signed_query(SECRET_KEY, stale))
     assert body["code"] == 100421
 
 

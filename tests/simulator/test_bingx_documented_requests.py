@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import requests
+from pydantic import SecretStr
 
 from simulator.app import build
 from simulator.config import SimulatorSettings
@@ -28,8 +29,8 @@ def doc_venue(signed_at_ms: int) -> Iterator[str]:
     settings = SimulatorSettings(
         _env_file=None,  # type: ignore[call-arg]
         simulator_port=port,
-        bingx_api_key=DOC_KEY,  # type: ignore[arg-type]
-        bingx_secret_key=DOC_SECRET,  # type: ignore[arg-type]
+        bingx_api_key=SecretStr(DOC_KEY),
+        bingx_secret_key=SecretStr(DOC_SECRET),
     )
     sim = build(settings, clock=lambda: signed_at_ms + 200)
     sim.exchanges["bingx"].accounts[DOC_KEY].hedge_mode = True  # the doc sets side=LONG

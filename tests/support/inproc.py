@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import uvicorn
 from fastapi import FastAPI
+from pydantic import SecretStr
 
 from simulator.app import Simulator, build
 from simulator.config import SimulatorSettings
@@ -47,8 +48,8 @@ def running_simulator(**overrides: object) -> Iterator[RunningSimulator]:
     settings = SimulatorSettings(
         _env_file=None,  # type: ignore[call-arg]
         simulator_port=port,
-        bingx_api_key=API_KEY,
-        bingx_secret_key=SECRET_KEY,
+        bingx_api_key=SecretStr(API_KEY),
+        bingx_secret_key=SecretStr(SECRET_KEY),
         **overrides,  # type: ignore[arg-type]
     )
     sim = build(settings)
