@@ -5,10 +5,9 @@ from __future__ import annotations
 import logging
 import sys
 
-import uvicorn
 from pydantic import ValidationError
 
-from common import jsonlog
+from common import jsonlog, serving
 from gateway import metrics
 from gateway.app import create_app
 from gateway.config import GatewaySettings
@@ -27,14 +26,7 @@ def main() -> None:
     logging.getLogger("gateway").info(
         "gateway listening", extra={"port": settings.gateway_port, "executor": settings.executor_addr}
     )
-    uvicorn.run(
-        create_app(settings),
-        host=settings.gateway_host,
-        port=settings.gateway_port,
-        log_config=None,
-        access_log=False,
-        timeout_graceful_shutdown=10,
-    )
+    serving.run(create_app(settings), host=settings.gateway_host, port=settings.gateway_port)
 
 
 if __name__ == "__main__":

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 
-import uvicorn
-
-from common import jsonlog
+from common import jsonlog, serving
 from simulator.app import build
 from simulator.config import SimulatorSettings
 
@@ -18,13 +16,7 @@ def main() -> None:
     logging.getLogger("simulator").info(
         "simulator listening", extra={"port": settings.simulator_port, "venues": sorted(sim.exchanges)}
     )
-    uvicorn.run(
-        sim.app,
-        host=settings.simulator_host,
-        port=settings.simulator_port,
-        log_config=None,
-        access_log=False,
-    )
+    serving.run(sim.app, host=settings.simulator_host, port=settings.simulator_port, grace_s=2)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from types import FrameType
 from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
-DEMO_DIR = ROOT / ".demo"
+DEMO_DIR = Path(os.environ.get("TVBRIDGE_DEMO_DIR", ROOT / ".demo"))
 CREDENTIALS = DEMO_DIR / "credentials.env"
 
 
