@@ -3,22 +3,25 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 PY := .venv/bin/python
-UV ?= $(shell command -v uv 2>/dev/null || echo .tools/bin/uv)
+# uv is pinned and installed inside the project, so a fresh machine needs only python3.
+UV_VERSION := 0.13.9
+UV := .tools/bin/uv
 PROTO_SRC := proto/tvbridge/executor/v1/executor.proto
 STAMP := .venv/.tvbridge-setup
 
-.PHONY: help setup demo test lint typecheck unit e2e proto run-gateway run-executor run-simulator clean
+.PHONY: help setup demo test lint typecheck unit e2e bench proto run-gateway run-executor run-simulator clean
 
 help:
 	@echo "make demo   - install what is missing, start simulator + executor + gateway (Ctrl-C stops all)"
 	@echo "make test   - install what is missing, then lint, type-check and run the whole test suite"
 	@echo "make setup  - only install (.venv/ holds everything)"
 	@echo "make proto  - regenerate the Python gRPC stubs from $(PROTO_SRC)"
+	@echo "make bench  - measure webhook-to-order latency through the real processes"
 	@echo "make lint | typecheck | unit | e2e"
 
 $(UV):
-	@echo ">> installing uv (the package manager) into .tools/"
-	python3 -m venv .tools && .tools/bin/pip install --quiet uv
+	@echo ">> installing uv $(UV_VERSION) (the package manager) into .tools/"
+	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python python3
@@ -47,6 +50,9 @@ unit: $(STAMP)
 
 e2e: $(STAMP)
 	$(PY) -m pytest -m e2e
+
+bench: $(STAMP)
+	$(PY) -m bench.latency
 
 run-gateway: $(STAMP)
 	$(PY) -m gateway

@@ -19,10 +19,7 @@ import uvicorn
 class _CleanExitServer(uvicorn.Server):
     @contextmanager
     def capture_signals(self) -> Iterator[None]:
-        previous = {
-            sig: signal.signal(sig, self.handle_exit)  # type: ignore[arg-type]
-            for sig in (signal.SIGINT, signal.SIGTERM)
-        }
+        previous = {sig: signal.signal(sig, self.handle_exit) for sig in (signal.SIGINT, signal.SIGTERM)}
         try:
             yield
         finally:

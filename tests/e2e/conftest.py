@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.support.net import free_port
-from tests.support.processes import ServiceProcess, wait_until
+from tools.processes import ServiceProcess, free_port, wait_until
 
 API_KEY = "e2e-key-7f3a9c1b2d4e6f80"
 SECRET_KEY = "e2e-secret-0a1b2c3d4e5f60718293a4b5c6d7e8f9"

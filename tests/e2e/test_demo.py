@@ -13,14 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.net import free_port, port_open
-from tests.support.processes import ROOT
+from tools.processes import ROOT, free_port, port_open
 
 pytestmark = pytest.mark.e2e
 
 
 def test_make_demo_prints_a_curl_that_fills_and_ctrl_c_stops_all(tmp_path: Path) -> None:
-    ports = {name: free_port() for name in ("GATEWAY_PORT", "EXECUTOR_PORT", "EXECUTOR_METRICS_PORT", "SIMULATOR_PORT")}
+    ports = {
+        name: free_port()
+        for name in ("GATEWAY_PORT", "EXECUTOR_PORT", "EXECUTOR_METRICS_PORT", "SIMULATOR_PORT")
+    }
     env = {**os.environ, **{k: str(v) for k, v in ports.items()}, "TVBRIDGE_DEMO_DIR": str(tmp_path)}
     proc = subprocess.Popen(
         ["make", "--no-print-directory", "demo"],

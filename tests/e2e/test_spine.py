@@ -9,7 +9,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import API_KEY, PASSPHRASE, SECRET_KEY, Stack
-from tests.support.processes import wait_until
+from tools.processes import wait_until
 
 pytestmark = pytest.mark.e2e
 

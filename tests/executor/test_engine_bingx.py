@@ -16,7 +16,7 @@ from executor.core.model import Action, OrderType, Outcome, SizeKind, Venue
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.conftest import make_signal
 from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator
-from tests.support.net import free_port
+from tools.processes import free_port
 
 
 def sim_orders(sim: RunningSimulator) -> list[dict[str, Any]]:

@@ -14,7 +14,7 @@ from executor.core.model import Venue
 from executor.server import RunningExecutor, start
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.support.inproc import RunningSimulator
-from tests.support.net import free_port
+from tools.processes import free_port
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 

@@ -15,7 +15,7 @@ from executor.venues.bingx.adapter import BingxAdapter
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from tests.support.inproc import RunningSimulator
-from tests.support.net import free_port
+from tools.processes import free_port
 
 PASSPHRASE = "route-test-passphrase-91"
 SEED = b'{"accion": "BUY", "ticker": "BTCUSDT", "balance": 100, "passphrase": "' + PASSPHRASE.encode() + b'"}'
@@ -51,18 +51,27 @@ def test_seed_payload_as_text_plain_fills_an_order(client: TestClient, simulator
     assert body["status"] == "executed"
     assert body["sizing"]["quantity"] == "0.0166"
     [order] = body["orders"]
-    assert (order["venue"], order["symbol"], order["side"], order["status"]) == ("bingx", "BTC-USDT", "buy", "FILLED")
+    assert (order["venue"], order["symbol"], order["side"], order["status"]) == (
+        "bingx",
+        "BTC-USDT",
+        "buy",
+        "FILLED",
+    )
     placed = simulator.sim.exchanges["bingx"].accounts
     assert sum(len(a.orders) for a in placed.values()) == 1
 
 
-def test_wrong_and_missing_passphrase_get_the_same_answer(client: TestClient, simulator: RunningSimulator) -> None:
+def test_wrong_and_missing_passphrase_get_the_same_answer(
+    client: TestClient, simulator: RunningSimulator
+) -> None:
     wrong = client.post("/webhook", content=SEED.replace(PASSPHRASE.encode(), b"route-test-passphrase-92"))
     missing = client.post("/webhook", json={"accion": "BUY", "ticker": "BTCUSDT", "balance": 100})
     assert wrong.status_code == missing.status_code == 401
-    assert wrong.json() == missing.json() == {
-        "error": {"code": "unauthorized", "message": "passphrase missing or wrong"}
-    }
+    assert (
+        wrong.json()
+        == missing.json()
+        == {"error": {"code": "unauthorized", "message": "passphrase missing or wrong"}}
+    )
     assert not any(a.orders for a in simulator.sim.exchanges["bingx"].accounts.values())
 
 
@@ -80,9 +89,7 @@ def test_unparseable_body_is_422(client: TestClient) -> None:
 
 
 def test_executor_rejection_is_answered_with_its_reason(client: TestClient) -> None:
-    resp = client.post(
-        "/webhook", json={"action": "close", "ticker": "ETHUSDT", "passphrase": PASSPHRASE}
-    )
+    resp = client.post("/webhook", json={"action": "close", "ticker": "ETHUSDT", "passphrase": PASSPHRASE})
     assert resp.status_code == 200
     body = resp.json()
     assert body["status"] == "rejected"

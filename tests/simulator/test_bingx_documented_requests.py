@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from simulator.app import build
 from simulator.config import SimulatorSettings
 from tests.support.inproc import serve_app
-from tests.support.net import free_port
+from tools.processes import free_port
 
 DOC_KEY = "hO6oQotzTE0S5FRYze2Jx2wGx7eVnJGMolpA1nZyehsoMgCcgKNWQHd4QgTFZuwl4Zt4xMe2PqGBegWXO4A"
 DOC_SECRET = "mheO6dR8ovSsxZQCOYEFCtelpuxcWGTfHw7te326y6jOwq5WpvFQ9JNljoTwBXZGv5It07m9RXSPpDQEK2w"

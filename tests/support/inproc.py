@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from simulator.app import Simulator, build
 from simulator.config import SimulatorSettings
-from tests.support.net import free_port, wait_port
+from tools.processes import free_port, wait_port
 
 API_KEY = "testkey-0123456789abcdefABCDEF"
 SECRET_KEY = "testsecret-fedcba9876543210FEDCBA9876543210"

@@ -1,17 +1,16 @@
-"""Real service processes (`python -m gateway|executor|simulator`) for end-to-end tests."""
+"""Real service processes (`python -m gateway|executor|simulator`) for tests and benchmarks."""
 
 from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from tests.support.net import wait_port
-
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class ServiceProcess:
@@ -21,8 +20,8 @@ class ServiceProcess:
         self.log_path = log_dir / f"{module}-{port}.log"
         self._log = self.log_path.open("wb")
         clean = {k: v for k, v in os.environ.items() if not k.startswith(("BINGX_", "BINANCE_", "WEBHOOK_"))}
-        # cwd is the log folder so no developer `.env` leaks into the test.
-        self.proc = subprocess.Popen(
+        # cwd is the log folder so no developer `.env` leaks into a test or a benchmark.
+        self.proc = subprocess.Popen(  # noqa: S603 - our interpreter, our module names
             [sys.executable, "-m", module],
             cwd=log_dir,
             env={**clean, "PYTHONPATH": str(ROOT), **env},
@@ -58,6 +57,27 @@ class ServiceProcess:
 
     def alive(self) -> bool:
         return self.proc.poll() is None
+
+
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_port(port: int, timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if port_open(port):
+            return
+        time.sleep(0.02)
+    raise TimeoutError(f"port {port} did not open within {timeout_s}s")
 
 
 def wait_until(predicate: object, timeout_s: float = 10, interval_s: float = 0.05) -> bool:
