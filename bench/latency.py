@@ -22,7 +22,7 @@ from pathlib import Path
 
 import requests
 
-from tools.processes import ServiceProcess, free_port, wait_until
+from tools.stack import start_stack
 
 PASSPHRASE = "bench-passphrase-3c9d1e"
 SIZES = {
@@ -37,43 +37,16 @@ def percentile(values: list[float], pct: float) -> float:
     return ordered[index]
 
 
-def start_stack(log_dir: Path) -> tuple[list[ServiceProcess], str, str]:
-    ports = {name: free_port() for name in ("gateway", "executor", "metrics", "simulator")}
-    env = {
-        "BINGX_API_KEY": "bench-key-5a6b7c8d9e0f",
-        "BINGX_SECRET_KEY": "bench-secret-0f1e2d3c4b5a69788796a5b4",
-        "WEBHOOK_PASSPHRASE": PASSPHRASE,
-        "GATEWAY_PORT": str(ports["gateway"]),
-        "EXECUTOR_PORT": str(ports["executor"]),
-        "EXECUTOR_METRICS_PORT": str(ports["metrics"]),
-        "SIMULATOR_PORT": str(ports["simulator"]),
-        "BINGX_BASE_URL": f"http://127.0.0.1:{ports['simulator']}",
-        "EXECUTOR_ADDR": f"127.0.0.1:{ports['executor']}",
-        "SIMULATOR_START_BALANCE": "100000000",
-        "LOG_LEVEL": "WARNING",
-    }
-    procs = [
-        ServiceProcess("simulator", env, log_dir, ports["simulator"]).wait_ready(),
-        ServiceProcess("executor", env, log_dir, ports["executor"]).wait_ready(),
-        ServiceProcess("gateway", env, log_dir, ports["gateway"]).wait_ready(),
-    ]
-    gateway = f"http://127.0.0.1:{ports['gateway']}"
-    simulator = f"http://127.0.0.1:{ports['simulator']}"
-
-    def ready() -> bool:
-        try:
-            return requests.get(f"{gateway}/readyz", timeout=1).status_code == 200
-        except requests.RequestException:
-            return False
-
-    if not wait_until(ready, timeout_s=30):
-        raise SystemExit("stack did not become ready")
-    return procs, gateway, simulator
-
-
 def run(signals: int, rate: float, size_kind: str) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
-        procs, gateway, simulator = start_stack(Path(tmp))
+        stack = start_stack(
+            Path(tmp),
+            api_key="bench-key-5a6b7c8d9e0f",
+            secret_key="bench-secret-0f1e2d3c4b5a69788796a5b4",
+            passphrase=PASSPHRASE,
+            extra_env={"SIMULATOR_START_BALANCE": "100000000", "LOG_LEVEL": "WARNING"},
+        )
+        gateway, simulator = stack.gateway_url, stack.simulator_url
         try:
             local = threading.local()
 
@@ -115,8 +88,7 @@ def run(signals: int, rate: float, size_kind: str) -> dict[str, float]:
                 results = [f.result() for f in futures]
             venue_requests = sum(requests.get(f"{simulator}/_sim/requests", timeout=5).json().values())
         finally:
-            for proc in reversed(procs):
-                proc.terminate()
+            stack.stop()
 
     e2e = [r[0] * 1000 for r in results]
     return {

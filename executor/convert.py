@@ -211,7 +211,5 @@ def position_to_pb(p: VenuePosition) -> pb.Position:
         mark_price=plain(p.mark_price),
         unrealized_pnl=plain(p.unrealized_pnl),
         leverage=p.leverage,
-        margin_mode=MARGIN_TO_PB.get(p.margin_mode, pb.MARGIN_MODE_UNSPECIFIED)
-        if p.margin_mode
-        else pb.MARGIN_MODE_UNSPECIFIED,
+        margin_mode=MARGIN_TO_PB[p.margin_mode] if p.margin_mode else pb.MARGIN_MODE_UNSPECIFIED,
     )

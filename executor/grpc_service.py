@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import NoReturn
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -19,7 +20,7 @@ from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 log = logging.getLogger("executor.grpc")
 
 
-def _abort(context: grpc.ServicerContext, exc: TvbridgeError) -> None:
+def _abort(context: grpc.ServicerContext, exc: TvbridgeError) -> NoReturn:
     # Retryable conditions travel as status codes so the caller's retry logic
     # needs nothing but the code; the class rides along in trailing metadata.
     context.set_trailing_metadata((("tvbridge-error-class", exc.error_class.value),))
@@ -53,7 +54,6 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
                     "signal not decided: %s", exc.message, extra={"error_class": exc.error_class.value}
                 )
                 _abort(context, exc)
-                raise AssertionError("unreachable") from exc  # context.abort raises
             side = result.orders[0].side.value.lower() if result.orders else "none"
             metrics.ORDERS.labels(signal.venue.value, side, result.outcome.value).inc()
             if result.error is not None and result.error.venue_code:
@@ -66,7 +66,6 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
         venue = convert.VENUE_FROM_PB.get(request.venue)
         if venue is None:
             _abort(context, TvbridgeError(ErrorClass.INVALID_SIGNAL, "venue is required"))
-            raise AssertionError("unreachable")
         try:
             adapter = self.engine.adapter(venue, request.account)
             balances = adapter.balances()
@@ -74,7 +73,6 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
             hedge = adapter.hedge_mode()
         except TvbridgeError as exc:
             _abort(context, exc)
-            raise AssertionError("unreachable") from exc
         return pb.GetAccountResponse(
             venue=request.venue,
             account=adapter.account,

@@ -6,10 +6,13 @@ from decimal import Decimal
 
 import pytest
 
+from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Action, Size, SizeKind, TradeSignal, Venue
+from executor.server import RunningExecutor, start
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator, running_simulator
+from tools.processes import free_port
 
 
 @pytest.fixture
@@ -29,6 +32,15 @@ def bingx(simulator: RunningSimulator) -> Iterator[BingxAdapter]:
 @pytest.fixture
 def engine(bingx: BingxAdapter) -> ExecutionEngine:
     return ExecutionEngine({(Venue.BINGX, "default"): bingx})
+
+
+@pytest.fixture
+def executor(bingx: BingxAdapter) -> Iterator[RunningExecutor]:
+    """The executor's gRPC server in this process, trading on the simulator."""
+    settings = ExecutorSettings(_env_file=None, executor_port=free_port(), executor_grace_s=1)  # type: ignore[call-arg]
+    running = start(settings, {(Venue.BINGX, "default"): bingx})
+    yield running
+    running.stop()
 
 
 def make_signal(

@@ -8,8 +8,9 @@ import time
 import pytest
 import requests
 
-from tests.e2e.conftest import API_KEY, PASSPHRASE, SECRET_KEY, Stack
+from tests.e2e.conftest import API_KEY, PASSPHRASE, SECRET_KEY
 from tools.processes import wait_until
+from tools.stack import LocalStack as Stack
 
 pytestmark = pytest.mark.e2e
 

@@ -9,22 +9,13 @@ import pytest
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection_pb2, reflection_pb2_grpc
 
-from executor.config import ExecutorSettings
 from executor.core.model import Venue
-from executor.server import RunningExecutor, start
+from executor.server import RunningExecutor
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.support.inproc import RunningSimulator
 from tools.processes import free_port
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
-
-
-@pytest.fixture
-def executor(bingx: BingxAdapter) -> Iterator[RunningExecutor]:
-    settings = ExecutorSettings(_env_file=None, executor_port=free_port(), executor_grace_s=1)  # type: ignore[call-arg]
-    running = start(settings, {(Venue.BINGX, "default"): bingx})
-    yield running
-    running.stop()
 
 
 @pytest.fixture

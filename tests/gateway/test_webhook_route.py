@@ -8,10 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from executor.config import ExecutorSettings
-from executor.core.model import Venue
-from executor.server import RunningExecutor, start
-from executor.venues.bingx.adapter import BingxAdapter
+from executor.server import RunningExecutor
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from tests.support.inproc import RunningSimulator
@@ -28,14 +25,6 @@ def gateway_settings(executor_port: int) -> GatewaySettings:
         executor_addr=f"127.0.0.1:{executor_port}",
         executor_timeout_s=2.0,
     )
-
-
-@pytest.fixture
-def executor(bingx: BingxAdapter) -> Iterator[RunningExecutor]:
-    settings = ExecutorSettings(_env_file=None, executor_port=free_port(), executor_grace_s=1)  # type: ignore[call-arg]
-    running = start(settings, {(Venue.BINGX, "default"): bingx})
-    yield running
-    running.stop()
 
 
 @pytest.fixture
