@@ -1,7 +1,8 @@
-"""The simulator's ASGI app: venue façades over their exchanges, plus `/_sim` control."""
+"""The simulator's ASGI app: venue façades over their exchanges, faults, and `/_sim` control."""
 
 from __future__ import annotations
 
+import asyncio
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -13,6 +14,10 @@ from simulator.bingx import api as bingx_api
 from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
 from simulator.exchange import Exchange
+from simulator.faults import FaultKind, Faults
+from simulator.venue import VenueFacade
+
+Clock = Callable[[], int]
 
 
 @dataclass
@@ -20,24 +25,56 @@ class Simulator:
     app: FastAPI
     exchanges: dict[str, Exchange]
     requests_seen: Counter[tuple[str, str]]
+    faults: Faults
 
 
-def build(settings: SimulatorSettings, clock: Callable[[], int] | None = None) -> Simulator:
+def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[VenueFacade]:
+    """One entry a venue: its exchange (with the account from the shared env names) and façade."""
     bingx = Exchange("bingx", truncate_excess_precision=True)
     key, secret = secret_value(settings.bingx_api_key), secret_value(settings.bingx_secret_key)
     if key and secret:
         bingx.add_account(key, secret, settings.simulator_start_balance)
-    exchanges = {"bingx": bingx}
-    seen: Counter[tuple[str, str]] = Counter()
+    return [bingx_api.build_facade(bingx, clock("bingx"))]
 
+
+def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
+    faults = Faults()
+    base_clock = clock or bingx_api.system_ms
+
+    def venue_clock(venue: str) -> Clock:
+        return lambda: base_clock() + faults.skew_ms(venue)
+
+    facades = _venues(settings, venue_clock)
+    seen: Counter[tuple[str, str]] = Counter()
     app = FastAPI(title="tvbridge venue simulator", docs_url=None, redoc_url=None, openapi_url=None)
 
     @app.middleware("http")
-    async def count(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        if not request.url.path.startswith("/_sim"):
-            seen[(request.method, request.url.path)] += 1
-        return await call_next(request)
+    async def venue_conditions(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        path = request.url.path
+        facade = next((f for f in facades if path.startswith(f.path_prefix)), None)
+        if facade is None:
+            return await call_next(request)
+        seen[(request.method, path)] += 1
+        fired = faults.draw(facade.name, request.method, path)
+        for fault in fired:
+            if fault.kind is FaultKind.LATENCY:
+                await asyncio.sleep(fault.rule.latency_ms / 1000)
+        for fault in fired:
+            if fault.kind is FaultKind.RATE_LIMIT:
+                return facade.rate_limited(fault.rule.retry_after_s)
+            if fault.kind is FaultKind.HTTP_ERROR:
+                return facade.server_error(fault.rule.status)
+        response = await call_next(request)
+        for fault in fired:
+            if fault.kind is FaultKind.TIMEOUT_AFTER_ACCEPT:
+                # The venue acted; its answer never arrives in time.
+                await asyncio.sleep(fault.rule.hold_s)
+        return response
 
-    app.include_router(bingx_api.build_router(bingx, clock or bingx_api.system_ms))
-    app.include_router(control_router(exchanges, seen))
-    return Simulator(app, exchanges, seen)
+    for facade in facades:
+        app.include_router(facade.router)
+    exchanges = {f.name: f.exchange for f in facades}
+    app.include_router(control_router(exchanges, seen, faults))
+    return Simulator(app, exchanges, seen, faults)

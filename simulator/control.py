@@ -14,6 +14,7 @@ from pydantic import BaseModel
 
 from common.decimals import plain
 from simulator.exchange import Exchange
+from simulator.faults import FaultRule, Faults
 
 
 class PriceUpdate(BaseModel):
@@ -22,7 +23,13 @@ class PriceUpdate(BaseModel):
     price: str
 
 
-def build_router(exchanges: dict[str, Exchange], requests_seen: Counter[tuple[str, str]]) -> APIRouter:
+class FaultPlan(BaseModel):
+    rules: list[FaultRule]
+
+
+def build_router(
+    exchanges: dict[str, Exchange], requests_seen: Counter[tuple[str, str]], faults: Faults
+) -> APIRouter:
     router = APIRouter(prefix="/_sim", include_in_schema=False)
 
     def venue(name: str) -> Exchange:
@@ -75,6 +82,23 @@ def build_router(exchanges: dict[str, Exchange], requests_seen: Counter[tuple[st
             raise HTTPException(422, "price must be positive")
         exchange.set_price(update.symbol, price)
         return {"symbol": update.symbol, "price": plain(exchange.instrument(update.symbol).price)}
+
+    @router.put("/faults")
+    def set_faults(plan: FaultPlan) -> dict[str, Any]:
+        faults.set(plan.rules)
+        return {"rules": [r.model_dump(mode="json") for r in faults.rules()]}
+
+    @router.get("/faults")
+    def get_faults() -> dict[str, Any]:
+        return {
+            "rules": [r.model_dump(mode="json") for r in faults.rules()],
+            "fired": {k.value: v for k, v in faults.fired.items()},
+        }
+
+    @router.delete("/faults")
+    def clear_faults() -> dict[str, Any]:
+        faults.set([])
+        return {"rules": []}
 
     @router.get("/requests")
     def requests_count() -> dict[str, int]:

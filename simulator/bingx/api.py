@@ -22,6 +22,7 @@ from fastapi.responses import JSONResponse
 from common.decimals import plain
 from simulator import wire
 from simulator.exchange import Account, Exchange, Order, Reject, SimError
+from simulator.venue import VenueFacade
 
 DEFAULT_RECV_WINDOW_MS = 5000
 MAX_RECV_WINDOW_MS = 60000
@@ -78,6 +79,26 @@ def system_ms() -> int:
 
 
 Handler = Callable[[dict[str, str], Account | None], Awaitable[Any]]
+
+
+def rate_limited(retry_after_s: int) -> JSONResponse:
+    # The venue's HTTP-level limit answer; it documents no Retry-After, but proxies in front
+    # of it send one, and honouring it when present costs nothing.
+    return JSONResponse(
+        {"code": 100410, "msg": "Rate limit exceeded", "data": None},
+        status_code=429,
+        headers={"Retry-After": str(retry_after_s)},
+    )
+
+
+def server_error(status: int) -> JSONResponse:
+    return JSONResponse({"code": 80012, "msg": "The current system is busy, please try again later"}, status)
+
+
+def build_facade(exchange: Exchange, clock: Callable[[], int] = system_ms) -> VenueFacade:
+    return VenueFacade(
+        "bingx", "/openApi/", build_router(exchange, clock), exchange, rate_limited, server_error
+    )
 
 
 def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> APIRouter:

@@ -1,0 +1,85 @@
+"""Faults tests can switch on: latency, 5xx, timeouts after accepting, 429, clock skew.
+
+Rules match by venue, method and path prefix, fire with a probability, and
+may be limited to a number of firings, so a test can say "the next order
+times out after the venue accepted it" or "20% of orders fail with 503".
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from dataclasses import dataclass
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class FaultKind(StrEnum):
+    LATENCY = "latency"  # delay the answer by latency_ms
+    HTTP_ERROR = "http_error"  # answer `status` without acting on the request
+    TIMEOUT_AFTER_ACCEPT = "timeout_after_accept"  # act on it, then hold the answer for hold_s
+    RATE_LIMIT = "rate_limit"  # answer 429 with Retry-After: retry_after_s, without acting
+    SKEW = "skew"  # the venue's clock runs skew_ms ahead of ours (negative: behind)
+
+
+class FaultRule(BaseModel):
+    kind: FaultKind
+    venue: str | None = None
+    method: str | None = None
+    path: str | None = None  # prefix
+    probability: float = Field(1.0, ge=0, le=1)
+    count: int | None = Field(None, ge=0)  # firings left; None = unlimited
+    latency_ms: int = Field(0, ge=0, le=60_000)
+    status: int = Field(503, ge=500, le=599)
+    hold_s: float = Field(30.0, ge=0, le=600)
+    retry_after_s: int = Field(1, ge=0, le=3600)
+    skew_ms: int = 0
+
+
+@dataclass
+class Fired:
+    kind: FaultKind
+    rule: FaultRule
+
+
+class Faults:
+    def __init__(self, seed: int | None = None) -> None:
+        self._rules: list[FaultRule] = []
+        self._lock = threading.Lock()
+        self._random = random.Random(seed)  # noqa: S311 - fault dice, not cryptography
+        self.fired: dict[FaultKind, int] = dict.fromkeys(FaultKind, 0)
+
+    def set(self, rules: list[FaultRule]) -> None:
+        with self._lock:
+            self._rules = list(rules)
+            self.fired = dict.fromkeys(FaultKind, 0)
+
+    def rules(self) -> list[FaultRule]:
+        with self._lock:
+            return list(self._rules)
+
+    def skew_ms(self, venue: str) -> int:
+        with self._lock:
+            return sum(
+                r.skew_ms for r in self._rules if r.kind is FaultKind.SKEW and r.venue in (None, venue)
+            )
+
+    def draw(self, venue: str, method: str, path: str) -> list[Fired]:
+        """The request-shaping faults that fire for this request (skew is read separately)."""
+        fired: list[Fired] = []
+        with self._lock:
+            for rule in self._rules:
+                if rule.kind is FaultKind.SKEW or rule.count == 0:
+                    continue
+                if rule.venue not in (None, venue) or rule.method not in (None, method.upper()):
+                    continue
+                if rule.path is not None and not path.startswith(rule.path):
+                    continue
+                if self._random.random() >= rule.probability:
+                    continue
+                if rule.count is not None:
+                    rule.count -= 1
+                self.fired[rule.kind] += 1
+                fired.append(Fired(rule.kind, rule))
+        return fired

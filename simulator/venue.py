@@ -1,0 +1,22 @@
+"""What a venue façade gives the simulator app: its paths, router and wire-specific answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+from simulator.exchange import Exchange
+
+
+@dataclass(frozen=True)
+class VenueFacade:
+    name: str
+    path_prefix: str  # every path of this venue starts with it
+    router: APIRouter
+    exchange: Exchange
+    # The venue's own words for "too many requests" and "server error", as it sends them.
+    rate_limited: Callable[[int], JSONResponse]
+    server_error: Callable[[int], JSONResponse]
