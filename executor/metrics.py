@@ -32,7 +32,19 @@ VENUE_ERRORS = Counter(
     "Venue failures, by venue and error class",
     ["venue", "error_class"],
 )
+RATE_LIMIT_BACKOFFS = Counter(
+    "tvbridge_executor_rate_limit_backoffs_total",
+    "Times a venue told us to back off (429/418 or its own rate-limit code)",
+    ["venue"],
+)
 TRADING_ENABLED = Gauge("tvbridge_executor_trading_enabled", "1 while trading is switched on")
+
+
+def backoff_observer(venue: str) -> Callable[[float], None]:
+    def observe(seconds: float) -> None:
+        RATE_LIMIT_BACKOFFS.labels(venue).inc()
+
+    return observe
 
 
 def venue_observer(venue: str) -> Callable[[str, str, int, float], None]:

@@ -26,6 +26,7 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueA
             read_timeout_s=settings.venue_read_timeout_s,
             pool_size=settings.venue_pool_size,
             observer=metrics.venue_observer(Venue.BINGX.value),
+            backoff_observer=metrics.backoff_observer(Venue.BINGX.value),
             verify_tls=settings.venue_verify_tls,
         )
         adapters[(Venue.BINGX, "default")] = BingxAdapter(

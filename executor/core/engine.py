@@ -97,8 +97,10 @@ class ExecutionEngine:
         switch: TradingSwitch | None = None,
         *,
         remembered_results: int = 10_000,
+        rate_limit_wait_s: float = 1.0,
     ) -> None:
         self.adapters = dict(adapters)
+        self.rate_limit_wait_s = rate_limit_wait_s
         self.switch = switch or TradingSwitch()
         self._results: OrderedDict[str, ExecutionResult] = OrderedDict()
         self._results_cap = remembered_results
@@ -356,7 +358,7 @@ class ExecutionEngine:
             purpose=leg.purpose,
         )
         try:
-            placed = adapter.place_order(request)
+            placed = self._send(adapter, request)
         except venue_http.VenueUnreachable:
             raise  # never sent: safe for the caller to redeliver
         except TvbridgeError as exc:
@@ -377,6 +379,18 @@ class ExecutionEngine:
             },
         )
         return _report(adapter.venue, request, placed)
+
+    def _send(self, adapter: VenueAdapter, request: OrderRequest) -> VenueOrder:
+        try:
+            return adapter.place_order(request)
+        except venue_http.VenueRateLimited as exc:
+            # A rate-limit answer means the order was not taken. When the venue's
+            # window reopens soon enough, one more try beats a redelivery.
+            wait = exc.retry_after_s if exc.retry_after_s is not None else self.rate_limit_wait_s
+            if wait > self.rate_limit_wait_s:
+                raise
+            time.sleep(wait)
+            return adapter.place_order(request)
 
     @staticmethod
     def _recover(adapter: VenueAdapter, request: OrderRequest) -> VenueOrder:

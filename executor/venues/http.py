@@ -22,6 +22,14 @@ class VenueUnreachable(TvbridgeError):
         super().__init__(ErrorClass.VENUE_UNAVAILABLE, message)
 
 
+class VenueRateLimited(TvbridgeError):
+    """The venue said "too many requests"; nothing more is sent until its window reopens."""
+
+    def __init__(self, message: str, retry_after_s: float | None, *, sent: bool) -> None:
+        super().__init__(ErrorClass.RATE_LIMITED, message, retry_after_s=retry_after_s)
+        self.sent = sent
+
+
 class VenueTimeout(TvbridgeError):
     """The request was sent but no answer came: the venue may have acted on it."""
 
@@ -42,6 +50,12 @@ class HttpReply:
 venue_seconds: contextvars.ContextVar[float] = contextvars.ContextVar("venue_seconds", default=0.0)
 
 Observer = Callable[[str, str, int, float], None]  # endpoint, method, status (0 = no reply), seconds
+BackoffObserver = Callable[[float], None]  # seconds the venue asked us to wait
+
+# A 429 without Retry-After still closes the gate this long; 418 (an IP ban
+# for ignoring 429s) defaults longer, as the venue escalates.
+DEFAULT_429_BACKOFF_S = 1.0
+DEFAULT_418_BACKOFF_S = 60.0
 
 
 class VenueHttp:
@@ -54,11 +68,14 @@ class VenueHttp:
         pool_size: int = 16,
         observer: Observer | None = None,
         verify_tls: bool | str = True,
+        backoff_observer: BackoffObserver | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
         self.observer = observer
+        self.backoff_observer = backoff_observer
+        self._blocked_until = 0.0  # monotonic time before which nothing is sent
         self.session = requests.Session()
         self.session.verify = verify_tls
         # No urllib3 retries: a blind resend of an order could double it; the
@@ -77,6 +94,13 @@ class VenueHttp:
         headers: dict[str, str] | None = None,
         timeout_s: float | None = None,
     ) -> HttpReply:
+        wait = self._blocked_until - time.monotonic()
+        if wait > 0:
+            raise VenueRateLimited(
+                f"{method} {path}: not sent, the venue's rate-limit window reopens in {wait:.1f}s",
+                wait,
+                sent=False,
+            )
         url = f"{self.base_url}{path}"
         if query:
             url = f"{url}?{query}"
@@ -93,6 +117,9 @@ class VenueHttp:
                 allow_redirects=False,
             )
             status = resp.status_code
+            if status in (429, 418):
+                retry_after = self.backoff(status, resp.headers.get("Retry-After"))
+                raise VenueRateLimited(f"{method} {path}: HTTP {status}", retry_after, sent=True)
             return HttpReply(resp.status_code, resp.text, dict(resp.headers), resp.elapsed.total_seconds())
         except requests.exceptions.ConnectTimeout as exc:
             raise VenueUnreachable(f"{method} {path}: connect timeout") from exc
@@ -108,6 +135,19 @@ class VenueHttp:
             venue_seconds.set(venue_seconds.get() + elapsed)
             if self.observer is not None:
                 self.observer(path, method, status, elapsed)
+
+    def backoff(self, status: int, retry_after: str | None) -> float:
+        """Close the gate for as long as the venue asked (Retry-After, seconds)."""
+        try:
+            seconds = max(0.0, float(retry_after)) if retry_after is not None else -1.0
+        except ValueError:
+            seconds = -1.0
+        if seconds < 0:
+            seconds = DEFAULT_418_BACKOFF_S if status == 418 else DEFAULT_429_BACKOFF_S
+        self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
+        if self.backoff_observer is not None:
+            self.backoff_observer(seconds)
+        return seconds
 
     def close(self) -> None:
         self.session.close()

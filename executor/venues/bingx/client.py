@@ -78,16 +78,7 @@ class BingxClient:
         )
         return self._unwrap(reply)
 
-    @staticmethod
-    def _unwrap(reply: HttpReply) -> Any:
-        if reply.status == 429:
-            retry_after = _retry_after(reply.headers)
-            raise TvbridgeError(
-                ErrorClass.RATE_LIMITED,
-                "BingX rate limit reached",
-                venue_code="429",
-                retry_after_s=retry_after,
-            )
+    def _unwrap(self, reply: HttpReply) -> Any:
         try:
             body = json.loads(reply.text, parse_float=Decimal)
         except ValueError as exc:
@@ -105,17 +96,20 @@ class BingxClient:
         if code != 0:
             error = classify(code, str(body.get("msg", "")), reply.status)
             if error.error_class is ErrorClass.RATE_LIMITED:
-                error.retry_after_s = _retry_after(reply.headers)
+                error.retry_after_s = self.http.backoff(429, _retry_after_header(reply.headers))
             raise error
         return body.get("data")
 
 
-def _retry_after(headers: Mapping[str, str]) -> float | None:
+def _retry_after_header(headers: Mapping[str, str]) -> str | None:
     lowered = {k.lower(): v for k, v in headers.items()}
-    value = lowered.get("retry-after")
-    if value is None:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        return None
+    if "retry-after" in lowered:
+        return lowered["retry-after"]
+    # The venue's own window headers: milliseconds until the window expires.
+    expire = lowered.get("x-ratelimit-requests-expire")
+    if expire is not None and lowered.get("x-ratelimit-requests-remain") == "0":
+        try:
+            return str(max(0.0, float(expire) / 1000))
+        except ValueError:
+            return None
+    return None
