@@ -27,7 +27,15 @@ class _CleanExitServer(uvicorn.Server):
                 signal.signal(sig, handler)
 
 
-def run(app: Any, *, host: str, port: int, grace_s: float = 10.0) -> None:
+def run(
+    app: Any,
+    *,
+    host: str,
+    port: int,
+    grace_s: float = 10.0,
+    tls_cert: str | None = None,
+    tls_key: str | None = None,
+) -> None:
     config = uvicorn.Config(
         app,
         host=host,
@@ -35,5 +43,7 @@ def run(app: Any, *, host: str, port: int, grace_s: float = 10.0) -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=int(grace_s),
+        ssl_certfile=tls_cert,
+        ssl_keyfile=tls_key,
     )
     _CleanExitServer(config).run()

@@ -29,10 +29,15 @@ class ExecutorSettings(ServiceSettings):
     venue_pool_size: int = 16
     venue_recv_window_ms: int = 5000
     venue_verify_tls: bool = True
+    # A PEM bundle of extra CAs to trust for venue TLS (a simulator's self-signed CA).
+    venue_ca_bundle: str | None = None
     # Load rules and sync clocks before serving, so the first signal pays nothing extra.
     venue_warm_on_start: bool = True
 
     trading_enabled: bool = True
+
+    def tls_verify(self) -> bool | str:
+        return self.venue_ca_bundle or self.venue_verify_tls
 
     def bingx_url(self) -> str:
         if self.bingx_base_url:

@@ -27,7 +27,7 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueA
             pool_size=settings.venue_pool_size,
             observer=metrics.venue_observer(Venue.BINGX.value),
             backoff_observer=metrics.backoff_observer(Venue.BINGX.value),
-            verify_tls=settings.venue_verify_tls,
+            verify_tls=settings.tls_verify(),
         )
         adapters[(Venue.BINGX, "default")] = BingxAdapter(
             "default", url, key, secret, http=http, recv_window_ms=settings.venue_recv_window_ms

@@ -16,7 +16,14 @@ def main() -> None:
     logging.getLogger("simulator").info(
         "simulator listening", extra={"port": settings.simulator_port, "venues": sorted(sim.exchanges)}
     )
-    serving.run(sim.app, host=settings.simulator_host, port=settings.simulator_port, grace_s=2)
+    serving.run(
+        sim.app,
+        host=settings.simulator_host,
+        port=settings.simulator_port,
+        grace_s=2,
+        tls_cert=settings.simulator_tls_cert,
+        tls_key=settings.simulator_tls_key,
+    )
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@ class SimulatorSettings(ServiceSettings):
     simulator_host: str = "127.0.0.1"
     simulator_port: int = 8900
     simulator_start_balance: Decimal = Decimal("10000")
+    # Serve HTTPS with this certificate and key (PEM files), so a client pays a real
+    # TLS handshake and encryption as it would across the internet.
+    simulator_tls_cert: str | None = None
+    simulator_tls_key: str | None = None
 
     bingx_api_key: SecretStr | None = None
     bingx_secret_key: SecretStr | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -17,6 +18,7 @@ class LocalStack:
     gateway: ServiceProcess
     env: dict[str, str]
     log_dir: Path
+    venue_ca: str | None = None  # the simulator serves HTTPS with a certificate from this CA
 
     @property
     def gateway_url(self) -> str:
@@ -24,7 +26,11 @@ class LocalStack:
 
     @property
     def simulator_url(self) -> str:
-        return f"http://127.0.0.1:{self.simulator.port}"
+        return f"{'https' if self.venue_ca else 'http'}://127.0.0.1:{self.simulator.port}"
+
+    def venue_get(self, path: str) -> Any:
+        """GET from the simulator (its /_sim control API), trusting its CA."""
+        return requests.get(f"{self.simulator_url}{path}", verify=self.venue_ca or True, timeout=5).json()
 
     def start_executor(self) -> ServiceProcess:
         self.executor = ServiceProcess("executor", self.env, self.log_dir, self.executor.port).wait_ready()
@@ -44,10 +50,33 @@ class LocalStack:
             proc.terminate()
 
 
+@dataclass(frozen=True)
+class VenueTls:
+    ca: str  # PEM paths
+    cert: str
+    key: str
+
+
 def start_stack(
-    log_dir: Path, *, api_key: str, secret_key: str, passphrase: str, extra_env: dict[str, str] | None = None
+    log_dir: Path,
+    *,
+    api_key: str,
+    secret_key: str,
+    passphrase: str,
+    extra_env: dict[str, str] | None = None,
+    venue_tls: VenueTls | None = None,
 ) -> LocalStack:
     ports = {name: free_port() for name in ("gateway", "executor", "metrics", "simulator")}
+    scheme = "https" if venue_tls else "http"
+    tls_env = (
+        {
+            "SIMULATOR_TLS_CERT": venue_tls.cert,
+            "SIMULATOR_TLS_KEY": venue_tls.key,
+            "VENUE_CA_BUNDLE": venue_tls.ca,
+        }
+        if venue_tls
+        else {}
+    )
     env = {
         "BINGX_API_KEY": api_key,
         "BINGX_SECRET_KEY": secret_key,
@@ -56,8 +85,9 @@ def start_stack(
         "EXECUTOR_PORT": str(ports["executor"]),
         "EXECUTOR_METRICS_PORT": str(ports["metrics"]),
         "SIMULATOR_PORT": str(ports["simulator"]),
-        "BINGX_BASE_URL": f"http://127.0.0.1:{ports['simulator']}",
+        "BINGX_BASE_URL": f"{scheme}://127.0.0.1:{ports['simulator']}",
         "EXECUTOR_ADDR": f"127.0.0.1:{ports['executor']}",
+        **tls_env,
         **(extra_env or {}),
     }
     stack = LocalStack(
@@ -66,6 +96,7 @@ def start_stack(
         ServiceProcess("gateway", env, log_dir, ports["gateway"]).wait_ready(),
         env,
         log_dir,
+        venue_tls.ca if venue_tls else None,
     )
     if not wait_until(stack.ready, timeout_s=30):
         logs = stack.all_logs()

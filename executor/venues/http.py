@@ -76,8 +76,10 @@ class VenueHttp:
         self.observer = observer
         self.backoff_observer = backoff_observer
         self._blocked_until = 0.0  # monotonic time before which nothing is sent
+        # Passed on every request: requests lets REQUESTS_CA_BUNDLE in the
+        # environment override a session-level setting.
+        self.verify_tls = verify_tls
         self.session = requests.Session()
-        self.session.verify = verify_tls
         # No urllib3 retries: a blind resend of an order could double it; the
         # engine decides what is safe to repeat.
         adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
@@ -115,6 +117,7 @@ class VenueHttp:
                 headers=headers,
                 timeout=(min(self.connect_timeout_s, read_timeout), read_timeout),
                 allow_redirects=False,
+                verify=self.verify_tls,
             )
             status = resp.status_code
             if status in (429, 418):
@@ -123,6 +126,9 @@ class VenueHttp:
             return HttpReply(resp.status_code, resp.text, dict(resp.headers), resp.elapsed.total_seconds())
         except requests.exceptions.ConnectTimeout as exc:
             raise VenueUnreachable(f"{method} {path}: connect timeout") from exc
+        except requests.exceptions.SSLError as exc:
+            # The handshake failed, so no request went out.
+            raise VenueUnreachable(f"{method} {path}: TLS failed: {_root_cause(exc)}") from exc
         except requests.exceptions.ReadTimeout as exc:
             raise VenueTimeout(f"{method} {path}: no answer within {read_timeout:.1f}s") from exc
         except requests.exceptions.ConnectionError as exc:
@@ -163,3 +169,10 @@ def _refused(exc: BaseException) -> bool:
             return True
         seen = seen.__cause__ or seen.__context__
     return False
+
+
+def _root_cause(exc: BaseException) -> str:
+    seen: BaseException = exc
+    while seen.__cause__ is not None or seen.__context__ is not None:
+        seen = seen.__cause__ or seen.__context__  # type: ignore[assignment]
+    return str(seen)

@@ -27,9 +27,17 @@ class RunningSimulator:
 
 
 @contextmanager
-def serve_app(app: FastAPI, port: int) -> Iterator[None]:
+def serve_app(app: FastAPI, port: int, *, tls: tuple[str, str] | None = None) -> Iterator[None]:
+    """Serve on loopback; `tls` is (certificate, key) PEM paths for HTTPS."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=port, log_config=None, access_log=False, lifespan="on"
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        access_log=False,
+        lifespan="on",
+        ssl_certfile=tls[0] if tls else None,
+        ssl_keyfile=tls[1] if tls else None,
     )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
