@@ -1,0 +1,93 @@
+"""Every example alert, sent by the CLI as TradingView would, trades through the real stack."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import PASSPHRASE
+from tools.processes import ROOT
+from tools.stack import LocalStack
+
+pytestmark = pytest.mark.e2e
+
+ALERTS = ROOT / "examples" / "alerts"
+# An order in which every close has something to close, like a strategy's life.
+SEQUENCE = [
+    ("seed_000_balance.json", {}),
+    ("seed_004_quantity.json", {}),
+    ("buy_quantity.json", {}),
+    ("close_half.json", {}),
+    ("close_long.json", {}),
+    ("short_quantity.json", {}),
+    ("close_short.json", {}),
+    ("long_balance_pct.json", {}),
+    ("sell_balance_leverage.json", {}),
+    ("limit_buy.json", {"close": "60000"}),
+    ("exit_all.json", {}),
+    ("test_only.json", {}),
+    (
+        "strategy_order.json",
+        {"strategy.order.action": "buy", "strategy.order.contracts": "0.002", "strategy.order.id": "Long"},
+    ),
+]
+
+
+def send(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gateway.send",
+            "--url",
+            f"{stack.gateway_url}/webhook",
+            "--passphrase",
+            PASSPHRASE,
+            *args,
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+
+
+def test_every_example_is_in_the_sequence() -> None:
+    assert sorted(name for name, _ in SEQUENCE) == sorted(p.name for p in ALERTS.glob("*.json"))
+
+
+def test_each_example_trades_as_meant(stack: LocalStack) -> None:
+    for name, variables in SEQUENCE:
+        extra = [arg for key, value in variables.items() for arg in ("--var", f"{key}={value}")]
+        result = send(stack, *extra, str(ALERTS / name))
+        assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
+        assert "HTTP 200 executed" in result.stdout, f"{name}:\n{result.stdout}"
+    orders = stack.venue_get("/_sim/orders")
+    # test_only places nothing; every other example placed exactly one order
+    assert len(orders) == len(SEQUENCE) - 1
+    assert all(o["status"] == "FILLED" for o in orders)
+    by_client = {o["client_order_id"] for o in orders}
+    assert len(by_client) == len(orders)
+
+
+def test_cli_builds_a_signal_from_flags(stack: LocalStack) -> None:
+    result = send(stack, "--action", "buy", "--ticker", "ETHUSDT", "--quantity", "0.05", "--test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"test": true' in result.stdout
+    assert stack.venue_get("/_sim/orders") == []
+
+
+def test_cli_exits_nonzero_on_a_refusal(stack: LocalStack) -> None:
+    result = send(stack, "--action", "close", "--ticker", "SOLUSDT")
+    assert result.returncode == 1
+    assert "rejected" in result.stdout
+
+
+def test_cli_refuses_to_send_unfilled_placeholders(tmp_path: Path, stack: LocalStack) -> None:
+    result = send(stack, str(ALERTS / "limit_buy.json"))
+    assert result.returncode != 0
+    assert "no value for close" in result.stderr
