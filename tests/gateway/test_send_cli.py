@@ -20,5 +20,5 @@ def test_placeholders_are_filled_like_tradingview() -> None:
 
 
 def test_a_placeholder_without_value_is_named() -> None:
-    with pytest.raises(SystemExit, match="strategy.order.contracts"):
+    with pytest.raises(SystemExit, match=r"strategy\.order\.contracts"):
         fill('{"qty": "{{strategy.order.contracts}}"}', tradingview_vars("BTCUSDT", "BINGX", {}))
