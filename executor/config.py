@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from pydantic import SecretStr
 
 from common.settings import ServiceSettings
+from common.symbols import canonical_symbol
+from executor.core.risk import RiskLimits
 from executor.venues.bingx import endpoints as bingx_endpoints
 
 
@@ -35,6 +39,23 @@ class ExecutorSettings(ServiceSettings):
     venue_warm_on_start: bool = True
 
     trading_enabled: bool = True
+
+    # Risk limits, enforced on every signal (empty = no limit).
+    risk_allowed_symbols: str = ""  # comma-separated, e.g. "BTC-USDT, ETHUSDT"
+    risk_max_leverage: int | None = None
+    risk_max_order_notional: Decimal | None = None
+    risk_max_position_notional: Decimal | None = None
+
+    def risk_limits(self) -> RiskLimits:
+        symbols = frozenset(
+            canonical_symbol(s) for s in self.risk_allowed_symbols.replace(";", ",").split(",") if s.strip()
+        )
+        return RiskLimits(
+            allowed_symbols=symbols,
+            max_leverage=self.risk_max_leverage,
+            max_order_notional=self.risk_max_order_notional,
+            max_position_notional=self.risk_max_position_notional,
+        )
 
     def tls_verify(self) -> bool | str:
         return self.venue_ca_bundle or self.venue_verify_tls

@@ -71,7 +71,7 @@ def start(
         warm(built)
     switch = TradingSwitch(settings.trading_enabled)
     metrics.TRADING_ENABLED.set(1 if switch.enabled else 0)
-    engine = ExecutionEngine(built, switch)
+    engine = ExecutionEngine(built, switch, risk=settings.risk_limits())
 
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.executor_max_workers, thread_name_prefix="rpc"),

@@ -33,6 +33,7 @@ from executor.core.model import (
     TradeSignal,
     Venue,
 )
+from executor.core.risk import RiskLimits
 from executor.core.switch import TradingSwitch
 from executor.venues import http as venue_http
 from executor.venues.base import InstrumentRules, OrderRequest, VenueAdapter, VenueOrder
@@ -98,8 +99,10 @@ class ExecutionEngine:
         *,
         remembered_results: int = 10_000,
         rate_limit_wait_s: float = 1.0,
+        risk: RiskLimits | None = None,
     ) -> None:
         self.adapters = dict(adapters)
+        self.risk = risk or RiskLimits()
         self.rate_limit_wait_s = rate_limit_wait_s
         self.switch = switch or TradingSwitch()
         self._results: OrderedDict[str, ExecutionResult] = OrderedDict()
@@ -150,6 +153,7 @@ class ExecutionEngine:
         if not self.switch.enabled:
             raise TvbridgeError(ErrorClass.TRADING_DISABLED, "trading is switched off")
         _refuse_unsupported(signal)
+        self.risk.check_symbol(signal.symbol)
         adapter = self.adapter(signal.venue, signal.account)
         rules = adapter.rules(signal.symbol)
 
@@ -232,8 +236,12 @@ class ExecutionEngine:
             )
 
         leverage = self._leverage(adapter, rules, signal, direction)
-        needs_price = signal.test or (
-            size is not None and size.kind in (SizeKind.BALANCE, SizeKind.BALANCE_PCT)
+        if leverage:
+            self.risk.check_leverage(leverage)
+        needs_price = (
+            signal.test
+            or (size is not None and size.kind in (SizeKind.BALANCE, SizeKind.BALANCE_PCT))
+            or (self.risk.needs_price and not closing)
         )
         price: Decimal | None = None
         if signal.order_type is OrderType.LIMIT:
@@ -259,6 +267,12 @@ class ExecutionEngine:
 
         total = sum(quantities, Decimal(0))
         notional = total * price if price is not None else Decimal(0)
+        if not closing and price is not None:
+            self.risk.check_order(notional)
+            if self.risk.needs_position:
+                held = sum((p.quantity for p in adapter.positions(rules.venue_symbol)), Decimal(0))
+                signed = total if legs[0].side is Side.BUY else -total
+                self.risk.check_position(rules.symbol, held + signed, price)
         sizing = Sizing(
             quantity=total,
             price=price if price is not None else Decimal(0),
@@ -272,6 +286,8 @@ class ExecutionEngine:
         self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal, direction: PositionSide
     ) -> int:
         wanted = signal.leverage
+        if wanted is not None:
+            self.risk.check_leverage(wanted)  # before it is set on the venue
         needs_current = wanted is not None or (
             signal.size is not None and signal.size.kind in (SizeKind.BALANCE, SizeKind.BALANCE_PCT)
         )

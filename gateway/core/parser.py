@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
+from common.symbols import canonical_symbol
 from gateway.core.signal import Action, Signal, SizeKind
-from gateway.core.symbols import canonical_symbol
 
 MAX_ID_LENGTH = 128
 MAX_LEVERAGE = 200

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from gateway.core.symbols import canonical_symbol
+from common.symbols import canonical_symbol
 
 
 @pytest.mark.parametrize(
