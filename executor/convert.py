@@ -148,6 +148,7 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
         test=result.test,
         executor_ms=result.executor_ms,
         venue_ms=result.venue_ms,
+        note=result.note,
     )
     if result.error is not None:
         reply.error.CopyFrom(

@@ -23,6 +23,7 @@ from executor.core.model import (
     Action,
     ErrorInfo,
     ExecutionResult,
+    MarketPosition,
     OrderReport,
     OrderType,
     Outcome,
@@ -75,8 +76,12 @@ class _Leg:
         return f"{self.purpose}-{self.position_side.value}"
 
 
-def _possible_legs(action: Action, hedge: bool) -> list[_Leg]:
+def _possible_legs(action: Action, hedge: bool, target: bool = False) -> list[_Leg]:
     """Every leg a signal with this action could have placed (sizes aside)."""
+    if target:
+        sides = (PositionSide.LONG, PositionSide.SHORT) if hedge else (PositionSide.BOTH,)
+        # Sides of the order do not enter the client id; only purpose and position side do.
+        return [_Leg(Side.BUY, s, p == "close", p) for s in sides for p in ("entry", "close")]
     if action is Action.BUY:
         return [_Leg(Side.BUY, PositionSide.LONG if hedge else PositionSide.BOTH, False, "entry")]
     if action is Action.SELL:
@@ -163,8 +168,16 @@ class ExecutionEngine:
             if found is not None:
                 return found
 
-        legs = self._legs(adapter, rules, signal)
-        sizing, quantities = self._size(adapter, rules, signal, legs)
+        if signal.market_position is not None:
+            legs, quantities, sizing = self._target(adapter, rules, signal)
+            if not legs:
+                note = f"{rules.venue_symbol} is already at the target position; nothing to trade"
+                return ExecutionResult(
+                    signal.signal_id, Outcome.EXECUTED, sizing=sizing, test=signal.test, note=note
+                )
+        else:
+            legs = self._legs(adapter, rules, signal)
+            sizing, quantities = self._size(adapter, rules, signal, legs)
         if signal.test:
             return ExecutionResult(signal.signal_id, Outcome.EXECUTED, sizing=sizing, test=True)
 
@@ -216,6 +229,86 @@ class ExecutionEngine:
                 ErrorClass.NO_POSITION, f"no open {which}position in {rules.venue_symbol} to close"
             )
         return legs
+
+    def _target(
+        self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal
+    ) -> tuple[list[_Leg], list[Decimal], Sizing]:
+        """Trade only the difference between the venue's position and the one the strategy holds."""
+        want = signal.market_position
+        size = signal.size
+        if want is not MarketPosition.FLAT and size is None:
+            raise TvbridgeError(ErrorClass.INVALID_SIGNAL, f"a {want} target needs a size")
+        if size is not None and size.kind is SizeKind.POSITION_PCT:
+            raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a target is a position size, not position_pct")
+        direction = PositionSide.SHORT if want is MarketPosition.SHORT else PositionSide.LONG
+        margin_sized = size is not None and size.kind in (SizeKind.BALANCE, SizeKind.BALANCE_PCT)
+        leverage = self._leverage(adapter, rules, signal, direction) if want is not MarketPosition.FLAT else 0
+        if leverage:
+            self.risk.check_leverage(leverage)
+        price: Decimal | None = None
+        if signal.order_type is OrderType.LIMIT and signal.price is not None:
+            price = rules.floor_price(signal.price)
+        elif margin_sized or signal.test or self.risk.needs_price:
+            price = adapter.last_price(rules.venue_symbol)
+
+        target = Decimal(0)
+        if want is not MarketPosition.FLAT and size is not None:
+            leg = _Leg(Side.BUY, PositionSide.BOTH, False, "entry")
+            target = rules.floor_qty(self._raw_quantity(adapter, rules, signal, leg, leverage, price))
+        positions = adapter.positions(rules.venue_symbol)
+        held_long = sum((p.quantity for p in positions if p.quantity > 0), Decimal(0))
+        held_short = sum((-p.quantity for p in positions if p.quantity < 0), Decimal(0))
+        want_long = target if want is MarketPosition.LONG else Decimal(0)
+        want_short = target if want is MarketPosition.SHORT else Decimal(0)
+
+        moves: list[tuple[_Leg, Decimal]] = []
+        if adapter.hedge_mode():
+            for pside, held, wanted in (
+                (PositionSide.LONG, held_long, want_long),
+                (PositionSide.SHORT, held_short, want_short),
+            ):
+                grow = pside is PositionSide.LONG
+                if wanted > held:
+                    moves.append(
+                        (_Leg(Side.BUY if grow else Side.SELL, pside, False, "entry"), wanted - held)
+                    )
+                elif wanted < held:
+                    moves.append((_Leg(Side.SELL if grow else Side.BUY, pside, True, "close"), held - wanted))
+        else:
+            net, goal = held_long - held_short, want_long - want_short
+            diff = goal - net
+            # Moving toward zero on the same side only ever shrinks the position.
+            shrinking = abs(goal) < abs(net) and (goal == 0 or (goal > 0) == (net > 0))
+            if diff != 0:
+                side = Side.BUY if diff > 0 else Side.SELL
+                moves.append(
+                    (_Leg(side, PositionSide.BOTH, shrinking, "close" if shrinking else "entry"), abs(diff))
+                )
+
+        legs, quantities = [], []
+        for leg, raw in moves:
+            quantity = rules.floor_qty(raw)
+            opening = not leg.reduce_only
+            # A difference below the venue's minimum is as close to the target as it can trade.
+            if quantity <= 0 or (opening and quantity < rules.min_qty):
+                continue
+            if opening and price is not None and quantity * price < rules.min_notional:
+                continue
+            legs.append(leg)
+            quantities.append(quantity)
+        total = sum(quantities, Decimal(0))
+        notional = total * price if price is not None else Decimal(0)
+        if price is not None and any(not leg.reduce_only for leg in legs):
+            self.risk.check_order(notional)
+            self.risk.check_position(rules.symbol, target, price)
+        sizing = Sizing(
+            quantity=total,
+            price=price or Decimal(0),
+            notional=notional,
+            leverage=leverage,
+            margin=(notional / leverage) if leverage else Decimal(0),
+        )
+        return legs, quantities, sizing
 
     def _size(
         self,
@@ -423,7 +516,7 @@ class ExecutionEngine:
         self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal
     ) -> ExecutionResult | None:
         reports = []
-        for leg in _possible_legs(signal.action, adapter.hedge_mode()):
+        for leg in _possible_legs(signal.action, adapter.hedge_mode(), signal.market_position is not None):
             client_id = adapter.client_order_id(signal.signal_id, leg.tag)
             found = adapter.find_order(rules.venue_symbol, client_id)
             if found is None:
@@ -476,7 +569,6 @@ def _refuse_unsupported(signal: TradeSignal) -> None:
     unsupported = [
         name
         for name, value in (
-            ("market_position", signal.market_position),
             ("margin_mode", signal.margin_mode),
             ("take_profit", signal.take_profit),
             ("stop_loss", signal.stop_loss),

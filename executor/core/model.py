@@ -139,3 +139,4 @@ class ExecutionResult:
     test: bool = False
     executor_ms: int = 0
     venue_ms: int = 0
+    note: str = ""

@@ -130,6 +130,8 @@ def response_to_dict(reply: pb.ExecuteSignalResponse) -> dict[str, Any]:
         }
         for o in reply.orders
     ]
+    if reply.note:
+        out["note"] = reply.note
     out["timings_ms"] = {"executor": reply.executor_ms, "venue": reply.venue_ms}
     return out
 

@@ -102,8 +102,12 @@ def parse_signal(
     *,
     received_at: datetime | None = None,
 ) -> Signal:
+    market_position = _choice(body, "market_position", MARKET_POSITIONS)
     action_field = "action" if "action" in body else "accion"
-    action = _choice(body, action_field, ACTIONS, required=True, label="action")
+    # A target ({{strategy.market_position}}) says where to be; the action is then only a label.
+    action = _choice(body, action_field, ACTIONS, required=market_position is None, label="action")
+    if action is None:
+        action = {"long": Action.BUY, "short": Action.SELL, "flat": Action.CLOSE}[market_position]
     symbol_field = "ticker" if "ticker" in body else "symbol"
     symbol_text = _string(body, symbol_field, required=True, label="ticker") or ""
     try:
@@ -114,9 +118,15 @@ def parse_signal(
     exchange = _choice(body, "exchange", EXCHANGES) or defaults.exchange
     account = _string(body, "account") or defaults.account
 
-    size_kind, size = _size(body)
-    assert action is not None
-    if size is None and action in (Action.BUY, Action.SELL):
+    size_kind, size = _size(body, allow_zero=market_position == "flat")
+    if market_position == "flat":
+        size_kind, size = None, None  # flat is flat, whatever size came with it
+    elif market_position is not None and size is None:
+        raise SignalError(
+            "quantity",
+            f"a {market_position} target needs the position size, e.g. {{{{strategy.market_position_size}}}}",
+        )
+    if size is None and market_position is None and action in (Action.BUY, Action.SELL):
         raise SignalError(
             "quantity",
             f"'{action.value}' needs exactly one size: quantity (coins), balance (USDT margin), "
@@ -143,7 +153,7 @@ def parse_signal(
         action=action,
         size_kind=size_kind,
         size=size,
-        market_position=_choice(body, "market_position", MARKET_POSITIONS),
+        market_position=market_position,
         leverage=leverage,
         margin_mode=_choice(body, "margin_mode", MARGIN_MODES),
         order_type=order_type,
@@ -233,13 +243,18 @@ def _positive(body: Mapping[str, Any], field: str) -> Decimal | None:
     return number
 
 
-def _size(body: Mapping[str, Any]) -> tuple[SizeKind | None, Decimal | None]:
+def _size(body: Mapping[str, Any], *, allow_zero: bool = False) -> tuple[SizeKind | None, Decimal | None]:
     given = [name for name in SIZE_FIELDS if body.get(name) is not None]
     if len(given) > 1:
         raise SignalError(given[1], f"give exactly one size; got {', '.join(given)}")
     if not given:
         return None, None
     field = given[0]
+    if allow_zero:
+        number = _number(body, field)
+        if number is not None and number < 0:
+            raise SignalError(field, f"must not be negative, got {number}")
+        return SIZE_FIELDS[field], number
     value = _positive(body, field)
     kind = SIZE_FIELDS[field]
     if kind in (SizeKind.BALANCE_PCT, SizeKind.POSITION_PCT) and value is not None and value > 100:

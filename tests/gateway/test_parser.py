@@ -125,3 +125,20 @@ def test_bad_bodies_are_named(raw: bytes, words: str) -> None:
         read_json(raw)
     assert caught.value.field == "body"
     assert words in caught.value.message
+
+
+def test_target_from_tradingview_strategy_placeholders() -> None:
+    signal = parse('{"action": "sell", "market_position": "long", "ticker": "BTCUSDT", "quantity": "0.02"}')
+    assert (signal.market_position, signal.size) == ("long", Decimal("0.02"))
+
+
+def test_flat_target_accepts_size_zero_and_needs_no_action() -> None:
+    signal = parse('{"market_position": "flat", "ticker": "BTCUSDT", "quantity": "0"}')
+    assert (signal.market_position, signal.action, signal.size) == ("flat", Action.CLOSE, None)
+
+
+def test_long_target_without_size_names_the_field() -> None:
+    with pytest.raises(SignalError) as caught:
+        parse('{"market_position": "long", "ticker": "BTCUSDT"}')
+    assert caught.value.field == "quantity"
+    assert "market_position_size" in caught.value.message

@@ -258,7 +258,7 @@ class Order(_message.Message):
     def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., venue_symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., avg_price: _Optional[str] = ..., status: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., purpose: _Optional[str] = ...) -> None: ...
 
 class ExecuteSignalResponse(_message.Message):
-    __slots__ = ("signal_id", "outcome", "error", "sizing", "orders", "test", "executor_ms", "venue_ms")
+    __slots__ = ("signal_id", "outcome", "error", "sizing", "orders", "test", "executor_ms", "venue_ms", "note")
     SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
@@ -267,6 +267,7 @@ class ExecuteSignalResponse(_message.Message):
     TEST_FIELD_NUMBER: _ClassVar[int]
     EXECUTOR_MS_FIELD_NUMBER: _ClassVar[int]
     VENUE_MS_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
     signal_id: str
     outcome: Outcome
     error: Error
@@ -275,7 +276,8 @@ class ExecuteSignalResponse(_message.Message):
     test: bool
     executor_ms: int
     venue_ms: int
-    def __init__(self, signal_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., sizing: _Optional[_Union[Sizing, _Mapping]] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., test: _Optional[bool] = ..., executor_ms: _Optional[int] = ..., venue_ms: _Optional[int] = ...) -> None: ...
+    note: str
+    def __init__(self, signal_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., sizing: _Optional[_Union[Sizing, _Mapping]] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., test: _Optional[bool] = ..., executor_ms: _Optional[int] = ..., venue_ms: _Optional[int] = ..., note: _Optional[str] = ...) -> None: ...
 
 class GetAccountRequest(_message.Message):
     __slots__ = ("venue", "account")
