@@ -9,6 +9,7 @@ from pydantic import SecretStr
 from common.settings import ServiceSettings
 from common.symbols import canonical_symbol
 from executor.core.risk import RiskLimits
+from executor.venues.binance import endpoints as binance_endpoints
 from executor.venues.bingx import endpoints as bingx_endpoints
 
 
@@ -27,6 +28,11 @@ class ExecutorSettings(ServiceSettings):
     bingx_secret_key: SecretStr | None = None
     bingx_base_url: str | None = None
     bingx_demo: bool = False
+
+    binance_api_key: SecretStr | None = None
+    binance_secret_key: SecretStr | None = None
+    binance_base_url: str | None = None
+    binance_testnet: bool = False
 
     venue_connect_timeout_s: float = 3.0
     venue_read_timeout_s: float = 5.0
@@ -64,3 +70,8 @@ class ExecutorSettings(ServiceSettings):
         if self.bingx_base_url:
             return self.bingx_base_url
         return bingx_endpoints.DEMO_BASE_URL if self.bingx_demo else bingx_endpoints.LIVE_BASE_URL
+
+    def binance_url(self) -> str:
+        if self.binance_base_url:
+            return self.binance_base_url
+        return binance_endpoints.TESTNET_BASE_URL if self.binance_testnet else binance_endpoints.LIVE_BASE_URL

@@ -9,6 +9,7 @@ from executor import metrics
 from executor.config import ExecutorSettings
 from executor.core.model import Venue
 from executor.venues.base import VenueAdapter
+from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from executor.venues.http import VenueHttp
 
@@ -34,6 +35,23 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueA
         )
     elif key or secret:
         log.warning("BingX needs both BINGX_API_KEY and BINGX_SECRET_KEY; BingX is not configured")
+    key, secret = secret_value(settings.binance_api_key), secret_value(settings.binance_secret_key)
+    if key and secret:
+        url = settings.binance_url()
+        http = VenueHttp(
+            url,
+            connect_timeout_s=settings.venue_connect_timeout_s,
+            read_timeout_s=settings.venue_read_timeout_s,
+            pool_size=settings.venue_pool_size,
+            observer=metrics.venue_observer(Venue.BINANCE.value),
+            backoff_observer=metrics.backoff_observer(Venue.BINANCE.value),
+            verify_tls=settings.tls_verify(),
+        )
+        adapters[(Venue.BINANCE, "default")] = BinanceAdapter(
+            "default", url, key, secret, http=http, recv_window_ms=settings.venue_recv_window_ms
+        )
+    elif key or secret:
+        log.warning("Binance needs both BINANCE_API_KEY and BINANCE_SECRET_KEY; Binance is not configured")
     if not adapters:
         log.warning("no venue credentials configured: every signal will be rejected as unknown_account")
     return adapters

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from fastapi import FastAPI, Request, Response
 
 from common.settings import secret_value
+from simulator.binance import api as binance_api
+from simulator.binance.instruments import default_instruments as binance_instruments
 from simulator.bingx import api as bingx_api
 from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
@@ -34,7 +36,19 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[
     key, secret = secret_value(settings.bingx_api_key), secret_value(settings.bingx_secret_key)
     if key and secret:
         bingx.add_account(key, secret, settings.simulator_start_balance)
-    return [bingx_api.build_facade(bingx, clock("bingx"))]
+    binance = Exchange(
+        "binance",
+        binance_instruments(),
+        truncate_excess_precision=False,
+        client_ids_unique_while_open=True,
+    )
+    key, secret = secret_value(settings.binance_api_key), secret_value(settings.binance_secret_key)
+    if key and secret:
+        binance.add_account(key, secret, settings.simulator_start_balance)
+    return [
+        bingx_api.build_facade(bingx, clock("bingx")),
+        binance_api.build_facade(binance, clock("binance")),
+    ]
 
 
 def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:

@@ -20,3 +20,5 @@ class SimulatorSettings(ServiceSettings):
 
     bingx_api_key: SecretStr | None = None
     bingx_secret_key: SecretStr | None = None
+    binance_api_key: SecretStr | None = None
+    binance_secret_key: SecretStr | None = None

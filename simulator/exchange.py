@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -122,10 +123,16 @@ class Exchange:
         taker_fee: Decimal = Decimal("0.0005"),
         default_leverage: int = 10,
         truncate_excess_precision: bool = False,
+        client_ids_unique_while_open: bool = False,
     ) -> None:
         self.venue = venue
         # BingX truncates excess decimals silently; Binance refuses them.
         self.truncate_excess_precision = truncate_excess_precision
+        # Binance only refuses a client id that an open order still holds; BingX refuses any reuse.
+        self.client_ids_unique_while_open = client_ids_unique_while_open
+        # Called under the lock after every price move, so a façade can trigger its own
+        # conditional orders (Binance's algo orders live outside the matching engine).
+        self.price_listeners: list[Callable[[str, Decimal], None]] = []
         self.instruments = {i.symbol: i for i in (instruments or default_instruments())}
         self.taker_fee = taker_fee
         self.default_leverage = default_leverage
@@ -152,6 +159,8 @@ class Exchange:
             inst = self.instrument(symbol)
             inst.price = price.quantize(inst.price_tick)
             self._fill_resting(symbol)
+            for listener in list(self.price_listeners):
+                listener(symbol, inst.price)
 
     def leverage(self, account: Account, symbol: str, direction: str) -> int:
         return account.leverage.get((symbol, direction), self.default_leverage)
@@ -230,7 +239,11 @@ class Exchange:
             if not quantity > 0:
                 raise SimError(Reject.INVALID_PARAMETER, f"quantity {quantity} truncates to zero")
             if client_order_id and client_order_id in account.by_client_id:
-                raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {client_order_id} already used")
+                held_by = account.orders[account.by_client_id[client_order_id]]
+                if not self.client_ids_unique_while_open or held_by.status == "NEW":
+                    raise SimError(
+                        Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {client_order_id} already used"
+                    )
             closing = reduce_only or _closes(position_side, side)
             if closing:
                 open_qty = self._closable(account, symbol, position_side, side)
@@ -288,11 +301,12 @@ class Exchange:
                 raise SimError(Reject.UNKNOWN_ORDER, "order does not exist")
             return order
 
-    def cancel_order(self, account: Account, order: Order) -> Order:
+    def cancel_order(self, account: Account, order: Order, *, status: str = "CANCELLED") -> Order:
+        """Take an open order off the book; `status` may say EXPIRED when the venue, not the user, did."""
         with self.lock:
             if order.status != "NEW":
                 raise SimError(Reject.UNKNOWN_ORDER, f"order is {order.status}, not open")
-            order.status = "CANCELLED"
+            order.status = status
             order.update_ms = int(time.time() * 1000)
             return order
 

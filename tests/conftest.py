@@ -10,8 +10,16 @@ from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Action, Size, SizeKind, TradeSignal, Venue
 from executor.server import RunningExecutor, start
+from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
-from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator, running_simulator
+from tests.support.inproc import (
+    API_KEY,
+    BINANCE_API_KEY,
+    BINANCE_SECRET_KEY,
+    SECRET_KEY,
+    RunningSimulator,
+    running_simulator,
+)
 from tools.processes import free_port
 
 
@@ -24,6 +32,14 @@ def simulator() -> Iterator[RunningSimulator]:
 @pytest.fixture
 def bingx(simulator: RunningSimulator) -> Iterator[BingxAdapter]:
     adapter = BingxAdapter("default", simulator.url, API_KEY, SECRET_KEY)
+    adapter.warm()
+    yield adapter
+    adapter.close()
+
+
+@pytest.fixture
+def binance(simulator: RunningSimulator) -> Iterator[BinanceAdapter]:
+    adapter = BinanceAdapter("default", simulator.url, BINANCE_API_KEY, BINANCE_SECRET_KEY)
     adapter.warm()
     yield adapter
     adapter.close()
@@ -49,11 +65,12 @@ def make_signal(
     signal_id: str = "sig-1",
     symbol: str = "BTC-USDT",
     size: tuple[SizeKind, str] | None = (SizeKind.QUANTITY, "0.01"),
+    venue: Venue = Venue.BINGX,
     **fields: object,
 ) -> TradeSignal:
     return TradeSignal(
         signal_id=signal_id,
-        venue=Venue.BINGX,
+        venue=venue,
         symbol=symbol,
         action=action,
         size=Size(size[0], Decimal(size[1])) if size else None,

@@ -17,6 +17,9 @@ from tools.processes import free_port, wait_port
 
 API_KEY = "testkey-0123456789abcdefABCDEF"
 SECRET_KEY = "testsecret-fedcba9876543210FEDCBA9876543210"
+# Shaped like real Binance keys: 64 alphanumerics.
+BINANCE_API_KEY = "tvbridgeTESTbinanceKEY0123456789abcdefghijklmnopqrstuvwxyzABCDEF"
+BINANCE_SECRET_KEY = "tvbridgeTESTbinanceSECRET9876543210zyxwvutsrqponmlkjihgfedcbaZYX"
 
 
 @dataclass
@@ -58,6 +61,8 @@ def running_simulator(**overrides: object) -> Iterator[RunningSimulator]:
         simulator_port=port,
         bingx_api_key=SecretStr(API_KEY),
         bingx_secret_key=SecretStr(SECRET_KEY),
+        binance_api_key=SecretStr(BINANCE_API_KEY),
+        binance_secret_key=SecretStr(BINANCE_SECRET_KEY),
         **overrides,  # type: ignore[arg-type]
     )
     sim = build(settings)

@@ -1,0 +1,1 @@
+"""Binance USDⓈ-M futures (`/fapi`)."""

@@ -1,0 +1,298 @@
+"""Binance USDⓈ-M futures adapter: the venue base's contract in Binance's terms."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from decimal import Decimal
+from typing import Any
+
+from common.decimals import parse_decimal
+from common.errors import ErrorClass, TvbridgeError
+from executor.core.model import MarginMode, OrderType, PositionSide, Venue
+from executor.venues.base import (
+    ConnectionReport,
+    InstrumentRules,
+    OrderRequest,
+    VenueAdapter,
+    VenueBalance,
+    VenueOrder,
+    VenuePosition,
+)
+from executor.venues.binance import endpoints
+from executor.venues.binance.client import BinanceClient
+from executor.venues.http import VenueHttp
+
+# newClientOrderId must match ^[\.A-Z\:/a-z0-9_-]{1,36}$; "tvb" + 32 hex digits is 35.
+_CLIENT_ID_PREFIX = "tvb"
+
+
+class BinanceAdapter(VenueAdapter):
+    venue = Venue.BINANCE
+
+    def __init__(
+        self,
+        account: str,
+        base_url: str,
+        api_key: str,
+        secret_key: str,
+        http: VenueHttp | None = None,
+        recv_window_ms: int = 5000,
+    ) -> None:
+        super().__init__(account, base_url)
+        self.http = http or VenueHttp(base_url)
+        self.client = BinanceClient(self.http, api_key, secret_key, recv_window_ms)
+        self._lock = threading.Lock()
+        self._rules: dict[str, InstrumentRules] = {}
+        self._canonical: dict[str, str] = {}  # BTCUSDT -> BTC-USDT
+        self._rules_loaded_at = 0.0
+        self._leverage: dict[str, int] = {}  # one leverage per symbol, for both directions
+        self._hedge_mode: bool | None = None
+
+    # -- symbols and rules -------------------------------------------------
+
+    def venue_symbol(self, symbol: str) -> str:
+        rules = self._rules.get(symbol)
+        return rules.venue_symbol if rules is not None else symbol.replace("-", "")
+
+    def rules(self, symbol: str) -> InstrumentRules:
+        rules = self._rules.get(symbol)
+        # A symbol we have not seen may have been listed since: reload at most once a minute.
+        if rules is None and time.monotonic() - self._rules_loaded_at > 60:
+            self._load_rules()
+            rules = self._rules.get(symbol)
+        if rules is None:
+            raise TvbridgeError(ErrorClass.UNKNOWN_SYMBOL, f"Binance lists no perpetual contract {symbol}")
+        return rules
+
+    def _load_rules(self) -> None:
+        info = self.client.public("GET", endpoints.EXCHANGE_INFO)
+        loaded: dict[str, InstrumentRules] = {}
+        for entry in info.get("symbols", []):
+            rules = _rules_from(entry)
+            if rules is not None:
+                loaded[rules.symbol] = rules
+        with self._lock:
+            self._rules = loaded
+            self._canonical = {r.venue_symbol: r.symbol for r in loaded.values()}
+            self._rules_loaded_at = time.monotonic()
+
+    def _symbol_of(self, venue_symbol: str) -> str:
+        return self._canonical.get(venue_symbol, venue_symbol)
+
+    # -- market and account reads ------------------------------------------
+
+    def last_price(self, venue_symbol: str) -> Decimal:
+        data = self.client.public("GET", endpoints.PRICE, {"symbol": venue_symbol})
+        return parse_decimal(data["price"])
+
+    def leverage(self, venue_symbol: str, position_side: PositionSide) -> int:
+        cached = self._leverage.get(venue_symbol)
+        if cached is not None:
+            return cached
+        rows = self.client.signed("GET", endpoints.POSITION_RISK, {"symbol": venue_symbol})
+        if not rows:
+            raise TvbridgeError(ErrorClass.UNKNOWN_SYMBOL, f"Binance reports no leverage for {venue_symbol}")
+        leverage = int(rows[0]["leverage"])
+        with self._lock:
+            self._leverage[venue_symbol] = leverage
+        return leverage
+
+    def set_leverage(self, venue_symbol: str, position_side: PositionSide, leverage: int) -> None:
+        # Binance keeps one leverage per symbol, so the side does not matter.
+        data = self.client.signed("POST", endpoints.LEVERAGE, {"symbol": venue_symbol, "leverage": leverage})
+        with self._lock:
+            self._leverage[venue_symbol] = int(data.get("leverage", leverage))
+
+    def hedge_mode(self) -> bool:
+        if self._hedge_mode is None:
+            data = self.client.signed("GET", endpoints.POSITION_MODE)
+            self._hedge_mode = str(data.get("dualSidePosition", False)).lower() == "true"
+        return self._hedge_mode
+
+    def balances(self) -> list[VenueBalance]:
+        rows = self.client.signed("GET", endpoints.BALANCE)
+        out = []
+        for b in rows or []:
+            wallet = parse_decimal(b["balance"])
+            unrealized = parse_decimal(b.get("crossUnPnl", "0"))
+            out.append(
+                VenueBalance(
+                    asset=str(b["asset"]),
+                    wallet=wallet,
+                    available=parse_decimal(b["availableBalance"]),
+                    equity=wallet + unrealized,
+                    unrealized_pnl=unrealized,
+                )
+            )
+        return out
+
+    def positions(self, venue_symbol: str | None = None) -> list[VenuePosition]:
+        params = {"symbol": venue_symbol} if venue_symbol else {}
+        rows = self.client.signed("GET", endpoints.POSITION_RISK, params)
+        out = []
+        for p in rows or []:
+            # positionRisk v2 lists every symbol, flat ones included, with its leverage.
+            leverage = int(p.get("leverage", 0))
+            if leverage:
+                self._leverage[str(p["symbol"])] = leverage
+            amount = parse_decimal(p["positionAmt"])
+            if amount == 0:
+                continue
+            side = PositionSide(str(p.get("positionSide", "BOTH")).upper())
+            if side is PositionSide.LONG:
+                amount = abs(amount)
+            elif side is PositionSide.SHORT:
+                amount = -abs(amount)
+            out.append(
+                VenuePosition(
+                    symbol=self._symbol_of(str(p["symbol"])),
+                    venue_symbol=str(p["symbol"]),
+                    position_side=side,
+                    quantity=amount,
+                    entry_price=parse_decimal(p.get("entryPrice", "0")),
+                    mark_price=parse_decimal(p.get("markPrice", "0") or "0"),
+                    unrealized_pnl=parse_decimal(p.get("unRealizedProfit", "0")),
+                    leverage=leverage,
+                    margin_mode=_margin_mode(p.get("marginType")),
+                )
+            )
+        return out
+
+    # -- orders ---------------------------------------------------------------
+
+    def _order_params(self, request: OrderRequest) -> dict[str, Any]:
+        params: dict[str, Any] = {
+            "symbol": request.venue_symbol,
+            "side": request.side.value,
+            "positionSide": request.position_side.value,
+            "type": request.order_type.value,
+            "quantity": request.quantity,
+        }
+        if request.order_type is OrderType.LIMIT:
+            if request.price is None:
+                raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a limit order needs a price")
+            params["price"] = request.price
+            params["timeInForce"] = "GTC"
+        # reduceOnly must not be sent in hedge mode, where the position side says it.
+        if request.reduce_only and request.position_side is PositionSide.BOTH:
+            params["reduceOnly"] = "true"
+        params["newClientOrderId"] = request.client_order_id
+        # The default ACK answer reports a market order before its fill; RESULT reports the fill.
+        params["newOrderRespType"] = "RESULT"
+        return params
+
+    def place_order(self, request: OrderRequest) -> VenueOrder:
+        data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
+        return _order_from(data, request.client_order_id)
+
+    def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
+        try:
+            data = self.client.signed(
+                "GET", endpoints.ORDER, {"symbol": venue_symbol, "origClientOrderId": client_order_id}
+            )
+        except TvbridgeError as exc:
+            if exc.error_class is ErrorClass.UNKNOWN_ORDER:
+                return None
+            raise
+        return _order_from(data, client_order_id)
+
+    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str:
+        digest = hashlib.sha256(f"{signal_id}|{purpose}".encode()).hexdigest()
+        return f"{_CLIENT_ID_PREFIX}{digest[:32]}"
+
+    # -- connectivity -------------------------------------------------------------
+
+    def check_connection(self) -> ConnectionReport:
+        started = time.perf_counter()
+        offset = self.client.sync_time()
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        self.balances()
+        return ConnectionReport(True, latency_ms, offset, True, self._can_trade())
+
+    def _can_trade(self) -> bool:
+        """Ask the test-order endpoint, which checks the key's trade permission and places nothing."""
+        rules = next(iter(self._rules.values()), None)
+        if rules is None:
+            return True
+        try:
+            self.client.signed(
+                "POST",
+                endpoints.TEST_ORDER,
+                {
+                    "symbol": rules.venue_symbol,
+                    "side": "BUY",
+                    "positionSide": "LONG" if self.hedge_mode() else "BOTH",
+                    "type": "MARKET",
+                    "quantity": rules.min_qty if rules.min_qty > 0 else rules.qty_step,
+                },
+            )
+        except TvbridgeError as exc:
+            if exc.error_class is ErrorClass.AUTH:
+                return False
+            if exc.retryable:
+                raise
+            # Any other verdict on the order itself means the key may trade.
+        return True
+
+    def warm(self) -> None:
+        self.client.sync_time()
+        self._load_rules()
+
+    def close(self) -> None:
+        self.http.close()
+
+
+def _decimal(value: Any) -> Decimal:
+    return parse_decimal(value) if value not in (None, "") else Decimal(0)
+
+
+def _rules_from(entry: dict[str, Any]) -> InstrumentRules | None:
+    if entry.get("contractType") != "PERPETUAL" or entry.get("status") != "TRADING":
+        return None
+    filters = {f.get("filterType"): f for f in entry.get("filters", [])}
+    lot = filters.get("LOT_SIZE", {})
+    market = filters.get("MARKET_LOT_SIZE", lot)
+    precision_step = Decimal(1).scaleb(-int(entry.get("quantityPrecision", 0)))
+    lot_step = _decimal(lot.get("stepSize")) or precision_step
+    market_step = _decimal(market.get("stepSize")) or lot_step
+    lot_min, market_min = _decimal(lot.get("minQty")), _decimal(market.get("minQty"))
+    # The rules carry one step for every order type; the engine's orders are mostly market
+    # orders, so the stricter of LOT_SIZE and MARKET_LOT_SIZE wins (a limit order may lose
+    # a little precision when the two differ, never be refused).
+    tick = _decimal(filters.get("PRICE_FILTER", {}).get("tickSize")) or Decimal(1).scaleb(
+        -int(entry.get("pricePrecision", 0))
+    )
+    symbol = f"{entry['baseAsset']}-{entry['quoteAsset']}"
+    return InstrumentRules(
+        symbol=symbol,
+        venue_symbol=str(entry["symbol"]),
+        qty_step=max(lot_step, market_step).normalize(),
+        price_tick=tick.normalize(),
+        min_qty=max(lot_min, market_min),
+        min_notional=_decimal(filters.get("MIN_NOTIONAL", {}).get("notional")),
+        min_qty_rule="MARKET_LOT_SIZE.minQty" if market_min > lot_min else "LOT_SIZE.minQty",
+        min_notional_rule="MIN_NOTIONAL.notional",
+    )
+
+
+def _margin_mode(value: Any) -> MarginMode | None:
+    text = str(value or "").lower()
+    if text == "isolated":
+        return MarginMode.ISOLATED
+    if text in ("cross", "crossed"):
+        return MarginMode.CROSS
+    return None
+
+
+def _order_from(order: dict[str, Any], client_order_id: str) -> VenueOrder:
+    avg = _decimal(order.get("avgPrice"))
+    executed = order.get("executedQty")
+    return VenueOrder(
+        order_id=str(order["orderId"]),
+        client_order_id=str(order.get("clientOrderId") or client_order_id),
+        status=str(order.get("status", "NEW")),
+        avg_price=avg if avg else None,  # "0.00" until something fills
+        executed_qty=parse_decimal(executed) if executed not in (None, "") else None,
+    )

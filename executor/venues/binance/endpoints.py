@@ -1,0 +1,21 @@
+"""Binance USDⓈ-M futures hosts and paths (docs/venues/binance.md sections 1 and 5)."""
+
+LIVE_BASE_URL = "https://fapi.binance.com"
+# The futures docs now name the demo host; testnet.binancefuture.com is the older one.
+TESTNET_BASE_URL = "https://demo-fapi.binance.com"
+
+API_KEY_HEADER = "X-MBX-APIKEY"
+
+SERVER_TIME = "/fapi/v1/time"
+EXCHANGE_INFO = "/fapi/v1/exchangeInfo"
+PRICE = "/fapi/v2/ticker/price"  # v1 is marked deprecated
+BALANCE = "/fapi/v3/balance"
+ACCOUNT = "/fapi/v2/account"
+# v2 lists every symbol with its leverage and margin type; v3 drops both.
+POSITION_RISK = "/fapi/v2/positionRisk"
+LEVERAGE = "/fapi/v1/leverage"
+MARGIN_TYPE = "/fapi/v1/marginType"
+POSITION_MODE = "/fapi/v1/positionSide/dual"
+ORDER = "/fapi/v1/order"
+TEST_ORDER = "/fapi/v1/order/test"
+ALGO_ORDER = "/fapi/v1/algoOrder"

@@ -1,0 +1,1 @@
+"""Binance USDⓈ-M futures (`/fapi`) REST, as the venue documents it (see docs/venues/binance.md)."""
