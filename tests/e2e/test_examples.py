@@ -33,6 +33,14 @@ SEQUENCE = [
         "strategy_order.json",
         {"strategy.order.action": "buy", "strategy.order.contracts": "0.002", "strategy.order.id": "Long"},
     ),
+    (
+        "strategy_target.json",
+        {
+            "strategy.market_position": "short",
+            "strategy.market_position_size": "0.003",
+            "strategy.order.id": "S",
+        },
+    ),
 ]
 
 
