@@ -80,12 +80,16 @@ def start_stack(
     env = {
         "BINGX_API_KEY": api_key,
         "BINGX_SECRET_KEY": secret_key,
+        # One simulator plays both venues, each with its own key pair.
+        "BINANCE_API_KEY": "binance-" + api_key,
+        "BINANCE_SECRET_KEY": "binance-" + secret_key,
         "WEBHOOK_PASSPHRASE": passphrase,
         "GATEWAY_PORT": str(ports["gateway"]),
         "EXECUTOR_PORT": str(ports["executor"]),
         "EXECUTOR_METRICS_PORT": str(ports["metrics"]),
         "SIMULATOR_PORT": str(ports["simulator"]),
         "BINGX_BASE_URL": f"{scheme}://127.0.0.1:{ports['simulator']}",
+        "BINANCE_BASE_URL": f"{scheme}://127.0.0.1:{ports['simulator']}",
         "EXECUTOR_ADDR": f"127.0.0.1:{ports['executor']}",
         **tls_env,
         **(extra_env or {}),
