@@ -25,6 +25,7 @@ MARGIN_INSUFFICIENT = -2019
 WOULD_TRIGGER = -2021
 REDUCE_ONLY_REJECTED = -2022
 PRICE_TOO_HIGH = -4002
+QTY_NOT_POSITIVE = -4003
 QTY_TOO_LOW = -4004
 QTY_TOO_HIGH = -4005
 PRICE_TOO_LOW = -4013
@@ -63,6 +64,7 @@ MESSAGES: dict[int, str] = {
     WOULD_TRIGGER: "Order would immediately trigger.",
     REDUCE_ONLY_REJECTED: "ReduceOnly Order is rejected.",
     PRICE_TOO_HIGH: "Price greater than max price.",
+    QTY_NOT_POSITIVE: "Quantity less than or equal to zero.",
     QTY_TOO_LOW: "Quantity less than min quantity.",
     QTY_TOO_HIGH: "Quantity greater than max quantity.",
     PRICE_TOO_LOW: "Price less than min price.",

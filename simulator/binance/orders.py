@@ -117,7 +117,7 @@ def decimals(value: Decimal) -> int:
 
 def check_quantity(inst: Instrument, filters: Filters, quantity: Decimal, *, market: bool) -> None:
     if quantity <= 0:
-        raise BinanceError(codes.QTY_TOO_LOW)
+        raise BinanceError(codes.QTY_NOT_POSITIVE)
     if decimals(quantity) > inst.qty_precision:
         raise BinanceError(codes.BAD_PRECISION)
     lots = [(inst.qty_step, inst.min_qty, filters.max_qty)]

@@ -136,20 +136,17 @@ class BinanceAdapter(VenueAdapter):
             # positionRisk v2 lists every symbol, flat ones included, with its leverage.
             leverage = int(p.get("leverage", 0))
             if leverage:
-                self._leverage[str(p["symbol"])] = leverage
+                with self._lock:
+                    self._leverage[str(p["symbol"])] = leverage
             amount = parse_decimal(p["positionAmt"])
             if amount == 0:
                 continue
-            side = PositionSide(str(p.get("positionSide", "BOTH")).upper())
-            if side is PositionSide.LONG:
-                amount = abs(amount)
-            elif side is PositionSide.SHORT:
-                amount = -abs(amount)
             out.append(
                 VenuePosition(
                     symbol=self._symbol_of(str(p["symbol"])),
                     venue_symbol=str(p["symbol"]),
-                    position_side=side,
+                    position_side=PositionSide(str(p.get("positionSide", "BOTH")).upper()),
+                    # Signed by the venue in both modes: a hedge-mode SHORT row is negative too.
                     quantity=amount,
                     entry_price=parse_decimal(p.get("entryPrice", "0")),
                     mark_price=parse_decimal(p.get("markPrice", "0") or "0"),
