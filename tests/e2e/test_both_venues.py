@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 import requests
@@ -13,11 +14,11 @@ from tools.stack import LocalStack
 pytestmark = pytest.mark.e2e
 
 
-def post(stack: LocalStack, body: dict[str, object]) -> dict[str, object]:
+def post(stack: LocalStack, body: dict[str, object]) -> dict[str, Any]:
     resp = requests.post(
         f"{stack.gateway_url}/webhook", data=json.dumps({**body, "passphrase": PASSPHRASE}), timeout=10
     )
-    result: dict[str, object] = resp.json()
+    result: dict[str, Any] = resp.json()
     return result
 
 
@@ -30,7 +31,7 @@ def test_seed_style_signal_on_each_venue(
 ) -> None:
     reply = post(stack, {"action": "buy", "ticker": ticker, "exchange": exchange, "balance": 100})
     assert reply["status"] == "executed", reply
-    [order] = reply["orders"]  # type: ignore[misc]
+    [order] = reply["orders"]
     assert order["venue"] == exchange.lower()
     assert order["symbol"] == venue_symbol
     at_venue = stack.venue_get(f"/_sim/orders?venue_name={exchange.lower()}")
