@@ -168,6 +168,7 @@ class ExecutionEngine:
             if found is not None:
                 return found
 
+        self._margin_mode(adapter, rules, signal)
         if signal.market_position is not None:
             legs, quantities, sizing = self._target(adapter, rules, signal)
             if not legs:
@@ -229,6 +230,31 @@ class ExecutionEngine:
                 ErrorClass.NO_POSITION, f"no open {which}position in {rules.venue_symbol} to close"
             )
         return legs
+
+    @staticmethod
+    def _margin_mode(adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal) -> None:
+        """Switch the symbol's margin mode when an opening signal asks for another one."""
+        wanted = signal.margin_mode
+        opening = signal.action in (Action.BUY, Action.SELL) or signal.market_position in (
+            MarketPosition.LONG,
+            MarketPosition.SHORT,
+        )
+        if wanted is None or not opening or signal.test:
+            return
+        if adapter.margin_mode(rules.venue_symbol) is wanted:
+            return
+        try:
+            adapter.set_margin_mode(rules.venue_symbol, wanted)
+        except TvbridgeError as exc:
+            if exc.retryable:
+                raise
+            raise TvbridgeError(
+                ErrorClass.VENUE_REJECTED,
+                f"{adapter.venue.value} would not switch {rules.venue_symbol} to {wanted.value} margin "
+                f"(it refuses while a position or order is open): {exc.venue_message or exc.message}",
+                venue_code=exc.venue_code,
+                venue_message=exc.venue_message,
+            ) from exc
 
     def _target(
         self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal
@@ -569,7 +595,6 @@ def _refuse_unsupported(signal: TradeSignal) -> None:
     unsupported = [
         name
         for name, value in (
-            ("margin_mode", signal.margin_mode),
             ("take_profit", signal.take_profit),
             ("stop_loss", signal.stop_loss),
             ("tp_pct", signal.tp_pct),

@@ -120,6 +120,13 @@ class VenueAdapter(abc.ABC):
     def hedge_mode(self) -> bool: ...
 
     @abc.abstractmethod
+    def margin_mode(self, venue_symbol: str) -> MarginMode:
+        """The symbol's margin mode (cached after one read)."""
+
+    @abc.abstractmethod
+    def set_margin_mode(self, venue_symbol: str, mode: MarginMode) -> None: ...
+
+    @abc.abstractmethod
     def balances(self) -> list[VenueBalance]: ...
 
     @abc.abstractmethod

@@ -49,6 +49,7 @@ class BinanceAdapter(VenueAdapter):
         self._rules_loaded_at = 0.0
         self._leverage: dict[str, int] = {}  # one leverage per symbol, for both directions
         self._hedge_mode: bool | None = None
+        self._margin_modes: dict[str, MarginMode] = {}
 
     # -- symbols and rules -------------------------------------------------
 
@@ -110,6 +111,25 @@ class BinanceAdapter(VenueAdapter):
             data = self.client.signed("GET", endpoints.POSITION_MODE)
             self._hedge_mode = str(data.get("dualSidePosition", False)).lower() == "true"
         return self._hedge_mode
+
+    def margin_mode(self, venue_symbol: str) -> MarginMode:
+        cached = self._margin_modes.get(venue_symbol)
+        if cached is None:
+            # No read endpoint of its own: positionRisk carries it, flat symbols included.
+            rows = self.client.signed("GET", endpoints.POSITION_RISK, {"symbol": venue_symbol})
+            cached = _margin_mode(rows[0].get("marginType")) if rows else None
+            cached = cached or MarginMode.CROSS
+            self._margin_modes[venue_symbol] = cached
+        return cached
+
+    def set_margin_mode(self, venue_symbol: str, mode: MarginMode) -> None:
+        wire = "ISOLATED" if mode is MarginMode.ISOLATED else "CROSSED"
+        try:
+            self.client.signed("POST", endpoints.MARGIN_TYPE, {"symbol": venue_symbol, "marginType": wire})
+        except TvbridgeError as exc:
+            if exc.venue_code != "-4046":  # "No need to change margin type": already so
+                raise
+        self._margin_modes[venue_symbol] = mode
 
     def balances(self) -> list[VenueBalance]:
         rows = self.client.signed("GET", endpoints.BALANCE)

@@ -49,6 +49,7 @@ class BingxAdapter(VenueAdapter):
         self._rules_loaded_at = 0.0
         self._leverage: dict[tuple[str, PositionSide], int] = {}
         self._hedge_mode: bool | None = None
+        self._margin_modes: dict[str, MarginMode] = {}
 
     # -- symbols and rules -------------------------------------------------
 
@@ -128,6 +129,21 @@ class BingxAdapter(VenueAdapter):
             data = self.client.signed("GET", endpoints.POSITION_MODE)
             self._hedge_mode = str(data.get("dualSidePosition", "false")).lower() == "true"
         return self._hedge_mode
+
+    def margin_mode(self, venue_symbol: str) -> MarginMode:
+        cached = self._margin_modes.get(venue_symbol)
+        if cached is None:
+            data = self.client.signed("GET", endpoints.MARGIN_TYPE, {"symbol": venue_symbol})
+            cached = (
+                MarginMode.ISOLATED if str(data["marginType"]).upper() == "ISOLATED" else MarginMode.CROSS
+            )
+            self._margin_modes[venue_symbol] = cached
+        return cached
+
+    def set_margin_mode(self, venue_symbol: str, mode: MarginMode) -> None:
+        wire = "ISOLATED" if mode is MarginMode.ISOLATED else "CROSSED"
+        self.client.signed("POST", endpoints.MARGIN_TYPE, {"symbol": venue_symbol, "marginType": wire})
+        self._margin_modes[venue_symbol] = mode
 
     def balances(self) -> list[VenueBalance]:
         data = self.client.signed("GET", endpoints.BALANCE)
