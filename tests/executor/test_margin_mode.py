@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 import requests
 
 from common.errors import ErrorClass
 from executor.core.engine import ExecutionEngine
-from executor.core.model import Action, MarginMode, Outcome, SizeKind, Venue
+from executor.core.model import Action, MarginMode, Outcome, SizeKind, TradeSignal, Venue
 from executor.venues.base import VenueAdapter
 from tests.conftest import make_signal
 from tests.support.inproc import RunningSimulator
@@ -32,7 +34,7 @@ def isolated_on_venue(sim: RunningSimulator, venue: Venue, symbol: str) -> bool:
     return account.isolated.get(symbol, False)
 
 
-def signal(venue: Venue, n: int, action: Action = Action.BUY, **fields: object) -> object:
+def signal(venue: Venue, n: int, action: Action = Action.BUY, **fields: Any) -> TradeSignal:
     size = (SizeKind.QUANTITY, "0.01") if venue is Venue.BINGX else (SizeKind.QUANTITY, "0.002")
     return make_signal(action, signal_id=f"mm-{n}", venue=venue, size=size, **fields)
 
@@ -41,12 +43,12 @@ def test_isolated_is_set_once_then_cached(
     venue_engine: tuple[Venue, VenueAdapter, ExecutionEngine], simulator: RunningSimulator
 ) -> None:
     venue, adapter, engine = venue_engine
-    first = engine.execute(signal(venue, 1, margin_mode=MarginMode.ISOLATED))  # type: ignore[arg-type]
+    first = engine.execute(signal(venue, 1, margin_mode=MarginMode.ISOLATED))
     assert first.outcome is Outcome.EXECUTED, first.error
     assert isolated_on_venue(simulator, venue, "BTC-USDT")
     assert adapter.margin_mode(adapter.venue_symbol("BTC-USDT")) is MarginMode.ISOLATED
     requests.post(f"{simulator.url}/_sim/requests/reset", timeout=5)
-    engine.execute(signal(venue, 2, margin_mode=MarginMode.ISOLATED))  # type: ignore[arg-type]
+    engine.execute(signal(venue, 2, margin_mode=MarginMode.ISOLATED))
     assert margin_posts(simulator) == 0
 
 
@@ -55,7 +57,7 @@ def test_switching_with_an_open_position_is_refused_with_the_venues_reason(
 ) -> None:
     venue, _, engine = venue_engine
     engine.execute(signal(venue, 1))
-    result = engine.execute(signal(venue, 2, margin_mode=MarginMode.ISOLATED))  # type: ignore[arg-type]
+    result = engine.execute(signal(venue, 2, margin_mode=MarginMode.ISOLATED))
     assert result.outcome is Outcome.REJECTED
     assert result.error is not None and result.error.error_class is ErrorClass.VENUE_REJECTED
     assert "isolated" in result.error.message and result.error.venue_code
@@ -67,8 +69,8 @@ def test_closes_and_tests_never_touch_the_margin_mode(
 ) -> None:
     venue, _, engine = venue_engine
     engine.execute(signal(venue, 1))
-    closed = engine.execute(signal(venue, 2, Action.CLOSE, margin_mode=MarginMode.ISOLATED))  # type: ignore[arg-type]
+    closed = engine.execute(signal(venue, 2, Action.CLOSE, margin_mode=MarginMode.ISOLATED))
     assert closed.outcome is Outcome.EXECUTED
-    tested = engine.execute(signal(venue, 3, margin_mode=MarginMode.ISOLATED, test=True))  # type: ignore[arg-type]
+    tested = engine.execute(signal(venue, 3, margin_mode=MarginMode.ISOLATED, test=True))
     assert tested.outcome is Outcome.EXECUTED
     assert margin_posts(simulator) == 0
