@@ -25,6 +25,7 @@ from typing import IO
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = Path(os.environ.get("TVBRIDGE_DEMO_DIR", ROOT / ".demo"))
 CREDENTIALS = DEMO_DIR / "credentials.env"
+_NAMES = {"BINGX_API_KEY", "BINGX_SECRET_KEY", "BINANCE_API_KEY", "BINANCE_SECRET_KEY", "WEBHOOK_PASSPHRASE"}
 
 
 def _credentials() -> dict[str, str]:
@@ -33,11 +34,14 @@ def _credentials() -> dict[str, str]:
     if CREDENTIALS.exists():
         pairs = (line.split("=", 1) for line in CREDENTIALS.read_text().splitlines() if "=" in line)
         values = {k.strip(): v.strip() for k, v in pairs}
-        if {"BINGX_API_KEY", "BINGX_SECRET_KEY", "WEBHOOK_PASSPHRASE"} <= values.keys():
+        if values.keys() >= _NAMES:
             return values
     values = {
         "BINGX_API_KEY": "demo" + secrets.token_hex(16),
         "BINGX_SECRET_KEY": secrets.token_hex(32),
+        # Binance keys are 64 characters; the simulator checks their shape as the venue does.
+        "BINANCE_API_KEY": secrets.token_hex(32),
+        "BINANCE_SECRET_KEY": secrets.token_hex(32),
         "WEBHOOK_PASSPHRASE": secrets.token_urlsafe(18),
     }
     CREDENTIALS.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
@@ -124,6 +128,7 @@ def main() -> int:
         "EXECUTOR_METRICS_PORT": str(metrics_port),
         "SIMULATOR_PORT": str(simulator_port),
         "BINGX_BASE_URL": f"http://127.0.0.1:{simulator_port}",
+        "BINANCE_BASE_URL": f"http://127.0.0.1:{simulator_port}",
         "EXECUTOR_ADDR": f"127.0.0.1:{executor_port}",
         "DEFAULT_EXCHANGE": "bingx",
     }
@@ -182,13 +187,14 @@ def main() -> int:
     curl = f"curl -s -X POST {url} -H 'Content-Type: text/plain' -d {shlex.quote(body)}"
     print(
         "\n"
-        "  tvbridge demo is running (simulated BingX; no real exchange is touched)\n"
+        "  tvbridge demo is running (simulated BingX and Binance; no real exchange is touched)\n"
         f"  webhook URL : {url}\n"
         f"  passphrase  : {creds['WEBHOOK_PASSPHRASE']}\n"
         f"  simulator   : http://127.0.0.1:{simulator_port}  (orders: /_sim/orders)\n"
         f"  metrics     : http://localhost:{gateway_port}/metrics and http://localhost:{metrics_port}/metrics\n"
         "\n  Send the seed's alert (buys 100 USDT of margin of BTC):\n"
         f"\n    {curl}\n"
+        '\n  Add "exchange": "binance" to the message to trade on the simulated Binance instead.\n'
         "\n  Ctrl-C stops all three.\n",
         flush=True,
     )
