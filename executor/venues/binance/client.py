@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -12,68 +10,19 @@ from typing import Any
 from common.errors import ErrorClass, TvbridgeError
 from executor.venues.binance import endpoints, signing
 from executor.venues.binance.errors import classify
-from executor.venues.http import HttpReply, VenueHttp
+from executor.venues.http import HttpReply
+from executor.venues.signed_client import SignedRestClient
 
 
-class BinanceClient:
-    def __init__(self, http: VenueHttp, api_key: str, secret_key: str, recv_window_ms: int = 5000) -> None:
-        self.http = http
-        self._api_key = api_key
-        self._secret_key = secret_key
-        self.recv_window_ms = recv_window_ms
-        self.offset_ms = 0
-        self._sync_lock = threading.Lock()
+class BinanceClient(SignedRestClient):
+    api_key_header = endpoints.API_KEY_HEADER
+    server_time_path = endpoints.SERVER_TIME
 
-    def now_ms(self) -> int:
-        return int(time.time() * 1000) + self.offset_ms
+    def _query(self, params: Mapping[str, Any]) -> str:
+        return signing.encode(params)
 
-    def sync_time(self) -> int:
-        """Measure venue time minus ours, taking the midpoint of the round trip."""
-        with self._sync_lock:
-            sent = time.time() * 1000
-            data = self.public("GET", endpoints.SERVER_TIME)
-            received = time.time() * 1000
-            self.offset_ms = int(int(data["serverTime"]) - (sent + received) / 2)
-            return self.offset_ms
-
-    def public(self, method: str, path: str, params: Mapping[str, signing.Param] | None = None) -> Any:
-        return self._unwrap(self.http.request(method, path, query=signing.encode(params or {})))
-
-    def signed(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, signing.Param] | None = None,
-        *,
-        timeout_s: float | None = None,
-    ) -> Any:
-        try:
-            return self._signed_once(method, path, params, timeout_s)
-        except TvbridgeError as exc:
-            if exc.error_class is not ErrorClass.TIMESTAMP:
-                raise
-            # -1021 means the request was refused unread; learn the venue's time and try once more.
-            self.sync_time()
-            return self._signed_once(method, path, params, timeout_s)
-
-    def _signed_once(
-        self,
-        method: str,
-        path: str,
-        params: Mapping[str, signing.Param] | None,
-        timeout_s: float | None,
-    ) -> Any:
-        full: dict[str, signing.Param] = dict(params or {})
-        full["recvWindow"] = self.recv_window_ms
-        full["timestamp"] = self.now_ms()
-        reply = self.http.request(
-            method,
-            path,
-            query=signing.signed_query(self._secret_key, full),
-            headers={endpoints.API_KEY_HEADER: self._api_key},
-            timeout_s=timeout_s,
-        )
-        return self._unwrap(reply)
+    def _signed_query(self, secret: str, params: Mapping[str, Any]) -> str:
+        return signing.signed_query(secret, params)
 
     def _unwrap(self, reply: HttpReply) -> Any:
         try:
