@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import abc
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from typing import Any
 
+from common.decimals import parse_decimal
+from common.errors import ErrorClass, TvbridgeError
 from executor.core.model import MarginMode, OrderType, PositionSide, Side, Venue
 
 
@@ -139,8 +144,14 @@ class VenueAdapter(abc.ABC):
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         """The order with this client id, or None when the venue never saw it."""
 
-    @abc.abstractmethod
-    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str: ...
+    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str:
+        """Derived from the signal id, so a retry carries the same id.
+
+        "tvb" + 32 lower-case hex digits fits both venues: BingX takes 1-40 characters
+        and lower-cases them; Binance wants ^[.A-Z:/a-z0-9_-]{1,36}$.
+        """
+        digest = hashlib.sha256(f"{signal_id}|{purpose}".encode()).hexdigest()
+        return f"tvb{digest[:32]}"
 
     @abc.abstractmethod
     def check_connection(self) -> ConnectionReport: ...
@@ -157,3 +168,37 @@ class VenueAdapter(abc.ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold only a session
         """Release the connection pool."""
+
+
+def order_params(request: OrderRequest) -> dict[str, Any]:
+    """The order fields both venues spell alike; each adds its client-id name and extras."""
+    params: dict[str, Any] = {
+        "symbol": request.venue_symbol,
+        "side": request.side.value,
+        "positionSide": request.position_side.value,
+        "type": request.order_type.value,
+        "quantity": request.quantity,
+    }
+    if request.order_type is OrderType.LIMIT:
+        if request.price is None:
+            raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a limit order needs a price")
+        params["price"] = request.price
+        params["timeInForce"] = "GTC"
+    # Both venues refuse reduceOnly in hedge mode, where the position side says it.
+    if request.reduce_only and request.position_side is PositionSide.BOTH:
+        params["reduceOnly"] = "true"
+    return params
+
+
+def venue_order(order: Mapping[str, Any], client_order_id: str) -> VenueOrder:
+    """An order as both venues report it (orderId, status, avgPrice, executedQty)."""
+    avg = order.get("avgPrice")
+    avg_price = parse_decimal(avg) if avg not in (None, "") else None
+    executed = order.get("executedQty")
+    return VenueOrder(
+        order_id=str(order["orderId"]),
+        client_order_id=str(order.get("clientOrderId") or order.get("clientOrderID") or client_order_id),
+        status=str(order.get("status", "NEW")),
+        avg_price=avg_price if avg_price else None,  # zero until something fills
+        executed_qty=parse_decimal(executed) if executed not in (None, "") else None,
+    )

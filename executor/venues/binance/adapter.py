@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from decimal import Decimal
@@ -10,7 +9,7 @@ from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.model import MarginMode, OrderType, PositionSide, Venue
+from executor.core.model import MarginMode, PositionSide, Venue
 from executor.venues.base import (
     ConnectionReport,
     InstrumentRules,
@@ -19,13 +18,12 @@ from executor.venues.base import (
     VenueBalance,
     VenueOrder,
     VenuePosition,
+    order_params,
+    venue_order,
 )
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
 from executor.venues.http import VenueHttp
-
-# newClientOrderId must match ^[\.A-Z\:/a-z0-9_-]{1,36}$; "tvb" + 32 hex digits is 35.
-_CLIENT_ID_PREFIX = "tvb"
 
 
 class BinanceAdapter(VenueAdapter):
@@ -180,21 +178,7 @@ class BinanceAdapter(VenueAdapter):
     # -- orders ---------------------------------------------------------------
 
     def _order_params(self, request: OrderRequest) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "symbol": request.venue_symbol,
-            "side": request.side.value,
-            "positionSide": request.position_side.value,
-            "type": request.order_type.value,
-            "quantity": request.quantity,
-        }
-        if request.order_type is OrderType.LIMIT:
-            if request.price is None:
-                raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a limit order needs a price")
-            params["price"] = request.price
-            params["timeInForce"] = "GTC"
-        # reduceOnly must not be sent in hedge mode, where the position side says it.
-        if request.reduce_only and request.position_side is PositionSide.BOTH:
-            params["reduceOnly"] = "true"
+        params = order_params(request)
         params["newClientOrderId"] = request.client_order_id
         # The default ACK answer reports a market order before its fill; RESULT reports the fill.
         params["newOrderRespType"] = "RESULT"
@@ -202,7 +186,7 @@ class BinanceAdapter(VenueAdapter):
 
     def place_order(self, request: OrderRequest) -> VenueOrder:
         data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
-        return _order_from(data, request.client_order_id)
+        return venue_order(data, request.client_order_id)
 
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:
@@ -213,11 +197,7 @@ class BinanceAdapter(VenueAdapter):
             if exc.error_class is ErrorClass.UNKNOWN_ORDER:
                 return None
             raise
-        return _order_from(data, client_order_id)
-
-    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str:
-        digest = hashlib.sha256(f"{signal_id}|{purpose}".encode()).hexdigest()
-        return f"{_CLIENT_ID_PREFIX}{digest[:32]}"
+        return venue_order(data, client_order_id)
 
     # -- connectivity -------------------------------------------------------------
 
@@ -301,15 +281,3 @@ def _margin_mode(value: Any) -> MarginMode | None:
     if text in ("cross", "crossed"):
         return MarginMode.CROSS
     return None
-
-
-def _order_from(order: dict[str, Any], client_order_id: str) -> VenueOrder:
-    avg = _decimal(order.get("avgPrice"))
-    executed = order.get("executedQty")
-    return VenueOrder(
-        order_id=str(order["orderId"]),
-        client_order_id=str(order.get("clientOrderId") or client_order_id),
-        status=str(order.get("status", "NEW")),
-        avg_price=avg if avg else None,  # "0.00" until something fills
-        executed_qty=parse_decimal(executed) if executed not in (None, "") else None,
-    )

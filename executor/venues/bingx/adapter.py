@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 from decimal import Decimal
@@ -10,7 +9,7 @@ from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.model import MarginMode, OrderType, PositionSide, Venue
+from executor.core.model import MarginMode, PositionSide, Venue
 from executor.venues.base import (
     ConnectionReport,
     InstrumentRules,
@@ -19,14 +18,12 @@ from executor.venues.base import (
     VenueBalance,
     VenueOrder,
     VenuePosition,
+    order_params,
+    venue_order,
 )
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.http import VenueHttp
-
-# clientOrderId: 1-40 characters, lower-cased by the venue; its charset is only
-# documented for spot (letters, digits, '_'), so ours are lower-case hex.
-_CLIENT_ID_PREFIX = "tvb"
 
 
 class BingxAdapter(VenueAdapter):
@@ -193,28 +190,11 @@ class BingxAdapter(VenueAdapter):
     # -- orders ---------------------------------------------------------------
 
     def _order_params(self, request: OrderRequest) -> dict[str, Any]:
-        params: dict[str, Any] = {
-            "symbol": request.venue_symbol,
-            "side": request.side.value,
-            "positionSide": request.position_side.value,
-            "type": request.order_type.value,
-            "quantity": request.quantity,
-            "clientOrderId": request.client_order_id,
-        }
-        if request.order_type is OrderType.LIMIT:
-            if request.price is None:
-                raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a limit order needs a price")
-            params["price"] = request.price
-            params["timeInForce"] = "GTC"
-        # BingX accepts reduceOnly only in one-way mode; in hedge mode the
-        # position side already says whether an order closes.
-        if request.reduce_only and request.position_side is PositionSide.BOTH:
-            params["reduceOnly"] = "true"
-        return params
+        return {**order_params(request), "clientOrderId": request.client_order_id}
 
     def place_order(self, request: OrderRequest) -> VenueOrder:
         data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
-        return _order_from(data.get("order", data), request.client_order_id)
+        return venue_order(data.get("order", data), request.client_order_id)
 
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:
@@ -225,11 +205,7 @@ class BingxAdapter(VenueAdapter):
             if exc.error_class is ErrorClass.UNKNOWN_ORDER:
                 return None
             raise
-        return _order_from(data.get("order", data), client_order_id)
-
-    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str:
-        digest = hashlib.sha256(f"{signal_id}|{purpose}".encode()).hexdigest()
-        return f"{_CLIENT_ID_PREFIX}{digest[:32]}"
+        return venue_order(data.get("order", data), client_order_id)
 
     # -- connectivity -------------------------------------------------------------
 
@@ -267,15 +243,3 @@ class BingxAdapter(VenueAdapter):
 
     def close(self) -> None:
         self.http.close()
-
-
-def _order_from(order: dict[str, Any], client_order_id: str) -> VenueOrder:
-    avg = parse_decimal(order["avgPrice"]) if order.get("avgPrice") not in (None, "") else None
-    executed = order.get("executedQty")
-    return VenueOrder(
-        order_id=str(order["orderId"]),
-        client_order_id=str(order.get("clientOrderId") or order.get("clientOrderID") or client_order_id),
-        status=str(order.get("status", "NEW")),
-        avg_price=avg if avg else None,  # "0.0000" until something fills
-        executed_qty=parse_decimal(executed) if executed not in (None, "") else None,
-    )
