@@ -148,6 +148,10 @@ class Exchange:
             self.accounts[api_key] = account
             return account
 
+    def new_order_id(self) -> int:
+        """An id from the same sequence as the book's orders, for orders a façade keeps itself."""
+        return next(self._ids)
+
     def instrument(self, symbol: str) -> Instrument:
         inst = self.instruments.get(symbol)
         if inst is None:
@@ -271,7 +275,7 @@ class Exchange:
                 if margin > self.available(account):
                     raise SimError(Reject.INSUFFICIENT_MARGIN, "insufficient margin")
             order = Order(
-                order_id=next(self._ids),
+                order_id=self.new_order_id(),
                 client_order_id=client_order_id,
                 symbol=symbol,
                 side=side,

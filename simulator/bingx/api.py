@@ -21,6 +21,13 @@ from fastapi.responses import JSONResponse
 
 from common.decimals import plain
 from simulator import wire
+from simulator.bingx.conditional import (
+    CONDITIONAL_TYPES,
+    Conditional,
+    ConditionalBook,
+    ConditionalError,
+    conditional_json,
+)
 from simulator.exchange import Account, Exchange, Order, Reject, SimError
 from simulator.venue import VenueFacade
 
@@ -103,6 +110,7 @@ def build_facade(exchange: Exchange, clock: Callable[[], int] = system_ms) -> Ve
 
 def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> APIRouter:
     router = APIRouter()
+    book = ConditionalBook(exchange, clock)
 
     def route(method: str, path: str, *, signed: bool) -> Callable[[Handler], Handler]:
         def register(fn: Handler) -> Handler:
@@ -114,7 +122,7 @@ def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> AP
                     params = dict(body) | dict(query)
                     params.pop("signature", None)
                     return ok(await fn(params, account))
-                except BingxError as exc:
+                except (BingxError, ConditionalError) as exc:
                     return fail(exc.code, exc.msg, clock())
                 except SimError as exc:
                     code, wording = REFUSALS[exc.reason]
@@ -281,7 +289,11 @@ def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> AP
             raise BingxError(CODE_INVALID, "marginType must be ISOLATED or CROSSED")
         exchange.instrument(symbol)
         with exchange.lock:
-            if exchange.positions(account, symbol) or exchange.open_orders(account, symbol):
+            if (
+                exchange.positions(account, symbol)
+                or exchange.open_orders(account, symbol)
+                or book.open_orders(account, symbol)
+            ):
                 raise BingxError(CODE_INVALID, "the account has positions or pending orders")
             account.isolated[symbol] = wanted == "ISOLATED"
         return None
@@ -297,7 +309,7 @@ def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> AP
         wanted = require(params, "dualSidePosition").lower() == "true"
         with exchange.lock:
             if wanted != account.hedge_mode and (
-                exchange.positions(account) or exchange.open_orders(account)
+                exchange.positions(account) or exchange.open_orders(account) or book.open_orders(account)
             ):
                 raise BingxError(109401, "user has pending orders or position")
             account.hedge_mode = wanted
@@ -320,21 +332,72 @@ def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> AP
         if client_id and len(client_id) > 40:
             raise BingxError(CODE_INVALID, "clientOrderId must be 1-40 characters")
         order_type = require(params, "type").upper()
-        kwargs: dict[str, Any] = {
-            "symbol": require(params, "symbol"),
-            "side": require(params, "side").upper(),
-            "position_side": position_side,
-            "order_type": order_type,
-            "quantity": as_decimal(params, "quantity"),
-            "price": as_decimal(params, "price") if order_type == "LIMIT" else None,
-            "client_order_id": client_id,
-            "reduce_only": reduce_only,
-        }
+        symbol = require(params, "symbol")
+        side = require(params, "side").upper()
+        if side not in ("BUY", "SELL"):
+            raise BingxError(CODE_INVALID, "Invalid parameters,side: must be BUY or SELL.")
+        with exchange.lock:
+            if order_type in CONDITIONAL_TYPES:
+                return _place_conditional(
+                    params, account, symbol, side, position_side, order_type, client_id, test
+                )
+            kwargs: dict[str, Any] = {
+                "symbol": symbol,
+                "side": side,
+                "position_side": position_side,
+                "order_type": order_type,
+                "quantity": as_decimal(params, "quantity"),
+                "price": as_decimal(params, "price") if order_type == "LIMIT" else None,
+                "client_order_id": client_id,
+                "reduce_only": reduce_only,
+            }
+            inst = exchange.instrument(symbol)
+            reference = kwargs["price"] if kwargs["price"] is not None else inst.price
+            attached = book.parse_attachments(params, side=side, reference=reference, symbol=symbol)
+            if attached and (reduce_only or _closing(position_side, side)):
+                raise BingxError(CODE_INVALID, "takeProfit/stopLoss can only be attached to an opening order")
+            if test:
+                return {"order": {"symbol": symbol, "orderId": 0, "side": side}}
+            if client_id and book.holds_client_id(account, client_id):
+                raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {client_id} already used")
+            order = exchange.place_order(account, **kwargs)
+            book.attach(account, order, attached)
+            return {"order": order_json(order)}
+
+    def _place_conditional(
+        params: dict[str, str],
+        account: Account,
+        symbol: str,
+        side: str,
+        position_side: str,
+        order_type: str,
+        client_id: str,
+        test: bool,
+    ) -> Any:
+        close_position = params.get("closePosition", "false").lower() == "true"
+        if close_position and ("quantity" in params or "reduceOnly" in params):
+            raise BingxError(CODE_INVALID, "closePosition cannot be sent with quantity or reduceOnly")
+        if close_position and order_type not in ("STOP_MARKET", "TAKE_PROFIT_MARKET"):
+            raise BingxError(CODE_INVALID, "closePosition is only for STOP_MARKET and TAKE_PROFIT_MARKET")
+        if close_position and not _closing(position_side, side) and position_side != "BOTH":
+            raise BingxError(CODE_INVALID, "closePosition must close the position side it names")
+        conditional = book.place(
+            account,
+            symbol=symbol,
+            side=side,
+            position_side=position_side,
+            order_type=order_type,
+            quantity=None if close_position else as_decimal(params, "quantity"),
+            stop_price=as_decimal(params, "stopPrice"),
+            price=as_decimal(params, "price") if order_type in ("STOP", "TAKE_PROFIT") else None,
+            working_type=params.get("workingType", "MARK_PRICE").upper(),
+            reduce_only=params.get("reduceOnly", "false").lower() == "true",
+            client_order_id=client_id,
+        )
         if test:
-            exchange.instrument(kwargs["symbol"])
-            return {"order": {"symbol": kwargs["symbol"], "orderId": 0, "side": kwargs["side"]}}
-        order = exchange.place_order(account, **kwargs)
-        return {"order": order_json(order)}
+            del book.orders[conditional.order_id]
+            return {"order": {"symbol": symbol, "orderId": 0, "side": side}}
+        return {"order": conditional_json(conditional)}
 
     @route("POST", "/openApi/swap/v2/trade/order", signed=True)
     async def place(params: dict[str, str], account: Account | None) -> Any:
@@ -346,16 +409,45 @@ def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> AP
         assert account is not None
         return await _place(params, account, test=True)
 
+    def _find(params: dict[str, str], account: Account) -> Order | Conditional:
+        try:
+            return _lookup(exchange, account, params)
+        except SimError:
+            order_id = params.get("orderId")
+            client_id = (params.get("clientOrderId") or params.get("clientOrderID") or "").lower()
+            return book.find(
+                account, order_id=as_int(params, "orderId") if order_id else None, client_order_id=client_id
+            )
+
+    def _json(order: Order | Conditional) -> dict[str, Any]:
+        return conditional_json(order) if isinstance(order, Conditional) else order_json(order)
+
     @route("GET", "/openApi/swap/v2/trade/order", signed=True)
     async def query(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None
-        return {"order": order_json(_lookup(exchange, account, params))}
+        with exchange.lock:
+            return {"order": _json(_find(params, account))}
 
     @route("DELETE", "/openApi/swap/v2/trade/order", signed=True)
     async def cancel(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None
-        order = exchange.cancel_order(account, _lookup(exchange, account, params))
-        return {"order": order_json(order)}
+        with exchange.lock:
+            found = _find(params, account)
+            if isinstance(found, Conditional):
+                return {"order": conditional_json(book.cancel(found))}
+            return {"order": order_json(exchange.cancel_order(account, found))}
+
+    @route("GET", "/openApi/swap/v2/trade/openOrders", signed=True)
+    async def open_orders(params: dict[str, str], account: Account | None) -> Any:
+        assert account is not None
+        symbol = params.get("symbol") or None
+        wanted_type = (params.get("type") or "").upper()
+        with exchange.lock:
+            rows = [order_json(o) for o in exchange.open_orders(account, symbol)]
+            rows += [conditional_json(c) for c in book.open_orders(account, symbol)]
+        if wanted_type:
+            rows = [r for r in rows if r["type"] == wanted_type]
+        return {"orders": sorted(rows, key=lambda r: r["time"])}
 
     return router
 
@@ -368,6 +460,10 @@ def _lookup(exchange: Exchange, account: Account, params: dict[str, str]) -> Ord
     if client_id:
         return exchange.find_order(account, client_order_id=client_id.lower())
     raise BingxError(CODE_INVALID, "orderId or clientOrderId is required")
+
+
+def _closing(position_side: str, side: str) -> bool:
+    return (position_side, side) in (("LONG", "SELL"), ("SHORT", "BUY"))
 
 
 def signed_strings(query: list[tuple[str, str]], body: list[tuple[str, str]]) -> list[str]:
