@@ -187,6 +187,7 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
                 status=o.status,
                 reduce_only=o.reduce_only,
                 purpose=o.purpose,
+                trigger_price=_opt(o.trigger_price),
             )
         )
     return reply

@@ -12,7 +12,7 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import ROUND_DOWN, Decimal
@@ -34,10 +34,19 @@ from executor.core.model import (
     TradeSignal,
     Venue,
 )
+from executor.core.protection import ProtectionPlan, plan_for
 from executor.core.risk import RiskLimits
 from executor.core.switch import TradingSwitch
 from executor.venues import http as venue_http
-from executor.venues.base import InstrumentRules, OrderRequest, VenueAdapter, VenueOrder
+from executor.venues.base import (
+    InstrumentRules,
+    OrderRequest,
+    Protection,
+    ProtectionKind,
+    ProtectionRequest,
+    VenueAdapter,
+    VenueOrder,
+)
 
 log = logging.getLogger("executor.engine")
 
@@ -115,6 +124,8 @@ class ExecutionEngine:
         self._results_lock = threading.Lock()
         self._symbol_locks: dict[tuple[Venue, str, str], threading.Lock] = {}
         self._symbol_locks_guard = threading.Lock()
+        # Symbols known to hold no resting take-profit/stop-loss, so a close need not look.
+        self._unprotected: set[tuple[Venue, str, str]] = set()
 
     # -- public --------------------------------------------------------------
 
@@ -157,20 +168,23 @@ class ExecutionEngine:
             return expired
         if not self.switch.enabled:
             raise TvbridgeError(ErrorClass.TRADING_DISABLED, "trading is switched off")
-        _refuse_unsupported(signal)
         self.risk.check_symbol(signal.symbol)
         adapter = self.adapter(signal.venue, signal.account)
         rules = adapter.rules(signal.symbol)
+        plan = plan_for(signal, attaches=adapter.attaches_protection)
+        known = _known_triggers(plan, rules, signal)
 
         if attempt > 1 and not signal.test:
             # A redelivery: the first attempt may have reached the venue.
-            found = self._already_placed(adapter, rules, signal)
+            found = self._already_placed(adapter, rules, signal, plan, known)
             if found is not None:
                 return found
 
         self._margin_mode(adapter, rules, signal)
+        closed: list[tuple[PositionSide, Side]] = []
+        cap: Decimal | None = None
         if signal.market_position is not None:
-            legs, quantities, sizing = self._target(adapter, rules, signal)
+            legs, quantities, sizing, cap, closed = self._target(adapter, rules, signal)
             if not legs:
                 note = f"{rules.venue_symbol} is already at the target position; nothing to trade"
                 return ExecutionResult(
@@ -179,13 +193,41 @@ class ExecutionEngine:
         else:
             legs = self._legs(adapter, rules, signal)
             sizing, quantities = self._size(adapter, rules, signal, legs)
+            closed = [
+                (leg.position_side, leg.side)
+                for leg, quantity in zip(legs, quantities, strict=True)
+                if leg.position_qty is not None and quantity >= leg.position_qty
+            ]
+        note = ""
+        if plan is not None:
+            reference = sizing.price or None
+            if reference is None and known is not None and not adapter.attaches_protection:
+                # Levels on the wrong side would be refused only after the entry filled,
+                # leaving it unguarded: look at the price first.
+                reference = adapter.last_price(rules.venue_symbol)
+            if known is not None:
+                plan.check(known, reference)
+            if signal.test:
+                note = _describe(known or (plan.triggers(rules, reference) if reference else ()), reference)
         if signal.test:
-            return ExecutionResult(signal.signal_id, Outcome.EXECUTED, sizing=sizing, test=True)
+            return ExecutionResult(signal.signal_id, Outcome.EXECUTED, sizing=sizing, test=True, note=note)
 
-        orders = []
+        orders: list[OrderReport] = []
+        problems: list[str] = []
         for leg, quantity in zip(legs, quantities, strict=True):
-            orders.append(self._place(adapter, rules, signal, leg, quantity))
-        return ExecutionResult(signal.signal_id, Outcome.EXECUTED, sizing=sizing, orders=tuple(orders))
+            guarded = plan is not None and leg.purpose == "entry" and not leg.reduce_only
+            attach = known if guarded and adapter.attaches_protection and known is not None else ()
+            report = self._place(adapter, rules, signal, leg, quantity, attach or ())
+            orders.append(report)
+            if guarded:
+                assert plan is not None
+                reports, failed = self._protect(adapter, rules, signal, plan, report, known, cap, attach)
+                orders.extend(reports)
+                problems.extend(failed)
+        problems.extend(self._clear_protections(adapter, rules, closed, {o.client_order_id for o in orders}))
+        return ExecutionResult(
+            signal.signal_id, Outcome.EXECUTED, sizing=sizing, orders=tuple(orders), note="; ".join(problems)
+        )
 
     def _expired(self, signal: TradeSignal, max_age_ms: int) -> ExecutionResult | None:
         if max_age_ms <= 0:
@@ -258,7 +300,7 @@ class ExecutionEngine:
 
     def _target(
         self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal
-    ) -> tuple[list[_Leg], list[Decimal], Sizing]:
+    ) -> tuple[list[_Leg], list[Decimal], Sizing, Decimal, list[tuple[PositionSide, Side]]]:
         """Trade only the difference between the venue's position and the one the strategy holds."""
         want = signal.market_position
         size = signal.size
@@ -288,7 +330,13 @@ class ExecutionEngine:
         want_short = target if want is MarketPosition.SHORT else Decimal(0)
 
         moves: list[tuple[_Leg, Decimal]] = []
+        # Sides this move leaves empty (or flips away from): their stops and targets are stale.
+        closed: list[tuple[PositionSide, Side]] = []
         if adapter.hedge_mode():
+            if held_long > 0 and want_long == 0:
+                closed.append((PositionSide.LONG, Side.SELL))
+            if held_short > 0 and want_short == 0:
+                closed.append((PositionSide.SHORT, Side.BUY))
             for pside, held, wanted in (
                 (PositionSide.LONG, held_long, want_long),
                 (PositionSide.SHORT, held_short, want_short),
@@ -302,6 +350,8 @@ class ExecutionEngine:
                     moves.append((_Leg(Side.SELL if grow else Side.BUY, pside, True, "close"), held - wanted))
         else:
             net, goal = held_long - held_short, want_long - want_short
+            if (net > 0 and goal <= 0) or (net < 0 and goal >= 0):
+                closed.append((PositionSide.BOTH, Side.SELL if net > 0 else Side.BUY))
             diff = goal - net
             # Moving toward zero on the same side only ever shrinks the position.
             shrinking = abs(goal) < abs(net) and (goal == 0 or (goal > 0) == (net > 0))
@@ -334,7 +384,7 @@ class ExecutionEngine:
             leverage=leverage,
             margin=(notional / leverage) if leverage else Decimal(0),
         )
-        return legs, quantities, sizing
+        return legs, quantities, sizing, target, closed
 
     def _size(
         self,
@@ -476,6 +526,7 @@ class ExecutionEngine:
         signal: TradeSignal,
         leg: _Leg,
         quantity: Decimal,
+        attached: tuple[Protection, ...] = (),
     ) -> OrderReport:
         client_id = adapter.client_order_id(signal.signal_id, leg.tag)
         price = (
@@ -491,9 +542,10 @@ class ExecutionEngine:
             reduce_only=leg.reduce_only,
             price=price,
             purpose=leg.purpose,
+            attached=attached,
         )
         try:
-            placed = self._send(adapter, request)
+            placed = self._send(lambda: adapter.place_order(request))
         except venue_http.VenueUnreachable:
             raise  # never sent: safe for the caller to redeliver
         except TvbridgeError as exc:
@@ -515,9 +567,9 @@ class ExecutionEngine:
         )
         return _report(adapter.venue, request, placed)
 
-    def _send(self, adapter: VenueAdapter, request: OrderRequest) -> VenueOrder:
+    def _send(self, place: Callable[[], VenueOrder]) -> VenueOrder:
         try:
-            return adapter.place_order(request)
+            return place()
         except venue_http.VenueRateLimited as exc:
             # A rate-limit answer means the order was not taken. When the venue's
             # window reopens soon enough, one more try beats a redelivery.
@@ -525,7 +577,120 @@ class ExecutionEngine:
             if wait > self.rate_limit_wait_s:
                 raise
             time.sleep(wait)
-            return adapter.place_order(request)
+            return place()
+
+    # -- take-profit and stop-loss ------------------------------------------------
+
+    def _protect(
+        self,
+        adapter: VenueAdapter,
+        rules: InstrumentRules,
+        signal: TradeSignal,
+        plan: ProtectionPlan,
+        entry: OrderReport,
+        known: tuple[Protection, ...] | None,
+        cap: Decimal | None,
+        attached: tuple[Protection, ...],
+        *,
+        redelivery: bool = False,
+    ) -> tuple[list[OrderReport], list[str]]:
+        """Guard a filled entry; a level that cannot be placed is reported, never hidden."""
+        quantity = entry.quantity if cap is None else min(entry.quantity, cap)
+        if quantity <= 0:
+            return [], []
+        closing = Side.SELL if entry.side is Side.BUY else Side.BUY
+        if attached:
+            # The venue arms these itself once the entry fills, for the entry's quantity.
+            reports = [
+                _protection_report(entry, closing, p, entry.quantity, "", "", "ATTACHED") for p in attached
+            ]
+            self._unprotected.discard((adapter.venue, adapter.account, rules.venue_symbol))
+            return reports, []
+        triggers = known
+        if triggers is None:
+            base = entry.avg_price or entry.price or adapter.last_price(rules.venue_symbol)
+            triggers = plan.triggers(rules, base)
+        reports, problems = [], []
+        for trigger in triggers:
+            request = ProtectionRequest(
+                venue_symbol=rules.venue_symbol,
+                kind=trigger.kind,
+                side=closing,
+                position_side=entry.position_side,
+                quantity=quantity,
+                trigger_price=trigger.trigger_price,
+                client_order_id=adapter.client_order_id(
+                    signal.signal_id, f"{trigger.kind.value}-{entry.position_side.value}"
+                ),
+            )
+            try:
+                placed = self._place_protection(adapter, request, redelivery=redelivery)
+            except TvbridgeError as exc:
+                name = "take-profit" if trigger.kind is ProtectionKind.TAKE_PROFIT else "stop-loss"
+                problems.append(
+                    f"UNPROTECTED: the {name} at {plain(trigger.trigger_price)} was not placed "
+                    f"({exc.message}); the entry stands"
+                )
+                log.warning(
+                    "protection not placed",
+                    extra={"kind": trigger.kind.value, "reason": exc.message, "symbol": rules.venue_symbol},
+                )
+                continue
+            self._unprotected.discard((adapter.venue, adapter.account, rules.venue_symbol))
+            reports.append(
+                _protection_report(
+                    entry, closing, trigger, quantity, placed.order_id, placed.client_order_id, placed.status
+                )
+            )
+        return reports, problems
+
+    def _place_protection(
+        self, adapter: VenueAdapter, request: ProtectionRequest, *, redelivery: bool
+    ) -> VenueOrder:
+        if redelivery:
+            found = adapter.find_protection(request.venue_symbol, request.client_order_id)
+            if found is not None:
+                return found
+        try:
+            return self._send(lambda: adapter.place_protection(request))
+        except venue_http.VenueUnreachable:
+            raise
+        except TvbridgeError as exc:
+            if exc.error_class not in (ErrorClass.VENUE_UNAVAILABLE, ErrorClass.DUPLICATE_CLIENT_ID):
+                raise
+            found = adapter.find_protection(request.venue_symbol, request.client_order_id)
+            if found is None:
+                raise
+            return found
+
+    def _clear_protections(
+        self,
+        adapter: VenueAdapter,
+        rules: InstrumentRules,
+        closed: list[tuple[PositionSide, Side]],
+        keep: set[str],
+    ) -> list[str]:
+        """Cancel the stops and targets of a position this signal closed, so none can fire later."""
+        key = (adapter.venue, adapter.account, rules.venue_symbol)
+        if not closed or key in self._unprotected:
+            return []
+        try:
+            resting = adapter.open_protections(rules.venue_symbol)
+            stale = [
+                p for p in resting if (p.position_side, p.side) in closed and p.client_order_id not in keep
+            ]
+            for order in stale:
+                adapter.cancel_protection(rules.venue_symbol, order.order_id)
+        except TvbridgeError as exc:
+            log.warning("stale protection not cancelled", extra={"reason": exc.message})
+            return [
+                f"the closed position's take-profit/stop-loss orders could not be cancelled: {exc.message}"
+            ]
+        if len(stale) == len(resting):
+            self._unprotected.add(key)
+        if not stale:
+            return []
+        return [f"cancelled {len(stale)} take-profit/stop-loss order(s) of the closed position"]
 
     @staticmethod
     def _recover(adapter: VenueAdapter, request: OrderRequest) -> VenueOrder:
@@ -539,9 +704,15 @@ class ExecutionEngine:
         return found
 
     def _already_placed(
-        self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal
+        self,
+        adapter: VenueAdapter,
+        rules: InstrumentRules,
+        signal: TradeSignal,
+        plan: ProtectionPlan | None,
+        known: tuple[Protection, ...] | None,
     ) -> ExecutionResult | None:
-        reports = []
+        reports: list[OrderReport] = []
+        problems: list[str] = []
         for leg in _possible_legs(signal.action, adapter.hedge_mode(), signal.market_position is not None):
             client_id = adapter.client_order_id(signal.signal_id, leg.tag)
             found = adapter.find_order(rules.venue_symbol, client_id)
@@ -557,10 +728,21 @@ class ExecutionEngine:
                 reduce_only=leg.reduce_only,
                 purpose=leg.purpose,
             )
-            reports.append(_report(adapter.venue, request, found))
+            entry = _report(adapter.venue, request, found)
+            reports.append(entry)
+            if plan is not None and leg.purpose == "entry" and not leg.reduce_only:
+                # The first attempt may have died between the entry and its guards.
+                attach = known if adapter.attaches_protection and known is not None else ()
+                guards, failed = self._protect(
+                    adapter, rules, signal, plan, entry, known, None, attach, redelivery=True
+                )
+                reports.extend(guards)
+                problems.extend(failed)
         if not reports:
             return None
-        return ExecutionResult(signal.signal_id, Outcome.EXECUTED, orders=tuple(reports))
+        return ExecutionResult(
+            signal.signal_id, Outcome.EXECUTED, orders=tuple(reports), note="; ".join(problems)
+        )
 
     # -- bookkeeping ------------------------------------------------------------
 
@@ -591,22 +773,56 @@ class ExecutionEngine:
                 self._results.popitem(last=False)
 
 
-def _refuse_unsupported(signal: TradeSignal) -> None:
-    unsupported = [
-        name
-        for name, value in (
-            ("take_profit", signal.take_profit),
-            ("stop_loss", signal.stop_loss),
-            ("tp_pct", signal.tp_pct),
-            ("sl_pct", signal.sl_pct),
-        )
-        if value is not None
-    ]
-    if unsupported:
-        raise TvbridgeError(
-            ErrorClass.UNSUPPORTED,
-            f"this executor does not yet trade {', '.join(unsupported)}; the signal was not traded",
-        )
+def _known_triggers(
+    plan: ProtectionPlan | None, rules: InstrumentRules, signal: TradeSignal
+) -> tuple[Protection, ...] | None:
+    """Trigger prices that can be fixed before the entry: absolute ones, or percent from a limit."""
+    if plan is None:
+        return None
+    if not plan.needs_entry_price:
+        known = plan.triggers(rules, None)
+    elif signal.order_type is OrderType.LIMIT and signal.price is not None:
+        known = plan.triggers(rules, rules.floor_price(signal.price))
+    else:
+        return None
+    plan.check(known, None)
+    return known
+
+
+def _describe(triggers: tuple[Protection, ...], reference: Decimal | None) -> str:
+    if not triggers:
+        return ""
+    names = {ProtectionKind.TAKE_PROFIT: "take-profit", ProtectionKind.STOP_LOSS: "stop-loss"}
+    parts = [f"{names[t.kind]} at {plain(t.trigger_price)}" for t in triggers]
+    base = f" (from {plain(reference)})" if reference else ""
+    return "would place " + " and ".join(parts) + base
+
+
+def _protection_report(
+    entry: OrderReport,
+    closing: Side,
+    trigger: Protection,
+    quantity: Decimal,
+    order_id: str,
+    client_order_id: str,
+    status: str,
+) -> OrderReport:
+    return OrderReport(
+        venue=entry.venue,
+        venue_symbol=entry.venue_symbol,
+        order_id=order_id,
+        client_order_id=client_order_id,
+        side=closing,
+        position_side=entry.position_side,
+        order_type=OrderType.MARKET,
+        quantity=quantity,
+        price=None,
+        avg_price=None,
+        status=status,
+        reduce_only=entry.position_side is PositionSide.BOTH,
+        purpose=trigger.kind.value,
+        trigger_price=trigger.trigger_price,
+    )
 
 
 def _report(venue: Venue, request: OrderRequest, placed: VenueOrder) -> OrderReport:

@@ -118,6 +118,7 @@ class OrderReport:
     status: str
     reduce_only: bool
     purpose: str
+    trigger_price: Decimal | None = None
 
 
 @dataclass(frozen=True)

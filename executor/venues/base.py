@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
+from enum import StrEnum
 from typing import Any
 
 from common.decimals import parse_decimal
@@ -63,6 +64,19 @@ class VenuePosition:
     margin_mode: MarginMode | None
 
 
+class ProtectionKind(StrEnum):
+    TAKE_PROFIT = "take_profit"
+    STOP_LOSS = "stop_loss"
+
+
+@dataclass(frozen=True)
+class Protection:
+    """A take-profit or stop-loss trigger, as a price already on the venue's tick."""
+
+    kind: ProtectionKind
+    trigger_price: Decimal
+
+
 @dataclass(frozen=True)
 class OrderRequest:
     venue_symbol: str
@@ -74,6 +88,36 @@ class OrderRequest:
     reduce_only: bool = False
     price: Decimal | None = None
     purpose: str = "entry"
+    # Triggers the venue arms itself when this entry fills (only where attaches_protection).
+    attached: tuple[Protection, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProtectionRequest:
+    """A market stop or take-profit that closes `quantity` of a position once its trigger trades."""
+
+    venue_symbol: str
+    kind: ProtectionKind
+    side: Side  # the closing side
+    position_side: PositionSide
+    quantity: Decimal
+    trigger_price: Decimal
+    client_order_id: str
+
+    @property
+    def venue_type(self) -> str:
+        # Both venues spell the market variants alike.
+        return "TAKE_PROFIT_MARKET" if self.kind is ProtectionKind.TAKE_PROFIT else "STOP_MARKET"
+
+
+@dataclass(frozen=True)
+class OpenProtection:
+    """A resting trigger order on the venue that would close part of a position."""
+
+    order_id: str
+    client_order_id: str
+    side: Side
+    position_side: PositionSide
 
 
 @dataclass(frozen=True)
@@ -98,6 +142,9 @@ class VenueAdapter(abc.ABC):
     """One venue, one account, one keep-alive connection pool."""
 
     venue: Venue
+    # True where an entry order can carry its own take-profit / stop-loss (BingX); elsewhere
+    # they are separate orders placed after the fill.
+    attaches_protection: bool = False
 
     def __init__(self, account: str, base_url: str) -> None:
         self.account = account
@@ -143,6 +190,22 @@ class VenueAdapter(abc.ABC):
     @abc.abstractmethod
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         """The order with this client id, or None when the venue never saw it."""
+
+    @abc.abstractmethod
+    def place_protection(self, request: ProtectionRequest) -> VenueOrder:
+        """Place a reduce-only market trigger order (take-profit or stop-loss)."""
+
+    @abc.abstractmethod
+    def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
+        """The trigger order with this client id, or None when the venue never saw it."""
+
+    @abc.abstractmethod
+    def open_protections(self, venue_symbol: str) -> list[OpenProtection]:
+        """Trigger orders resting on the symbol (ours or placed by hand)."""
+
+    @abc.abstractmethod
+    def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
+        """Cancel one trigger order; an order already gone is not an error."""
 
     def client_order_id(self, signal_id: str, purpose: str = "entry") -> str:
         """Derived from the signal id, so a retry carries the same id.

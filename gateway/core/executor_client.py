@@ -127,6 +127,7 @@ def response_to_dict(reply: pb.ExecuteSignalResponse) -> dict[str, Any]:
             "status": o.status,
             "reduce_only": o.reduce_only,
             "purpose": o.purpose,
+            "trigger_price": o.trigger_price or None,
         }
         for o in reply.orders
     ]

@@ -143,6 +143,38 @@ def parse_signal(
     sl_pct = _positive(body, "sl_pct")
     if sl_pct is not None and sl_pct >= 100:
         raise SignalError("sl_pct", "must be below 100 (percent from the fill)")
+    take_profit = _positive(body, "take_profit")
+    stop_loss = _positive(body, "stop_loss")
+    for price_field, pct_field, price_value, pct_value in (
+        ("take_profit", "tp_pct", take_profit, tp_pct),
+        ("stop_loss", "sl_pct", stop_loss, sl_pct),
+    ):
+        if price_value is not None and pct_value is not None:
+            raise SignalError(
+                pct_field, f"give {price_field} (a price) or {pct_field} (percent from the fill), not both"
+            )
+    guarded = next(
+        (
+            name
+            for name, value in (
+                ("take_profit", take_profit),
+                ("stop_loss", stop_loss),
+                ("tp_pct", tp_pct),
+                ("sl_pct", sl_pct),
+            )
+            if value is not None
+        ),
+        None,
+    )
+    opening = market_position in ("long", "short") or (
+        market_position is None and action in (Action.BUY, Action.SELL) and not _bool(body, "reduce_only")
+    )
+    if guarded is not None and not opening:
+        raise SignalError(
+            guarded,
+            "take-profit and stop-loss go with a signal that opens a position "
+            "(buy, sell or a long/short target)",
+        )
 
     signal_id, explicit = _signal_id(body)
     return Signal(
@@ -158,8 +190,8 @@ def parse_signal(
         margin_mode=_choice(body, "margin_mode", MARGIN_MODES),
         order_type=order_type,
         price=price,
-        take_profit=_positive(body, "take_profit"),
-        stop_loss=_positive(body, "stop_loss"),
+        take_profit=take_profit,
+        stop_loss=stop_loss,
         tp_pct=tp_pct,
         sl_pct=sl_pct,
         reduce_only=_bool(body, "reduce_only"),

@@ -24,6 +24,10 @@ SEQUENCE = [
     ("close_long.json", {}),
     ("short_quantity.json", {}),
     ("close_short.json", {}),
+    ("long_with_tp_sl_pct.json", {}),
+    ("close_long.json", {}),
+    ("short_with_tp_sl_prices.json", {"plot_0": "57000", "plot_1": "61500"}),
+    ("close_short.json", {}),
     ("long_balance_pct.json", {}),
     ("sell_balance_leverage.json", {}),
     ("limit_buy.json", {"close": "60000"}),
@@ -65,15 +69,23 @@ def send(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_every_example_is_in_the_sequence() -> None:
-    assert sorted(name for name, _ in SEQUENCE) == sorted(p.name for p in ALERTS.glob("*.json"))
+    assert sorted({name for name, _ in SEQUENCE}) == sorted(p.name for p in ALERTS.glob("*.json"))
 
 
 def test_each_example_trades_as_meant(stack: LocalStack) -> None:
+    guarded = False
     for name, variables in SEQUENCE:
         extra = [arg for key, value in variables.items() for arg in ("--var", f"{key}={value}")]
         result = send(stack, *extra, str(ALERTS / name))
         assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
         assert "HTTP 200 executed" in result.stdout, f"{name}:\n{result.stdout}"
+        if guarded:
+            # The close after a guarded entry takes its take-profit and stop-loss with it.
+            assert "cancelled 2 take-profit/stop-loss order(s)" in result.stdout, result.stdout
+        guarded = "tp_sl" in name
+        if guarded:
+            assert '"purpose": "take_profit"' in result.stdout, result.stdout
+            assert '"purpose": "stop_loss"' in result.stdout, result.stdout
     orders = stack.venue_get("/_sim/orders")
     # test_only places nothing; every other example placed exactly one order
     assert len(orders) == len(SEQUENCE) - 1

@@ -164,13 +164,6 @@ def test_test_mode_sizes_and_places_nothing(engine: ExecutionEngine, simulator: 
     assert sim_orders(simulator) == []
 
 
-def test_features_not_yet_traded_are_refused_not_ignored(engine: ExecutionEngine) -> None:
-    result = engine.execute(make_signal(stop_loss=Decimal("50000")))
-    assert result.outcome is Outcome.REJECTED
-    assert result.error is not None and result.error.error_class is ErrorClass.UNSUPPORTED
-    assert "stop_loss" in result.error.message
-
-
 def test_stale_signal_expires(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
     old = datetime.now(UTC) - timedelta(minutes=2)
     result = engine.execute(make_signal(fired_at=old), max_age_ms=60_000)

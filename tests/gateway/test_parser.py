@@ -98,6 +98,24 @@ def test_explicit_id_is_kept_and_generated_otherwise() -> None:
         ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "time": "yesterday"}', "time", "ISO-8601"),
         ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "test": "maybe"}', "test", "true or false"),
         ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "id": "has space"}', "id", "printable"),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "stop_loss": 1, "sl_pct": 2}',
+            "sl_pct",
+            "not both",
+        ),
+        ('{"action": "close", "ticker": "BTCUSDT", "take_profit": 70000}', "take_profit", "opens a position"),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "reduce_only": true, "sl_pct": 1}',
+            "sl_pct",
+            "opens",
+        ),
+        ('{"market_position": "flat", "ticker": "BTCUSDT", "tp_pct": 3}', "tp_pct", "opens a position"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "sl_pct": 100}', "sl_pct", "below 100"),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "take_profit": "{{plot_0}}"}',
+            "take_profit",
+            "placeholder",
+        ),
     ],
 )
 def test_bad_fields_are_named(body: str, field: str, words: str) -> None:
@@ -142,3 +160,17 @@ def test_long_target_without_size_names_the_field() -> None:
         parse('{"market_position": "long", "ticker": "BTCUSDT"}')
     assert caught.value.field == "quantity"
     assert "market_position_size" in caught.value.message
+
+
+def test_take_profit_and_stop_loss_by_price_or_percent() -> None:
+    signal = parse(
+        '{"action": "sell", "ticker": "BTCUSDT", "qty": 1, "take_profit": 58000.5, "sl_pct": "1.5"}'
+    )
+    assert (signal.take_profit, signal.stop_loss, signal.tp_pct, signal.sl_pct) == (
+        Decimal("58000.5"),
+        None,
+        None,
+        Decimal("1.5"),
+    )
+    target = parse('{"market_position": "long", "ticker": "BTCUSDT", "qty": 1, "tp_pct": 2}')
+    assert target.tp_pct == Decimal(2)

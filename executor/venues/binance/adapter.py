@@ -9,11 +9,13 @@ from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.model import MarginMode, PositionSide, Venue
+from executor.core.model import MarginMode, PositionSide, Side, Venue
 from executor.venues.base import (
     ConnectionReport,
     InstrumentRules,
+    OpenProtection,
     OrderRequest,
+    ProtectionRequest,
     VenueAdapter,
     VenueBalance,
     VenueOrder,
@@ -185,6 +187,9 @@ class BinanceAdapter(VenueAdapter):
         return params
 
     def place_order(self, request: OrderRequest) -> VenueOrder:
+        if request.attached:
+            # Binance has no attached TP/SL: the engine places them as algo orders after the fill.
+            raise TvbridgeError(ErrorClass.UNSUPPORTED, "Binance orders cannot carry take-profit/stop-loss")
         data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
         return venue_order(data, request.client_order_id)
 
@@ -198,6 +203,55 @@ class BinanceAdapter(VenueAdapter):
                 return None
             raise
         return venue_order(data, client_order_id)
+
+    # Conditional orders live in the Algo Order API since 2025-12-09; the order endpoint
+    # answers -4120 for STOP_MARKET and TAKE_PROFIT_MARKET.
+
+    def place_protection(self, request: ProtectionRequest) -> VenueOrder:
+        params: dict[str, Any] = {
+            "algoType": "CONDITIONAL",
+            "symbol": request.venue_symbol,
+            "side": request.side.value,
+            "positionSide": request.position_side.value,
+            "type": request.venue_type,
+            "quantity": request.quantity,
+            "triggerPrice": request.trigger_price,
+            # The algo API defaults to the last trade price; the mark price is what liquidations
+            # and the other venue use, and one wick on thin trading does not set it off.
+            "workingType": "MARK_PRICE",
+            "clientAlgoId": request.client_order_id,
+        }
+        if request.position_side is PositionSide.BOTH:
+            params["reduceOnly"] = "true"
+        return _algo_order(self.client.signed("POST", endpoints.ALGO_ORDER, params), request.client_order_id)
+
+    def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
+        try:
+            data = self.client.signed("GET", endpoints.ALGO_ORDER, {"clientAlgoId": client_order_id})
+        except TvbridgeError as exc:
+            if exc.error_class is ErrorClass.UNKNOWN_ORDER:
+                return None
+            raise
+        return _algo_order(data, client_order_id)
+
+    def open_protections(self, venue_symbol: str) -> list[OpenProtection]:
+        rows = self.client.signed("GET", endpoints.OPEN_ALGO_ORDERS, {"symbol": venue_symbol})
+        return [
+            OpenProtection(
+                order_id=str(a["algoId"]),
+                client_order_id=str(a.get("clientAlgoId") or ""),
+                side=Side(str(a["side"]).upper()),
+                position_side=PositionSide(str(a.get("positionSide", "BOTH")).upper()),
+            )
+            for a in rows or []
+        ]
+
+    def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
+        try:
+            self.client.signed("DELETE", endpoints.ALGO_ORDER, {"algoId": order_id})
+        except TvbridgeError as exc:
+            if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
+                raise
 
     # -- connectivity -------------------------------------------------------------
 
@@ -239,6 +293,16 @@ class BinanceAdapter(VenueAdapter):
 
     def close(self) -> None:
         self.http.close()
+
+
+def _algo_order(data: dict[str, Any], client_order_id: str) -> VenueOrder:
+    return VenueOrder(
+        order_id=str(data["algoId"]),
+        client_order_id=str(data.get("clientAlgoId") or client_order_id),
+        status=str(data.get("algoStatus", "NEW")),
+        avg_price=None,
+        executed_qty=None,
+    )
 
 
 def _decimal(value: Any) -> Decimal:

@@ -9,11 +9,14 @@ from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.model import MarginMode, PositionSide, Venue
+from executor.core.model import MarginMode, PositionSide, Side, Venue
 from executor.venues.base import (
     ConnectionReport,
     InstrumentRules,
+    OpenProtection,
     OrderRequest,
+    ProtectionKind,
+    ProtectionRequest,
     VenueAdapter,
     VenueBalance,
     VenueOrder,
@@ -25,9 +28,13 @@ from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.http import VenueHttp
 
+# The venue's conditional order types; any of them resting on a symbol may close part of a position.
+_TRIGGER_TYPES = ("STOP_MARKET", "TAKE_PROFIT_MARKET", "STOP", "TAKE_PROFIT", "TRAILING_STOP_MARKET")
+
 
 class BingxAdapter(VenueAdapter):
     venue = Venue.BINGX
+    attaches_protection = True
 
     def __init__(
         self,
@@ -190,7 +197,20 @@ class BingxAdapter(VenueAdapter):
     # -- orders ---------------------------------------------------------------
 
     def _order_params(self, request: OrderRequest) -> dict[str, Any]:
-        return {**order_params(request), "clientOrderId": request.client_order_id}
+        params = {**order_params(request), "clientOrderId": request.client_order_id}
+        for protection in request.attached:
+            # JSON-valued parameters, armed by the venue for the entry's quantity when it fills.
+            name, wire_type = (
+                ("takeProfit", "TAKE_PROFIT_MARKET")
+                if protection.kind is ProtectionKind.TAKE_PROFIT
+                else ("stopLoss", "STOP_MARKET")
+            )
+            params[name] = {
+                "type": wire_type,
+                "stopPrice": protection.trigger_price,
+                "workingType": "MARK_PRICE",
+            }
+        return params
 
     def place_order(self, request: OrderRequest) -> VenueOrder:
         data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
@@ -206,6 +226,45 @@ class BingxAdapter(VenueAdapter):
                 return None
             raise
         return venue_order(data.get("order", data), client_order_id)
+
+    def place_protection(self, request: ProtectionRequest) -> VenueOrder:
+        params: dict[str, Any] = {
+            "symbol": request.venue_symbol,
+            "side": request.side.value,
+            "positionSide": request.position_side.value,
+            "type": request.venue_type,
+            "quantity": request.quantity,
+            "stopPrice": request.trigger_price,
+            "workingType": "MARK_PRICE",
+            "clientOrderId": request.client_order_id,
+        }
+        if request.position_side is PositionSide.BOTH:
+            params["reduceOnly"] = "true"  # refused in hedge mode, where the side says it
+        data = self.client.signed("POST", endpoints.ORDER, params)
+        return venue_order(data.get("order", data), request.client_order_id)
+
+    def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
+        return self.find_order(venue_symbol, client_order_id)  # one order endpoint for every type
+
+    def open_protections(self, venue_symbol: str) -> list[OpenProtection]:
+        data = self.client.signed("GET", endpoints.OPEN_ORDERS, {"symbol": venue_symbol})
+        return [
+            OpenProtection(
+                order_id=str(o["orderId"]),
+                client_order_id=str(o.get("clientOrderId") or ""),
+                side=Side(str(o["side"]).upper()),
+                position_side=PositionSide(str(o.get("positionSide", "BOTH")).upper()),
+            )
+            for o in (data or {}).get("orders") or []
+            if str(o.get("type", "")).upper() in _TRIGGER_TYPES
+        ]
+
+    def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
+        try:
+            self.client.signed("DELETE", endpoints.ORDER, {"symbol": venue_symbol, "orderId": order_id})
+        except TvbridgeError as exc:
+            if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
+                raise
 
     # -- connectivity -------------------------------------------------------------
 

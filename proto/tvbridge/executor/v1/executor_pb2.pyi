@@ -228,7 +228,7 @@ class Sizing(_message.Message):
     def __init__(self, quantity: _Optional[str] = ..., price: _Optional[str] = ..., notional: _Optional[str] = ..., leverage: _Optional[int] = ..., margin: _Optional[str] = ...) -> None: ...
 
 class Order(_message.Message):
-    __slots__ = ("venue", "venue_symbol", "order_id", "client_order_id", "side", "position_side", "order_type", "quantity", "price", "avg_price", "status", "reduce_only", "purpose")
+    __slots__ = ("venue", "venue_symbol", "order_id", "client_order_id", "side", "position_side", "order_type", "quantity", "price", "avg_price", "status", "reduce_only", "purpose", "trigger_price")
     VENUE_FIELD_NUMBER: _ClassVar[int]
     VENUE_SYMBOL_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -242,6 +242,7 @@ class Order(_message.Message):
     STATUS_FIELD_NUMBER: _ClassVar[int]
     REDUCE_ONLY_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_PRICE_FIELD_NUMBER: _ClassVar[int]
     venue: Venue
     venue_symbol: str
     order_id: str
@@ -255,7 +256,8 @@ class Order(_message.Message):
     status: str
     reduce_only: bool
     purpose: str
-    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., venue_symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., avg_price: _Optional[str] = ..., status: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., purpose: _Optional[str] = ...) -> None: ...
+    trigger_price: str
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., venue_symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., avg_price: _Optional[str] = ..., status: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., purpose: _Optional[str] = ..., trigger_price: _Optional[str] = ...) -> None: ...
 
 class ExecuteSignalResponse(_message.Message):
     __slots__ = ("signal_id", "outcome", "error", "sizing", "orders", "test", "executor_ms", "venue_ms", "note")
