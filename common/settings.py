@@ -9,6 +9,7 @@ shows them, and each loaded secret is registered with the log scrubber.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -63,3 +64,26 @@ class ServiceSettings(BaseSettings):
 
 def secret_value(value: SecretStr | None) -> str:
     return value.get_secret_value() if value is not None else ""
+
+
+ACCOUNT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,31}$")
+
+
+def parse_accounts(text: str, variable: str) -> dict[str, tuple[str, str]]:
+    """`name:api_key:secret_key` entries, one per line or comma-separated."""
+    accounts: dict[str, tuple[str, str]] = {}
+    for raw in re.split(r"[,\n]", text):
+        entry = raw.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        parts = [p.strip() for p in entry.split(":")]
+        if len(parts) != 3 or not all(parts):
+            # Never echo the entry: it holds keys.
+            raise ValueError(f"{variable}: each entry is name:api_key:secret_key (entry {len(accounts) + 1})")
+        name = parts[0].lower()
+        if not ACCOUNT_NAME.match(name):
+            raise ValueError(f"{variable}: account name {name!r} must be 1-32 of a-z, 0-9, _ and -")
+        if name in accounts:
+            raise ValueError(f"{variable}: account {name!r} is named twice")
+        accounts[name] = (parts[1], parts[2])
+    return accounts

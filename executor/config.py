@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from pydantic import SecretStr
+from pydantic import SecretStr, field_validator
 
-from common.settings import ServiceSettings
+from common import jsonlog
+from common.settings import ServiceSettings, parse_accounts
 from common.symbols import canonical_symbol
 from executor.core.risk import RiskLimits
 from executor.venues.binance import endpoints as binance_endpoints
@@ -29,10 +31,15 @@ class ExecutorSettings(ServiceSettings):
     bingx_base_url: str | None = None
     bingx_demo: bool = False
 
+    # More key sets on the same venue, picked by a signal's `account`:
+    # "name:api_key:secret_key" entries, comma- or newline-separated (or from BINGX_ACCOUNTS_FILE).
+    bingx_accounts: SecretStr | None = None
+
     binance_api_key: SecretStr | None = None
     binance_secret_key: SecretStr | None = None
     binance_base_url: str | None = None
     binance_testnet: bool = False
+    binance_accounts: SecretStr | None = None
 
     venue_connect_timeout_s: float = 3.0
     venue_read_timeout_s: float = 5.0
@@ -51,6 +58,37 @@ class ExecutorSettings(ServiceSettings):
     risk_max_leverage: int | None = None
     risk_max_order_notional: Decimal | None = None
     risk_max_position_notional: Decimal | None = None
+
+    @field_validator("bingx_accounts", "binance_accounts")
+    @classmethod
+    def _valid_accounts(cls, value: SecretStr | None, info: Any) -> SecretStr | None:
+        if value is not None:
+            parse_accounts(value.get_secret_value(), str(info.field_name).upper())
+        return value
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        for field in (self.bingx_accounts, self.binance_accounts):
+            if field is None:
+                continue
+            for key, secret in parse_accounts(field.get_secret_value(), "").values():
+                jsonlog.register_secret(key)
+                jsonlog.register_secret(secret)
+
+    def accounts(self, venue: str) -> dict[str, tuple[str, str]]:
+        """Every key set configured for the venue, by account name; the plain keys are "default"."""
+        key, secret, extra = {
+            "bingx": (self.bingx_api_key, self.bingx_secret_key, self.bingx_accounts),
+            "binance": (self.binance_api_key, self.binance_secret_key, self.binance_accounts),
+        }[venue]
+        variable = f"{venue.upper()}_ACCOUNTS"
+        named = parse_accounts(extra.get_secret_value(), variable) if extra is not None else {}
+        out: dict[str, tuple[str, str]] = {}
+        if key is not None and secret is not None and key.get_secret_value() and secret.get_secret_value():
+            out["default"] = (key.get_secret_value(), secret.get_secret_value())
+        if "default" in out and "default" in named:
+            raise ValueError(f"{variable} names 'default', which {venue.upper()}_API_KEY already is")
+        return out | named
 
     def risk_limits(self) -> RiskLimits:
         symbols = frozenset(

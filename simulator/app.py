@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from fastapi import FastAPI, Request, Response
 
-from common.settings import secret_value
+from common.settings import parse_accounts, secret_value
 from simulator.binance import api as binance_api
 from simulator.binance.instruments import default_instruments as binance_instruments
 from simulator.bingx import api as bingx_api
@@ -45,6 +45,10 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[
     key, secret = secret_value(settings.binance_api_key), secret_value(settings.binance_secret_key)
     if key and secret:
         binance.add_account(key, secret, settings.simulator_start_balance)
+    for exchange, named in ((bingx, settings.bingx_accounts), (binance, settings.binance_accounts)):
+        variable = f"{exchange.venue.upper()}_ACCOUNTS"
+        for key, secret in parse_accounts(secret_value(named), variable).values():
+            exchange.add_account(key, secret, settings.simulator_start_balance)
     return [
         bingx_api.build_facade(bingx, clock("bingx")),
         binance_api.build_facade(binance, clock("binance")),
@@ -90,5 +94,5 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     for facade in facades:
         app.include_router(facade.router)
     exchanges = {f.name: f.exchange for f in facades}
-    app.include_router(control_router(exchanges, seen, faults))
+    app.include_router(control_router(exchanges, seen, faults, settings.simulator_start_balance))
     return Simulator(app, exchanges, seen, faults)

@@ -22,3 +22,6 @@ class SimulatorSettings(ServiceSettings):
     bingx_secret_key: SecretStr | None = None
     binance_api_key: SecretStr | None = None
     binance_secret_key: SecretStr | None = None
+    # The executor's named key sets (name:api_key:secret_key, ...): each is an account here too.
+    bingx_accounts: SecretStr | None = None
+    binance_accounts: SecretStr | None = None

@@ -28,7 +28,10 @@ class FaultPlan(BaseModel):
 
 
 def build_router(
-    exchanges: dict[str, Exchange], requests_seen: Counter[tuple[str, str]], faults: Faults
+    exchanges: dict[str, Exchange],
+    requests_seen: Counter[tuple[str, str]],
+    faults: Faults,
+    start_balance: Decimal = Decimal("10000"),
 ) -> APIRouter:
     router = APIRouter(prefix="/_sim", include_in_schema=False)
 
@@ -103,6 +106,13 @@ def build_router(
     @router.get("/requests")
     def requests_count() -> dict[str, int]:
         return {f"{method} {path}": n for (method, path), n in sorted(requests_seen.items())}
+
+    @router.post("/reset")
+    def reset() -> dict[str, str]:
+        """Every account flat with no open orders and its starting balance (modes and leverage kept)."""
+        for exchange in exchanges.values():
+            exchange.reset(start_balance)
+        return {"balance": plain(start_balance)}
 
     @router.post("/requests/reset")
     def requests_reset() -> dict[str, int]:

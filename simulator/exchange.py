@@ -133,6 +133,8 @@ class Exchange:
         # Called under the lock after every price move, so a façade can trigger its own
         # conditional orders (Binance's algo orders live outside the matching engine).
         self.price_listeners: list[Callable[[str, Decimal], None]] = []
+        # Called under the lock by reset(), so façades drop the orders they keep themselves.
+        self.reset_listeners: list[Callable[[], None]] = []
         self.instruments = {i.symbol: i for i in (instruments or default_instruments())}
         self.taker_fee = taker_fee
         self.default_leverage = default_leverage
@@ -147,6 +149,18 @@ class Exchange:
             account = Account(api_key, secret, wallet)
             self.accounts[api_key] = account
             return account
+
+    def reset(self, wallet: Decimal) -> None:
+        """Flat, no open orders, the wallet refilled; position mode, leverage and margin mode stay."""
+        with self.lock:
+            for account in self.accounts.values():
+                account.positions.clear()
+                for order in account.orders.values():
+                    if order.status == "NEW":
+                        order.status = "CANCELLED"
+                account.wallet = wallet
+            for listener in list(self.reset_listeners):
+                listener()
 
     def new_order_id(self) -> int:
         """An id from the same sequence as the book's orders, for orders a façade keeps itself."""

@@ -79,6 +79,12 @@ class AlgoBook:
         self.orders: dict[int, AlgoOrder] = {}
         self._ids = itertools.count(2_000_000)
         exchange.price_listeners.append(self.on_price)
+        exchange.reset_listeners.append(self.reset)
+
+    def reset(self) -> None:
+        for algo in self.orders.values():
+            if algo.status == "NEW":
+                algo.status = "CANCELED"
 
     def open_orders(self, account: Account, symbol: str | None = None) -> list[AlgoOrder]:
         return [

@@ -83,6 +83,13 @@ class ConditionalBook:
         self.orders: dict[int, Conditional] = {}
         self._waiting: dict[int, tuple[str, list[Attachment]]] = {}  # entry order id -> (key, specs)
         exchange.price_listeners.append(self.on_price)
+        exchange.reset_listeners.append(self.reset)
+
+    def reset(self) -> None:
+        self._waiting.clear()
+        for conditional in self.orders.values():
+            if conditional.status == "NEW":
+                conditional.status = "CANCELLED"
 
     # -- reading -------------------------------------------------------------------
 
