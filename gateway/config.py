@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from pydantic import SecretStr, field_validator
 
+from common import jsonlog
 from common.settings import ServiceSettings
 
 # Values copied from examples instead of being chosen: refusing them stops a
@@ -22,6 +26,40 @@ PLACEHOLDER_SECRETS = {
     "xxx",
 }
 MIN_PASSPHRASE_LENGTH = 8
+STRATEGY_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]{0,63}$")
+
+
+def check_passphrase(text: str, variable: str) -> None:
+    if not text:
+        raise ValueError(f"{variable} is required: signals carry it as `passphrase`")
+    if text.lower() in PLACEHOLDER_SECRETS or len(text) < MIN_PASSPHRASE_LENGTH:
+        raise ValueError(
+            f"{variable} looks like a placeholder; choose a random one of at least "
+            f"{MIN_PASSPHRASE_LENGTH} characters, e.g. the output of "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`"
+        )
+
+
+def parse_strategy_passphrases(text: str) -> dict[str, str]:
+    """`strategy=passphrase` entries, comma- or newline-separated; names are case-insensitive."""
+    out: dict[str, str] = {}
+    for n, raw in enumerate(re.split(r"[,\n]", text), start=1):
+        entry = raw.strip()
+        if not entry or entry.startswith("#"):
+            continue
+        name, sep, passphrase = (part.strip() for part in entry.partition("="))
+        name = name.lower()
+        if not sep or not STRATEGY_NAME.match(name):
+            # Never echo the entry: it holds a passphrase.
+            raise ValueError(
+                f"STRATEGY_PASSPHRASES entry {n}: write strategy=passphrase, the name 1-64 of "
+                "a-z, 0-9, _, . and -"
+            )
+        if name in out:
+            raise ValueError(f"STRATEGY_PASSPHRASES names {name!r} twice")
+        check_passphrase(passphrase, f"STRATEGY_PASSPHRASES entry {name!r}")
+        out[name] = passphrase
+    return out
 
 
 class GatewaySettings(ServiceSettings):
@@ -29,6 +67,9 @@ class GatewaySettings(ServiceSettings):
     gateway_port: int = 5000
 
     webhook_passphrase: SecretStr | None = None
+    # A strategy named here must carry its own passphrase (and only it): one leaked
+    # passphrase then trades for one strategy, and is replaced without touching the others.
+    strategy_passphrases: SecretStr | None = None
 
     executor_addr: str = "localhost:50051"
     # Per-RPC deadline; kept under TradingView's 3 s webhook timeout.
@@ -44,15 +85,25 @@ class GatewaySettings(ServiceSettings):
     @classmethod
     def _real_passphrase(cls, value: SecretStr | None) -> SecretStr:
         text = value.get_secret_value().strip() if value is not None else ""
-        if not text:
-            raise ValueError("WEBHOOK_PASSPHRASE is required: signals carry it as `passphrase`")
-        if text.lower() in PLACEHOLDER_SECRETS or len(text) < MIN_PASSPHRASE_LENGTH:
-            raise ValueError(
-                f"WEBHOOK_PASSPHRASE looks like a placeholder; choose a random one of at least "
-                f"{MIN_PASSPHRASE_LENGTH} characters, e.g. the output of "
-                "`python3 -c 'import secrets; print(secrets.token_urlsafe(24))'`"
-            )
+        check_passphrase(text, "WEBHOOK_PASSPHRASE")
         return SecretStr(text)
+
+    @field_validator("strategy_passphrases")
+    @classmethod
+    def _valid_strategy_passphrases(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            parse_strategy_passphrases(value.get_secret_value())
+        return value
+
+    def model_post_init(self, context: Any, /) -> None:
+        super().model_post_init(context)
+        for passphrase in self.strategy_passphrase_map().values():
+            jsonlog.register_secret(passphrase)
+
+    def strategy_passphrase_map(self) -> dict[str, str]:
+        if self.strategy_passphrases is None:
+            return {}
+        return parse_strategy_passphrases(self.strategy_passphrases.get_secret_value())
 
     @field_validator("default_exchange")
     @classmethod

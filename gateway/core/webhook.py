@@ -45,15 +45,23 @@ class WebhookService:
         self.executor = executor
         assert settings.webhook_passphrase is not None  # the settings refuse to load without one
         self._passphrase = settings.webhook_passphrase.get_secret_value().encode()
+        self._strategy_passphrases = {
+            name: passphrase.encode() for name, passphrase in settings.strategy_passphrase_map().items()
+        }
         self.defaults = Defaults(exchange=settings.default_exchange, account=settings.default_account)
         self.max_age_ms = int(settings.signal_max_age_s * 1000)
 
     def _authorised(self, body: dict[str, Any]) -> bool:
         given = body.get("passphrase")
         given_bytes = given.encode() if isinstance(given, str) else b""
+        strategy = body.get("strategy")
+        # A strategy with its own passphrase accepts that one only; names are not secret.
+        expected = self._passphrase
+        if isinstance(strategy, str):
+            expected = self._strategy_passphrases.get(strategy.strip().lower(), self._passphrase)
         # compare_digest takes the same time whatever the overlap, so a near miss
         # answers exactly like a wild guess.
-        return hmac.compare_digest(given_bytes, self._passphrase)
+        return hmac.compare_digest(given_bytes, expected)
 
     async def handle(self, raw: bytes, *, client_ip: str) -> Reply:
         received_at = datetime.now(UTC)
