@@ -39,7 +39,8 @@ def send(client: TestClient, passphrase: str, strategy: str | None) -> int:
     body["passphrase"] = passphrase
     if strategy is not None:
         body["strategy"] = strategy
-    return client.post("/webhook", json=body).status_code
+    status: int = client.post("/webhook", json=body).status_code
+    return status
 
 
 @pytest.mark.parametrize(
