@@ -98,7 +98,7 @@ def response_to_dict(reply: pb.ExecuteSignalResponse) -> dict[str, Any]:
     if reply.HasField("error"):
         out["reason"] = reply.error.message
         out["error"] = {
-            "class": pb.ErrorClass.Name(reply.error.error_class).removeprefix("ERROR_CLASS_").lower(),
+            "code": pb.ErrorClass.Name(reply.error.error_class).removeprefix("ERROR_CLASS_").lower(),
             "message": reply.error.message,
             "venue_code": reply.error.venue_code or None,
             "venue_message": reply.error.venue_message or None,

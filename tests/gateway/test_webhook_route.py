@@ -82,7 +82,7 @@ def test_executor_rejection_is_answered_with_its_reason(client: TestClient) -> N
     assert resp.status_code == 200
     body = resp.json()
     assert body["status"] == "rejected"
-    assert body["error"]["class"] == "no_position"
+    assert body["error"]["code"] == "no_position"
     assert "ETH-USDT" in body["reason"]
 
 
