@@ -50,6 +50,9 @@ class ExecutorSettings(ServiceSettings):
     venue_ca_bundle: str | None = None
     # Load rules and sync clocks before serving, so the first signal pays nothing extra.
     venue_warm_on_start: bool = True
+    # A price (read, or our own fill) and a balance serve later signals this long; 0 = always read.
+    venue_price_cache_s: float = 1.0
+    venue_balance_cache_s: float = 2.0
 
     trading_enabled: bool = True
 

@@ -40,9 +40,12 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueA
                 backoff_observer=metrics.backoff_observer(venue.value),
                 verify_tls=settings.tls_verify(),
             )
-            adapters[(venue, account)] = adapter_cls(
+            adapter = adapter_cls(
                 account, url, key, secret, http=http, recv_window_ms=settings.venue_recv_window_ms
             )
+            adapter.price_ttl_s = settings.venue_price_cache_s
+            adapter.balance_ttl_s = settings.venue_balance_cache_s
+            adapters[(venue, account)] = adapter
     if not adapters:
         log.warning("no venue credentials configured: every signal will be rejected as unknown_account")
     return adapters

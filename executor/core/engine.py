@@ -204,7 +204,7 @@ class ExecutionEngine:
             if reference is None and known is not None and not adapter.attaches_protection:
                 # Levels on the wrong side would be refused only after the entry filled,
                 # leaving it unguarded: look at the price first.
-                reference = adapter.last_price(rules.venue_symbol)
+                reference = adapter.price(rules.venue_symbol)
             if known is not None:
                 plan.check(known, reference)
             if signal.test:
@@ -287,6 +287,7 @@ class ExecutionEngine:
             return
         try:
             adapter.set_margin_mode(rules.venue_symbol, wanted)
+            adapter.account_changed()
         except TvbridgeError as exc:
             if exc.retryable:
                 raise
@@ -317,7 +318,7 @@ class ExecutionEngine:
         if signal.order_type is OrderType.LIMIT and signal.price is not None:
             price = rules.floor_price(signal.price)
         elif margin_sized or signal.test or self.risk.needs_price:
-            price = adapter.last_price(rules.venue_symbol)
+            price = adapter.price(rules.venue_symbol)
 
         target = Decimal(0)
         if want is not MarketPosition.FLAT and size is not None:
@@ -423,7 +424,7 @@ class ExecutionEngine:
                     f"price {plain(signal.price)} rounds to zero at tick {rules.price_tick}",
                 )
         elif needs_price:
-            price = adapter.last_price(rules.venue_symbol)
+            price = adapter.price(rules.venue_symbol)
 
         quantities = []
         for leg in legs:
@@ -473,6 +474,7 @@ class ExecutionEngine:
             )
         if not signal.test:
             adapter.set_leverage(rules.venue_symbol, direction, wanted)
+            adapter.account_changed()  # margin held by open positions moves with leverage
         return wanted
 
     def _raw_quantity(
@@ -554,6 +556,10 @@ class ExecutionEngine:
             if exc.error_class not in (ErrorClass.VENUE_UNAVAILABLE, ErrorClass.DUPLICATE_CLIENT_ID):
                 raise
             placed = self._recover(adapter, request)
+        finally:
+            adapter.account_changed()
+        if placed.avg_price is not None:
+            adapter.saw_price(rules.venue_symbol, placed.avg_price)
         log.info(
             "order placed",
             extra={
@@ -608,7 +614,7 @@ class ExecutionEngine:
             return reports, []
         triggers = known
         if triggers is None:
-            base = entry.avg_price or entry.price or adapter.last_price(rules.venue_symbol)
+            base = entry.avg_price or entry.price or adapter.price(rules.venue_symbol)
             triggers = plan.triggers(rules, base)
         reports, problems = [], []
         for trigger in triggers:

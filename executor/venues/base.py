@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import threading
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -146,9 +148,16 @@ class VenueAdapter(abc.ABC):
     # they are separate orders placed after the fill.
     attaches_protection: bool = False
 
+    # How long a read price or balance serves later signals; 0 reads every time.
+    price_ttl_s: float = 1.0
+    balance_ttl_s: float = 2.0
+
     def __init__(self, account: str, base_url: str) -> None:
         self.account = account
         self.base_url = base_url
+        self._market_lock = threading.Lock()
+        self._prices: dict[str, tuple[float, Decimal]] = {}
+        self._balances: tuple[float, list[VenueBalance]] | None = None
 
     @abc.abstractmethod
     def venue_symbol(self, symbol: str) -> str:
@@ -223,11 +232,42 @@ class VenueAdapter(abc.ABC):
     def warm(self) -> None:
         """Open the connection pool, sync the clock and load instrument rules before the first signal."""
 
+    # -- cached reads: a signal pays for a price or balance only when no fresh one is known --
+
+    def price(self, venue_symbol: str) -> Decimal:
+        """The last price, from a read or one of our own fills within price_ttl_s, else read now."""
+        now = time.monotonic()
+        with self._market_lock:
+            hit = self._prices.get(venue_symbol)
+        if hit is not None and now - hit[0] < self.price_ttl_s:
+            return hit[1]
+        price = self.last_price(venue_symbol)
+        self.saw_price(venue_symbol, price, at=now)
+        return price
+
+    def saw_price(self, venue_symbol: str, price: Decimal, *, at: float | None = None) -> None:
+        """A trade price we learnt anyway (a fill), so the next signal need not ask."""
+        if price > 0:
+            with self._market_lock:
+                self._prices[venue_symbol] = (time.monotonic() if at is None else at, price)
+
     def available(self, asset: str) -> Decimal:
-        for balance in self.balances():
+        now = time.monotonic()
+        with self._market_lock:
+            cached = self._balances
+        if cached is None or now - cached[0] >= self.balance_ttl_s:
+            cached = (now, self.balances())
+            with self._market_lock:
+                self._balances = cached
+        for balance in cached[1]:
             if balance.asset == asset:
                 return balance.available
         return Decimal(0)
+
+    def account_changed(self) -> None:
+        """An order or setting moved the account's margin: the next balance is read afresh."""
+        with self._market_lock:
+            self._balances = None
 
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold only a session
         """Release the connection pool."""

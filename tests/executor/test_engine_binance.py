@@ -114,7 +114,8 @@ def test_signal_leverage_is_set_once_then_cached(
     reset_requests(simulator)
     result = engine.execute(signal(signal_id="sig-2", size=(SizeKind.BALANCE, "100"), leverage=5))
     assert result.sizing is not None and result.sizing.leverage == 5
-    assert seen(simulator) == {"GET /fapi/v2/ticker/price": 1, f"POST {ORDER}": 1}
+    # Neither leverage nor price is asked again: the first order's fill is a fresh price.
+    assert seen(simulator) == {f"POST {ORDER}": 1}
 
 
 def test_leverage_is_read_from_the_venue(binance: BinanceAdapter, simulator: RunningSimulator) -> None:

@@ -75,7 +75,8 @@ def test_signal_leverage_is_set_once_then_cached(
     assert result.sizing is not None and result.sizing.leverage == 5
     seen = requests.get(f"{simulator.url}/_sim/requests", timeout=5).json()
     assert "POST /openApi/swap/v2/trade/leverage" not in seen
-    assert seen == {"GET /openApi/swap/v1/ticker/price": 1, "POST /openApi/swap/v2/trade/order": 1}
+    # Neither leverage nor price is asked again: the first order's fill is a fresh price.
+    assert seen == {"POST /openApi/swap/v2/trade/order": 1}
 
 
 def test_close_sells_the_whole_long_reduce_only(engine: ExecutionEngine, simulator: RunningSimulator) -> None:
