@@ -28,6 +28,8 @@ PASSPHRASE = "bench-passphrase-3c9d1e"
 SIZES = {
     "quantity": {"quantity": "0.001"},
     "balance": {"balance": "20"},
+    # 0.00002 % of the bench account's 100 M USDT: 20 USDT of margin, like the row above.
+    "balance_pct": {"balance_pct": "0.00002"},
 }
 
 
