@@ -1,0 +1,88 @@
+"""The journal's tables (SQLAlchemy Core). Times are epoch milliseconds: one type on every database."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+signals = Table(
+    "signals",
+    metadata,
+    # Arrival order: resumed signals run in it, and per-symbol order depends on it.
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("signal_id", String(128), nullable=False, unique=True),
+    # pending until final: executed, rejected, failed or expired.
+    Column("status", String(16), nullable=False),
+    Column("venue", String(16), nullable=False, default=""),
+    Column("account", String(64), nullable=False, default=""),
+    Column("symbol", String(32), nullable=False, default=""),
+    Column("action", String(16), nullable=False, default=""),
+    Column("strategy", String(128), nullable=False, default=""),
+    Column("test", Boolean, nullable=False, default=False),
+    Column("body", Text, nullable=False),  # as received, secrets removed
+    Column("normalized", Text, nullable=True),  # the executor request (protobuf JSON)
+    Column("received_ms", BigInteger, nullable=False),
+    Column("fired_ms", BigInteger, nullable=True),
+    Column("journalled_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=True),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_ms", BigInteger, nullable=True),
+    Column("finished_ms", BigInteger, nullable=True),
+    Column("error_code", String(32), nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("result", Text, nullable=True),  # the answer as the webhook gives it (JSON)
+    Column("executor_ms", Integer, nullable=True),
+    Column("venue_ms", Integer, nullable=True),
+    Column("updated_ms", BigInteger, nullable=False),
+)
+Index("ix_signals_status_seq", signals.c.status, signals.c.seq)
+
+attempts = Table(
+    "attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signal_id", String(128), nullable=False, index=True),
+    Column("attempt", Integer, nullable=False),
+    Column("started_ms", BigInteger, nullable=False),
+    Column("finished_ms", BigInteger, nullable=True),
+    Column("outcome", String(32), nullable=True),  # a final status, or why it will be retried
+    Column("detail", Text, nullable=True),
+    UniqueConstraint("signal_id", "attempt", name="uq_attempts_signal_attempt"),
+)
+
+# An explicit id is the same signal forever; an identical body only within the dedupe window.
+dedupe_keys = Table(
+    "dedupe_keys",
+    metadata,
+    Column("key", String(160), primary_key=True),
+    Column("signal_id", String(128), nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+)
+
+trades = Table(
+    "trades",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("signal_id", String(128), nullable=False, index=True),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("venue", String(16), nullable=False),
+    Column("symbol", String(32), nullable=False),
+    Column("side", String(8), nullable=False),
+    Column("quantity", String(40), nullable=False),
+    Column("price", String(40), nullable=False),
+    Column("order_id", String(64), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    UniqueConstraint("signal_id", "order_id", name="uq_trades_signal_order"),
+)
