@@ -34,6 +34,8 @@ class ErrorClass(StrEnum):
     # Gateway-side only: the executor could not be reached or did not answer in time.
     EXECUTOR_UNAVAILABLE = "executor_unavailable"
     UNAUTHORIZED = "unauthorized"
+    JOURNAL_UNAVAILABLE = "journal_unavailable"
+    NOT_FOUND = "not_found"
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,9 @@ _TABLE: dict[ErrorClass, ClassInfo] = {
     ErrorClass.VENUE_REJECTED: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
     ErrorClass.EXECUTOR_UNAVAILABLE: ClassInfo(True, grpc.StatusCode.UNAVAILABLE, 503),
     ErrorClass.UNAUTHORIZED: ClassInfo(False, grpc.StatusCode.UNAUTHENTICATED, 401),
+    # Nothing is recorded, so nothing is done: TradingView's resend on a 5xx is what we want.
+    ErrorClass.JOURNAL_UNAVAILABLE: ClassInfo(True, grpc.StatusCode.UNAVAILABLE, 503),
+    ErrorClass.NOT_FOUND: ClassInfo(False, grpc.StatusCode.NOT_FOUND, 404),
 }
 
 

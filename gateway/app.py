@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -12,31 +14,67 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from gateway import metrics
-from gateway.api.routes import health, webhook
+from gateway.api.routes import health, signals, webhook
 from gateway.config import GatewaySettings
+from gateway.core.dispatcher import Dispatcher
 from gateway.core.executor_client import ExecutorClient
+from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
+from gateway.journal.aio import AsyncJournal
+from gateway.journal.store import Journal, Trade, now_ms
 
-_KNOWN_ROUTES = {"/webhook", "/healthz", "/readyz", "/metrics"}
+log = logging.getLogger("gateway.app")
+_KNOWN_ROUTES = {"/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv"}
+
+
+async def _watch_backlog(journal: AsyncJournal) -> None:
+    while True:
+        try:
+            count, oldest = await journal.backlog()
+            metrics.BACKLOG.set(count)
+            metrics.OLDEST_PENDING_AGE.set((now_ms() - oldest) / 1000 if oldest is not None else 0)
+        except Exception as exc:  # a metric must never take the gateway down
+            log.warning("backlog not measured", extra={"reason": type(exc).__name__})
+        await asyncio.sleep(2)
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
     executor = ExecutorClient(
         settings.executor_addr, settings.executor_timeout_s, settings.readiness_timeout_s
     )
+    store = Journal(settings.database_url)
+    store.migrate()
+    journal = AsyncJournal(store)
+    trades_file = TradesFile(settings.trades_csv)
+
+    def on_trades(signal_id: str, trades: list[Trade]) -> None:
+        at = now_ms()
+        trades_file.append({**vars(t), "signal_id": signal_id, "time_ms": at} for t in trades)
+
+    dispatcher = Dispatcher(
+        journal, executor, max_age_ms=int(settings.signal_max_age_s * 1000), on_trades=on_trades
+    )
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await executor.start()
+        # The journal is the truth: the file is rebuilt from it, then appended to.
+        trades_file.rewrite(store.trades())
+        await dispatcher.resume()
+        watcher = asyncio.create_task(_watch_backlog(journal))
         try:
             yield
         finally:
+            watcher.cancel()
+            await dispatcher.stop(settings.gateway_grace_s)
             await executor.close()
+            journal.close()
 
     app = FastAPI(title="tvbridge gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.settings = settings
     app.state.executor = executor
-    app.state.webhooks = WebhookService(settings, executor)
+    app.state.journal = journal
+    app.state.webhooks = WebhookService(settings, journal, dispatcher)
 
     @app.middleware("http")
     async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
@@ -61,4 +99,5 @@ def create_app(settings: GatewaySettings) -> FastAPI:
 
     app.include_router(webhook.router)
     app.include_router(health.router)
+    app.include_router(signals.router)
     return app

@@ -72,14 +72,26 @@ class GatewaySettings(ServiceSettings):
     strategy_passphrases: SecretStr | None = None
 
     executor_addr: str = "localhost:50051"
-    # Per-RPC deadline; kept under TradingView's 3 s webhook timeout.
-    executor_timeout_s: float = 2.5
+    # Per-RPC deadline. The webhook answers after webhook_wait_s whatever happens; a slower
+    # executor answer still lands in the journal, and a missed one is redelivered.
+    executor_timeout_s: float = 10.0
+    # How long the webhook waits for the outcome before answering 202 (TradingView gives up at 3 s).
+    webhook_wait_s: float = 2.0
     readiness_timeout_s: float = 1.0
 
     default_exchange: str = "bingx"
     default_account: str = "default"
     # Signals whose fire time is older than this are expired, never traded.
     signal_max_age_s: float = 60.0
+    # The journal: a SQLite file by default, or postgresql://user:pass@host/db.
+    database_url: str = "sqlite:///./data/tvbridge.db"
+    # A body identical to one received this many seconds ago is the same signal (an explicit
+    # `id` is the same signal forever).
+    dedupe_window_s: float = 30.0
+    # Every executed order is appended here, as the seed's trades.csv.
+    trades_csv: str = "./data/trades.csv"
+    # On SIGTERM, in-flight signals get this long to finish; the rest resume at the next start.
+    gateway_grace_s: float = 5.0
 
     @field_validator("webhook_passphrase")
     @classmethod

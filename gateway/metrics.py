@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram, Info
+from prometheus_client import Counter, Gauge, Histogram, Info
 
 BUILD = Info("tvbridge_gateway_build", "Gateway build information")
 WEBHOOKS = Counter(
@@ -37,6 +37,24 @@ WEBHOOK_OUTCOMES = (
     "invalid",
     "unauthorized",
     "unavailable",
+    "duplicate",
 )
 for _outcome in WEBHOOK_OUTCOMES:
     WEBHOOKS.labels(_outcome)
+
+REDELIVERIES = Counter(
+    "tvbridge_gateway_redeliveries_total",
+    "Signals sent to the executor again after a retryable error, by error class",
+    ["error_class"],
+)
+SIGNALS_FINISHED = Counter(
+    "tvbridge_gateway_signals_finished_total",
+    "Signals that reached a final state in the journal, by state",
+    ["status"],
+)
+for _status in ("executed", "rejected", "failed", "expired"):
+    SIGNALS_FINISHED.labels(_status)
+BACKLOG = Gauge("tvbridge_gateway_journal_pending_signals", "Signals journalled and not yet decided")
+OLDEST_PENDING_AGE = Gauge(
+    "tvbridge_gateway_journal_oldest_pending_age_seconds", "Age of the oldest undecided signal (0 when none)"
+)

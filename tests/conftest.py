@@ -23,6 +23,14 @@ from tests.support.inproc import (
 from tools.processes import free_port
 
 
+@pytest.fixture(autouse=True)
+def private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test's gateway journals to its own SQLite file and trades.csv."""
+    where = tmp_path_factory.mktemp("journal")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{where / 'journal.db'}")
+    monkeypatch.setenv("TRADES_CSV", str(where / "trades.csv"))
+
+
 @pytest.fixture
 def simulator() -> Iterator[RunningSimulator]:
     with running_simulator() as sim:

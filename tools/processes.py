@@ -19,7 +19,11 @@ class ServiceProcess:
         self.port = port
         self.log_path = log_dir / f"{module}-{port}.log"
         self._log = self.log_path.open("wb")
-        clean = {k: v for k, v in os.environ.items() if not k.startswith(("BINGX_", "BINANCE_", "WEBHOOK_"))}
+        clean = {
+            k: v
+            for k, v in os.environ.items()
+            if not k.startswith(("BINGX_", "BINANCE_", "WEBHOOK_", "DATABASE_URL", "TRADES_CSV"))
+        }
         # cwd is the log folder so no developer `.env` leaks into a test or a benchmark.
         self.proc = subprocess.Popen(  # noqa: S603 - our interpreter, our module names
             [sys.executable, "-m", module],

@@ -163,6 +163,15 @@ class ExecutionEngine:
     # -- the steps -------------------------------------------------------------
 
     def _execute(self, signal: TradeSignal, max_age_ms: int, attempt: int) -> ExecutionResult:
+        if attempt > 1 and not signal.test:
+            # A redelivery: an earlier attempt may have reached the venue. That is asked first,
+            # so neither age nor the kill switch can hide an order that exists.
+            adapter = self.adapter(signal.venue, signal.account)
+            rules = adapter.rules(signal.symbol)
+            plan = plan_for(signal, attaches=adapter.attaches_protection)
+            found = self._already_placed(adapter, rules, signal, plan, _known_triggers(plan, rules, signal))
+            if found is not None:
+                return found
         expired = self._expired(signal, max_age_ms)
         if expired is not None:
             return expired
@@ -173,12 +182,6 @@ class ExecutionEngine:
         rules = adapter.rules(signal.symbol)
         plan = plan_for(signal, attaches=adapter.attaches_protection)
         known = _known_triggers(plan, rules, signal)
-
-        if attempt > 1 and not signal.test:
-            # A redelivery: the first attempt may have reached the venue.
-            found = self._already_placed(adapter, rules, signal, plan, known)
-            if found is not None:
-                return found
 
         self._margin_mode(adapter, rules, signal)
         closed: list[tuple[PositionSide, Side]] = []

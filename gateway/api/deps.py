@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, HTTPException, Request
 
 from gateway.core.executor_client import ExecutorClient
 from gateway.core.webhook import WebhookService
+from gateway.journal.aio import AsyncJournal
 
 
 def _webhooks(request: Request) -> WebhookService:
@@ -20,5 +21,20 @@ def _executor(request: Request) -> ExecutorClient:
     return client
 
 
+def _journal(request: Request) -> AsyncJournal:
+    journal: AsyncJournal = request.app.state.journal
+    return journal
+
+
+def _owner(request: Request) -> None:
+    """Reading signals and trades needs a configured passphrase as a bearer token."""
+    webhooks: WebhookService = request.app.state.webhooks
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not webhooks.owner(token.strip()):
+        raise HTTPException(401, "send a configured passphrase as Authorization: Bearer <passphrase>")
+
+
+Journal = Annotated[AsyncJournal, Depends(_journal)]
+Owner = Depends(_owner)
 Webhooks = Annotated[WebhookService, Depends(_webhooks)]
 Executor = Annotated[ExecutorClient, Depends(_executor)]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
 from typing import Any
 
@@ -165,9 +166,23 @@ class ExecutorClient:
             return False
         return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
+    async def wait_ready(self, timeout_s: float) -> bool:
+        """True once the channel is connected; False when the executor cannot be reached in time."""
+        assert self._channel is not None, "start() first"
+        try:
+            await asyncio.wait_for(self._channel.channel_ready(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
     async def execute(self, signal: Signal, *, max_age_ms: int, attempt: int = 1) -> pb.ExecuteSignalResponse:
+        return await self.execute_pb(signal_to_pb(signal), max_age_ms=max_age_ms, attempt=attempt)
+
+    async def execute_pb(
+        self, signal: pb.Signal, *, max_age_ms: int, attempt: int = 1
+    ) -> pb.ExecuteSignalResponse:
         assert self._stub is not None, "start() first"
-        request = pb.ExecuteSignalRequest(signal=signal_to_pb(signal), max_age_ms=max_age_ms, attempt=attempt)
+        request = pb.ExecuteSignalRequest(signal=signal, max_age_ms=max_age_ms, attempt=attempt)
         with metrics.EXECUTOR_RPC_SECONDS.labels("ExecuteSignal").time():
             try:
                 reply: pb.ExecuteSignalResponse = await self._stub.ExecuteSignal(

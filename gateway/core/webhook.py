@@ -2,28 +2,31 @@
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import hmac
+import json
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
+from google.protobuf import json_format
+
+from common import jsonlog
 from common.errors import ErrorClass, TvbridgeError
 from common.jsonlog import signal_context
 from gateway import metrics
 from gateway.config import GatewaySettings
-from gateway.core.executor_client import response_to_dict
+from gateway.core.dispatcher import Dispatcher, Job, answer_of, job_from_row
+from gateway.core.executor_client import signal_to_pb
 from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
 from gateway.core.signal import Signal
-from tvbridge.executor.v1 import executor_pb2 as pb
+from gateway.journal.aio import AsyncJournal
+from gateway.journal.store import FINAL, NewSignal, now_ms
 
 log = logging.getLogger("gateway.webhook")
-
-
-class Executor(Protocol):
-    async def execute(
-        self, signal: Signal, *, max_age_ms: int, attempt: int = 1
-    ) -> pb.ExecuteSignalResponse: ...
 
 
 @dataclass(frozen=True)
@@ -41,8 +44,14 @@ def error_reply(error_class: ErrorClass, message: str, *, field: str | None = No
 
 
 class WebhookService:
-    def __init__(self, settings: GatewaySettings, executor: Executor) -> None:
-        self.executor = executor
+    def __init__(
+        self,
+        settings: GatewaySettings,
+        journal: AsyncJournal,
+        dispatcher: Dispatcher,
+    ) -> None:
+        self.journal = journal
+        self.dispatcher = dispatcher
         assert settings.webhook_passphrase is not None  # the settings refuse to load without one
         self._passphrase = settings.webhook_passphrase.get_secret_value().encode()
         self._strategy_passphrases = {
@@ -50,11 +59,11 @@ class WebhookService:
         }
         self.defaults = Defaults(exchange=settings.default_exchange, account=settings.default_account)
         self.max_age_ms = int(settings.signal_max_age_s * 1000)
+        self.dedupe_window_ms = int(settings.dedupe_window_s * 1000)
+        self.wait_s = settings.webhook_wait_s
 
-    def _authorised(self, body: dict[str, Any]) -> bool:
-        given = body.get("passphrase")
-        given_bytes = given.encode() if isinstance(given, str) else b""
-        strategy = body.get("strategy")
+    def authorised(self, passphrase: object, strategy: object = None) -> bool:
+        given_bytes = passphrase.encode() if isinstance(passphrase, str) else b""
         # A strategy with its own passphrase accepts that one only; names are not secret.
         expected = self._passphrase
         if isinstance(strategy, str):
@@ -62,6 +71,12 @@ class WebhookService:
         # compare_digest takes the same time whatever the overlap, so a near miss
         # answers exactly like a wild guess.
         return hmac.compare_digest(given_bytes, expected)
+
+    def owner(self, passphrase: str) -> bool:
+        """Any configured passphrase opens the read-only views of signals and trades."""
+        given = passphrase.encode()
+        known = [self._passphrase, *self._strategy_passphrases.values()]
+        return any(hmac.compare_digest(given, k) for k in known)
 
     async def handle(self, raw: bytes, *, client_ip: str) -> Reply:
         received_at = datetime.now(UTC)
@@ -71,10 +86,11 @@ class WebhookService:
             metrics.WEBHOOKS.labels("invalid").inc()
             log.info("webhook body refused", extra={"client_ip": client_ip, "field": exc.field})
             return error_reply(ErrorClass.INVALID_SIGNAL, exc.message, field=exc.field)
-        if not self._authorised(body):
+        if not self.authorised(body.get("passphrase"), body.get("strategy")):
             metrics.WEBHOOKS.labels("unauthorized").inc()
             log.warning("webhook with a missing or wrong passphrase", extra={"client_ip": client_ip})
             return error_reply(ErrorClass.UNAUTHORIZED, "passphrase missing or wrong")
+        stored_body = jsonlog.scrub(json.dumps(jsonlog.redact_mapping(body), default=str))
         try:
             signal = parse_signal(body, self.defaults, received_at=received_at)
         except SignalError as exc:
@@ -82,7 +98,9 @@ class WebhookService:
             log.info(
                 "signal refused", extra={"client_ip": client_ip, "field": exc.field, "reason": exc.message}
             )
-            return error_reply(ErrorClass.INVALID_SIGNAL, exc.message, field=exc.field)
+            reply = error_reply(ErrorClass.INVALID_SIGNAL, exc.message, field=exc.field)
+            await self._journal_refusal(stored_body, received_at, reply)
+            return reply
 
         with signal_context(signal.signal_id):
             log.info(
@@ -95,27 +113,113 @@ class WebhookService:
                     "test": signal.test,
                 },
             )
-            return await self._forward(signal)
+            try:
+                admission = await self.journal.admit(self._new_signal(signal, body, stored_body))
+            except Exception as exc:  # the database is down or full: record nothing, promise nothing
+                log.error("journal unavailable", extra={"reason": type(exc).__name__})
+                metrics.WEBHOOKS.labels("unavailable").inc()
+                return error_reply(
+                    ErrorClass.JOURNAL_UNAVAILABLE, "the signal could not be recorded; nothing was placed"
+                )
+            if not admission.new:
+                return await self._repeat(admission.row)
+            return await self._await_outcome(job_from_row(admission.row))
 
-    async def _forward(self, signal: Signal) -> Reply:
-        try:
-            reply = await self.executor.execute(signal, max_age_ms=self.max_age_ms)
-        except TvbridgeError as exc:
-            if exc.error_class is ErrorClass.EXECUTOR_UNAVAILABLE and exc.venue_code == "deadline":
-                # The executor may have acted: answer 2xx so TradingView does not resend.
-                metrics.WEBHOOKS.labels("pending").inc()
-                log.warning("executor answer overdue", extra={"reason": exc.message})
-                return Reply(202, {"signal_id": signal.signal_id, "status": "pending", "reason": exc.message})
-            metrics.WEBHOOKS.labels("unavailable" if exc.retryable else "failed").inc()
-            log.warning(
-                "signal not executed", extra={"error_class": exc.error_class.value, "reason": exc.message}
+    def _new_signal(self, signal: Signal, body: dict[str, Any], stored_body: str) -> NewSignal:
+        received_ms = _ms(signal.received_at) or now_ms()
+        fired_ms = _ms(signal.fired_at)
+        if signal.explicit_id:
+            key, until = f"id:{signal.signal_id}", None
+        else:
+            # The same alert resent (TradingView's retry) or fired twice: the body without the
+            # passphrase, which is not part of what the alert says.
+            canonical = json.dumps(
+                {k: v for k, v in body.items() if k != "passphrase"}, sort_keys=True, default=str
             )
-            return error_reply(exc.error_class, exc.message, signal_id=signal.signal_id)
-        result = response_to_dict(reply)
-        metrics.WEBHOOKS.labels(result["status"]).inc()
-        log.info(
-            "signal %s",
-            result["status"],
-            extra={"reason": result.get("reason"), "orders": [o["order_id"] for o in result["orders"]]},
+            key = "body:" + hashlib.sha256(canonical.encode()).hexdigest()
+            until = received_ms + self.dedupe_window_ms
+        return NewSignal(
+            signal_id=signal.signal_id,
+            status="pending",
+            body=stored_body,
+            received_ms=received_ms,
+            venue=signal.exchange,
+            account=signal.account,
+            symbol=signal.symbol,
+            action=signal.action.value,
+            strategy=signal.strategy,
+            test=signal.test,
+            normalized=json_format.MessageToJson(signal_to_pb(signal), indent=None),
+            fired_ms=fired_ms,
+            expires_ms=(fired_ms or received_ms) + self.max_age_ms if self.max_age_ms else None,
+            dedupe_key=key,
+            dedupe_until_ms=until,
         )
+
+    async def _journal_refusal(self, stored_body: str, received_at: datetime, reply: Reply) -> None:
+        error = reply.body["error"]
+        try:
+            await self.journal.admit(
+                NewSignal(
+                    signal_id=f"rejected-{uuid.uuid4().hex}",
+                    status="rejected",
+                    body=stored_body,
+                    received_ms=_ms(received_at) or now_ms(),
+                    error_code=error["code"],
+                    reason=f"{error.get('field', '')}: {error['message']}",
+                    result={"status": "rejected", **reply.body},
+                )
+            )
+        except Exception as exc:  # a refusal stands whether or not it could be written down
+            log.error("journal unavailable for a refused signal", extra={"reason": type(exc).__name__})
+
+    async def _repeat(self, row: dict[str, Any]) -> Reply:
+        """A signal seen before answers with the first one's outcome and places nothing."""
+        metrics.WEBHOOKS.labels("duplicate").inc()
+        log.info("repeated signal", extra={"first_status": row["status"]})
+        if row["status"] not in FINAL:
+            waiting = self.dispatcher.waiting(row["signal_id"])
+            if waiting is not None:
+                try:
+                    result = await asyncio.wait_for(asyncio.shield(waiting), self.wait_s)
+                    return Reply(200, {**result, "duplicate": True})
+                except TimeoutError:
+                    pass
+            return Reply(202, {**answer_of(row), "status": "pending", "duplicate": True})
+        return Reply(200, {**answer_of(row), "duplicate": True})
+
+    async def _await_outcome(self, job: Job) -> Reply:
+        future = self.dispatcher.submit(job)
+        try:
+            result = await asyncio.wait_for(asyncio.shield(future), self.wait_s)
+        except TimeoutError:
+            metrics.WEBHOOKS.labels("pending").inc()
+            return Reply(
+                202,
+                {
+                    "signal_id": job.signal_id,
+                    "status": "pending",
+                    "reason": "recorded; the outcome is not known yet (GET /signals/{id})",
+                },
+            )
+        metrics.WEBHOOKS.labels(result["status"]).inc()
         return Reply(200, result)
+
+    async def signal_view(self, signal_id: str) -> Reply:
+        row = await self.journal.get(signal_id)
+        if row is None:
+            return error_reply(ErrorClass.NOT_FOUND, f"no signal {signal_id}")
+        answer = answer_of(row)
+        answer["journal"] = {
+            "received_ms": row["received_ms"],
+            "fired_ms": row["fired_ms"],
+            "journalled_ms": row["journalled_ms"],
+            "finished_ms": row["finished_ms"],
+            "attempts": row["attempts"],
+            "body": json.loads(row["body"]),
+        }
+        return Reply(200, answer)
+
+
+def _ms(value: datetime | None) -> int | None:
+    return int(value.timestamp() * 1000) if value is not None else None

@@ -123,8 +123,21 @@ class Journal:
 
     def admit(self, new: NewSignal) -> Admission:
         """Record a signal, or find the one it repeats (same explicit id, or same body in the window)."""
+        try:
+            return self._admit(new)
+        except sa.exc.IntegrityError:
+            # Another writer (a second gateway on the same database) recorded it first.
+            row = self.get(new.signal_id)
+            if row is None:
+                raise
+            return Admission(False, row)
+
+    def _admit(self, new: NewSignal) -> Admission:
         at = now_ms()
         with self.engine.begin() as conn:
+            seen = self._row(conn, new.signal_id)
+            if seen is not None:
+                return Admission(False, seen)  # the same explicit id again
             if new.dedupe_key is not None:
                 first = self._claim(
                     conn, new.dedupe_key, new.signal_id, new.dedupe_until_ms or FOREVER_MS, at

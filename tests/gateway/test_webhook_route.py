@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
 from pydantic import SecretStr
 
-from executor.server import RunningExecutor
+from executor.config import ExecutorSettings
+from executor.core.model import Venue
+from executor.server import RunningExecutor, start
+from executor.venues.bingx.adapter import BingxAdapter
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from tests.support.inproc import RunningSimulator
-from tools.processes import free_port
+from tools.processes import free_port, wait_until
 
 PASSPHRASE = "route-test-passphrase-91"
 SEED = b'{"accion": "BUY", "ticker": "BTCUSDT", "balance": 100, "passphrase": "' + PASSPHRASE.encode() + b'"}'
@@ -99,13 +103,32 @@ def test_metrics_count_webhooks_by_outcome(client: TestClient) -> None:
     assert "tvbridge_gateway_executor_rpc_duration_seconds_bucket" in text
 
 
-def test_executor_down_gives_503_fast_not_a_hang() -> None:
-    with TestClient(create_app(gateway_settings(free_port()))) as client:
+def test_executor_down_answers_202_fast_then_delivers_when_it_returns(
+    bingx: BingxAdapter, simulator: RunningSimulator
+) -> None:
+    port = free_port()
+    with TestClient(create_app(gateway_settings(port))) as client:
         assert client.get("/readyz").status_code == 503
+        started = time.monotonic()
         resp = client.post("/webhook", content=SEED)
-    assert resp.status_code == 503
-    assert resp.json()["error"]["code"] == "executor_unavailable"
-    assert "nothing was placed" in resp.json()["error"]["message"]
+        assert time.monotonic() - started < 3  # inside TradingView's timeout
+        assert resp.status_code == 202
+        assert resp.json()["status"] == "pending"
+        signal_id = resp.json()["signal_id"]
+        running = start(
+            ExecutorSettings(_env_file=None, executor_port=port, executor_grace_s=1),  # type: ignore[call-arg]
+            {(Venue.BINGX, "default"): bingx},
+        )
+        try:
+            auth = {"Authorization": f"Bearer {PASSPHRASE}"}
+            assert wait_until(
+                lambda: client.get(f"/signals/{signal_id}", headers=auth).json()["status"] == "executed",
+                timeout_s=15,
+            )
+        finally:
+            running.stop()
+    placed = simulator.sim.exchanges["bingx"].accounts
+    assert sum(len(a.orders) for a in placed.values()) == 1
 
 
 def test_unknown_route_is_json_404(client: TestClient) -> None:

@@ -1,0 +1,36 @@
+"""GET /signals/{id} and GET /trades.csv: what became of a signal, and every executed order."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from gateway.api.deps import Journal, Owner, Webhooks
+from gateway.core.trades_csv import render
+
+router = APIRouter()
+
+
+@router.get(
+    "/signals/{signal_id}",
+    summary="A signal's outcome and journal entry",
+    dependencies=[Owner],
+    responses={401: {"description": "No or wrong bearer passphrase"}, 404: {"description": "Unknown id"}},
+)
+async def signal(signal_id: str, webhooks: Webhooks) -> JSONResponse:
+    reply = await webhooks.signal_view(signal_id)
+    return JSONResponse(reply.body, status_code=reply.status_code)
+
+
+@router.get("/trades.csv", summary="Every executed order, as the seed's trades.csv", dependencies=[Owner])
+async def trades_csv(journal: Journal) -> StreamingResponse:
+    rows = await journal.trades()
+
+    def lines() -> Iterator[str]:
+        yield from render(rows)
+
+    return StreamingResponse(
+        lines(), media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="trades.csv"'}
+    )

@@ -1,0 +1,279 @@
+"""From the journal to the executor: ordered per account and symbol, redelivered until decided.
+
+Each journalled signal joins the lane of its (venue, account, symbol); a lane runs one signal
+at a time in arrival order, so a close never overtakes the open before it, while other
+symbols run in parallel. A signal leaves its lane only with a final state in the journal. An
+attempt is counted in the journal before it is sent, so after any crash the next one carries
+a higher number, and the executor then asks the venue before placing anything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from google.protobuf import json_format
+
+from common.errors import TvbridgeError
+from common.jsonlog import signal_context
+from gateway import metrics
+from gateway.core.executor_client import response_to_dict
+from gateway.journal.aio import AsyncJournal
+from gateway.journal.store import FINAL, Outcome, Trade, now_ms
+from tvbridge.executor.v1 import executor_pb2 as pb
+
+log = logging.getLogger("gateway.dispatcher")
+
+FILLED_STATUSES = {"FILLED", "PARTIALLY_FILLED"}
+
+
+class Executor(Protocol):
+    async def wait_ready(self, timeout_s: float) -> bool: ...
+
+    async def execute_pb(
+        self, signal: pb.Signal, *, max_age_ms: int, attempt: int = 1
+    ) -> pb.ExecuteSignalResponse: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    signal_id: str
+    lane: tuple[str, str, str]
+    request: pb.Signal
+    expires_ms: int | None
+
+
+def job_from_row(row: Mapping[str, Any]) -> Job:
+    request = json_format.Parse(row["normalized"], pb.Signal())
+    return Job(row["signal_id"], (row["venue"], row["account"], row["symbol"]), request, row["expires_ms"])
+
+
+def trades_of(result: Mapping[str, Any]) -> list[Trade]:
+    """The orders that traded: entries and closes with a fill (resting limits and triggers have not)."""
+    out = []
+    for order in result.get("orders", []):
+        if order.get("purpose") not in ("entry", "close") or str(order.get("status")) not in FILLED_STATUSES:
+            continue
+        out.append(
+            Trade(
+                venue=order["venue"],
+                symbol=order["symbol"],
+                side=order["side"],
+                quantity=order["quantity"],
+                price=order.get("avg_price") or order.get("price") or "",
+                order_id=order["order_id"],
+                purpose=order["purpose"],
+            )
+        )
+    return out
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        journal: AsyncJournal,
+        executor: Executor,
+        *,
+        max_age_ms: int,
+        on_trades: Callable[[str, list[Trade]], None] | None = None,
+        backoff_min_s: float = 0.2,
+        backoff_max_s: float = 5.0,
+    ) -> None:
+        self.journal = journal
+        self.executor = executor
+        self.max_age_ms = max_age_ms
+        self.on_trades = on_trades
+        self.backoff_min_s = backoff_min_s
+        self.backoff_max_s = backoff_max_s
+        self._lanes: dict[tuple[str, str, str], asyncio.Queue[Job]] = {}
+        self._workers: dict[tuple[str, str, str], asyncio.Task[None]] = {}
+        self._waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self._accepting = True
+
+    # -- the outside ---------------------------------------------------------------------
+
+    async def resume(self) -> int:
+        """Queue every signal the journal still holds pending, in arrival order."""
+        rows = await self.journal.pending()
+        for row in rows:
+            self.submit(job_from_row(row))
+        if rows:
+            log.info("resumed pending signals", extra={"count": len(rows)})
+        return len(rows)
+
+    def submit(self, job: Job) -> asyncio.Future[dict[str, Any]]:
+        future = self.outcome(job.signal_id)
+        queue = self._lanes.get(job.lane)
+        if queue is None:
+            queue = self._lanes[job.lane] = asyncio.Queue()
+        queue.put_nowait(job)
+        worker = self._workers.get(job.lane)
+        if worker is None or worker.done():
+            self._workers[job.lane] = asyncio.create_task(self._lane(job.lane, queue))
+        return future
+
+    def outcome(self, signal_id: str) -> asyncio.Future[dict[str, Any]]:
+        """A future that resolves with the signal's final answer, shared by everyone who waits."""
+        future = self._waiters.get(signal_id)
+        if future is None:
+            future = self._waiters[signal_id] = asyncio.get_running_loop().create_future()
+        return future
+
+    def waiting(self, signal_id: str) -> asyncio.Future[dict[str, Any]] | None:
+        return self._waiters.get(signal_id)
+
+    def backlog(self) -> int:
+        return sum(q.qsize() for q in self._lanes.values()) + sum(
+            1 for w in self._workers.values() if not w.done()
+        )
+
+    async def stop(self, grace_s: float) -> None:
+        """Let in-flight signals finish for up to grace_s; whatever is left stays pending in the
+        journal and is resumed by the next start."""
+        self._accepting = False
+        workers = [w for w in self._workers.values() if not w.done()]
+        if workers:
+            _, running = await asyncio.wait(workers, timeout=grace_s)
+            for task in running:
+                task.cancel()
+            await asyncio.gather(*running, return_exceptions=True)
+
+    # -- one lane ----------------------------------------------------------------------------
+
+    async def _lane(self, lane: tuple[str, str, str], queue: asyncio.Queue[Job]) -> None:
+        while self._accepting:
+            try:
+                job = queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            with signal_context(job.signal_id):
+                try:
+                    await self._deliver(job)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    # Never lose the lane to one bad signal: it stays pending in the journal.
+                    log.exception("dispatch failed; the signal stays pending")
+
+    async def _deliver(self, job: Job) -> None:
+        failures = 0
+        while self._accepting:
+            if not await self.executor.wait_ready(self._delay(failures)):
+                failures += 1
+                if await self._expire_unsent(job):
+                    return
+                await self.journal.retry_later(job.signal_id, now_ms(), "the executor is unreachable")
+                continue
+            number = await self.journal.begin_attempt(job.signal_id)
+            if number == 0:
+                await self._settle_from_journal(job.signal_id)  # decided elsewhere already
+                return
+            try:
+                reply = await self.executor.execute_pb(
+                    job.request, max_age_ms=self.max_age_ms, attempt=number
+                )
+            except TvbridgeError as exc:
+                if not exc.retryable:
+                    await self._finish(job, number, _failure(job, exc))
+                    return
+                failures += 1
+                delay = self._delay(failures)
+                await self.journal.end_attempt(job.signal_id, number, exc.error_class.value, exc.message)
+                await self.journal.retry_later(job.signal_id, now_ms() + int(delay * 1000), exc.message)
+                metrics.REDELIVERIES.labels(exc.error_class.value).inc()
+                log.warning(
+                    "signal will be redelivered",
+                    extra={
+                        "attempt": number,
+                        "error_class": exc.error_class.value,
+                        "retry_in_s": round(delay, 2),
+                    },
+                )
+                await asyncio.sleep(delay)
+                continue
+            await self._finish(job, number, response_to_dict(reply))
+            return
+
+    async def _expire_unsent(self, job: Job) -> bool:
+        """Past its max age with no attempt ever sent: nothing can have been placed."""
+        if job.expires_ms is None or now_ms() <= job.expires_ms:
+            return False
+        row = await self.journal.get(job.signal_id)
+        if row is None or row["attempts"]:
+            return False  # an attempt may have reached the venue: only the executor may decide
+        reason = "the executor could not be reached before the signal's max age; nothing was placed"
+        result = {"signal_id": job.signal_id, "status": "expired", "reason": reason, "orders": []}
+        await self._finish(job, 0, result)
+        return True
+
+    async def _finish(self, job: Job, number: int, result: dict[str, Any]) -> None:
+        status = str(result["status"])
+        error = result.get("error") or {}
+        timings = result.get("timings_ms") or {}
+        trades = trades_of(result)
+        first = await self.journal.finish(
+            job.signal_id,
+            Outcome(
+                status=status,
+                result=result,
+                error_code=error.get("code"),
+                reason=result.get("reason"),
+                executor_ms=timings.get("executor"),
+                venue_ms=timings.get("venue"),
+                trades=trades,
+            ),
+        )
+        if number:
+            await self.journal.end_attempt(job.signal_id, number, status, str(result.get("reason") or ""))
+        if first and trades and self.on_trades is not None:
+            self.on_trades(job.signal_id, trades)
+        metrics.SIGNALS_FINISHED.labels(status).inc()
+        log.info("signal %s", status, extra={"reason": result.get("reason"), "attempts": number})
+        if first:
+            self._resolve(job.signal_id, result)
+        else:
+            await self._settle_from_journal(job.signal_id)
+
+    async def _settle_from_journal(self, signal_id: str) -> None:
+        row = await self.journal.get(signal_id)
+        if row is not None and row["status"] in FINAL:
+            self._resolve(signal_id, answer_of(row))
+
+    def _resolve(self, signal_id: str, result: dict[str, Any]) -> None:
+        future = self._waiters.pop(signal_id, None)
+        if future is not None and not future.done():
+            future.set_result(result)
+
+    def _delay(self, failures: int) -> float:
+        if failures == 0:
+            return self.backoff_min_s
+        base = min(self.backoff_max_s, self.backoff_min_s * 2.0 ** min(failures, 10))
+        return base * random.uniform(0.8, 1.2)  # noqa: S311 - spreading retries, not secrets
+
+
+def _failure(job: Job, exc: TvbridgeError) -> dict[str, Any]:
+    return {
+        "signal_id": job.signal_id,
+        "status": "failed",
+        "reason": exc.message,
+        "error": {"code": exc.error_class.value, "message": exc.message},
+        "orders": [],
+    }
+
+
+def answer_of(row: Mapping[str, Any]) -> dict[str, Any]:
+    """What the webhook and GET /signals/{id} say of a journalled signal."""
+    if row["status"] in FINAL and row["result"]:
+        result: dict[str, Any] = json.loads(row["result"])
+        return result
+    answer: dict[str, Any] = {"signal_id": row["signal_id"], "status": row["status"]}
+    if row.get("reason"):
+        answer["reason"] = row["reason"]
+    if row["status"] not in FINAL:
+        answer["attempts"] = row["attempts"]
+    return answer

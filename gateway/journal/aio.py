@@ -1,0 +1,54 @@
+"""The journal from async code: calls run on the journal's own threads, never on the event loop."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from gateway.journal.store import Admission, Journal, NewSignal, Outcome
+
+T = TypeVar("T")
+
+
+class AsyncJournal:
+    def __init__(self, journal: Journal) -> None:
+        self.journal = journal
+        # SQLite takes one writer at a time anyway; a server can take a few.
+        workers = 4 if journal.engine.dialect.name == "postgresql" else 1
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="journal")
+
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+
+    async def admit(self, new: NewSignal) -> Admission:
+        return await self._run(self.journal.admit, new)
+
+    async def begin_attempt(self, signal_id: str) -> int:
+        return await self._run(self.journal.begin_attempt, signal_id)
+
+    async def end_attempt(self, signal_id: str, number: int, outcome: str, detail: str = "") -> None:
+        await self._run(self.journal.end_attempt, signal_id, number, outcome, detail)
+
+    async def retry_later(self, signal_id: str, next_attempt_ms: int, reason: str) -> None:
+        await self._run(self.journal.retry_later, signal_id, next_attempt_ms, reason)
+
+    async def finish(self, signal_id: str, outcome: Outcome) -> bool:
+        return await self._run(self.journal.finish, signal_id, outcome)
+
+    async def get(self, signal_id: str) -> dict[str, Any] | None:
+        return await self._run(self.journal.get, signal_id)
+
+    async def pending(self) -> list[dict[str, Any]]:
+        return await self._run(self.journal.pending)
+
+    async def trades(self) -> list[dict[str, Any]]:
+        return await self._run(lambda: list(self.journal.trades()))
+
+    async def backlog(self) -> tuple[int, int | None]:
+        return await self._run(self.journal.backlog)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
+        self.journal.close()
