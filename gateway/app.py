@@ -47,8 +47,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     journal = AsyncJournal(store)
     trades_file = TradesFile(settings.trades_csv)
 
-    def on_trades(signal_id: str, trades: list[Trade]) -> None:
-        at = now_ms()
+    def on_trades(signal_id: str, at: int, trades: list[Trade]) -> None:
         trades_file.append({**vars(t), "signal_id": signal_id, "time_ms": at} for t in trades)
 
     dispatcher = Dispatcher(

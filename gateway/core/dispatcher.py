@@ -80,7 +80,7 @@ class Dispatcher:
         executor: Executor,
         *,
         max_age_ms: int,
-        on_trades: Callable[[str, list[Trade]], None] | None = None,
+        on_trades: Callable[[str, int, list[Trade]], None] | None = None,
         backoff_min_s: float = 0.2,
         backoff_max_s: float = 5.0,
     ) -> None:
@@ -216,6 +216,7 @@ class Dispatcher:
         error = result.get("error") or {}
         timings = result.get("timings_ms") or {}
         trades = trades_of(result)
+        at = now_ms()
         first = await self.journal.finish(
             job.signal_id,
             Outcome(
@@ -226,12 +227,13 @@ class Dispatcher:
                 executor_ms=timings.get("executor"),
                 venue_ms=timings.get("venue"),
                 trades=trades,
+                finished_ms=at,
             ),
         )
         if number:
             await self.journal.end_attempt(job.signal_id, number, status, str(result.get("reason") or ""))
         if first and trades and self.on_trades is not None:
-            self.on_trades(job.signal_id, trades)
+            self.on_trades(job.signal_id, at, trades)
         metrics.SIGNALS_FINISHED.labels(status).inc()
         log.info("signal %s", status, extra={"reason": result.get("reason"), "attempts": number})
         if first:

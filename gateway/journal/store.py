@@ -80,6 +80,7 @@ class Outcome:
     executor_ms: int | None = None
     venue_ms: int | None = None
     trades: list[Trade] = field(default_factory=list)
+    finished_ms: int | None = None  # when it was decided; now by default
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -222,7 +223,7 @@ class Journal:
 
     def finish(self, signal_id: str, outcome: Outcome) -> bool:
         """Record the final state once; a second finish of the same signal changes nothing."""
-        at = now_ms()
+        at = outcome.finished_ms or now_ms()
         with self.engine.begin() as conn:
             done = conn.execute(
                 signals.update()

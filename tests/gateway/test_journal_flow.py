@@ -1,0 +1,168 @@
+"""The webhook's journal in use: repeats, refusals, the outcome view, trades.csv, resume, order."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from fastapi.testclient import TestClient
+from pydantic import SecretStr
+
+from executor.config import ExecutorSettings
+from executor.core.model import Venue
+from executor.server import RunningExecutor, start
+from executor.venues.bingx.adapter import BingxAdapter
+from gateway.app import create_app
+from gateway.config import GatewaySettings
+from gateway.journal.store import Journal
+from tests.support.inproc import RunningSimulator
+from tools.processes import free_port, wait_until
+
+PASSPHRASE = "journal-flow-passphrase-7"
+AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
+
+
+def settings(port: int, **fields: Any) -> GatewaySettings:
+    return GatewaySettings(
+        _env_file=None,  # type: ignore[call-arg]
+        webhook_passphrase=SecretStr(PASSPHRASE),
+        executor_addr=f"127.0.0.1:{port}",
+        **fields,
+    )
+
+
+@pytest.fixture
+def client(executor: RunningExecutor) -> Iterator[TestClient]:
+    with TestClient(create_app(settings(executor.port))) as c:
+        yield c
+
+
+def signal(**fields: Any) -> dict[str, Any]:
+    return {"action": "buy", "ticker": "BTCUSDT", "quantity": "0.01", "passphrase": PASSPHRASE, **fields}
+
+
+def orders(sim: RunningSimulator) -> int:
+    return sum(len(a.orders) for a in sim.sim.exchanges["bingx"].accounts.values())
+
+
+def journal() -> Journal:
+    return Journal(os.environ["DATABASE_URL"])
+
+
+def test_the_same_explicit_id_four_times_places_one_order(
+    client: TestClient, simulator: RunningSimulator
+) -> None:
+    answers = [client.post("/webhook", json=signal(id="tv-42")) for _ in range(4)]
+    assert [a.status_code for a in answers] == [200] * 4
+    assert {a.json()["status"] for a in answers} == {"executed"}
+    assert [a.json().get("duplicate", False) for a in answers] == [False, True, True, True]
+    assert {a.json()["orders"][0]["order_id"] for a in answers} == {
+        answers[0].json()["orders"][0]["order_id"]
+    }
+    assert orders(simulator) == 1
+
+
+def test_an_identical_body_repeats_only_within_the_dedupe_window(
+    executor: RunningExecutor, simulator: RunningSimulator
+) -> None:
+    with TestClient(create_app(settings(executor.port, dedupe_window_s=0.3))) as c:
+        first = c.post("/webhook", json=signal())
+        repeat = c.post("/webhook", json=signal())
+        assert repeat.json()["signal_id"] == first.json()["signal_id"]
+        assert wait_until(lambda: c.post("/webhook", json=signal()).json().get("duplicate") is None, 5)
+    assert orders(simulator) == 2
+
+
+def test_a_refused_signal_is_journalled_as_rejected(client: TestClient, simulator: RunningSimulator) -> None:
+    resp = client.post("/webhook", json=signal(quantity="{{strategy.order.contracts}}"))
+    assert resp.status_code == 422
+    [row] = [r for r in journal().statuses().items() if r[1] == "rejected"]
+    stored = journal().get(row[0])
+    assert stored is not None and "placeholder" in stored["reason"]
+    assert PASSPHRASE not in stored["body"]
+    assert orders(simulator) == 0
+
+
+def test_the_outcome_view_needs_a_passphrase_and_hides_it(client: TestClient) -> None:
+    signal_id = client.post("/webhook", json=signal(id="tv-view")).json()["signal_id"]
+    assert client.get(f"/signals/{signal_id}").status_code == 401
+    assert (
+        client.get(f"/signals/{signal_id}", headers={"Authorization": "Bearer wrong-guess-123"}).status_code
+        == 401
+    )
+    assert client.get("/signals/nope", headers=AUTH).status_code == 404
+    view = client.get(f"/signals/{signal_id}", headers=AUTH)
+    assert view.status_code == 200
+    body = view.json()
+    assert (body["status"], body["journal"]["attempts"]) == ("executed", 1)
+    assert body["journal"]["body"]["passphrase"] == "***"
+    assert PASSPHRASE not in view.text
+
+
+def test_trades_csv_is_written_and_downloadable(client: TestClient) -> None:
+    answer = client.post("/webhook", json=signal(id="tv-csv")).json()
+    client.post("/webhook", json=signal(id="tv-test", test=True))  # test signals trade nothing
+    download = client.get("/trades.csv", headers=AUTH)
+    assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
+    assert client.get("/trades.csv").status_code == 401
+    rows = list(csv.DictReader(io.StringIO(download.text)))
+    order = answer["orders"][0]
+    assert [
+        (r["venue"], r["symbol"], r["side"], r["qty"], r["price"], r["order_id"], r["signal_id"])
+        for r in rows
+    ] == [("bingx", "BTC-USDT", "buy", "0.01", order["avg_price"], order["order_id"], "tv-csv")]
+    assert Path(os.environ["TRADES_CSV"]).read_text(encoding="utf-8") == download.text
+
+
+def test_a_restarted_gateway_delivers_what_it_journalled(
+    bingx: BingxAdapter, simulator: RunningSimulator
+) -> None:
+    port = free_port()
+    with TestClient(create_app(settings(port, gateway_grace_s=0.2))) as c:
+        resp = c.post("/webhook", json=signal(id="tv-kept"))
+        assert resp.status_code == 202
+    assert journal().get("tv-kept")["status"] == "pending"  # type: ignore[index]
+    running = start(
+        ExecutorSettings(_env_file=None, executor_port=port, executor_grace_s=1),  # type: ignore[call-arg]
+        {(Venue.BINGX, "default"): bingx},
+    )
+    try:
+        with TestClient(create_app(settings(port))) as c:
+            assert wait_until(
+                lambda: c.get("/signals/tv-kept", headers=AUTH).json()["status"] == "executed", 15
+            )
+    finally:
+        running.stop()
+    assert orders(simulator) == 1
+
+
+def test_a_close_never_overtakes_the_open_before_it(
+    executor: RunningExecutor, simulator: RunningSimulator
+) -> None:
+    slow = {"kind": "latency", "method": "POST", "path": "/openApi/swap/v2/trade/order", "latency_ms": 400}
+    requests.put(f"{simulator.url}/_sim/faults", json={"rules": [slow]}, timeout=5).raise_for_status()
+    with TestClient(create_app(settings(executor.port, webhook_wait_s=0.05))) as c:
+        opened = c.post("/webhook", json=signal(id="open-1"))
+        closed = c.post(
+            "/webhook",
+            json={"action": "close", "ticker": "BTCUSDT", "id": "close-1", "passphrase": PASSPHRASE},
+        )
+        assert (opened.status_code, closed.status_code) == (202, 202)
+
+        def final(signal_id: str) -> str:
+            return str(c.get(f"/signals/{signal_id}", headers=AUTH).json()["status"])
+
+        assert wait_until(lambda: final("close-1") != "pending", 15)
+        assert (final("open-1"), final("close-1")) == ("executed", "executed")
+    assert (
+        simulator.sim.exchanges["bingx"].positions(
+            next(iter(simulator.sim.exchanges["bingx"].accounts.values()))
+        )
+        == []
+    )

@@ -1,0 +1,66 @@
+"""The journal store on a real SQLite file: admission, dedupe, attempts, outcomes, trades."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from gateway.journal.store import Journal, NewSignal, Outcome, Trade, now_ms
+
+
+@pytest.fixture
+def journal(tmp_path: Path) -> Journal:
+    store = Journal(f"sqlite:///{tmp_path / 'j.db'}")
+    store.migrate()
+    return store
+
+
+def new(signal_id: str, key: str | None = None, until: int | None = None) -> NewSignal:
+    return NewSignal(
+        signal_id, "pending", '{"action": "buy"}', now_ms(), dedupe_key=key, dedupe_until_ms=until
+    )
+
+
+def test_migrations_run_once_and_the_file_uses_wal(journal: Journal, tmp_path: Path) -> None:
+    journal.migrate()  # a second start finds nothing to do
+    with sqlite3.connect(tmp_path / "j.db") as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
+
+
+def test_an_explicit_id_is_the_same_signal_forever(journal: Journal) -> None:
+    assert journal.admit(new("tv-1", "id:tv-1")).new
+    again = journal.admit(new("tv-1", "id:tv-1"))
+    assert (again.new, again.row["signal_id"]) == (False, "tv-1")
+
+
+def test_an_identical_body_is_the_same_signal_only_within_the_window(journal: Journal) -> None:
+    assert journal.admit(new("a", "body:x", now_ms() + 60_000)).new
+    repeat = journal.admit(new("b", "body:x", now_ms() + 60_000))
+    assert (repeat.new, repeat.row["signal_id"]) == (False, "a")
+    assert journal.admit(new("c", "body:y", now_ms() - 1)).new  # claims that lapsed at once
+    assert journal.admit(new("d", "body:y", now_ms() + 60_000)).new
+
+
+def test_attempt_numbers_survive_a_restart(journal: Journal, tmp_path: Path) -> None:
+    journal.admit(new("s"))
+    assert journal.begin_attempt("s") == 1
+    reopened = Journal(f"sqlite:///{tmp_path / 'j.db'}")
+    assert reopened.begin_attempt("s") == 2
+    assert [a["attempt"] for a in reopened.attempts_of("s")] == [1, 2]
+
+
+def test_a_signal_is_finished_once_with_its_trades(journal: Journal) -> None:
+    journal.admit(new("s"))
+    journal.admit(new("t"))
+    trade = Trade("bingx", "BTC-USDT", "buy", "0.01", "60000.0", "123", "entry")
+    assert journal.finish("s", Outcome("executed", {"status": "executed"}, trades=[trade]))
+    assert not journal.finish("s", Outcome("failed", {"status": "failed"}, trades=[trade]))
+    assert journal.begin_attempt("s") == 0  # nothing more is sent for a decided signal
+    assert journal.get("s")["status"] == "executed"  # type: ignore[index]
+    assert [(t["signal_id"], t["order_id"]) for t in journal.trades()] == [("s", "123")]
+    assert [r["signal_id"] for r in journal.pending()] == ["t"]
+    count, oldest = journal.backlog()
+    assert count == 1 and oldest is not None
