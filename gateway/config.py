@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import unquote
 
 from pydantic import SecretStr, field_validator
 
@@ -111,6 +112,11 @@ class GatewaySettings(ServiceSettings):
         super().model_post_init(context)
         for passphrase in self.strategy_passphrase_map().values():
             jsonlog.register_secret(passphrase)
+        # A database password in the URL is a secret like any other.
+        _, _, rest = self.database_url.partition("://")
+        credentials, at, _ = rest.rpartition("@")
+        if at and ":" in credentials:
+            jsonlog.register_secret(unquote(credentials.split(":", 1)[1]))
 
     def strategy_passphrase_map(self) -> dict[str, str]:
         if self.strategy_passphrases is None:

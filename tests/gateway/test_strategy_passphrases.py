@@ -84,3 +84,8 @@ def test_strategy_passphrases_are_scrubbed_from_logs_and_repr() -> None:
     settings = gateway_settings(strategy_passphrases=SecretStr(f"scalper={SCALPER}"))
     assert SCALPER not in repr(settings)
     assert SCALPER not in jsonlog.scrub(f"body had {SCALPER}")
+
+
+def test_a_database_password_is_scrubbed_from_logs() -> None:
+    gateway_settings(database_url="postgresql://tvb:s3cr%40t-db-pw@db:5432/tvbridge")
+    assert "s3cr@t-db-pw" not in jsonlog.scrub("connecting with s3cr@t-db-pw")
