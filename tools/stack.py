@@ -36,6 +36,11 @@ class LocalStack:
         self.executor = ServiceProcess("executor", self.env, self.log_dir, self.executor.port).wait_ready()
         return self.executor
 
+    def start_gateway(self) -> ServiceProcess:
+        """A new gateway on the same port and journal (its working folder holds ./data/)."""
+        self.gateway = ServiceProcess("gateway", self.env, self.log_dir, self.gateway.port).wait_ready()
+        return self.gateway
+
     def ready(self) -> bool:
         try:
             return requests.get(f"{self.gateway_url}/readyz", timeout=2).status_code == 200
