@@ -13,6 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import API_KEY, PASSPHRASE, SECRET_KEY
+from tests.support.postgres import fresh_database
 from tools.processes import wait_until
 from tools.stack import LocalStack, start_stack
 
@@ -32,17 +34,18 @@ FINAL = {"executed", "rejected", "failed", "expired"}
 AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
 
 
-@pytest.fixture
-def stack(tmp_path: Path) -> Iterator[LocalStack]:
-    running = start_stack(
-        tmp_path,
-        api_key=API_KEY,
-        secret_key=SECRET_KEY,
-        passphrase=PASSPHRASE,
-        extra_env={"SIMULATOR_START_BALANCE": "10000000", "LOG_LEVEL": "WARNING", "WEBHOOK_WAIT_S": "1"},
-    )
-    yield running
-    running.stop()
+@pytest.fixture(params=["sqlite", "postgres"])
+def stack(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[LocalStack]:
+    """The whole suite runs on the default SQLite journal and once more on a real PostgreSQL."""
+    with ExitStack() as cleanup:
+        env = {"SIMULATOR_START_BALANCE": "10000000", "LOG_LEVEL": "WARNING", "WEBHOOK_WAIT_S": "1"}
+        if request.param == "postgres":
+            env["DATABASE_URL"] = cleanup.enter_context(fresh_database())
+        running = start_stack(
+            tmp_path, api_key=API_KEY, secret_key=SECRET_KEY, passphrase=PASSPHRASE, extra_env=env
+        )
+        cleanup.callback(running.stop)
+        yield running
 
 
 def body(n: int, prefix: str = "burst", exchange: str = "bingx") -> dict[str, Any]:

@@ -3,18 +3,31 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from gateway.journal.store import Journal, NewSignal, Outcome, Trade, now_ms
+from tests.support.postgres import fresh_database
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'j.db'}"
+    else:
+        with fresh_database() as database:
+            yield database
 
 
 @pytest.fixture
-def journal(tmp_path: Path) -> Journal:
-    store = Journal(f"sqlite:///{tmp_path / 'j.db'}")
+def journal(url: str) -> Iterator[Journal]:
+    store = Journal(url)
     store.migrate()
-    return store
+    yield store
+    store.close()
 
 
 def new(signal_id: str, key: str | None = None, until: int | None = None) -> NewSignal:
@@ -23,8 +36,12 @@ def new(signal_id: str, key: str | None = None, until: int | None = None) -> New
     )
 
 
-def test_migrations_run_once_and_the_file_uses_wal(journal: Journal, tmp_path: Path) -> None:
+def test_migrations_run_once_and_sqlite_uses_wal(journal: Journal, tmp_path: Path, url: str) -> None:
     journal.migrate()  # a second start finds nothing to do
+    with journal.engine.connect() as conn:
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0001",)]
+    if not url.startswith("sqlite"):
+        return
     with sqlite3.connect(tmp_path / "j.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
         assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0001",)]
@@ -44,10 +61,11 @@ def test_an_identical_body_is_the_same_signal_only_within_the_window(journal: Jo
     assert journal.admit(new("d", "body:y", now_ms() + 60_000)).new
 
 
-def test_attempt_numbers_survive_a_restart(journal: Journal, tmp_path: Path) -> None:
+def test_attempt_numbers_survive_a_restart(journal: Journal, url: str) -> None:
     journal.admit(new("s"))
     assert journal.begin_attempt("s") == 1
-    reopened = Journal(f"sqlite:///{tmp_path / 'j.db'}")
+    journal.close()
+    reopened = Journal(url)
     assert reopened.begin_attempt("s") == 2
     assert [a["attempt"] for a in reopened.attempts_of("s")] == [1, 2]
 
