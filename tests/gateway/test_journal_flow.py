@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -166,3 +167,16 @@ def test_a_close_never_overtakes_the_open_before_it(
         )
         == []
     )
+
+
+def test_a_slow_venue_gets_a_202_inside_tradingviews_timeout(
+    client: TestClient, simulator: RunningSimulator
+) -> None:
+    slow = {"kind": "latency", "method": "POST", "path": "/openApi/swap/v2/trade/order", "latency_ms": 3500}
+    requests.put(f"{simulator.url}/_sim/faults", json={"rules": [slow]}, timeout=5).raise_for_status()
+    started = time.monotonic()
+    resp = client.post("/webhook", json=signal(id="tv-slow"))
+    assert time.monotonic() - started < 2.8  # WEBHOOK_WAIT_S is 2 s; TradingView gives up at 3
+    assert (resp.status_code, resp.json()["signal_id"], resp.json()["status"]) == (202, "tv-slow", "pending")
+    assert wait_until(lambda: client.get("/signals/tv-slow", headers=AUTH).json()["status"] == "executed", 15)
+    assert orders(simulator) == 1
