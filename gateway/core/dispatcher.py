@@ -212,6 +212,10 @@ class Dispatcher:
         return True
 
     async def _finish(self, job: Job, number: int, result: dict[str, Any]) -> None:
+        # The answer goes out before the outcome is written: the signal is already journalled, and
+        # should we die before this commit it stays pending and its redelivery (a higher attempt
+        # number, so the executor asks the venue first) returns this same outcome.
+        self._resolve(job.signal_id, result)
         status = str(result["status"])
         error = result.get("error") or {}
         timings = result.get("timings_ms") or {}
@@ -229,17 +233,13 @@ class Dispatcher:
                 trades=trades,
                 finished_ms=at,
             ),
+            number,
         )
-        if number:
-            await self.journal.end_attempt(job.signal_id, number, status, str(result.get("reason") or ""))
         if first and trades and self.on_trades is not None:
             self.on_trades(job.signal_id, at, trades)
-        metrics.SIGNALS_FINISHED.labels(status).inc()
-        log.info("signal %s", status, extra={"reason": result.get("reason"), "attempts": number})
         if first:
-            self._resolve(job.signal_id, result)
-        else:
-            await self._settle_from_journal(job.signal_id)
+            metrics.SIGNALS_FINISHED.labels(status).inc()
+            log.info("signal %s", status, extra={"reason": result.get("reason"), "attempts": number})
 
     async def _settle_from_journal(self, signal_id: str) -> None:
         row = await self.journal.get(signal_id)

@@ -34,8 +34,8 @@ class AsyncJournal:
     async def retry_later(self, signal_id: str, next_attempt_ms: int, reason: str) -> None:
         await self._run(self.journal.retry_later, signal_id, next_attempt_ms, reason)
 
-    async def finish(self, signal_id: str, outcome: Outcome) -> bool:
-        return await self._run(self.journal.finish, signal_id, outcome)
+    async def finish(self, signal_id: str, outcome: Outcome, attempt: int = 0) -> bool:
+        return await self._run(self.journal.finish, signal_id, outcome, attempt)
 
     async def get(self, signal_id: str) -> dict[str, Any] | None:
         return await self._run(self.journal.get, signal_id)

@@ -221,10 +221,16 @@ class Journal:
                 .values(next_attempt_ms=next_attempt_ms, reason=reason, updated_ms=now_ms())
             )
 
-    def finish(self, signal_id: str, outcome: Outcome) -> bool:
-        """Record the final state once; a second finish of the same signal changes nothing."""
+    def finish(self, signal_id: str, outcome: Outcome, attempt: int = 0) -> bool:
+        """Record the final state once (closing `attempt` with it); a second finish changes nothing."""
         at = outcome.finished_ms or now_ms()
         with self.engine.begin() as conn:
+            if attempt:
+                conn.execute(
+                    attempts.update()
+                    .where(attempts.c.signal_id == signal_id, attempts.c.attempt == attempt)
+                    .values(finished_ms=at, outcome=outcome.status, detail=(outcome.reason or "")[:2000])
+                )
             done = conn.execute(
                 signals.update()
                 .where(signals.c.signal_id == signal_id, signals.c.status == PENDING)
