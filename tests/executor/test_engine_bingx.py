@@ -216,3 +216,21 @@ def test_unconfigured_venue_is_rejected(engine: ExecutionEngine) -> None:
     result = engine.execute(replace(make_signal(), venue=Venue.BINANCE))
     assert result.outcome is Outcome.REJECTED
     assert result.error is not None and result.error.error_class is ErrorClass.UNKNOWN_ACCOUNT
+
+
+def test_a_late_redelivery_reports_the_order_that_exists_not_expired(
+    engine: ExecutionEngine, simulator: RunningSimulator
+) -> None:
+    fired = datetime.now(UTC) - timedelta(seconds=30)
+    first = engine.execute(make_signal(signal_id="late", fired_at=fired), max_age_ms=60_000)
+    assert first.outcome is Outcome.EXECUTED
+    # A fresh executor (no memory) gets the redelivery after the signal's max age.
+    again = ExecutionEngine(dict(engine.adapters)).execute(
+        make_signal(signal_id="late", fired_at=fired), max_age_ms=10_000, attempt=2
+    )
+    assert (again.outcome, again.orders[0].order_id) == (Outcome.EXECUTED, first.orders[0].order_id)
+    never = ExecutionEngine(dict(engine.adapters)).execute(
+        make_signal(signal_id="never-sent", fired_at=fired), max_age_ms=10_000, attempt=2
+    )
+    assert never.outcome is Outcome.EXPIRED
+    assert len(sim_orders(simulator)) == 1

@@ -180,3 +180,13 @@ def test_a_slow_venue_gets_a_202_inside_tradingviews_timeout(
     assert (resp.status_code, resp.json()["signal_id"], resp.json()["status"]) == (202, "tv-slow", "pending")
     assert wait_until(lambda: client.get("/signals/tv-slow", headers=AUTH).json()["status"] == "executed", 15)
     assert orders(simulator) == 1
+
+
+def test_a_signal_never_sent_before_its_max_age_expires(simulator: RunningSimulator) -> None:
+    with TestClient(create_app(settings(free_port(), signal_max_age_s=1.0))) as c:
+        resp = c.post("/webhook", json=signal(id="tv-late"))
+        assert resp.status_code in (200, 202)  # expired within the webhook's wait, or just after
+        assert wait_until(lambda: c.get("/signals/tv-late", headers=AUTH).json()["status"] == "expired", 10)
+        view = c.get("/signals/tv-late", headers=AUTH).json()
+        assert "nothing was placed" in view["reason"] and view["journal"]["attempts"] == 0
+    assert orders(simulator) == 0
