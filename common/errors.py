@@ -36,6 +36,9 @@ class ErrorClass(StrEnum):
     UNAUTHORIZED = "unauthorized"
     JOURNAL_UNAVAILABLE = "journal_unavailable"
     NOT_FOUND = "not_found"
+    FORBIDDEN = "forbidden"
+    TOO_MANY_REQUESTS = "too_many_requests"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,9 @@ _TABLE: dict[ErrorClass, ClassInfo] = {
     # Nothing is recorded, so nothing is done: TradingView's resend on a 5xx is what we want.
     ErrorClass.JOURNAL_UNAVAILABLE: ClassInfo(True, grpc.StatusCode.UNAVAILABLE, 503),
     ErrorClass.NOT_FOUND: ClassInfo(False, grpc.StatusCode.NOT_FOUND, 404),
+    ErrorClass.FORBIDDEN: ClassInfo(False, grpc.StatusCode.PERMISSION_DENIED, 403),
+    ErrorClass.TOO_MANY_REQUESTS: ClassInfo(True, grpc.StatusCode.RESOURCE_EXHAUSTED, 429),
+    ErrorClass.PAYLOAD_TOO_LARGE: ClassInfo(False, grpc.StatusCode.INVALID_ARGUMENT, 413),
 }
 
 

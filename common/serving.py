@@ -42,6 +42,10 @@ def run(
         port=port,
         log_config=None,
         access_log=False,
+        # The gateway decides itself whose X-Forwarded-For to believe (TRUSTED_PROXIES);
+        # uvicorn's own rewrite would believe any local peer.
+        proxy_headers=False,
+        server_header=False,
         timeout_graceful_shutdown=int(grace_s),
         ssl_certfile=tls_cert,
         ssl_keyfile=tls_key,

@@ -13,11 +13,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from common.errors import ErrorClass, info
 from gateway import metrics
 from gateway.api.routes import health, signals, webhook
 from gateway.config import GatewaySettings
 from gateway.core.dispatcher import Dispatcher
 from gateway.core.executor_client import ExecutorClient
+from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
 from gateway.journal.aio import AsyncJournal
@@ -36,6 +38,14 @@ async def _watch_backlog(journal: AsyncJournal) -> None:
         except Exception as exc:  # a metric must never take the gateway down
             log.warning("backlog not measured", extra={"reason": type(exc).__name__})
         await asyncio.sleep(2)
+
+
+def _refusal(error_class: ErrorClass, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": error_class.value, "message": message}},
+        status_code=info(error_class).http_status,
+        headers=headers,
+    )
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -74,6 +84,39 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.executor = executor
     app.state.journal = journal
     app.state.webhooks = WebhookService(settings, journal, dispatcher)
+    guard = SourceGuard(
+        allowed=parse_networks(settings.allowed_sources, "ALLOWED_SOURCES"),
+        trusted_proxies=parse_networks(settings.trusted_proxies, "TRUSTED_PROXIES"),
+        limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
+        cert_header=settings.client_cert_header,
+        cert_subject=settings.client_cert_subject,
+        unauthorized_cost=settings.unauthorized_cost,
+    )
+    app.state.guard = guard
+
+    @app.middleware("http")
+    async def sources(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        peer = request.client.host if request.client else ""
+        client = guard.client(peer, request.headers.get("x-forwarded-for"))
+        request.state.client_ip = client
+        if not guard.limiter.allow(client):
+            if request.url.path == "/webhook":
+                metrics.WEBHOOKS.labels("limited").inc()
+            return _refusal(
+                ErrorClass.TOO_MANY_REQUESTS,
+                "too many requests from this address",
+                {"Retry-After": str(guard.limiter.retry_after_s())},
+            )
+        if request.url.path == "/webhook":
+            why = guard.webhook_refusal(peer, client, dict(request.headers))
+            if why is not None:
+                metrics.WEBHOOKS.labels("forbidden").inc()
+                log.warning("webhook refused", extra={"client_ip": client, "reason": why})
+                return _refusal(ErrorClass.FORBIDDEN, why)
+        response = await call_next(request)
+        if response.status_code == 401:
+            guard.penalise(client)  # a wrong passphrase costs more than a right one
+        return response
 
     @app.middleware("http")
     async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -6,10 +6,11 @@ import re
 from typing import Any
 from urllib.parse import unquote
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 
 from common import jsonlog
 from common.settings import ServiceSettings
+from gateway.core.sources import parse_networks
 
 # Values copied from examples instead of being chosen: refusing them stops a
 # public webhook that anyone who read the README could trade through.
@@ -94,6 +95,23 @@ class GatewaySettings(ServiceSettings):
     # On SIGTERM, in-flight signals get this long to finish; the rest resume at the next start.
     gateway_grace_s: float = 5.0
 
+    # Who may call /webhook: IPs or CIDR ranges, and the preset `tradingview` (its four
+    # published senders). Empty: anyone with the passphrase.
+    allowed_sources: str = ""
+    # Proxies (TLS terminators) whose X-Forwarded-For is believed; nobody else's is.
+    trusted_proxies: str = ""
+    # Set by the TLS terminator that verified TradingView's client certificate: the header
+    # carrying the certificate's subject. Believed only from a trusted proxy.
+    client_cert_header: str = ""
+    client_cert_subject: str = "CN=TradingView Webhooks"
+    max_body_bytes: int = 16_384
+    # Requests per second per source, with bursts up to rate_limit_burst (a candle close can
+    # bring hundreds of alerts at once from TradingView's four addresses). 0 turns it off.
+    rate_limit_per_s: float = 50.0
+    rate_limit_burst: int = 1000
+    # A wrong passphrase costs this many requests' worth, so guessing is slow.
+    unauthorized_cost: int = 20
+
     @field_validator("webhook_passphrase")
     @classmethod
     def _real_passphrase(cls, value: SecretStr | None) -> SecretStr:
@@ -122,6 +140,21 @@ class GatewaySettings(ServiceSettings):
         if self.strategy_passphrases is None:
             return {}
         return parse_strategy_passphrases(self.strategy_passphrases.get_secret_value())
+
+    @field_validator("allowed_sources", "trusted_proxies")
+    @classmethod
+    def _valid_networks(cls, value: str, info: Any) -> str:
+        parse_networks(value, str(info.field_name).upper())
+        return value
+
+    @model_validator(mode="after")
+    def _cert_header_needs_a_proxy(self) -> GatewaySettings:
+        if self.client_cert_header and not self.trusted_proxies.strip():
+            raise ValueError(
+                "CLIENT_CERT_HEADER is set by the TLS terminator: name it in TRUSTED_PROXIES, "
+                "or anyone could send the header"
+            )
+        return self
 
     @field_validator("default_exchange")
     @classmethod

@@ -38,6 +38,9 @@ WEBHOOK_OUTCOMES = (
     "unauthorized",
     "unavailable",
     "duplicate",
+    "forbidden",
+    "limited",
+    "too_large",
 )
 for _outcome in WEBHOOK_OUTCOMES:
     WEBHOOKS.labels(_outcome)

@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from gateway.config import GatewaySettings
 from gateway.core.executor_client import ExecutorClient
 from gateway.core.webhook import WebhookService
 from gateway.journal.aio import AsyncJournal
@@ -34,7 +35,13 @@ def _owner(request: Request) -> None:
         raise HTTPException(401, "send a configured passphrase as Authorization: Bearer <passphrase>")
 
 
+def _settings(request: Request) -> GatewaySettings:
+    settings: GatewaySettings = request.app.state.settings
+    return settings
+
+
 Journal = Annotated[AsyncJournal, Depends(_journal)]
+Settings = Annotated[GatewaySettings, Depends(_settings)]
 Owner = Depends(_owner)
 Webhooks = Annotated[WebhookService, Depends(_webhooks)]
 Executor = Annotated[ExecutorClient, Depends(_executor)]

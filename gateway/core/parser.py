@@ -62,6 +62,10 @@ class SignalError(Exception):
         self.message = message
 
 
+# A signal is one flat object; a little nesting is tolerated for tools that wrap it.
+MAX_DEPTH = 8
+
+
 @dataclass(frozen=True)
 class Defaults:
     exchange: str = "bingx"
@@ -76,6 +80,8 @@ def read_json(raw: bytes) -> dict[str, Any]:
         raise SignalError("body", "must be UTF-8 text holding one JSON object") from None
     if not text.strip():
         raise SignalError("body", 'is empty; expected one JSON object, e.g. {"action": "buy", ...}')
+    if _nesting(text) > MAX_DEPTH:
+        raise SignalError("body", f"is nested more than {MAX_DEPTH} levels deep; a signal is one flat object")
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)
     except SignalError:
@@ -90,6 +96,28 @@ def read_json(raw: bytes) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise SignalError("body", f"must be a JSON object, got {type(data).__name__}")
     return {str(k).strip().lower(): v for k, v in data.items()}
+
+
+def _nesting(text: str) -> int:
+    """The deepest bracket nesting outside strings, found before the parser has to recurse."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            depth -= 1
+    return deepest
 
 
 def _reject_constant(name: str) -> Any:

@@ -38,6 +38,10 @@ def serve_app(app: FastAPI, port: int, *, tls: tuple[str, str] | None = None) ->
         port=port,
         log_config=None,
         access_log=False,
+        # The gateway decides itself whose X-Forwarded-For to believe (TRUSTED_PROXIES);
+        # uvicorn's own rewrite would believe any local peer.
+        proxy_headers=False,
+        server_header=False,
         lifespan="on",
         ssl_certfile=tls[0] if tls else None,
         ssl_keyfile=tls[1] if tls else None,
