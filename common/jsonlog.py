@@ -44,6 +44,12 @@ def register_secret(value: str | None) -> None:
         _secret_re = re.compile("|".join(re.escape(s) for s in ordered))
 
 
+def known_secrets() -> frozenset[str]:
+    """Every value registered so far (for tests that scan logs for leaks)."""
+    with _lock:
+        return frozenset(_secrets)
+
+
 def scrub(text: str) -> str:
     pattern = _secret_re
     return pattern.sub(REDACTED, text) if pattern is not None else text

@@ -1,11 +1,14 @@
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
+from common import jsonlog
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Action, Size, SizeKind, TradeSignal, Venue
@@ -20,7 +23,54 @@ from tests.support.inproc import (
     RunningSimulator,
     running_simulator,
 )
+from tests.support.logscan import leaks, masked
 from tools.processes import free_port
+
+IN_PROCESS_LOG = "in-process.log"
+
+
+def _basetemp(config: pytest.Config) -> Path:
+    factory: pytest.TempPathFactory = config._tmp_path_factory  # type: ignore[attr-defined]
+    return factory.getbasetemp()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    """Every log line the services write in this process also goes to a file, as they would
+    write it in production (JSON, scrubbed), so the session can scan it at the end."""
+    if hasattr(config, "workerinput"):
+        return
+    handler = logging.FileHandler(_basetemp(config) / IN_PROCESS_LOG, encoding="utf-8")
+    handler.setFormatter(jsonlog.JsonFormatter("tests"))
+    handler.setLevel(logging.DEBUG)
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(min(root.level, logging.INFO))
+    config.stash[_HANDLER] = handler
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The last check: no log written during the whole suite holds a key, secret or passphrase."""
+    handler = session.config.stash.get(_HANDLER, None)
+    if handler is None:
+        return
+    handler.flush()
+    logs = list(_basetemp(session.config).rglob("*.log"))
+    found = leaks(logs, jsonlog.known_secrets())
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if found:
+        for path, secret in found:
+            message = f"SECRET IN LOGS: {masked(secret)} in {path}"
+            if reporter is not None:
+                reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+    elif reporter is not None:
+        reporter.write_line(
+            f"log scan: {len(logs)} log files, {len(jsonlog.known_secrets())} secrets, no leak"
+        )
+
+
+_HANDLER = pytest.StashKey[logging.Handler]()
 
 
 @pytest.fixture(autouse=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import requests
 
+from common import jsonlog
 from tools.processes import ServiceProcess, free_port, wait_until
 
 
@@ -99,6 +101,11 @@ def start_stack(
         **tls_env,
         **(extra_env or {}),
     }
+    # What the services will treat as secret, so a scan of their logs knows what to look for.
+    for name, value in env.items():
+        if any(word in name for word in ("KEY", "SECRET", "PASSPHRASE", "ACCOUNTS", "PASSWORD")):
+            for part in re.split(r"[:,\n]", value):
+                jsonlog.register_secret(part.strip())
     stack = LocalStack(
         ServiceProcess("simulator", env, log_dir, ports["simulator"]).wait_ready(),
         ServiceProcess("executor", env, log_dir, ports["executor"]).wait_ready(),
