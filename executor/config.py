@@ -5,9 +5,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from pydantic import SecretStr, field_validator
+from pydantic import SecretStr, field_validator, model_validator
 
 from common import jsonlog
+from common.grpc_tls import check_complete
 from common.settings import ServiceSettings, parse_accounts
 from common.symbols import canonical_symbol
 from executor.core.risk import RiskLimits
@@ -25,6 +26,11 @@ class ExecutorSettings(ServiceSettings):
     executor_grace_s: float = 10.0
     # Calls without a deadline are refused: a hung caller must not pin a worker forever.
     executor_require_deadline: bool = True
+    # Mutual TLS (PEM paths): the executor's certificate and key, and the CA that signed the
+    # gateway's. Set, the executor speaks TLS only and refuses any caller without such a certificate.
+    executor_tls_cert: str | None = None
+    executor_tls_key: str | None = None
+    executor_tls_client_ca: str | None = None
 
     bingx_api_key: SecretStr | None = None
     bingx_secret_key: SecretStr | None = None
@@ -61,6 +67,21 @@ class ExecutorSettings(ServiceSettings):
     risk_max_leverage: int | None = None
     risk_max_order_notional: Decimal | None = None
     risk_max_position_notional: Decimal | None = None
+
+    @model_validator(mode="after")
+    def _tls_all_or_nothing(self) -> ExecutorSettings:
+        check_complete(
+            {
+                "executor_tls_cert": self.executor_tls_cert,
+                "executor_tls_key": self.executor_tls_key,
+                "executor_tls_client_ca": self.executor_tls_client_ca,
+            }
+        )
+        return self
+
+    @property
+    def tls(self) -> bool:
+        return bool(self.executor_tls_cert)
 
     @field_validator("bingx_accounts", "binance_accounts")
     @classmethod

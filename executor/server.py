@@ -16,6 +16,7 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
+from common import grpc_tls
 from common.errors import TvbridgeError
 from executor import metrics
 from executor.config import ExecutorSettings
@@ -85,7 +86,15 @@ def start(
         (SERVICE_NAME, health_pb2.DESCRIPTOR.services_by_name["Health"].full_name, reflection.SERVICE_NAME),
         server,
     )
-    port = server.add_insecure_port(f"{settings.executor_host}:{settings.executor_port}")
+    address = f"{settings.executor_host}:{settings.executor_port}"
+    if settings.tls:
+        assert settings.executor_tls_cert and settings.executor_tls_key and settings.executor_tls_client_ca
+        credentials = grpc_tls.server_credentials(
+            settings.executor_tls_cert, settings.executor_tls_key, settings.executor_tls_client_ca
+        )
+        port = server.add_secure_port(address, credentials)  # and no plaintext port at all
+    else:
+        port = server.add_insecure_port(address)
     if port == 0:
         raise SystemExit(f"executor: cannot bind {settings.executor_host}:{settings.executor_port}")
     server.start()

@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from common import grpc_tls
 from common.errors import ErrorClass, info
 from gateway import metrics
 from gateway.api.routes import health, signals, webhook
@@ -49,8 +50,17 @@ def _refusal(error_class: ErrorClass, message: str, headers: dict[str, str] | No
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
+    credentials = None
+    if settings.executor_tls_ca and settings.executor_client_cert and settings.executor_client_key:
+        credentials = grpc_tls.channel_credentials(
+            settings.executor_tls_ca, settings.executor_client_cert, settings.executor_client_key
+        )
     executor = ExecutorClient(
-        settings.executor_addr, settings.executor_timeout_s, settings.readiness_timeout_s
+        settings.executor_addr,
+        settings.executor_timeout_s,
+        settings.readiness_timeout_s,
+        credentials=credentials,
+        server_name=settings.executor_tls_server_name,
     )
     store = Journal(settings.database_url)
     store.migrate()

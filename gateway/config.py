@@ -9,6 +9,7 @@ from urllib.parse import unquote
 from pydantic import SecretStr, field_validator, model_validator
 
 from common import jsonlog
+from common.grpc_tls import check_complete
 from common.settings import ServiceSettings
 from gateway.core.sources import parse_networks
 
@@ -77,6 +78,13 @@ class GatewaySettings(ServiceSettings):
     # Per-RPC deadline. The webhook answers after webhook_wait_s whatever happens; a slower
     # executor answer still lands in the journal, and a missed one is redelivered.
     executor_timeout_s: float = 10.0
+    # Mutual TLS to the executor (PEM paths): the CA that signed the executor's certificate,
+    # and the gateway's own certificate and key. Set them together or not at all.
+    executor_tls_ca: str | None = None
+    executor_client_cert: str | None = None
+    executor_client_key: str | None = None
+    # The name in the executor's certificate, when it differs from the host in EXECUTOR_ADDR.
+    executor_tls_server_name: str = "executor"
     # How long the webhook waits for the outcome before answering 202 (TradingView gives up at 3 s).
     webhook_wait_s: float = 2.0
     readiness_timeout_s: float = 1.0
@@ -146,6 +154,17 @@ class GatewaySettings(ServiceSettings):
     def _valid_networks(cls, value: str, info: Any) -> str:
         parse_networks(value, str(info.field_name).upper())
         return value
+
+    @model_validator(mode="after")
+    def _tls_all_or_nothing(self) -> GatewaySettings:
+        check_complete(
+            {
+                "executor_tls_ca": self.executor_tls_ca,
+                "executor_client_cert": self.executor_client_cert,
+                "executor_client_key": self.executor_client_key,
+            }
+        )
+        return self
 
     @model_validator(mode="after")
     def _cert_header_needs_a_proxy(self) -> GatewaySettings:

@@ -139,16 +139,32 @@ def response_to_dict(reply: pb.ExecuteSignalResponse) -> dict[str, Any]:
 
 
 class ExecutorClient:
-    def __init__(self, addr: str, timeout_s: float, readiness_timeout_s: float = 1.0) -> None:
+    def __init__(
+        self,
+        addr: str,
+        timeout_s: float,
+        readiness_timeout_s: float = 1.0,
+        *,
+        credentials: grpc.ChannelCredentials | None = None,
+        server_name: str = "",
+    ) -> None:
         self.addr = addr
         self.timeout_s = timeout_s
         self.readiness_timeout_s = readiness_timeout_s
+        self.credentials = credentials
+        self.server_name = server_name
         self._channel: grpc.aio.Channel | None = None
         self._stub: pb_grpc.ExecutorServiceStub | None = None
         self._health: health_pb2_grpc.HealthStub | None = None
 
     async def start(self) -> None:
-        self._channel = grpc.aio.insecure_channel(self.addr, options=_CHANNEL_OPTIONS)
+        if self.credentials is None:
+            self._channel = grpc.aio.insecure_channel(self.addr, options=_CHANNEL_OPTIONS)
+        else:
+            options: list[tuple[str, str | int]] = list(_CHANNEL_OPTIONS)
+            if self.server_name:
+                options.append(("grpc.ssl_target_name_override", self.server_name))
+            self._channel = grpc.aio.secure_channel(self.addr, self.credentials, options=options)
         self._stub = pb_grpc.ExecutorServiceStub(self._channel)
         self._health = health_pb2_grpc.HealthStub(self._channel)
 
