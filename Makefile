@@ -9,7 +9,7 @@ UV := .tools/bin/uv
 PROTO_SRC := proto/tvbridge/executor/v1/executor.proto
 STAMP := .venv/.tvbridge-setup
 
-.PHONY: help setup demo test lint typecheck unit e2e bench proto run-gateway run-executor run-simulator clean
+.PHONY: help setup demo test lint typecheck unit e2e bench certs proto run-gateway run-executor run-simulator clean
 
 help:
 	@echo "make demo   - install what is missing, start simulator + executor + gateway (Ctrl-C stops all)"
@@ -53,6 +53,9 @@ e2e: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.latency
+
+certs: $(STAMP)
+	$(PY) -m tools.dev_certs certs
 
 run-gateway: $(STAMP)
 	$(PY) -m gateway

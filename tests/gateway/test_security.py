@@ -11,6 +11,7 @@ import pytest
 import requests
 from pydantic import SecretStr, ValidationError
 
+from executor.config import ExecutorSettings
 from executor.server import RunningExecutor
 from gateway.app import create_app
 from gateway.config import GatewaySettings
@@ -118,3 +119,15 @@ def test_the_rate_limit_holds_and_guessing_costs_more(executor: RunningExecutor)
     with gateway(executor.port, rate_limit_per_s=0.5, rate_limit_burst=10, unauthorized_cost=10) as url:
         assert post(url, alert(passphrase="guess-number-1")).status_code == 401
         assert post(url, alert()).status_code == 429  # one wrong guess spent the whole burst
+
+
+def test_half_a_tls_configuration_stops_both_services() -> None:
+    with pytest.raises(ValidationError, match="missing EXECUTOR_CLIENT_KEY"):
+        GatewaySettings(
+            _env_file=None,  # type: ignore[call-arg]
+            webhook_passphrase=SecretStr(PASSPHRASE),
+            executor_tls_ca="ca.pem",
+            executor_client_cert="gateway.pem",
+        )
+    with pytest.raises(ValidationError, match="missing EXECUTOR_TLS_CLIENT_CA"):
+        ExecutorSettings(_env_file=None, executor_tls_cert="e.pem", executor_tls_key="k.pem")  # type: ignore[call-arg]
