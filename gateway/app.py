@@ -89,7 +89,16 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             await executor.close()
             journal.close()
 
-    app = FastAPI(title="tvbridge gateway", version="0.1.0", lifespan=lifespan, docs_url=None, redoc_url=None)
+    # No /openapi.json on the internet-facing port: it would only map the API for a scanner.
+    # app.openapi() still builds it, for the fuzz tests.
+    app = FastAPI(
+        title="tvbridge gateway",
+        version="0.1.0",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+        openapi_url=None,
+    )
     app.state.settings = settings
     app.state.executor = executor
     app.state.journal = journal

@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 from common.errors import ErrorClass
 from gateway import metrics
 from gateway.api.deps import Settings, Webhooks
+from gateway.api.schema import WEBHOOK_BODY
 from gateway.core.webhook import error_reply
 
 router = APIRouter()
@@ -16,6 +17,7 @@ router = APIRouter()
 @router.post(
     "/webhook",
     summary="Receive a TradingView alert",
+    openapi_extra=WEBHOOK_BODY,
     responses={
         200: {"description": "Decided: executed, rejected, failed or expired (see `status`)"},
         202: {"description": "Accepted; the outcome is not known yet"},

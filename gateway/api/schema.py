@@ -1,0 +1,55 @@
+"""The alert message as a JSON Schema, for the OpenAPI document (the parser is the real judge)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+_NUMBER: dict[str, Any] = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+
+SIGNAL: dict[str, Any] = {
+    "type": "object",
+    "required": ["ticker", "passphrase"],
+    "properties": {
+        "passphrase": {"type": "string"},
+        "action": {
+            "type": "string",
+            "enum": ["buy", "long", "sell", "short", "close", "exit", "flat", "close_long", "close_short"],
+        },
+        "accion": {"type": "string"},
+        "ticker": {"type": "string", "examples": ["BTCUSDT", "BINANCE:BTCUSDT.P", "BTC/USDT"]},
+        "symbol": {"type": "string"},
+        "exchange": {"type": "string", "enum": ["bingx", "binance"]},
+        "account": {"type": "string"},
+        "strategy": {"type": "string"},
+        "quantity": _NUMBER,
+        "qty": _NUMBER,
+        "contracts": _NUMBER,
+        "balance": _NUMBER,
+        "balance_pct": _NUMBER,
+        "position_pct": _NUMBER,
+        "market_position": {"type": "string", "enum": ["long", "short", "flat"]},
+        "leverage": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
+        "margin_mode": {"type": "string", "enum": ["isolated", "cross"]},
+        "order_type": {"type": "string", "enum": ["market", "limit"]},
+        "price": _NUMBER,
+        "take_profit": _NUMBER,
+        "stop_loss": _NUMBER,
+        "tp_pct": _NUMBER,
+        "sl_pct": _NUMBER,
+        "reduce_only": {"type": "boolean"},
+        "id": {"type": "string"},
+        "time": {"type": "string"},
+        "test": {"type": "boolean"},
+    },
+}
+
+WEBHOOK_BODY: dict[str, Any] = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": SIGNAL},
+            # TradingView sends text/plain unless the message is valid JSON.
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    }
+}
