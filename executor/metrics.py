@@ -52,3 +52,20 @@ def venue_observer(venue: str) -> Callable[[str, str, int, float], None]:
         VENUE_SECONDS.labels(venue, endpoint).observe(seconds)
 
     return observe
+
+
+def _initialise() -> None:
+    """Every known label set starts at zero, so rates and absences are visible from the first scrape."""
+    for method in ("ExecuteSignal", "GetAccount", "TestConnection", "SetTradingEnabled", "GetTradingStatus"):
+        RPCS.labels(method, "OK")
+        RPC_SECONDS.labels(method)
+    for venue in ("bingx", "binance"):
+        RATE_LIMIT_BACKOFFS.labels(venue)
+        for side in ("buy", "sell", "none"):
+            for outcome in ("executed", "rejected", "failed", "expired"):
+                ORDERS.labels(venue, side, outcome)
+        for error_class in ("venue_unavailable", "rate_limited", "timestamp", "auth", "venue_rejected"):
+            VENUE_ERRORS.labels(venue, error_class)
+
+
+_initialise()

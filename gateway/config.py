@@ -73,6 +73,9 @@ class GatewaySettings(ServiceSettings):
     # A strategy named here must carry its own passphrase (and only it): one leaked
     # passphrase then trades for one strategy, and is replaced without touching the others.
     strategy_passphrases: SecretStr | None = None
+    # Strategies watched for silence (their own metric label); any other name counts as "other",
+    # so nobody can grow the metrics without bound. Names in STRATEGY_PASSPHRASES are watched too.
+    strategies: str = ""
 
     executor_addr: str = "localhost:50051"
     # Per-RPC deadline. The webhook answers after webhook_wait_s whatever happens; a slower
@@ -143,6 +146,10 @@ class GatewaySettings(ServiceSettings):
         credentials, at, _ = rest.rpartition("@")
         if at and ":" in credentials:
             jsonlog.register_secret(unquote(credentials.split(":", 1)[1]))
+
+    def watched_strategies(self) -> frozenset[str]:
+        named = {s.strip().lower() for s in self.strategies.split(",") if s.strip()}
+        return frozenset(named | set(self.strategy_passphrase_map()))
 
     def strategy_passphrase_map(self) -> dict[str, str]:
         if self.strategy_passphrases is None:

@@ -61,3 +61,22 @@ BACKLOG = Gauge("tvbridge_gateway_journal_pending_signals", "Signals journalled 
 OLDEST_PENDING_AGE = Gauge(
     "tvbridge_gateway_journal_oldest_pending_age_seconds", "Age of the oldest undecided signal (0 when none)"
 )
+
+STAGE_SECONDS = Histogram(
+    "tvbridge_gateway_signal_stage_seconds",
+    "Where a signal's time goes: TradingView fire -> received -> journalled -> decided, and inside "
+    "the decision the executor and the venue",
+    ["stage"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+STAGES = ("fired_to_received", "received_to_journalled", "journalled_to_decided", "executor", "venue")
+for _stage in STAGES:
+    STAGE_SECONDS.labels(_stage)
+LAST_SIGNAL = Gauge(
+    "tvbridge_gateway_strategy_last_signal_timestamp_seconds",
+    "When each strategy last sent a signal or heartbeat (Unix time); unlisted strategies count as other",
+    ["strategy"],
+)
+HEARTBEATS = Counter(
+    "tvbridge_gateway_heartbeats_total", "Heartbeat alerts received, by strategy", ["strategy"]
+)

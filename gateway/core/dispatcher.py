@@ -46,11 +46,13 @@ class Job:
     lane: tuple[str, str, str]
     request: pb.Signal
     expires_ms: int | None
+    journalled_ms: int = 0
 
 
 def job_from_row(row: Mapping[str, Any]) -> Job:
     request = json_format.Parse(row["normalized"], pb.Signal())
-    return Job(row["signal_id"], (row["venue"], row["account"], row["symbol"]), request, row["expires_ms"])
+    lane = (row["venue"], row["account"], row["symbol"])
+    return Job(row["signal_id"], lane, request, row["expires_ms"], row["journalled_ms"])
 
 
 def trades_of(result: Mapping[str, Any]) -> list[Trade]:
@@ -221,6 +223,13 @@ class Dispatcher:
         timings = result.get("timings_ms") or {}
         trades = trades_of(result)
         at = now_ms()
+        if job.journalled_ms:
+            metrics.STAGE_SECONDS.labels("journalled_to_decided").observe(
+                max(0, at - job.journalled_ms) / 1000
+            )
+        for stage in ("executor", "venue"):
+            if timings.get(stage) is not None:
+                metrics.STAGE_SECONDS.labels(stage).observe(timings[stage] / 1000)
         first = await self.journal.finish(
             job.signal_id,
             Outcome(

@@ -61,6 +61,24 @@ class WebhookService:
         self.max_age_ms = int(settings.signal_max_age_s * 1000)
         self.dedupe_window_ms = int(settings.dedupe_window_s * 1000)
         self.wait_s = settings.webhook_wait_s
+        self.watched = settings.watched_strategies()
+        for name in self.watched:
+            metrics.LAST_SIGNAL.labels(name)
+            metrics.HEARTBEATS.labels(name)
+
+    def strategy_label(self, strategy: object) -> str:
+        name = strategy.strip().lower() if isinstance(strategy, str) else ""
+        if not name:
+            return "unnamed"
+        return name if name in self.watched else "other"
+
+    def _heartbeat(self, body: dict[str, Any], client_ip: str) -> Reply:
+        """A strategy saying it is alive: counted and timed, journalled nowhere, never traded."""
+        label = self.strategy_label(body.get("strategy"))
+        metrics.HEARTBEATS.labels(label).inc()
+        metrics.LAST_SIGNAL.labels(label).set_to_current_time()
+        log.info("heartbeat", extra={"client_ip": client_ip, "strategy": label})
+        return Reply(200, {"status": "heartbeat", "strategy": label})
 
     def authorised(self, passphrase: object, strategy: object = None) -> bool:
         given_bytes = passphrase.encode() if isinstance(passphrase, str) else b""
@@ -90,6 +108,10 @@ class WebhookService:
             metrics.WEBHOOKS.labels("unauthorized").inc()
             log.warning("webhook with a missing or wrong passphrase", extra={"client_ip": client_ip})
             return error_reply(ErrorClass.UNAUTHORIZED, "passphrase missing or wrong")
+        metrics.LAST_SIGNAL.labels(self.strategy_label(body.get("strategy"))).set_to_current_time()
+        action = body.get("action", body.get("accion"))
+        if isinstance(action, str) and action.strip().lower() in ("heartbeat", "ping"):
+            return self._heartbeat(body, client_ip)
         stored_body = jsonlog.scrub(json.dumps(jsonlog.redact_mapping(body), default=str))
         try:
             signal = parse_signal(body, self.defaults, received_at=received_at)
@@ -123,6 +145,14 @@ class WebhookService:
                 )
             if not admission.new:
                 return await self._repeat(admission.row)
+            journalled = now_ms()
+            if signal.fired_at is not None and signal.received_at is not None:
+                fired_for = (signal.received_at - signal.fired_at).total_seconds()
+                if fired_for >= 0:  # TradingView's clock ahead of ours says nothing useful
+                    metrics.STAGE_SECONDS.labels("fired_to_received").observe(fired_for)
+            metrics.STAGE_SECONDS.labels("received_to_journalled").observe(
+                max(0, journalled - admission.row["received_ms"]) / 1000
+            )
             return await self._await_outcome(job_from_row(admission.row))
 
     def _new_signal(self, signal: Signal, body: dict[str, Any], stored_body: str) -> NewSignal:
