@@ -42,6 +42,8 @@ WEBHOOK_OUTCOMES = (
     "limited",
     "too_large",
 )
+for _route in ("/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv", "other"):
+    REQUEST_SECONDS.labels(_route)
 for _outcome in WEBHOOK_OUTCOMES:
     WEBHOOKS.labels(_outcome)
 

@@ -63,7 +63,9 @@ class WebhookService:
         self.wait_s = settings.webhook_wait_s
         self.watched = settings.watched_strategies()
         for name in self.watched:
-            metrics.LAST_SIGNAL.labels(name)
+            # Until a strategy speaks, silence is counted from our own start, so a restart
+            # neither hides a dead alert nor raises a false one.
+            metrics.LAST_SIGNAL.labels(name).set_to_current_time()
             metrics.HEARTBEATS.labels(name)
 
     def strategy_label(self, strategy: object) -> str:
