@@ -59,6 +59,8 @@ SIGNALS_FINISHED = Counter(
 )
 for _status in ("executed", "rejected", "failed", "expired"):
     SIGNALS_FINISHED.labels(_status)
+for _cause in ("executor_unavailable", "venue_unavailable", "rate_limited", "timestamp"):
+    REDELIVERIES.labels(_cause)
 BACKLOG = Gauge("tvbridge_gateway_journal_pending_signals", "Signals journalled and not yet decided")
 OLDEST_PENDING_AGE = Gauge(
     "tvbridge_gateway_journal_oldest_pending_age_seconds", "Age of the oldest undecided signal (0 when none)"

@@ -132,3 +132,19 @@ def test_prometheus_sees_both_services_move_through_a_signal_flow(stack: LocalSt
     assert {"TvbridgeExecutorDown", "TvbridgeStrategySilent", "TvbridgeLatencyBudgetBroken"} <= loaded
     firing = requests.get(f"{prometheus}/api/v1/alerts", timeout=5).json()["data"]["alerts"]
     assert [a for a in firing if a["labels"]["alertname"] == "TvbridgeExecutorDown"] == []
+
+    # Every dashboard panel's query parses and runs against the real server, and the key ones
+    # have data after this flow.
+    board = json.loads((ROOT / "deploy" / "grafana" / "dashboards" / "tvbridge.json").read_text("utf-8"))
+    empty = []
+    for panel in board["panels"]:
+        for target in panel.get("targets", []):
+            promql = target["expr"].replace("$__rate_interval", "1m")
+            if not query(prometheus, promql):
+                empty.append(panel["title"])
+    assert not {
+        "Webhooks by outcome",
+        "Orders by venue and outcome",
+        "Stage latency p50",
+        "Trading switch",
+    } & set(empty), empty
