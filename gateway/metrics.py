@@ -84,3 +84,21 @@ LAST_SIGNAL = Gauge(
 HEARTBEATS = Counter(
     "tvbridge_gateway_heartbeats_total", "Heartbeat alerts received, by strategy", ["strategy"]
 )
+REJECTIONS = Counter(
+    "tvbridge_gateway_rejections_total",
+    "Signals refused (by the gateway or the executor) or failed, by error class",
+    ["error_class"],
+)
+for _class in (
+    "invalid_signal",
+    "unknown_symbol",
+    "below_minimum",
+    "risk_limit",
+    "trading_disabled",
+    "insufficient_margin",
+    "no_position",
+    "venue_rejected",
+    "stale",
+    "internal",
+):
+    REJECTIONS.labels(_class)

@@ -248,6 +248,8 @@ class Dispatcher:
             self.on_trades(job.signal_id, at, trades)
         if first:
             metrics.SIGNALS_FINISHED.labels(status).inc()
+            if error.get("code"):
+                metrics.REJECTIONS.labels(str(error["code"])).inc()
             log.info("signal %s", status, extra={"reason": result.get("reason"), "attempts": number})
 
     async def _settle_from_journal(self, signal_id: str) -> None:

@@ -123,6 +123,7 @@ class WebhookService:
                 "signal refused", extra={"client_ip": client_ip, "field": exc.field, "reason": exc.message}
             )
             reply = error_reply(ErrorClass.INVALID_SIGNAL, exc.message, field=exc.field)
+            metrics.REJECTIONS.labels(ErrorClass.INVALID_SIGNAL.value).inc()
             await self._journal_refusal(stored_body, received_at, reply)
             return reply
 

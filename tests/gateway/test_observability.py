@@ -69,3 +69,12 @@ def test_each_stage_of_a_signal_is_timed(client: TestClient) -> None:
     # Fired a second ago, to the second: between one and two seconds on the way here.
     waited = sample("tvbridge_gateway_signal_stage_seconds_sum", stage="fired_to_received") - waited_before
     assert 1.0 <= waited < 2.5
+
+
+def test_refusals_are_counted_by_their_class(client: TestClient) -> None:
+    invalid = sample("tvbridge_gateway_rejections_total", error_class="invalid_signal")
+    nothing = sample("tvbridge_gateway_rejections_total", error_class="no_position")
+    client.post("/webhook", json={"action": "buy", "ticker": "BTCUSDT", "passphrase": PASSPHRASE})
+    client.post("/webhook", json={"action": "close", "ticker": "ETHUSDT", "passphrase": PASSPHRASE})
+    assert sample("tvbridge_gateway_rejections_total", error_class="invalid_signal") == invalid + 1
+    assert sample("tvbridge_gateway_rejections_total", error_class="no_position") == nothing + 1
