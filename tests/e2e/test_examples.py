@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -74,7 +75,13 @@ def test_every_example_is_in_the_sequence() -> None:
 
 def test_each_example_trades_as_meant(stack: LocalStack) -> None:
     guarded = False
+    sent: set[str] = set()
     for name, variables in SEQUENCE:
+        if name in sent:
+            # The same message again within the same second ({{timenow}} has second precision)
+            # is the same alert to the gateway, and answers as a repeat; this one is meant anew.
+            time.sleep(1.1)
+        sent.add(name)
         extra = [arg for key, value in variables.items() for arg in ("--var", f"{key}={value}")]
         result = send(stack, *extra, str(ALERTS / name))
         assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"

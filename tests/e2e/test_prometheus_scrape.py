@@ -126,7 +126,10 @@ def test_prometheus_sees_both_services_move_through_a_signal_flow(stack: LocalSt
         q: value(prometheus, q) for q in moved
     }
     assert value(prometheus, "tvbridge_executor_trading_enabled") == 1
-    assert value(prometheus, "tvbridge_gateway_journal_pending_signals") == 0
+    # The backlog gauge is refreshed every 2 s, and the last outcome is written just after its answer.
+    assert wait_until(
+        lambda: value(prometheus, "tvbridge_gateway_journal_pending_signals") == 0, timeout_s=15
+    )
     rules = requests.get(f"{prometheus}/api/v1/rules", timeout=5).json()["data"]["groups"]
     loaded = {r["name"] for group in rules for r in group["rules"]}
     assert {"TvbridgeExecutorDown", "TvbridgeStrategySilent", "TvbridgeLatencyBudgetBroken"} <= loaded
