@@ -7,6 +7,7 @@ import logging
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
@@ -18,13 +19,17 @@ from common.errors import ErrorClass, info
 from gateway import metrics
 from gateway.api.routes import health, signals, webhook
 from gateway.config import GatewaySettings
-from gateway.core.dispatcher import Dispatcher
+from gateway.core.dispatcher import Dispatcher, Job
 from gateway.core.executor_client import ExecutorClient
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.store import Journal, Trade, now_ms
+from gateway.notify.events import Event, from_outcome
+from gateway.notify.sender import Notifier
+from gateway.notify.wiring import build_channels
+from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.app")
 _KNOWN_ROUTES = {"/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv"}
@@ -39,6 +44,16 @@ async def _watch_backlog(journal: AsyncJournal) -> None:
         except Exception as exc:  # a metric must never take the gateway down
             log.warning("backlog not measured", extra={"reason": type(exc).__name__})
         await asyncio.sleep(2)
+
+
+async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s: float) -> None:
+    while True:
+        await asyncio.sleep(min(60.0, max(0.2, silence_s / 4)))
+        for name, quiet_for in webhooks.quiet_strategies(silence_s):
+            minutes = int(quiet_for // 60)
+            notifier.publish(
+                Event("quiet", f"strategy {name} has sent nothing for {minutes} min ({quiet_for:.0f} s)")
+            )
 
 
 def _refusal(error_class: ErrorClass, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
@@ -70,8 +85,20 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     def on_trades(signal_id: str, at: int, trades: list[Trade]) -> None:
         trades_file.append({**vars(t), "signal_id": signal_id, "time_ms": at} for t in trades)
 
+    notifier = Notifier(build_channels(settings))
+
+    def on_decided(job: Job, result: dict[str, Any]) -> None:
+        action = pb.Action.Name(job.request.action).removeprefix("ACTION_").lower()
+        event = from_outcome(result, exchange=job.lane[0], symbol=job.lane[2], action=action)
+        if event is not None:
+            notifier.publish(event)
+
     dispatcher = Dispatcher(
-        journal, executor, max_age_ms=int(settings.signal_max_age_s * 1000), on_trades=on_trades
+        journal,
+        executor,
+        max_age_ms=int(settings.signal_max_age_s * 1000),
+        on_trades=on_trades,
+        on_decided=on_decided,
     )
 
     @asynccontextmanager
@@ -79,13 +106,20 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         await executor.start()
         # The journal is the truth: the file is rebuilt from it, then appended to.
         trades_file.rewrite(store.trades())
+        notifier.start()
         await dispatcher.resume()
-        watcher = asyncio.create_task(_watch_backlog(journal))
+        watchers = [asyncio.create_task(_watch_backlog(journal))]
+        if settings.strategy_silence_s > 0:
+            watchers.append(
+                asyncio.create_task(_watch_silence(webhooks, notifier, settings.strategy_silence_s))
+            )
         try:
             yield
         finally:
-            watcher.cancel()
+            for watcher in watchers:
+                watcher.cancel()
             await dispatcher.stop(settings.gateway_grace_s)
+            await notifier.drain(2.0)
             await executor.close()
             journal.close()
 
@@ -102,7 +136,8 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.settings = settings
     app.state.executor = executor
     app.state.journal = journal
-    app.state.webhooks = WebhookService(settings, journal, dispatcher)
+    webhooks = WebhookService(settings, journal, dispatcher, notifier)
+    app.state.webhooks = webhooks
     guard = SourceGuard(
         allowed=parse_networks(settings.allowed_sources, "ALLOWED_SOURCES"),
         trusted_proxies=parse_networks(settings.trusted_proxies, "TRUSTED_PROXIES"),

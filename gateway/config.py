@@ -116,6 +116,16 @@ class GatewaySettings(ServiceSettings):
     client_cert_header: str = ""
     client_cert_subject: str = "CN=TradingView Webhooks"
     max_body_bytes: int = 16_384
+
+    # Notifications, each optional: on fills, refusals, failures, expiries, the trading switch
+    # and strategies going quiet. Delivery never holds up a signal.
+    telegram_bot_token: SecretStr | None = None
+    telegram_chat_id: str = ""
+    telegram_api_url: str = "https://api.telegram.org"
+    discord_webhook_url: SecretStr | None = None  # the URL holds Discord's token
+    notify_webhook_url: SecretStr | None = None  # any endpoint that takes a JSON POST
+    # A watched strategy silent this long is reported once (0: never).
+    strategy_silence_s: float = 3600.0
     # Requests per second per source, with bursts up to rate_limit_burst (a candle close can
     # bring hundreds of alerts at once from TradingView's four addresses). 0 turns it off.
     rate_limit_per_s: float = 50.0

@@ -102,3 +102,8 @@ for _class in (
     "internal",
 ):
     REJECTIONS.labels(_class)
+NOTIFICATIONS = Counter(
+    "tvbridge_gateway_notifications_total",
+    "Notifications by channel and outcome (sent, retried, failed, dropped)",
+    ["channel", "outcome"],
+)

@@ -83,6 +83,7 @@ class Dispatcher:
         *,
         max_age_ms: int,
         on_trades: Callable[[str, int, list[Trade]], None] | None = None,
+        on_decided: Callable[[Job, dict[str, Any]], None] | None = None,
         backoff_min_s: float = 0.2,
         backoff_max_s: float = 5.0,
     ) -> None:
@@ -90,6 +91,7 @@ class Dispatcher:
         self.executor = executor
         self.max_age_ms = max_age_ms
         self.on_trades = on_trades
+        self.on_decided = on_decided
         self.backoff_min_s = backoff_min_s
         self.backoff_max_s = backoff_max_s
         self._lanes: dict[tuple[str, str, str], asyncio.Queue[Job]] = {}
@@ -246,6 +248,8 @@ class Dispatcher:
         )
         if first and trades and self.on_trades is not None:
             self.on_trades(job.signal_id, at, trades)
+        if first and self.on_decided is not None:
+            self.on_decided(job, result)
         if first:
             metrics.SIGNALS_FINISHED.labels(status).inc()
             if error.get("code"):

@@ -7,6 +7,7 @@ import hashlib
 import hmac
 import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -25,6 +26,8 @@ from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
 from gateway.core.signal import Signal
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.store import FINAL, NewSignal, now_ms
+from gateway.notify.events import Event
+from gateway.notify.sender import Notifier
 
 log = logging.getLogger("gateway.webhook")
 
@@ -49,9 +52,11 @@ class WebhookService:
         settings: GatewaySettings,
         journal: AsyncJournal,
         dispatcher: Dispatcher,
+        notifier: Notifier | None = None,
     ) -> None:
         self.journal = journal
         self.dispatcher = dispatcher
+        self.notifier = notifier
         assert settings.webhook_passphrase is not None  # the settings refuse to load without one
         self._passphrase = settings.webhook_passphrase.get_secret_value().encode()
         self._strategy_passphrases = {
@@ -62,11 +67,30 @@ class WebhookService:
         self.dedupe_window_ms = int(settings.dedupe_window_s * 1000)
         self.wait_s = settings.webhook_wait_s
         self.watched = settings.watched_strategies()
+        # When each watched strategy was last heard (monotonic), and which are reported quiet.
+        self.last_heard: dict[str, float] = dict.fromkeys(self.watched, time.monotonic())
+        self.reported_quiet: set[str] = set()
         for name in self.watched:
             # Until a strategy speaks, silence is counted from our own start, so a restart
             # neither hides a dead alert nor raises a false one.
             metrics.LAST_SIGNAL.labels(name).set_to_current_time()
             metrics.HEARTBEATS.labels(name)
+
+    def heard(self, label: str) -> None:
+        metrics.LAST_SIGNAL.labels(label).set_to_current_time()
+        if label in self.last_heard:
+            self.last_heard[label] = time.monotonic()
+            self.reported_quiet.discard(label)
+
+    def quiet_strategies(self, silence_s: float) -> list[tuple[str, float]]:
+        """Watched strategies silent for silence_s, each reported once per silence."""
+        now = time.monotonic()
+        quiet = []
+        for name, heard in self.last_heard.items():
+            if now - heard >= silence_s and name not in self.reported_quiet:
+                self.reported_quiet.add(name)
+                quiet.append((name, now - heard))
+        return quiet
 
     def strategy_label(self, strategy: object) -> str:
         name = strategy.strip().lower() if isinstance(strategy, str) else ""
@@ -78,7 +102,7 @@ class WebhookService:
         """A strategy saying it is alive: counted and timed, journalled nowhere, never traded."""
         label = self.strategy_label(body.get("strategy"))
         metrics.HEARTBEATS.labels(label).inc()
-        metrics.LAST_SIGNAL.labels(label).set_to_current_time()
+        self.heard(label)
         log.info("heartbeat", extra={"client_ip": client_ip, "strategy": label})
         return Reply(200, {"status": "heartbeat", "strategy": label})
 
@@ -110,7 +134,7 @@ class WebhookService:
             metrics.WEBHOOKS.labels("unauthorized").inc()
             log.warning("webhook with a missing or wrong passphrase", extra={"client_ip": client_ip})
             return error_reply(ErrorClass.UNAUTHORIZED, "passphrase missing or wrong")
-        metrics.LAST_SIGNAL.labels(self.strategy_label(body.get("strategy"))).set_to_current_time()
+        self.heard(self.strategy_label(body.get("strategy")))
         action = body.get("action", body.get("accion"))
         if isinstance(action, str) and action.strip().lower() in ("heartbeat", "ping"):
             return self._heartbeat(body, client_ip)
@@ -124,6 +148,8 @@ class WebhookService:
             )
             reply = error_reply(ErrorClass.INVALID_SIGNAL, exc.message, field=exc.field)
             metrics.REJECTIONS.labels(ErrorClass.INVALID_SIGNAL.value).inc()
+            if self.notifier is not None:
+                self.notifier.publish(Event("rejection", f"not a signal: {exc.field}: {exc.message}"))
             await self._journal_refusal(stored_body, received_at, reply)
             return reply
 

@@ -1,0 +1,1 @@
+"""Outgoing notifications: Telegram, Discord and a generic webhook, off the execution path."""
