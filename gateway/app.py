@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -16,11 +17,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common import grpc_tls
 from common.errors import ErrorClass, info
+from common.settings import secret_value
 from gateway import metrics
-from gateway.api.routes import health, signals, webhook
+from gateway.api.routes import control, health, signals, webhook
 from gateway.config import GatewaySettings
+from gateway.core.controls import Controls
 from gateway.core.dispatcher import Dispatcher, Job
 from gateway.core.executor_client import ExecutorClient
+from gateway.core.sessions import Sessions
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
@@ -32,7 +36,7 @@ from gateway.notify.wiring import build_channels
 from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.app")
-_KNOWN_ROUTES = {"/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv"}
+_KNOWN_ROUTES = {"/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv", "/login", "/api/trading"}
 
 
 async def _watch_backlog(journal: AsyncJournal) -> None:
@@ -138,6 +142,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.state.journal = journal
     webhooks = WebhookService(settings, journal, dispatcher, notifier)
     app.state.webhooks = webhooks
+    secret = secret_value(settings.session_secret) or secrets.token_hex(32)
+    app.state.sessions = Sessions(secret.encode(), settings.session_ttl_s)
+    app.state.controls = Controls(executor, journal, notifier)
     guard = SourceGuard(
         allowed=parse_networks(settings.allowed_sources, "ALLOWED_SOURCES"),
         trusted_proxies=parse_networks(settings.trusted_proxies, "TRUSTED_PROXIES"),
@@ -196,4 +203,5 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(webhook.router)
     app.include_router(health.router)
     app.include_router(signals.router)
+    app.include_router(control.router)
     return app

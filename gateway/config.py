@@ -117,6 +117,14 @@ class GatewaySettings(ServiceSettings):
     client_cert_subject: str = "CN=TradingView Webhooks"
     max_body_bytes: int = 16_384
 
+    # The owner's login for the dashboard and its controls (unset: no login, no controls).
+    dashboard_password: SecretStr | None = None
+    # Signs session cookies; a random one per start when unset (a restart then logs everyone out).
+    session_secret: SecretStr | None = None
+    session_ttl_s: float = 12 * 3600
+    # Session cookies only over HTTPS; set false for a plain-HTTP local demo.
+    cookie_secure: bool = True
+
     # Notifications, each optional: on fills, refusals, failures, expiries, the trading switch
     # and strategies going quiet. Delivery never holds up a signal.
     telegram_bot_token: SecretStr | None = None
@@ -182,6 +190,13 @@ class GatewaySettings(ServiceSettings):
             }
         )
         return self
+
+    @field_validator("dashboard_password")
+    @classmethod
+    def _real_dashboard_password(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            check_passphrase(value.get_secret_value().strip(), "DASHBOARD_PASSWORD")
+        return value
 
     @model_validator(mode="after")
     def _cert_header_needs_a_proxy(self) -> GatewaySettings:

@@ -42,7 +42,16 @@ WEBHOOK_OUTCOMES = (
     "limited",
     "too_large",
 )
-for _route in ("/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv", "other"):
+for _route in (
+    "/webhook",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/trades.csv",
+    "/login",
+    "/api/trading",
+    "other",
+):
     REQUEST_SECONDS.labels(_route)
 for _outcome in WEBHOOK_OUTCOMES:
     WEBHOOKS.labels(_outcome)

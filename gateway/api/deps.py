@@ -7,7 +7,9 @@ from typing import Annotated
 from fastapi import Depends, HTTPException, Request
 
 from gateway.config import GatewaySettings
+from gateway.core.controls import Controls
 from gateway.core.executor_client import ExecutorClient
+from gateway.core.sessions import Sessions as SessionStore
 from gateway.core.webhook import WebhookService
 from gateway.journal.aio import AsyncJournal
 
@@ -27,12 +29,46 @@ def _journal(request: Request) -> AsyncJournal:
     return journal
 
 
-def _owner(request: Request) -> None:
-    """Reading signals and trades needs a configured passphrase as a bearer token."""
+def _bearer_owner(request: Request) -> bool:
     webhooks: WebhookService = request.app.state.webhooks
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not webhooks.owner(token.strip()):
-        raise HTTPException(401, "send a configured passphrase as Authorization: Bearer <passphrase>")
+    return scheme.lower() == "bearer" and webhooks.owner(token.strip())
+
+
+def _owner(request: Request) -> str:
+    """Reading needs the owner: a bearer passphrase, or a dashboard session. The actor's name."""
+    if _bearer_owner(request):
+        return "api"
+    sessions: SessionStore = request.app.state.sessions
+    if sessions.valid(request.cookies.get("tvb_session")):
+        return "dashboard"
+    raise HTTPException(401, "log in, or send a configured passphrase as Authorization: Bearer <passphrase>")
+
+
+def _state_change(request: Request) -> str:
+    """Changing state also needs, with a session cookie, its CSRF token: a cookie alone is what
+    another site's page could make a browser send. A bearer passphrase is never sent by itself."""
+    if _bearer_owner(request):
+        return "api"
+    sessions: SessionStore = request.app.state.sessions
+    cookie = request.cookies.get("tvb_session")
+    if not sessions.valid(cookie):
+        raise HTTPException(
+            401, "log in, or send a configured passphrase as Authorization: Bearer <passphrase>"
+        )
+    if not sessions.csrf_ok(cookie, request.headers.get("x-csrf-token")):
+        raise HTTPException(403, "missing or wrong X-CSRF-Token")
+    return "dashboard"
+
+
+def _sessions(request: Request) -> SessionStore:
+    sessions: SessionStore = request.app.state.sessions
+    return sessions
+
+
+def _controls(request: Request) -> Controls:
+    controls: Controls = request.app.state.controls
+    return controls
 
 
 def _settings(request: Request) -> GatewaySettings:
@@ -41,7 +77,10 @@ def _settings(request: Request) -> GatewaySettings:
 
 
 Journal = Annotated[AsyncJournal, Depends(_journal)]
+OwnerActor = Depends(_owner)
+StateChange = Annotated[str, Depends(_state_change)]
+Sessions = Annotated[SessionStore, Depends(_sessions)]
+TheControls = Annotated[Controls, Depends(_controls)]
 Settings = Annotated[GatewaySettings, Depends(_settings)]
-Owner = Depends(_owner)
 Webhooks = Annotated[WebhookService, Depends(_webhooks)]
 Executor = Annotated[ExecutorClient, Depends(_executor)]

@@ -194,6 +194,28 @@ class ExecutorClient:
     async def execute(self, signal: Signal, *, max_age_ms: int, attempt: int = 1) -> pb.ExecuteSignalResponse:
         return await self.execute_pb(signal_to_pb(signal), max_age_ms=max_age_ms, attempt=attempt)
 
+    async def trading_status(self) -> pb.TradingStatus:
+        assert self._stub is not None, "start() first"
+        return await self._call(
+            "GetTradingStatus",
+            self._stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=self.readiness_timeout_s * 3),
+        )
+
+    async def set_trading(self, enabled: bool, actor: str, reason: str) -> pb.TradingStatus:
+        assert self._stub is not None, "start() first"
+        request = pb.SetTradingEnabledRequest(enabled=enabled, actor=actor, reason=reason)
+        return await self._call(
+            "SetTradingEnabled", self._stub.SetTradingEnabled(request, timeout=self.readiness_timeout_s * 3)
+        )
+
+    async def _call(self, method: str, call: Any) -> pb.TradingStatus:
+        try:
+            reply: pb.TradingStatus = await call
+        except grpc.aio.AioRpcError as exc:
+            metrics.EXECUTOR_RPC_ERRORS.labels(method, exc.code().name).inc()
+            raise _classify(exc, self.readiness_timeout_s * 3) from None
+        return reply
+
     async def execute_pb(
         self, signal: pb.Signal, *, max_age_ms: int, attempt: int = 1
     ) -> pb.ExecuteSignalResponse:

@@ -116,6 +116,10 @@ class WebhookService:
         # answers exactly like a wild guess.
         return hmac.compare_digest(given_bytes, expected)
 
+    @staticmethod
+    def password_ok(given: str, expected: str) -> bool:
+        return hmac.compare_digest(given.encode(), expected.encode())
+
     def owner(self, passphrase: str) -> bool:
         """Any configured passphrase opens the read-only views of signals and trades."""
         given = passphrase.encode()

@@ -46,6 +46,9 @@ class AsyncJournal:
     async def trades(self) -> list[dict[str, Any]]:
         return await self._run(lambda: list(self.journal.trades()))
 
+    async def audit(self, actor: str, action: str, detail: str) -> None:
+        await self._run(self.journal.audit, actor, action, detail)
+
     async def backlog(self) -> tuple[int, int | None]:
         return await self._run(self.journal.backlog)
 

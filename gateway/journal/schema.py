@@ -86,3 +86,13 @@ trades = Table(
     Column("purpose", String(16), nullable=False),
     UniqueConstraint("signal_id", "order_id", name="uq_trades_signal_order"),
 )
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("action", String(64), nullable=False),
+    Column("detail", Text, nullable=False),
+)

@@ -20,7 +20,7 @@ from alembic.config import Config
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 
-from gateway.journal.schema import attempts, dedupe_keys, signals, trades
+from gateway.journal.schema import attempts, audit, dedupe_keys, signals, trades
 
 FINAL = ("executed", "rejected", "failed", "expired")
 PENDING = "pending"
@@ -263,6 +263,17 @@ class Journal:
                     )
                 )
             return True
+
+    def audit(self, actor: str, action: str, detail: str) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                audit.insert().values(time_ms=now_ms(), actor=actor, action=action, detail=detail[:2000])
+            )
+
+    def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc()).limit(limit))
+            return [dict(r._mapping) for r in rows]
 
     # -- reading --------------------------------------------------------------------------
 

@@ -146,6 +146,7 @@ def client(both_venues: RunningExecutor) -> Iterator[TestClient]:
         webhook_passphrase=SecretStr(PASSPHRASE),
         executor_addr=f"127.0.0.1:{executor.port}",
         executor_timeout_s=5.0,
+        rate_limit_per_s=0,  # these bodies probe the parser, not the rate limit (tested on its own)
     )
     with TestClient(create_app(config)) as c:
         yield c

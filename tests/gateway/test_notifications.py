@@ -168,3 +168,15 @@ def test_a_quiet_strategy_is_reported_once(executor: RunningExecutor, fakes: Fak
         assert sum("strategy ema" in t for t in fakes.texts("hook")) == 1
         client.post("/webhook", json={"action": "heartbeat", "strategy": "ema", "passphrase": PASSPHRASE})
         assert wait_until(lambda: sum("strategy ema" in t for t in fakes.texts("hook")) == 2, 10)
+
+
+def test_the_trading_switch_is_announced(executor: RunningExecutor, fakes: Fakes) -> None:
+    with gateway(executor, fakes) as client:
+        auth = {"Authorization": f"Bearer {PASSPHRASE}"}
+        client.post("/api/trading", json={"enabled": False, "reason": "maintenance"}, headers=auth)
+        client.post("/api/trading", json={"enabled": True}, headers=auth)
+        assert wait_until(lambda: len(fakes.texts("telegram")) == 2, timeout_s=10)
+    assert fakes.texts("telegram") == [
+        "tvbridge · Trading switch: trading switched off: maintenance (by api)",
+        "tvbridge · Trading switch: trading switched on (by api)",
+    ]

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.api.deps import Journal, Owner, Webhooks
+from gateway.api.deps import Journal, OwnerActor, Webhooks
 from gateway.core.trades_csv import render
 
 router = APIRouter()
@@ -16,7 +16,7 @@ router = APIRouter()
 @router.get(
     "/signals/{signal_id}",
     summary="A signal's outcome and journal entry",
-    dependencies=[Owner],
+    dependencies=[OwnerActor],
     responses={401: {"description": "No or wrong bearer passphrase"}, 404: {"description": "Unknown id"}},
 )
 async def signal(signal_id: str, webhooks: Webhooks) -> JSONResponse:
@@ -24,7 +24,9 @@ async def signal(signal_id: str, webhooks: Webhooks) -> JSONResponse:
     return JSONResponse(reply.body, status_code=reply.status_code)
 
 
-@router.get("/trades.csv", summary="Every executed order, as the seed's trades.csv", dependencies=[Owner])
+@router.get(
+    "/trades.csv", summary="Every executed order, as the seed's trades.csv", dependencies=[OwnerActor]
+)
 async def trades_csv(journal: Journal) -> StreamingResponse:
     rows = await journal.trades()
 

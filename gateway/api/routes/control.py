@@ -1,0 +1,66 @@
+"""Owner login and controls. State changes need a session plus its CSRF token, or a bearer passphrase."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from common.errors import ErrorClass
+from gateway.api.deps import OwnerActor, Sessions, Settings, StateChange, TheControls
+from gateway.core.webhook import error_reply
+
+router = APIRouter()
+
+SESSION_COOKIE = "tvb_session"
+CSRF_COOKIE = "tvb_csrf"
+
+
+class Login(BaseModel):
+    password: str = Field(max_length=256)
+
+
+class TradingSwitch(BaseModel):
+    enabled: bool
+    reason: str = Field(default="", max_length=500)
+
+
+@router.post("/login", summary="Owner login: a session cookie and its CSRF token")
+async def login(body: Login, request: Request, sessions: Sessions, settings: Settings) -> Response:
+    owner_password = settings.dashboard_password
+    webhooks = request.app.state.webhooks
+    if owner_password is None or not webhooks.password_ok(body.password, owner_password.get_secret_value()):
+        reply = error_reply(ErrorClass.UNAUTHORIZED, "password missing or wrong")
+        return JSONResponse(reply.body, status_code=reply.status_code)
+    cookie = sessions.issue()
+    csrf = sessions.csrf_token(cookie)
+    response = JSONResponse({"csrf_token": csrf})
+    common = {
+        "max_age": int(sessions.ttl_s),
+        "secure": settings.cookie_secure,
+        "samesite": "strict",
+        "path": "/",
+    }
+    response.set_cookie(SESSION_COOKIE, cookie, httponly=True, **common)  # type: ignore[arg-type]
+    # Readable by our own page, which echoes it in X-CSRF-Token; useless to any other site.
+    response.set_cookie(CSRF_COOKIE, csrf, httponly=False, **common)  # type: ignore[arg-type]
+    await request.app.state.journal.audit("owner", "login", f"from {request.state.client_ip}")
+    return response
+
+
+@router.post("/logout", summary="End the session")
+async def logout() -> Response:
+    response = JSONResponse({"status": "logged out"})
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+@router.get("/api/trading", summary="The trading switch", dependencies=[OwnerActor])
+async def trading(controls: TheControls) -> dict[str, object]:
+    return await controls.trading()
+
+
+@router.post("/api/trading", summary="Switch trading on or off (audited)")
+async def set_trading(body: TradingSwitch, controls: TheControls, actor: StateChange) -> dict[str, object]:
+    return await controls.set_trading(body.enabled, actor, body.reason)
