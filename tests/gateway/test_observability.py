@@ -15,6 +15,7 @@ from executor.server import RunningExecutor
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from gateway.journal.store import Journal
+from tools.processes import wait_until
 
 PASSPHRASE = "observe-passphrase-55"
 
@@ -77,4 +78,7 @@ def test_refusals_are_counted_by_their_class(client: TestClient) -> None:
     client.post("/webhook", json={"action": "buy", "ticker": "BTCUSDT", "passphrase": PASSPHRASE})
     client.post("/webhook", json={"action": "close", "ticker": "ETHUSDT", "passphrase": PASSPHRASE})
     assert sample("tvbridge_gateway_rejections_total", error_class="invalid_signal") == invalid + 1
-    assert sample("tvbridge_gateway_rejections_total", error_class="no_position") == nothing + 1
+    # Counted once the outcome is written, which happens just after the answer goes out.
+    assert wait_until(
+        lambda: sample("tvbridge_gateway_rejections_total", error_class="no_position") == nothing + 1, 5
+    )
