@@ -264,7 +264,7 @@ class Exchange:
                     )
             closing = reduce_only or _closes(position_side, side)
             if closing:
-                open_qty = self._closable(account, symbol, position_side, side)
+                open_qty = self.closable(account, symbol, position_side, side)
                 if open_qty <= 0:
                     raise SimError(
                         Reject.REDUCE_ONLY if reduce_only else Reject.NO_POSITION,
@@ -342,7 +342,8 @@ class Exchange:
         if not account.hedge_mode and position_side != "BOTH":
             raise SimError(Reject.POSITION_SIDE, "one-way mode needs positionSide BOTH")
 
-    def _closable(self, account: Account, symbol: str, position_side: str, side: str) -> Decimal:
+    def closable(self, account: Account, symbol: str, position_side: str, side: str) -> Decimal:
+        """What an order on this side may take off the position (0 when it would not reduce it)."""
         pos = account.positions.get((symbol, position_side))
         if pos is None:
             return Decimal(0)
@@ -424,6 +425,13 @@ class Exchange:
         order.realized_pnl = realized
         order.fee = fee
         order.update_ms = int(time.time() * 1000)
+
+
+def crossed(*, stop: bool, side: str, trigger: Decimal, mark: Decimal) -> bool:
+    """Has the mark reached a trigger? Stops buy on the way up and sell on the way down;
+    take-profits the other way round."""
+    rising = (side == "BUY") if stop else (side == "SELL")
+    return mark >= trigger if rising else mark <= trigger
 
 
 def _closes(position_side: str, side: str) -> bool:

@@ -30,7 +30,7 @@ from simulator.binance.orders import (
     reduce_only,
 )
 from simulator.binance.render import price, qty
-from simulator.exchange import Account, Exchange, Instrument, Order, SimError
+from simulator.exchange import Account, Exchange, Instrument, Order, SimError, crossed
 
 MIN_CALLBACK_RATE = Decimal("0.1")
 MAX_CALLBACK_RATE = Decimal("20")  # raised from 10 on 2026-10-23
@@ -219,7 +219,7 @@ class AlgoBook:
         quantity = algo.quantity
         reduce = algo.reduce_only
         if algo.close_position:
-            quantity = _closable(account, algo)
+            quantity = self.exchange.closable(account, algo.symbol, algo.position_side, algo.side)
             reduce = algo.position_side == "BOTH"
         if not quantity:
             algo.status = "REJECTED"
@@ -244,11 +244,10 @@ class AlgoBook:
 
 
 def _crossed(algo: AlgoOrder, mark: Decimal) -> bool:
-    trigger = algo.trigger_price
-    assert trigger is not None
-    stop = algo.order_type in ("STOP", "STOP_MARKET")
-    rising = algo.side == "BUY" if stop else algo.side == "SELL"
-    return mark >= trigger if rising else mark <= trigger
+    assert algo.trigger_price is not None
+    return crossed(
+        stop=algo.order_type in ("STOP", "STOP_MARKET"), side=algo.side, trigger=algo.trigger_price, mark=mark
+    )
 
 
 def _trail(algo: AlgoOrder, mark: Decimal) -> bool:
@@ -266,17 +265,6 @@ def _trail(algo: AlgoOrder, mark: Decimal) -> bool:
         return mark >= algo.extreme * (1 + rate)
     algo.extreme = max(algo.extreme, mark)
     return mark <= algo.extreme * (1 - rate)
-
-
-def _closable(account: Account, algo: AlgoOrder) -> Decimal:
-    pos = account.positions.get((algo.symbol, algo.position_side))
-    if pos is None:
-        return Decimal(0)
-    if algo.position_side == "BOTH":
-        if (algo.side == "SELL" and pos.qty > 0) or (algo.side == "BUY" and pos.qty < 0):
-            return abs(pos.qty)
-        return Decimal(0)
-    return pos.qty
 
 
 def algo_json(inst: Instrument, algo: AlgoOrder, *, detail: bool = False) -> dict[str, Any]:

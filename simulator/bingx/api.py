@@ -25,9 +25,9 @@ from simulator.bingx.conditional import (
     CONDITIONAL_TYPES,
     Conditional,
     ConditionalBook,
-    ConditionalError,
     conditional_json,
 )
+from simulator.bingx.errors import CODE_INVALID, BingxError
 from simulator.exchange import Account, Exchange, Order, Reject, SimError
 from simulator.venue import VenueFacade
 
@@ -57,20 +57,12 @@ CODE_BAD_SIGNATURE = 100001
 CODE_NULL_SIGNATURE = 100412
 CODE_BAD_API_KEY = 100413
 CODE_TIMESTAMP = 100421
-CODE_INVALID = 109400
 TIMESTAMP_MESSAGE = (
     "Null timestamp or timestamp mismatch, try to run our sample code from the link "
     "https://bingx-api.github.io/docs/#/en-us/spot/account-api.html#Query%20Assets"
 )
 # Swap REST spells resting orders PENDING and cancelled ones with two Ls.
 STATUS = {"NEW": "PENDING", "FILLED": "FILLED", "CANCELLED": "CANCELLED"}
-
-
-class BingxError(Exception):
-    def __init__(self, code: int, msg: str) -> None:
-        super().__init__(msg)
-        self.code = code
-        self.msg = msg
 
 
 def ok(data: Any) -> JSONResponse:
@@ -122,7 +114,7 @@ def build_router(exchange: Exchange, clock: Callable[[], int] = system_ms) -> AP
                     params = dict(body) | dict(query)
                     params.pop("signature", None)
                     return ok(await fn(params, account))
-                except (BingxError, ConditionalError) as exc:
+                except BingxError as exc:
                     return fail(exc.code, exc.msg, clock())
                 except SimError as exc:
                     code, wording = REFUSALS[exc.reason]

@@ -17,14 +17,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from common.decimals import plain
-from simulator.exchange import Account, Exchange, Order, Reject, SimError
+from simulator.bingx.errors import CODE_INVALID, BingxError
+from simulator.exchange import Account, Exchange, Order, Reject, SimError, crossed
 
 STOP_TYPES = ("STOP_MARKET", "STOP")
 TAKE_PROFIT_TYPES = ("TAKE_PROFIT_MARKET", "TAKE_PROFIT")
 CONDITIONAL_TYPES = STOP_TYPES + TAKE_PROFIT_TYPES
 WORKING_TYPES = ("MARK_PRICE", "CONTRACT_PRICE")
 
-CODE_INVALID = 109400
 # (kind, side of the closing order) -> the venue's code and words when the trigger is on the
 # wrong side of the current price.
 WRONG_SIDE: dict[tuple[str, str], tuple[int, str]] = {
@@ -33,13 +33,6 @@ WRONG_SIDE: dict[tuple[str, str], tuple[int, str]] = {
     ("take_profit", "SELL"): (110413, "Take Profit price should be greater than the current price"),
     ("take_profit", "BUY"): (110414, "Take Profit price should be lower than the current price"),
 }
-
-
-class ConditionalError(Exception):
-    def __init__(self, code: int, msg: str) -> None:
-        super().__init__(msg)
-        self.code = code
-        self.msg = msg
 
 
 @dataclass
@@ -137,17 +130,15 @@ class ConditionalBook:
     ) -> Conditional:
         inst = self.exchange.instrument(symbol)
         if order_type not in CONDITIONAL_TYPES:
-            raise ConditionalError(CODE_INVALID, f"Invalid parameters,type: unsupported {order_type}")
+            raise BingxError(CODE_INVALID, f"Invalid parameters,type: unsupported {order_type}")
         if working_type not in WORKING_TYPES:
-            raise ConditionalError(
-                CODE_INVALID, "Invalid parameters,workingType: MARK_PRICE or CONTRACT_PRICE"
-            )
+            raise BingxError(CODE_INVALID, "Invalid parameters,workingType: MARK_PRICE or CONTRACT_PRICE")
         stop_price = _truncate(stop_price, inst.price_tick)
         if stop_price <= 0:
-            raise ConditionalError(CODE_INVALID, "Invalid parameters,stopPrice: must be positive.")
+            raise BingxError(CODE_INVALID, "Invalid parameters,stopPrice: must be positive.")
         if order_type in ("STOP", "TAKE_PROFIT"):
             if price is None or price <= 0:
-                raise ConditionalError(CODE_INVALID, "Invalid parameters,price: This field is required.")
+                raise BingxError(CODE_INVALID, "Invalid parameters,price: This field is required.")
             price = _truncate(price, inst.price_tick)
         if quantity is not None:
             quantity = _truncate(quantity, inst.qty_step)
@@ -196,14 +187,12 @@ class ConditionalBook:
             try:
                 spec = json.loads(raw)
             except ValueError:
-                raise ConditionalError(
-                    CODE_INVALID, f"Invalid parameters,{name}: must be a JSON object."
-                ) from None
+                raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: must be a JSON object.") from None
             if not isinstance(spec, dict):
-                raise ConditionalError(CODE_INVALID, f"Invalid parameters,{name}: must be a JSON object.")
+                raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: must be a JSON object.")
             order_type = str(spec.get("type", "")).upper()
             if order_type not in allowed:
-                raise ConditionalError(
+                raise BingxError(
                     CODE_INVALID, f"Invalid parameters,{name}.type: must be one of {', '.join(allowed)}."
                 )
             stop_price = _number(spec.get("stopPrice"), f"{name}.stopPrice")
@@ -212,7 +201,7 @@ class ConditionalBook:
             )
             working = str(spec.get("workingType") or "MARK_PRICE").upper()
             if working not in WORKING_TYPES:
-                raise ConditionalError(CODE_INVALID, f"Invalid parameters,{name}.workingType.")
+                raise BingxError(CODE_INVALID, f"Invalid parameters,{name}.workingType.")
             stop_price = _truncate(stop_price, inst.price_tick)
             self._check_trigger(kind, closing_side, stop_price, reference)
             specs.append(Attachment(order_type, stop_price, limit, working))
@@ -267,14 +256,23 @@ class ConditionalBook:
             if entry.status == "FILLED":
                 self._arm(account, entry, specs)
         for conditional in list(self.orders.values()):
-            if conditional.symbol == symbol and conditional.status == "NEW" and _crossed(conditional, mark):
+            if conditional.symbol != symbol or conditional.status != "NEW":
+                continue
+            if crossed(
+                stop=conditional.kind == "stop",
+                side=conditional.side,
+                trigger=conditional.stop_price,
+                mark=mark,
+            ):
                 self._trigger(conditional)
 
     def _trigger(self, conditional: Conditional) -> None:
         account = self.exchange.accounts[conditional.api_key]
         quantity = conditional.quantity
         if quantity is None:
-            quantity = _closable(self.exchange, account, conditional)
+            quantity = self.exchange.closable(
+                account, conditional.symbol, conditional.position_side, conditional.side
+            )
         conditional.update_ms = self.clock()
         if not quantity:
             conditional.status = "CANCELLED"
@@ -301,11 +299,9 @@ class ConditionalBook:
     @staticmethod
     def _check_trigger(kind: str, closing_side: str, trigger: Decimal, current: Decimal) -> None:
         """A trigger already crossed would fire at once; the venue refuses it instead."""
-        rising = (closing_side == "BUY") if kind == "stop" else (closing_side == "SELL")
-        wrong = trigger <= current if rising else trigger >= current
-        if wrong:
+        if crossed(stop=kind == "stop", side=closing_side, trigger=trigger, mark=current):
             code, words = WRONG_SIDE[(kind, closing_side)]
-            raise ConditionalError(code, words)
+            raise BingxError(code, words)
 
 
 def status_of(conditional: Conditional) -> str:
@@ -344,29 +340,13 @@ def conditional_json(conditional: Conditional) -> dict[str, Any]:
     }
 
 
-def _crossed(conditional: Conditional, mark: Decimal) -> bool:
-    rising = (conditional.side == "BUY") if conditional.kind == "stop" else (conditional.side == "SELL")
-    return mark >= conditional.stop_price if rising else mark <= conditional.stop_price
-
-
-def _closable(exchange: Exchange, account: Account, conditional: Conditional) -> Decimal:
-    pos = account.positions.get((conditional.symbol, conditional.position_side))
-    if pos is None or pos.qty == 0:
-        return Decimal(0)
-    if conditional.position_side == "BOTH":
-        if (conditional.side == "SELL") == (pos.qty > 0):
-            return abs(pos.qty)
-        return Decimal(0)
-    return pos.qty
-
-
 def _number(value: Any, name: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise ConditionalError(CODE_INVALID, f"Invalid parameters,{name}: This field is required.") from None
+        raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: This field is required.") from None
     if not number.is_finite() or number <= 0:
-        raise ConditionalError(CODE_INVALID, f"Invalid parameters,{name}: must be positive.")
+        raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: must be positive.")
     return number
 
 
