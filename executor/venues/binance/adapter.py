@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from decimal import Decimal
 from typing import Any
@@ -16,7 +15,6 @@ from executor.venues.base import (
     OpenProtection,
     OrderRequest,
     ProtectionRequest,
-    VenueAdapter,
     VenueBalance,
     VenueOrder,
     VenuePosition,
@@ -26,10 +24,12 @@ from executor.venues.base import (
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
 from executor.venues.http import VenueHttp
+from executor.venues.rest_adapter import RestVenueAdapter
 
 
-class BinanceAdapter(VenueAdapter):
+class BinanceAdapter(RestVenueAdapter):
     venue = Venue.BINANCE
+    venue_label = "Binance"
 
     def __init__(
         self,
@@ -40,13 +40,8 @@ class BinanceAdapter(VenueAdapter):
         http: VenueHttp | None = None,
         recv_window_ms: int = 5000,
     ) -> None:
-        super().__init__(account, base_url)
-        self.http = http or VenueHttp(base_url)
-        self.client = BinanceClient(self.http, api_key, secret_key, recv_window_ms)
-        self._lock = threading.Lock()
-        self._rules: dict[str, InstrumentRules] = {}
-        self._canonical: dict[str, str] = {}  # BTCUSDT -> BTC-USDT
-        self._rules_loaded_at = 0.0
+        http = http or VenueHttp(base_url)
+        super().__init__(account, base_url, http, BinanceClient(http, api_key, secret_key, recv_window_ms))
         self._leverage: dict[str, int] = {}  # one leverage per symbol, for both directions
         self._hedge_mode: bool | None = None
         self._margin_modes: dict[str, MarginMode] = {}
@@ -57,30 +52,9 @@ class BinanceAdapter(VenueAdapter):
         rules = self._rules.get(symbol)
         return rules.venue_symbol if rules is not None else symbol.replace("-", "")
 
-    def rules(self, symbol: str) -> InstrumentRules:
-        rules = self._rules.get(symbol)
-        # A symbol we have not seen may have been listed since: reload at most once a minute.
-        if rules is None and time.monotonic() - self._rules_loaded_at > 60:
-            self._load_rules()
-            rules = self._rules.get(symbol)
-        if rules is None:
-            raise TvbridgeError(ErrorClass.UNKNOWN_SYMBOL, f"Binance lists no perpetual contract {symbol}")
-        return rules
-
-    def _load_rules(self) -> None:
+    def _fetch_rules(self) -> list[InstrumentRules]:
         info = self.client.public("GET", endpoints.EXCHANGE_INFO)
-        loaded: dict[str, InstrumentRules] = {}
-        for entry in info.get("symbols", []):
-            rules = _rules_from(entry)
-            if rules is not None:
-                loaded[rules.symbol] = rules
-        with self._lock:
-            self._rules = loaded
-            self._canonical = {r.venue_symbol: r.symbol for r in loaded.values()}
-            self._rules_loaded_at = time.monotonic()
-
-    def _symbol_of(self, venue_symbol: str) -> str:
-        return self._canonical.get(venue_symbol, venue_symbol)
+        return [r for r in (_rules_from(entry) for entry in info.get("symbols", [])) if r is not None]
 
     # -- market and account reads ------------------------------------------
 
@@ -264,7 +238,7 @@ class BinanceAdapter(VenueAdapter):
 
     def _can_trade(self) -> bool:
         """Ask the test-order endpoint, which checks the key's trade permission and places nothing."""
-        rules = next(iter(self._rules.values()), None)
+        rules = self.any_rules()
         if rules is None:
             return True
         try:
@@ -286,13 +260,6 @@ class BinanceAdapter(VenueAdapter):
                 raise
             # Any other verdict on the order itself means the key may trade.
         return True
-
-    def warm(self) -> None:
-        self.client.sync_time()
-        self._load_rules()
-
-    def close(self) -> None:
-        self.http.close()
 
 
 def _algo_order(data: dict[str, Any], client_order_id: str) -> VenueOrder:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import threading
 import time
 from decimal import Decimal
 from typing import Any
@@ -17,7 +16,6 @@ from executor.venues.base import (
     OrderRequest,
     ProtectionKind,
     ProtectionRequest,
-    VenueAdapter,
     VenueBalance,
     VenueOrder,
     VenuePosition,
@@ -27,13 +25,15 @@ from executor.venues.base import (
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.http import VenueHttp
+from executor.venues.rest_adapter import RestVenueAdapter
 
 # The venue's conditional order types; any of them resting on a symbol may close part of a position.
 _TRIGGER_TYPES = ("STOP_MARKET", "TAKE_PROFIT_MARKET", "STOP", "TAKE_PROFIT", "TRAILING_STOP_MARKET")
 
 
-class BingxAdapter(VenueAdapter):
+class BingxAdapter(RestVenueAdapter):
     venue = Venue.BINGX
+    venue_label = "BingX"
     attaches_protection = True
 
     def __init__(
@@ -45,12 +45,8 @@ class BingxAdapter(VenueAdapter):
         http: VenueHttp | None = None,
         recv_window_ms: int = 5000,
     ) -> None:
-        super().__init__(account, base_url)
-        self.http = http or VenueHttp(base_url)
-        self.client = BingxClient(self.http, api_key, secret_key, recv_window_ms)
-        self._lock = threading.Lock()
-        self._rules: dict[str, InstrumentRules] = {}
-        self._rules_loaded_at = 0.0
+        http = http or VenueHttp(base_url)
+        super().__init__(account, base_url, http, BingxClient(http, api_key, secret_key, recv_window_ms))
         self._leverage: dict[tuple[str, PositionSide], int] = {}
         self._hedge_mode: bool | None = None
         self._margin_modes: dict[str, MarginMode] = {}
@@ -60,38 +56,28 @@ class BingxAdapter(VenueAdapter):
     def venue_symbol(self, symbol: str) -> str:
         return symbol  # BingX spells contracts BASE-QUOTE, as we do
 
-    def rules(self, symbol: str) -> InstrumentRules:
-        rules = self._rules.get(symbol)
-        # A symbol we have not seen may have been listed since: reload at most once a minute.
-        if rules is None and time.monotonic() - self._rules_loaded_at > 60:
-            self._load_rules()
-            rules = self._rules.get(symbol)
-        if rules is None:
-            raise TvbridgeError(ErrorClass.UNKNOWN_SYMBOL, f"BingX lists no perpetual contract {symbol}")
-        return rules
-
-    def _load_rules(self) -> None:
+    def _fetch_rules(self) -> list[InstrumentRules]:
         contracts = self.client.public("GET", endpoints.CONTRACTS)
-        loaded: dict[str, InstrumentRules] = {}
+        loaded = []
         for c in contracts or []:
             if str(c.get("status", 1)) != "1":
                 continue
             qty_step = Decimal(1).scaleb(-int(c["quantityPrecision"]))
             price_tick = Decimal(1).scaleb(-int(c["pricePrecision"]))
             symbol = str(c["symbol"])
-            loaded[symbol] = InstrumentRules(
-                symbol=symbol,
-                venue_symbol=symbol,
-                qty_step=qty_step,
-                price_tick=price_tick,
-                min_qty=parse_decimal(c.get("tradeMinQuantity", 0)),
-                min_notional=parse_decimal(c.get("tradeMinUSDT", 0)),
-                min_qty_rule="tradeMinQuantity",
-                min_notional_rule="tradeMinUSDT",
+            loaded.append(
+                InstrumentRules(
+                    symbol=symbol,
+                    venue_symbol=symbol,
+                    qty_step=qty_step,
+                    price_tick=price_tick,
+                    min_qty=parse_decimal(c.get("tradeMinQuantity", 0)),
+                    min_notional=parse_decimal(c.get("tradeMinUSDT", 0)),
+                    min_qty_rule="tradeMinQuantity",
+                    min_notional_rule="tradeMinUSDT",
+                )
             )
-        with self._lock:
-            self._rules = loaded
-            self._rules_loaded_at = time.monotonic()
+        return loaded
 
     # -- market and account reads ------------------------------------------
 
@@ -276,7 +262,7 @@ class BingxAdapter(VenueAdapter):
         can_trade = True
         try:
             # The test-order endpoint checks the key's trade permission and places nothing.
-            rules = next(iter(self._rules.values()), None)
+            rules = self.any_rules()
             if rules is not None:
                 self.client.signed(
                     "POST",
@@ -295,10 +281,3 @@ class BingxAdapter(VenueAdapter):
             elif exc.error_class not in (ErrorClass.BELOW_MINIMUM, ErrorClass.INSUFFICIENT_MARGIN):
                 raise
         return ConnectionReport(True, latency_ms, offset, True, can_trade)
-
-    def warm(self) -> None:
-        self.client.sync_time()
-        self._load_rules()
-
-    def close(self) -> None:
-        self.http.close()

@@ -1,0 +1,67 @@
+"""What both REST venues' adapters hold alike: one keep-alive pool, one signed client, and the
+instrument rules, loaded at warm-up and reloaded at most once a minute for a symbol not yet seen."""
+
+from __future__ import annotations
+
+import abc
+import threading
+import time
+
+from common.errors import ErrorClass, TvbridgeError
+from executor.venues.base import InstrumentRules, VenueAdapter
+from executor.venues.http import VenueHttp
+from executor.venues.signed_client import SignedRestClient
+
+RULES_RELOAD_S = 60
+
+
+class RestVenueAdapter(VenueAdapter):
+    venue_label: str  # the venue's name in messages
+
+    def __init__(self, account: str, base_url: str, http: VenueHttp, client: SignedRestClient) -> None:
+        super().__init__(account, base_url)
+        self.http = http
+        self.client = client
+        self._lock = threading.Lock()
+        self._rules: dict[str, InstrumentRules] = {}  # by canonical symbol
+        self._by_venue_symbol: dict[str, InstrumentRules] = {}
+        self._rules_loaded_at = 0.0
+
+    @abc.abstractmethod
+    def _fetch_rules(self) -> list[InstrumentRules]:
+        """Every tradable perpetual the venue lists, read from its public endpoint."""
+
+    def rules(self, symbol: str) -> InstrumentRules:
+        rules = self._rules.get(symbol)
+        # A symbol we have not seen may have been listed since: reload at most once a minute.
+        if rules is None and time.monotonic() - self._rules_loaded_at > RULES_RELOAD_S:
+            self._load_rules()
+            rules = self._rules.get(symbol)
+        if rules is None:
+            raise TvbridgeError(
+                ErrorClass.UNKNOWN_SYMBOL, f"{self.venue_label} lists no perpetual contract {symbol}"
+            )
+        return rules
+
+    def _load_rules(self) -> None:
+        loaded = self._fetch_rules()
+        with self._lock:
+            self._rules = {r.symbol: r for r in loaded}
+            self._by_venue_symbol = {r.venue_symbol: r for r in loaded}
+            self._rules_loaded_at = time.monotonic()
+
+    def _symbol_of(self, venue_symbol: str) -> str:
+        """The canonical BASE-QUOTE of a symbol in the venue's spelling."""
+        rules = self._by_venue_symbol.get(venue_symbol)
+        return rules.symbol if rules is not None else venue_symbol
+
+    def any_rules(self) -> InstrumentRules | None:
+        """Some listed instrument, for checks that need one (a test order)."""
+        return next(iter(self._rules.values()), None)
+
+    def warm(self) -> None:
+        self.client.sync_time()
+        self._load_rules()
+
+    def close(self) -> None:
+        self.http.close()
