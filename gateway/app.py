@@ -36,7 +36,6 @@ from gateway.notify.wiring import build_channels
 from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.app")
-_KNOWN_ROUTES = {"/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv", "/login", "/api/trading"}
 
 
 async def _watch_backlog(journal: AsyncJournal) -> None:
@@ -183,7 +182,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
         started = time.perf_counter()
         response = await call_next(request)
-        route = request.url.path if request.url.path in _KNOWN_ROUTES else "other"
+        route = request.url.path if request.url.path in metrics.ROUTES else "other"
         metrics.REQUEST_SECONDS.labels(route).observe(time.perf_counter() - started)
         return response
 

@@ -42,16 +42,9 @@ WEBHOOK_OUTCOMES = (
     "limited",
     "too_large",
 )
-for _route in (
-    "/webhook",
-    "/healthz",
-    "/readyz",
-    "/metrics",
-    "/trades.csv",
-    "/login",
-    "/api/trading",
-    "other",
-):
+# Request latency is labelled by these paths; anything else (ids, probes) counts as "other".
+ROUTES = ("/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv", "/login", "/api/trading")
+for _route in (*ROUTES, "other"):
     REQUEST_SECONDS.labels(_route)
 for _outcome in WEBHOOK_OUTCOMES:
     WEBHOOKS.labels(_outcome)

@@ -9,6 +9,7 @@ from fastapi import Depends, HTTPException, Request
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.executor_client import ExecutorClient
+from gateway.core.sessions import SESSION_COOKIE
 from gateway.core.sessions import Sessions as SessionStore
 from gateway.core.webhook import WebhookService
 from gateway.journal.aio import AsyncJournal
@@ -40,7 +41,7 @@ def _owner(request: Request) -> str:
     if _bearer_owner(request):
         return "api"
     sessions: SessionStore = request.app.state.sessions
-    if sessions.valid(request.cookies.get("tvb_session")):
+    if sessions.valid(request.cookies.get(SESSION_COOKIE)):
         return "dashboard"
     raise HTTPException(401, "log in, or send a configured passphrase as Authorization: Bearer <passphrase>")
 
@@ -48,17 +49,12 @@ def _owner(request: Request) -> str:
 def _state_change(request: Request) -> str:
     """Changing state also needs, with a session cookie, its CSRF token: a cookie alone is what
     another site's page could make a browser send. A bearer passphrase is never sent by itself."""
-    if _bearer_owner(request):
-        return "api"
+    actor = _owner(request)
     sessions: SessionStore = request.app.state.sessions
-    cookie = request.cookies.get("tvb_session")
-    if not sessions.valid(cookie):
-        raise HTTPException(
-            401, "log in, or send a configured passphrase as Authorization: Bearer <passphrase>"
-        )
-    if not sessions.csrf_ok(cookie, request.headers.get("x-csrf-token")):
+    token = request.headers.get("x-csrf-token")
+    if actor == "dashboard" and not sessions.csrf_ok(request.cookies.get(SESSION_COOKIE), token):
         raise HTTPException(403, "missing or wrong X-CSRF-Token")
-    return "dashboard"
+    return actor
 
 
 def _sessions(request: Request) -> SessionStore:

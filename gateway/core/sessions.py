@@ -12,6 +12,9 @@ import hmac
 import secrets
 import time
 
+SESSION_COOKIE = "tvb_session"
+CSRF_COOKIE = "tvb_csrf"
+
 
 class Sessions:
     def __init__(self, secret: bytes, ttl_s: float) -> None:

@@ -74,6 +74,13 @@ class RateLimiter:
         self._lock = threading.Lock()
 
     def allow(self, source: str, cost: float = 1.0) -> bool:
+        return self._spend(source, cost, partial=False)
+
+    def charge(self, source: str, cost: float) -> None:
+        """Spend tokens whatever is left (down to none): the price of a refused attempt."""
+        self._spend(source, cost, partial=True)
+
+    def _spend(self, source: str, cost: float, *, partial: bool) -> bool:
         if self.per_second <= 0:
             return True
         now = time.monotonic()
@@ -81,22 +88,12 @@ class RateLimiter:
             tokens, stamp = self._buckets.pop(source, (self.burst, now))
             tokens = min(self.burst, tokens + (now - stamp) * self.per_second)
             allowed = tokens >= cost
-            if allowed:
-                tokens -= cost
+            if allowed or partial:
+                tokens = max(0.0, tokens - cost)
             self._buckets[source] = (tokens, now)
             while len(self._buckets) > self.max_sources:
                 self._buckets.popitem(last=False)
             return allowed
-
-    def charge(self, source: str, cost: float) -> None:
-        """Spend tokens whatever is left (down to none): the price of a refused attempt."""
-        if self.per_second <= 0:
-            return
-        now = time.monotonic()
-        with self._lock:
-            tokens, stamp = self._buckets.pop(source, (self.burst, now))
-            tokens = min(self.burst, tokens + (now - stamp) * self.per_second)
-            self._buckets[source] = (max(0.0, tokens - cost), now)
 
     def retry_after_s(self, cost: float = 1.0) -> int:
         return max(1, int(cost / self.per_second + 0.999)) if self.per_second > 0 else 1

@@ -101,8 +101,7 @@ class WebhookService:
     def _heartbeat(self, body: dict[str, Any], client_ip: str) -> Reply:
         """A strategy saying it is alive: counted and timed, journalled nowhere, never traded."""
         label = self.strategy_label(body.get("strategy"))
-        metrics.HEARTBEATS.labels(label).inc()
-        self.heard(label)
+        metrics.HEARTBEATS.labels(label).inc()  # handle() has already noted it as heard
         log.info("heartbeat", extra={"client_ip": client_ip, "strategy": label})
         return Reply(200, {"status": "heartbeat", "strategy": label})
 

@@ -8,12 +8,10 @@ from pydantic import BaseModel, Field
 
 from common.errors import ErrorClass
 from gateway.api.deps import OwnerActor, Sessions, Settings, StateChange, TheControls
+from gateway.core.sessions import CSRF_COOKIE, SESSION_COOKIE
 from gateway.core.webhook import error_reply
 
 router = APIRouter()
-
-SESSION_COOKIE = "tvb_session"
-CSRF_COOKIE = "tvb_csrf"
 
 
 class Login(BaseModel):
