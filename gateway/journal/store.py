@@ -136,19 +136,17 @@ class Journal:
     def _admit(self, new: NewSignal) -> Admission:
         at = now_ms()
         with self.engine.begin() as conn:
-            seen = self._row(conn, new.signal_id)
-            if seen is not None:
-                return Admission(False, seen)  # the same explicit id again
             if new.dedupe_key is not None:
-                first = self._claim(
+                holder = self._claim(
                     conn, new.dedupe_key, new.signal_id, new.dedupe_until_ms or FOREVER_MS, at
                 )
-                if first != new.signal_id:
-                    row = self._row(conn, first)
+                if holder is not None:
+                    row = self._row(conn, holder)
                     if row is not None:
                         return Admission(False, row)
-            conn.execute(
-                signals.insert().values(
+            inserted = conn.execute(
+                signals.insert()
+                .values(
                     signal_id=new.signal_id,
                     status=new.status,
                     venue=new.venue,
@@ -170,20 +168,21 @@ class Journal:
                     result=json.dumps(new.result) if new.result is not None else None,
                     updated_ms=at,
                 )
-            )
-            row = self._row(conn, new.signal_id)
-            assert row is not None
-            return Admission(True, row)
+                .returning(*signals.c)
+            ).one()
+            return Admission(True, dict(inserted._mapping))
 
-    def _claim(self, conn: Connection, key: str, signal_id: str, until_ms: int, at: int) -> str:
-        """Take the dedupe key unless a live claim holds it; the claim's signal id either way."""
+    def _claim(self, conn: Connection, key: str, signal_id: str, until_ms: int, at: int) -> str | None:
+        """Take the dedupe key unless a live claim holds it: None when taken, else the holder's id."""
         stmt = self._insert(dedupe_keys).values(key=key, signal_id=signal_id, expires_ms=until_ms)
         stmt = stmt.on_conflict_do_update(
             index_elements=[dedupe_keys.c.key],
             set_={"signal_id": stmt.excluded.signal_id, "expires_ms": stmt.excluded.expires_ms},
             where=dedupe_keys.c.expires_ms < at,
         )
-        conn.execute(stmt)
+        # A row comes back only when this call inserted the key or replaced a lapsed claim.
+        if conn.execute(stmt.returning(dedupe_keys.c.key)).first() is not None:
+            return None
         holder = conn.execute(sa.select(dedupe_keys.c.signal_id).where(dedupe_keys.c.key == key)).scalar_one()
         return str(holder)
 
