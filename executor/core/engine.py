@@ -163,13 +163,12 @@ class ExecutionEngine:
     # -- the steps -------------------------------------------------------------
 
     def _execute(self, signal: TradeSignal, max_age_ms: int, attempt: int) -> ExecutionResult:
-        if attempt > 1 and not signal.test:
-            # A redelivery: an earlier attempt may have reached the venue. That is asked first,
-            # so neither age nor the kill switch can hide an order that exists.
-            adapter = self.adapter(signal.venue, signal.account)
-            rules = adapter.rules(signal.symbol)
-            plan = plan_for(signal, attaches=adapter.attaches_protection)
-            found = self._already_placed(adapter, rules, signal, plan, _known_triggers(plan, rules, signal))
+        redelivery = attempt > 1 and not signal.test
+        if redelivery:
+            # An earlier attempt may have reached the venue. That is asked first, so neither
+            # age nor the kill switch can hide an order that exists.
+            adapter, rules, plan, known = self._venue_context(signal)
+            found = self._already_placed(adapter, rules, signal, plan, known)
             if found is not None:
                 return found
         expired = self._expired(signal, max_age_ms)
@@ -178,10 +177,8 @@ class ExecutionEngine:
         if not self.switch.enabled:
             raise TvbridgeError(ErrorClass.TRADING_DISABLED, "trading is switched off")
         self.risk.check_symbol(signal.symbol)
-        adapter = self.adapter(signal.venue, signal.account)
-        rules = adapter.rules(signal.symbol)
-        plan = plan_for(signal, attaches=adapter.attaches_protection)
-        known = _known_triggers(plan, rules, signal)
+        if not redelivery:
+            adapter, rules, plan, known = self._venue_context(signal)
 
         self._margin_mode(adapter, rules, signal)
         closed: list[tuple[PositionSide, Side]] = []
@@ -231,6 +228,15 @@ class ExecutionEngine:
         return ExecutionResult(
             signal.signal_id, Outcome.EXECUTED, sizing=sizing, orders=tuple(orders), note="; ".join(problems)
         )
+
+    def _venue_context(
+        self, signal: TradeSignal
+    ) -> tuple[VenueAdapter, InstrumentRules, ProtectionPlan | None, tuple[Protection, ...] | None]:
+        """The account's adapter, the symbol's rules, and the signal's take-profit/stop-loss plan."""
+        adapter = self.adapter(signal.venue, signal.account)
+        rules = adapter.rules(signal.symbol)
+        plan = plan_for(signal, attaches=adapter.attaches_protection)
+        return adapter, rules, plan, _known_triggers(plan, rules, signal)
 
     def _expired(self, signal: TradeSignal, max_age_ms: int) -> ExecutionResult | None:
         if max_age_ms <= 0:
