@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import subprocess
 from pathlib import Path
 
-import pytest
 import yaml
 
 from tests.support.metric_names import exported_names
+from tests.support.required import required
 from tools.processes import ROOT
 
 PROMETHEUS = ROOT / "deploy" / "prometheus"
 
 
 def promtool() -> str:
-    found = shutil.which("promtool")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("promtool is missing: .ci/run installs Debian's prometheus package")
-        pytest.skip("promtool is not installed (apt-get install prometheus)")
-    return found
+    return required("promtool", shutil.which("promtool"), ".ci/run installs Debian's prometheus package")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

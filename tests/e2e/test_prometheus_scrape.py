@@ -4,7 +4,6 @@ signal flow; its query API shows the key series exist and moved."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -16,6 +15,7 @@ import requests
 import yaml
 
 from tests.e2e.conftest import API_KEY, PASSPHRASE, SECRET_KEY
+from tests.support.required import required
 from tools.processes import ROOT, free_port, wait_port, wait_until
 from tools.stack import LocalStack, start_stack
 
@@ -25,12 +25,7 @@ RULES = ROOT / "deploy" / "prometheus" / "rules"
 
 
 def prometheus_binary() -> str:
-    found = shutil.which("prometheus")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("prometheus is missing: .ci/run installs Debian's prometheus package")
-        pytest.skip("prometheus is not installed (apt-get install prometheus)")
-    return found
+    return required("prometheus", shutil.which("prometheus"), ".ci/run installs Debian's prometheus package")
 
 
 @pytest.fixture

@@ -12,18 +12,15 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
-import pytest
+
+from tests.support.required import required
 
 ADMIN_URL_VAR = "TVBRIDGE_TEST_POSTGRES"
 
 
 def admin_url() -> str:
-    url = os.environ.get(ADMIN_URL_VAR, "")
-    if not url:
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{ADMIN_URL_VAR} is not set: .ci/run starts PostgreSQL and must set it")
-        pytest.skip(f"no PostgreSQL server ({ADMIN_URL_VAR} unset)")
-    return url
+    found = os.environ.get(ADMIN_URL_VAR, "")
+    return required("a PostgreSQL server", found, f".ci/run starts one and sets {ADMIN_URL_VAR}")
 
 
 @contextmanager
