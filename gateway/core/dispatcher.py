@@ -131,11 +131,6 @@ class Dispatcher:
     def waiting(self, signal_id: str) -> asyncio.Future[dict[str, Any]] | None:
         return self._waiters.get(signal_id)
 
-    def backlog(self) -> int:
-        return sum(q.qsize() for q in self._lanes.values()) + sum(
-            1 for w in self._workers.values() if not w.done()
-        )
-
     async def stop(self, grace_s: float) -> None:
         """Let in-flight signals finish for up to grace_s; whatever is left stays pending in the
         journal and is resumed by the next start."""

@@ -153,6 +153,8 @@ class ExecutorClient:
         self.readiness_timeout_s = readiness_timeout_s
         self.credentials = credentials
         self.server_name = server_name
+        # The trading switch is one quick call; a little longer than a health check.
+        self.control_timeout_s = readiness_timeout_s * 3
         self._channel: grpc.aio.Channel | None = None
         self._stub: pb_grpc.ExecutorServiceStub | None = None
         self._health: health_pb2_grpc.HealthStub | None = None
@@ -198,14 +200,14 @@ class ExecutorClient:
         assert self._stub is not None, "start() first"
         return await self._call(
             "GetTradingStatus",
-            self._stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=self.readiness_timeout_s * 3),
+            self._stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=self.control_timeout_s),
         )
 
     async def set_trading(self, enabled: bool, actor: str, reason: str) -> pb.TradingStatus:
         assert self._stub is not None, "start() first"
         request = pb.SetTradingEnabledRequest(enabled=enabled, actor=actor, reason=reason)
         return await self._call(
-            "SetTradingEnabled", self._stub.SetTradingEnabled(request, timeout=self.readiness_timeout_s * 3)
+            "SetTradingEnabled", self._stub.SetTradingEnabled(request, timeout=self.control_timeout_s)
         )
 
     async def _call(self, method: str, call: Any) -> pb.TradingStatus:
@@ -213,7 +215,7 @@ class ExecutorClient:
             reply: pb.TradingStatus = await call
         except grpc.aio.AioRpcError as exc:
             metrics.EXECUTOR_RPC_ERRORS.labels(method, exc.code().name).inc()
-            raise _classify(exc, self.readiness_timeout_s * 3) from None
+            raise _classify(exc, self.control_timeout_s) from None
         return reply
 
     async def execute_pb(
