@@ -13,21 +13,24 @@ from typing import Any
 from fastapi import FastAPI, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common import grpc_tls
 from common.errors import ErrorClass, info
 from common.settings import secret_value
 from gateway import metrics
-from gateway.api.routes import control, health, signals, webhook
+from gateway.api.routes import control, dashboard, health, signals, webhook
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.dispatcher import Dispatcher, Job
 from gateway.core.executor_client import ExecutorClient
+from gateway.core.overview import Overview
 from gateway.core.sessions import Sessions
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
+from gateway.dashboard.pages import STATIC, assets_missing
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.store import Journal, Trade, now_ms
 from gateway.notify.events import Event, from_outcome
@@ -144,6 +147,13 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     secret = secret_value(settings.session_secret) or secrets.token_hex(32)
     app.state.sessions = Sessions(secret.encode(), settings.session_ttl_s)
     app.state.controls = Controls(executor, journal, notifier)
+    app.state.overview = Overview(executor, journal, webhooks)
+    missing = assets_missing()
+    if missing:
+        log.warning(
+            "dashboard assets not built; the pages will be unstyled (make setup builds them)",
+            extra={"missing": ",".join(missing)},
+        )
     guard = SourceGuard(
         allowed=parse_networks(settings.allowed_sources, "ALLOWED_SOURCES"),
         trusted_proxies=parse_networks(settings.trusted_proxies, "TRUSTED_PROXIES"),
@@ -203,4 +213,6 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(signals.router)
     app.include_router(control.router)
+    app.include_router(dashboard.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

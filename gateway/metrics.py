@@ -43,7 +43,19 @@ WEBHOOK_OUTCOMES = (
     "too_large",
 )
 # Request latency is labelled by these paths; anything else (ids, probes) counts as "other".
-ROUTES = ("/webhook", "/healthz", "/readyz", "/metrics", "/trades.csv", "/login", "/api/trading")
+ROUTES = (
+    "/webhook",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/trades.csv",
+    "/login",
+    "/api/trading",
+    "/api/status",
+    "/api/signals",
+    "/api/accounts",
+    "/api/test-signal",
+)
 for _route in (*ROUTES, "other"):
     REQUEST_SECONDS.labels(_route)
 for _outcome in WEBHOOK_OUTCOMES:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import grpc
 from google.protobuf.timestamp_pb2 import Timestamp
@@ -16,6 +17,8 @@ from gateway import metrics
 from gateway.core.signal import Signal
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
+
+R = TypeVar("R")
 
 SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ExecutorService"].full_name
 
@@ -210,12 +213,26 @@ class ExecutorClient:
             "SetTradingEnabled", self._stub.SetTradingEnabled(request, timeout=self.control_timeout_s)
         )
 
-    async def _call(self, method: str, call: Any) -> pb.TradingStatus:
+    async def test_connection(self) -> pb.TestConnectionResponse:
+        """Every configured venue and account, reached with its keys. Each check is a venue round
+        trip, so this has the executor's whole deadline."""
+        assert self._stub is not None, "start() first"
+        call = self._stub.TestConnection(pb.TestConnectionRequest(), timeout=self.timeout_s)
+        return await self._call("TestConnection", call, self.timeout_s)
+
+    async def get_account(self, venue: str, account: str) -> pb.GetAccountResponse:
+        assert self._stub is not None, "start() first"
+        request = pb.GetAccountRequest(venue=_VENUES[venue], account=account)
+        return await self._call(
+            "GetAccount", self._stub.GetAccount(request, timeout=self.timeout_s), self.timeout_s
+        )
+
+    async def _call(self, method: str, call: Awaitable[R], timeout_s: float | None = None) -> R:
         try:
-            reply: pb.TradingStatus = await call
+            reply = await call
         except grpc.aio.AioRpcError as exc:
             metrics.EXECUTOR_RPC_ERRORS.labels(method, exc.code().name).inc()
-            raise _classify(exc, self.control_timeout_s) from None
+            raise _classify(exc, timeout_s or self.control_timeout_s) from None
         return reply
 
     async def execute_pb(

@@ -108,12 +108,17 @@ class WebhookService:
     def authorised(self, passphrase: object, strategy: object = None) -> bool:
         given_bytes = passphrase.encode() if isinstance(passphrase, str) else b""
         # A strategy with its own passphrase accepts that one only; names are not secret.
-        expected = self._passphrase
-        if isinstance(strategy, str):
-            expected = self._strategy_passphrases.get(strategy.strip().lower(), self._passphrase)
+        expected = self.passphrase_for(strategy).encode()
         # compare_digest takes the same time whatever the overlap, so a near miss
         # answers exactly like a wild guess.
         return hmac.compare_digest(given_bytes, expected)
+
+    def passphrase_for(self, strategy: object) -> str:
+        """The passphrase an alert for `strategy` must carry (the dashboard's test form sends it)."""
+        expected = self._passphrase
+        if isinstance(strategy, str):
+            expected = self._strategy_passphrases.get(strategy.strip().lower(), self._passphrase)
+        return expected.decode()
 
     @staticmethod
     def password_ok(given: str, expected: str) -> bool:

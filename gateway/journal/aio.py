@@ -52,6 +52,18 @@ class AsyncJournal:
     async def backlog(self) -> tuple[int, int | None]:
         return await self._run(self.journal.backlog)
 
+    async def recent(self, **filters: Any) -> list[dict[str, Any]]:
+        return await self._run(lambda: self.journal.recent(**filters))
+
+    async def last_by_strategy(self) -> list[dict[str, Any]]:
+        return await self._run(self.journal.last_by_strategy)
+
+    async def counts_since(self, since_ms: int) -> dict[str, int]:
+        return await self._run(self.journal.counts_since, since_ms)
+
+    async def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
+        return await self._run(self.journal.audit_trail, limit)
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         self.journal.close()

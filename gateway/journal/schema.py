@@ -48,6 +48,8 @@ signals = Table(
     Column("updated_ms", BigInteger, nullable=False),
 )
 Index("ix_signals_status_seq", signals.c.status, signals.c.seq)
+Index("ix_signals_symbol_seq", signals.c.symbol, signals.c.seq)
+Index("ix_signals_strategy_seq", signals.c.strategy, signals.c.seq)
 
 attempts = Table(
     "attempts",

@@ -302,6 +302,54 @@ class Journal:
             ).one()
             return int(count), int(oldest) if oldest is not None else None
 
+    def recent(
+        self,
+        *,
+        status: str = "",
+        symbol: str = "",
+        venue: str = "",
+        limit: int = 100,
+        before_seq: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """The newest signals first, filtered; `before_seq` pages back from an earlier page's last."""
+        query = sa.select(signals).order_by(signals.c.seq.desc()).limit(limit)
+        if status:
+            query = query.where(signals.c.status == status)
+        if symbol:
+            query = query.where(signals.c.symbol == symbol)
+        if venue:
+            query = query.where(signals.c.venue == venue)
+        if before_seq is not None:
+            query = query.where(signals.c.seq < before_seq)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def last_by_strategy(self) -> list[dict[str, Any]]:
+        """Each strategy's newest signal: when it came and what became of it."""
+        newest = (
+            sa.select(sa.func.max(signals.c.seq).label("seq"))
+            .where(signals.c.strategy != "")
+            .group_by(signals.c.strategy)
+            .subquery()
+        )
+        query = (
+            sa.select(signals.c.strategy, signals.c.signal_id, signals.c.status, signals.c.received_ms)
+            .join(newest, signals.c.seq == newest.c.seq)
+            .order_by(signals.c.strategy)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def counts_since(self, since_ms: int) -> dict[str, int]:
+        """Signals received since `since_ms`, by status."""
+        query = (
+            sa.select(signals.c.status, sa.func.count())
+            .where(signals.c.received_ms >= since_ms)
+            .group_by(signals.c.status)
+        )
+        with self.engine.connect() as conn:
+            return {status: int(count) for status, count in conn.execute(query)}
+
     def trades(self) -> Iterator[dict[str, Any]]:
         with self.engine.connect() as conn:
             for row in conn.execute(sa.select(trades).order_by(trades.c.id)):

@@ -1,0 +1,127 @@
+"""The owner's dashboard: pages behind the session login, and the JSON they read."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from gateway.api.deps import Journal, OwnerActor, Sessions, Settings, StateChange
+from gateway.core.overview import Overview, TestSignalForm
+from gateway.core.sessions import SESSION_COOKIE
+from gateway.dashboard.pages import SECURITY_HEADERS, render
+
+router = APIRouter()
+
+
+def _overview(request: Request) -> Overview:
+    overview: Overview = request.app.state.overview
+    return overview
+
+
+TheOverview = Annotated[Overview, Depends(_overview)]
+
+
+class TestSignal(BaseModel):
+    action: str = Field(max_length=16)
+    symbol: str = Field(max_length=32)
+    size_kind: Literal["", "quantity", "balance", "balance_pct", "position_pct"] = ""
+    size: str = Field(default="", max_length=32)
+    exchange: Literal["", "bingx", "binance"] = ""
+    account: str = Field(default="", max_length=64)
+    strategy: str = Field(default="", max_length=128)
+    test: bool = True
+
+
+def _page(page: str, state: str = "") -> HTMLResponse:
+    return HTMLResponse(render(page, state), headers=SECURITY_HEADERS)
+
+
+def _owner_page(request: Request, sessions: Sessions, page: str) -> Response:
+    if not sessions.valid(request.cookies.get(SESSION_COOKIE)):
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        return RedirectResponse("/login?next=" + quote(target, safe=""), status_code=303)
+    return _page(page)
+
+
+@router.get("/", include_in_schema=False)
+async def root() -> RedirectResponse:
+    return RedirectResponse("/dashboard", status_code=303)
+
+
+@router.get("/login", include_in_schema=False)
+async def login_page(request: Request, sessions: Sessions, settings: Settings) -> Response:
+    if sessions.valid(request.cookies.get(SESSION_COOKIE)):
+        return RedirectResponse("/dashboard", status_code=303)
+    return _page("login", "" if settings.dashboard_password is not None else "off")
+
+
+@router.get("/dashboard", include_in_schema=False)
+async def status_page(request: Request, sessions: Sessions) -> Response:
+    return _owner_page(request, sessions, "status")
+
+
+@router.get("/dashboard/signals", include_in_schema=False)
+async def signals_page(request: Request, sessions: Sessions) -> Response:
+    return _owner_page(request, sessions, "signals")
+
+
+@router.get("/dashboard/signals/{signal_id}", include_in_schema=False)
+async def signal_page(request: Request, sessions: Sessions) -> Response:
+    return _owner_page(request, sessions, "signal")
+
+
+@router.get("/dashboard/account", include_in_schema=False)
+async def account_page(request: Request, sessions: Sessions) -> Response:
+    return _owner_page(request, sessions, "account")
+
+
+@router.get("/dashboard/test", include_in_schema=False)
+async def test_page(request: Request, sessions: Sessions) -> Response:
+    return _owner_page(request, sessions, "test")
+
+
+@router.get("/api/status", summary="Gateway, executor, venues, switch, backlog", dependencies=[OwnerActor])
+async def status(overview: TheOverview, refresh: bool = False) -> dict[str, Any]:
+    return await overview.status(refresh)
+
+
+@router.get("/api/signals", summary="Signals, newest first", dependencies=[OwnerActor])
+async def signals(
+    overview: TheOverview,
+    status: Annotated[str, Query(max_length=16)] = "",
+    symbol: Annotated[str, Query(max_length=64)] = "",
+    venue: Annotated[str, Query(max_length=16)] = "",
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    before: Annotated[int | None, Query(ge=0)] = None,
+) -> dict[str, Any]:
+    rows = await overview.signals(status=status, symbol=symbol, venue=venue, limit=limit, before=before)
+    return {"signals": rows}
+
+
+@router.get(
+    "/api/accounts", summary="Balances and positions per venue and account", dependencies=[OwnerActor]
+)
+async def accounts(overview: TheOverview) -> dict[str, Any]:
+    return {"accounts": await overview.accounts()}
+
+
+@router.get("/api/audit", summary="The owner's controls, newest first", dependencies=[OwnerActor])
+async def audit(journal: Journal, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+    return {"entries": await journal.audit_trail(limit)}
+
+
+@router.post("/api/test-signal", summary="Send an alert message built by the form through the webhook")
+async def test_signal(
+    body: TestSignal, request: Request, overview: TheOverview, actor: StateChange
+) -> JSONResponse:
+    form = TestSignalForm(**body.model_dump())
+    message, reply = await overview.send_test(form, client_ip=request.state.client_ip)
+    if not form.test:
+        await request.app.state.journal.audit(
+            actor, "real_signal_from_dashboard", f"{message['action']} {message['symbol']}"
+        )
+    return JSONResponse({"message": message, "outcome": reply.body}, status_code=reply.status_code)

@@ -1,0 +1,308 @@
+"""The owner's view: status, signals, accounts and test signals. No HTTP here.
+
+What the dashboard shows is read from the journal (the truth about signals) and asked of the
+executor (the truth about venues). Venue checks cost a round trip per account, so they are
+cached briefly and shared by every page that asks at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable, Coroutine, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from common.errors import ErrorClass, TvbridgeError
+from gateway.core.controls import status_dict
+from gateway.core.executor_client import ExecutorClient
+from gateway.core.parser import ACTIONS, EXCHANGES, SIZE_FIELDS
+from gateway.core.webhook import Reply, WebhookService, error_reply
+from gateway.journal.aio import AsyncJournal
+from gateway.journal.store import FINAL, now_ms
+from tvbridge.executor.v1 import executor_pb2 as pb
+
+log = logging.getLogger("gateway.overview")
+
+CONNECTIONS_CACHE_S = 15.0
+STATUSES = ("pending", *FINAL)
+# The protobuf JSON of the executor request names the size kind in camelCase.
+_SIZE_KEYS = {
+    "quantity": "quantity",
+    "balance": "balance",
+    "balancePct": "balance_pct",
+    "positionPct": "position_pct",
+}
+_MAX_FILTER = 64
+
+
+@dataclass(frozen=True)
+class TestSignalForm:
+    """What the dashboard's form asks for; the alert message is built from it."""
+
+    action: str
+    symbol: str
+    size_kind: str = ""
+    size: str = ""
+    exchange: str = ""
+    account: str = ""
+    strategy: str = ""
+    test: bool = True
+
+
+def _venue_name(venue: int) -> str:
+    return pb.Venue.Name(venue).removeprefix("VENUE_").lower()
+
+
+def _error_dict(exc: TvbridgeError) -> dict[str, str]:
+    return {"code": exc.error_class.value, "message": exc.message}
+
+
+def _requested_size(normalized: str | None) -> dict[str, str] | None:
+    if not normalized:
+        return None
+    request = json.loads(normalized)
+    for key, kind in _SIZE_KEYS.items():
+        if key in request:
+            return {"kind": kind, "value": str(request[key])}
+    return None
+
+
+def _latency(row: Mapping[str, Any]) -> dict[str, int | None]:
+    """Milliseconds spent in each stage, where the stage happened."""
+    received, finished = row["received_ms"], row["finished_ms"]
+    fired = row["fired_ms"]
+    return {
+        "fired_to_received": received - fired if fired is not None and received >= fired else None,
+        "received_to_journalled": max(0, row["journalled_ms"] - received),
+        "executor": row["executor_ms"],
+        "venue": row["venue_ms"],
+        "total": finished - received if finished is not None else None,
+    }
+
+
+def signal_summary(row: Mapping[str, Any]) -> dict[str, Any]:
+    """One line of the signals table."""
+    result: dict[str, Any] = json.loads(row["result"]) if row["result"] else {}
+    orders = result.get("orders") or []
+    sizing = result.get("sizing") or {}
+    fills = [o.get("avg_price") for o in orders if o.get("avg_price")]
+    return {
+        "seq": row["seq"],
+        "signal_id": row["signal_id"],
+        "status": row["status"],
+        "received_ms": row["received_ms"],
+        "venue": row["venue"],
+        "account": row["account"],
+        "symbol": row["symbol"],
+        "action": row["action"],
+        "strategy": row["strategy"],
+        "test": bool(row["test"]),
+        "reason": row["reason"] or result.get("reason") or result.get("note") or "",
+        "error_code": row["error_code"],
+        "order_ids": [o["order_id"] for o in orders if o.get("order_id")],
+        "requested": _requested_size(row["normalized"]),
+        "quantity": sizing.get("quantity") or None,
+        "price": fills[0] if fills else sizing.get("price"),
+        "attempts": row["attempts"],
+        "latency_ms": _latency(row),
+    }
+
+
+def _check_dict(check: pb.ConnectionCheck) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "venue": _venue_name(check.venue),
+        "account": check.account,
+        "base_url": check.base_url,
+        "ok": check.ok,
+        "latency_ms": check.latency_ms,
+        "clock_offset_ms": check.clock_offset_ms,
+        "can_read": check.can_read,
+        "can_trade": check.can_trade,
+    }
+    if check.HasField("error"):
+        out["error"] = {
+            "code": pb.ErrorClass.Name(check.error.error_class).removeprefix("ERROR_CLASS_").lower(),
+            "message": check.error.message,
+        }
+    return out
+
+
+def _account_dict(reply: pb.GetAccountResponse) -> dict[str, Any]:
+    return {
+        "hedge_mode": reply.hedge_mode,
+        "balances": [
+            {
+                "asset": b.asset,
+                "wallet": b.wallet,
+                "available": b.available,
+                "equity": b.equity,
+                "unrealized_pnl": b.unrealized_pnl,
+            }
+            for b in reply.balances
+        ],
+        "positions": [
+            {
+                "symbol": p.symbol,
+                "venue_symbol": p.venue_symbol,
+                "position_side": pb.PositionSide.Name(p.position_side).removeprefix("POSITION_SIDE_"),
+                "quantity": p.quantity,
+                "entry_price": p.entry_price,
+                "mark_price": p.mark_price,
+                "unrealized_pnl": p.unrealized_pnl,
+                "leverage": p.leverage,
+                "margin_mode": pb.MarginMode.Name(p.margin_mode).removeprefix("MARGIN_MODE_").lower(),
+            }
+            for p in reply.positions
+        ],
+    }
+
+
+def alert_message(form: TestSignalForm) -> dict[str, Any]:
+    """The alert message a trader would paste into TradingView, without the passphrase."""
+    message: dict[str, Any] = {"action": form.action.strip().lower(), "symbol": form.symbol.strip()}
+    if form.size_kind:
+        message[form.size_kind] = form.size.strip()
+    if form.exchange:
+        message["exchange"] = form.exchange
+    if form.account and form.account != "default":
+        message["account"] = form.account
+    if form.strategy.strip():
+        message["strategy"] = form.strategy.strip()
+    message["test"] = form.test
+    return message
+
+
+class _Shared:
+    """One in-flight call shared by every caller, and its answer kept for `ttl_s`."""
+
+    def __init__(self, fetch: Callable[[], Coroutine[Any, Any, Any]], ttl_s: float) -> None:
+        self._fetch = fetch
+        self._ttl_s = ttl_s
+        self._task: asyncio.Task[Any] | None = None
+        self._at = 0.0
+
+    async def get(self, refresh: bool = False) -> Any:
+        stale = self._task is None or (self._task.done() and time.monotonic() - self._at > self._ttl_s)
+        failed = self._task is not None and self._task.done() and self._task.exception() is not None
+        if refresh and self._task is not None and self._task.done():
+            stale = True
+        if stale or failed:
+            self._task = asyncio.create_task(self._fetch())
+            self._at = time.monotonic()
+        assert self._task is not None
+        return await asyncio.shield(self._task)
+
+
+class Overview:
+    def __init__(
+        self,
+        executor: ExecutorClient,
+        journal: AsyncJournal,
+        webhooks: WebhookService,
+        *,
+        started_at: float | None = None,
+    ) -> None:
+        self.executor = executor
+        self.journal = journal
+        self.webhooks = webhooks
+        self.started_at = started_at if started_at is not None else time.time()
+        self._connections = _Shared(self._test_connections, CONNECTIONS_CACHE_S)
+
+    async def _test_connections(self) -> list[dict[str, Any]]:
+        reply = await self.executor.test_connection()
+        return [_check_dict(c) for c in reply.checks]
+
+    async def connections(self, refresh: bool = False) -> dict[str, Any]:
+        try:
+            checks: list[dict[str, Any]] = await self._connections.get(refresh)
+        except TvbridgeError as exc:
+            return {"checks": [], "error": _error_dict(exc)}
+        return {"checks": checks}
+
+    async def status(self, refresh: bool = False) -> dict[str, Any]:
+        executor_ready, connections, trading = await asyncio.gather(
+            self.executor.ready(), self.connections(refresh), self._trading()
+        )
+        count, oldest = await self.journal.backlog()
+        now = now_ms()
+        last = {r["strategy"]: r for r in await self.journal.last_by_strategy()}
+        strategies = [
+            {
+                "strategy": name,
+                "watched": name in self.webhooks.watched,
+                "last_ms": last[name]["received_ms"] if name in last else None,
+                "last_status": last[name]["status"] if name in last else None,
+                "last_signal_id": last[name]["signal_id"] if name in last else None,
+            }
+            for name in sorted(set(last) | set(self.webhooks.watched))
+        ]
+        return {
+            "gateway": {"ok": True, "started_ms": int(self.started_at * 1000), "now_ms": now},
+            "executor": {"ok": executor_ready, "addr": self.executor.addr},
+            "trading": trading,
+            "venues": connections,
+            "backlog": {"pending": count, "oldest_age_s": (now - oldest) / 1000 if oldest else 0},
+            "last_24h": await self.journal.counts_since(now - 24 * 3600 * 1000),
+            "strategies": strategies,
+            "defaults": {"exchange": self.webhooks.defaults.exchange, "account": self.webhooks.defaults.account},
+        }
+
+    async def _trading(self) -> dict[str, Any]:
+        try:
+            return status_dict(await self.executor.trading_status())
+        except TvbridgeError as exc:
+            return {"enabled": None, "error": _error_dict(exc)}
+
+    async def accounts(self) -> list[dict[str, Any]]:
+        """Balances and open positions of every configured venue and account."""
+        connections = await self.connections()
+        targets = [(c["venue"], c["account"]) for c in connections["checks"]]
+
+        async def one(venue: str, account: str) -> dict[str, Any]:
+            entry: dict[str, Any] = {"venue": venue, "account": account}
+            try:
+                entry.update(_account_dict(await self.executor.get_account(venue, account)))
+            except TvbridgeError as exc:
+                entry["error"] = _error_dict(exc)
+            return entry
+
+        return list(await asyncio.gather(*(one(v, a) for v, a in targets)))
+
+    async def signals(
+        self,
+        *,
+        status: str = "",
+        symbol: str = "",
+        venue: str = "",
+        limit: int = 100,
+        before: int | None = None,
+    ) -> list[dict[str, Any]]:
+        rows = await self.journal.recent(
+            status=status if status in STATUSES else "",
+            symbol=symbol.strip().upper()[:_MAX_FILTER],
+            venue=EXCHANGES.get(venue.strip().lower(), ""),
+            limit=max(1, min(limit, 500)),
+            before_seq=before,
+        )
+        return [signal_summary(r) for r in rows]
+
+    async def send_test(self, form: TestSignalForm, *, client_ip: str) -> tuple[dict[str, Any], Reply]:
+        """The form's alert message, sent through the webhook's own handling with the passphrase
+        the gateway holds, so it meets every check a TradingView alert meets."""
+        message = alert_message(form)
+        if message["action"] not in ACTIONS:
+            return message, error_reply(ErrorClass.INVALID_SIGNAL, "unknown action", field="action")
+        if form.size_kind and form.size_kind not in SIZE_FIELDS:
+            return message, error_reply(ErrorClass.INVALID_SIGNAL, "unknown size kind", field="size_kind")
+        body = {
+            **message,
+            "id": f"dash-{uuid.uuid4().hex[:16]}",
+            "passphrase": self.webhooks.passphrase_for(message.get("strategy")),
+        }
+        log.info("test signal from the dashboard", extra={"client_ip": client_ip, "test": form.test})
+        reply = await self.webhooks.handle(json.dumps(body).encode(), client_ip=client_ip)
+        return message, reply

@@ -1,0 +1,1 @@
+"""The owner's web dashboard: pages and assets the gateway serves."""

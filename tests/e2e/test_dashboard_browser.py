@@ -1,0 +1,321 @@
+"""The dashboard as its owner uses it: a real Chromium against the real gateway, executor and
+simulator processes. Each page is saved as a screenshot under test-artifacts/dashboard/."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select
+
+from tests.support.required import required
+from tools.stack import LocalStack, start_stack
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "dashboard"
+API_KEY = "browser-key-5c2e9a7d31f04b68"
+SECRET_KEY = "browser-secret-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
+PASSPHRASE = "browser-passphrase-Tq4vN8"
+PASSWORD = "owner-password-Hx3mR7wQ"
+
+
+def _binary(name: str, *candidates: str) -> str:
+    found = next((path for path in (shutil.which(c) for c in candidates) if path), None)
+    return required(name, found, "apt-get install chromium chromium-driver")
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    running = start_stack(
+        tmp_path_factory.mktemp("dashboard"),
+        api_key=API_KEY,
+        secret_key=SECRET_KEY,
+        passphrase=PASSPHRASE,
+        extra_env={"DASHBOARD_PASSWORD": PASSWORD, "STRATEGIES": "ema-cross"},
+    )
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
+
+
+@pytest.fixture(scope="module")
+def browser(downloads: Path) -> Iterator[WebDriver]:
+    chromium = _binary("Chromium", "chromium", "chromium-browser")
+    driver_path = _binary("ChromeDriver", "chromedriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900"):
+        options.add_argument(arg)
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+    )
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
+    driver.implicitly_wait(0)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    yield driver
+    driver.quit()
+
+
+def wait_for(predicate: Callable[[], Any], timeout_s: float = 15, what: str = "condition") -> Any:
+    deadline = time.monotonic() + timeout_s
+    last: Exception | None = None
+    while time.monotonic() < deadline:
+        try:
+            value = predicate()
+            if value:
+                return value
+        except (StaleElementReferenceException, WebDriverException, LookupError, ValueError) as exc:
+            last = exc
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}" + (f" (last error: {last})" if last else ""))
+
+
+def find(driver: WebDriver, css: str) -> WebElement:
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def text(driver: WebDriver, css: str) -> str:
+    return str(find(driver, css).text)
+
+
+def shot(driver: WebDriver, name: str) -> None:
+    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+
+def console_errors(driver: WebDriver) -> list[str]:
+    """Errors the page logged: a script that failed, or anything the CSP blocked."""
+    return [str(e["message"]) for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+
+
+def confirm(driver: WebDriver, reason: str | None = None) -> None:
+    wait_for(
+        lambda: find(driver, "#confirm").is_displayed() and find(driver, "#confirm-ok").is_enabled(),
+        5,
+        "dialog",
+    )
+    if reason is not None:
+        find(driver, "#confirm-reason").send_keys(reason)
+    find(driver, "#confirm-ok").click()
+    wait_for(lambda: not find(driver, "#confirm").is_displayed(), 5, "the dialog to close")
+
+
+def send_from_form(driver: WebDriver, base: str, *, symbol: str, size: str, test: bool = True) -> str:
+    """Fill the test form, send it, and return the outcome's status badge text."""
+    driver.get(base + "/dashboard/test")
+    wait_for(lambda: find(driver, "#t-exchange option"), 10, "the venues in the form")
+    Select(find(driver, "#t-action")).select_by_value("buy")
+    symbol_box = find(driver, "#t-symbol")
+    symbol_box.clear()
+    symbol_box.send_keys(symbol)
+    Select(find(driver, "#t-size-kind")).select_by_value("quantity")
+    size_box = find(driver, "#t-size")
+    size_box.clear()
+    size_box.send_keys(size)
+    Select(find(driver, "#t-exchange")).select_by_value("bingx")
+    switch = find(driver, "#t-test")
+    assert switch.is_selected(), "test mode must be on by default"
+    if not test:
+        switch.click()
+    find(driver, "#t-send").click()
+    if not test:
+        confirm(driver)
+    wait_for(lambda: find(driver, "#t-result-card").is_displayed(), 10, "the outcome")
+    return text(driver, "#t-status")
+
+
+def test_owner_session_in_a_real_browser(stack: LocalStack, browser: WebDriver, downloads: Path) -> None:
+    base = stack.gateway_url
+    driver = browser
+
+    # A page behind the login sends the owner to it, and back after.
+    driver.get(base + "/dashboard/signals")
+    wait_for(lambda: "/login" in driver.current_url, 5, "the login page")
+    shot(driver, "01-login")
+    find(driver, "#password").send_keys("not-the-password")
+    find(driver, "#login-submit").click()
+    wait_for(lambda: find(driver, "#login-error").is_displayed(), 5, "the wrong-password message")
+    assert "Wrong password" in text(driver, "#login-error")
+    console_errors(driver)  # the 401 just seen is the point; any later error is not
+    password = find(driver, "#password")
+    password.clear()
+    password.send_keys(PASSWORD)
+    find(driver, "#login-submit").click()
+    wait_for(lambda: driver.current_url.endswith("/dashboard/signals"), 5, "the page asked for first")
+
+    # Status at a glance: both venues reached with their keys, trading on, nothing pending.
+    driver.get(base + "/dashboard")
+    wait_for(
+        lambda: len(driver.find_elements(By.CSS_SELECTOR, "#venues tbody tr[data-venue]")) == 2, 15, "venues"
+    )
+    venues = {
+        row.get_attribute("data-venue"): row.text
+        for row in driver.find_elements(By.CSS_SELECTOR, "#venues tbody tr[data-venue]")
+    }
+    assert set(venues) == {"bingx", "binance"}
+    for row in venues.values():
+        assert "ok" in row and row.count("yes") == 2, row  # connection ok, may read, may trade
+    assert text(driver, "#trading-state") == "ON"
+    assert text(driver, "#executor-state") == "up"
+    assert text(driver, "#backlog-state") == "empty"
+    assert "ema-cross (watched)" in text(driver, "#strategies")
+    shot(driver, "02-status")
+
+    # A test signal from the form, through the real webhook path.
+    assert send_from_form(driver, base, symbol="BTC-USDT", size="0.002") == "executed"
+    preview = json.loads(text(driver, "#t-preview"))
+    assert preview["action"] == "buy" and preview["quantity"] == "0.002" and preview["test"] is True
+    assert PASSPHRASE not in driver.page_source
+    outcome = json.loads(text(driver, "#t-result"))
+    assert outcome["test"] is True and outcome["orders"] == [] and outcome["sizing"]["quantity"] == "0.002"
+    test_id = outcome["signal_id"]
+    shot(driver, "03-test-signal")
+    assert not stack.venue_get("/_sim/orders"), "a test signal placed an order"
+
+    # A real order from the form, after the confirmation dialog.
+    assert send_from_form(driver, base, symbol="ETH-USDT", size="0.05", test=False) == "executed"
+    real = json.loads(text(driver, "#t-result"))
+    order_id = real["orders"][0]["order_id"]
+    assert real["test"] is False and real["orders"][0]["quantity"] == "0.05"
+
+    # Both appear in the live table, newest first, without a reload.
+    driver.get(base + "/dashboard/signals")
+    wait_for(lambda: find(driver, f'tr[data-signal-id="{real["signal_id"]}"]'), 10, "the real signal's row")
+    rows = driver.find_elements(By.CSS_SELECTOR, "#signals tbody tr")
+    assert [r.get_attribute("data-signal-id") for r in rows[:2]] == [real["signal_id"], test_id]
+    first = rows[0].text
+    assert "executed" in first and "ETH-USDT" in first and order_id in first and "0.05" in first
+    shot(driver, "04-signals")
+    # A signal sent by TradingView while the page is open arrives on its own.
+    sent = stack_webhook(stack, {"id": "tv-live-1", "action": "sell", "symbol": "SOL-USDT", "quantity": "1"})
+    assert sent["status"] == "executed"
+    wait_for(lambda: find(driver, 'tr[data-signal-id="tv-live-1"]'), 10, "the row to appear without reload")
+    # Filters.
+    Select(find(driver, "#filter-status")).select_by_value("rejected")
+    wait_for(lambda: find(driver, "#signals-empty").is_displayed(), 5, "no rejected signals")
+    Select(find(driver, "#filter-status")).select_by_value("")
+    find(driver, "#filter-symbol").send_keys("SOL-USDT")
+    wait_for(
+        lambda: (
+            [
+                r.get_attribute("data-signal-id")
+                for r in driver.find_elements(By.CSS_SELECTOR, "#signals tbody tr")
+            ]
+            == ["tv-live-1"]
+        ),
+        5,
+        "the symbol filter",
+    )
+    assert "symbol=SOL-USDT" in driver.current_url  # a filtered view can be bookmarked
+    find(driver, "#filter-clear").click()
+    wait_for(lambda: len(driver.find_elements(By.CSS_SELECTOR, "#signals tbody tr")) == 3, 5, "all rows")
+
+    # The detail view: outcome, stages and the journal entry with the secret removed.
+    find(driver, f'tr[data-signal-id="{real["signal_id"]}"] td:nth-child(5)').click()
+    wait_for(
+        lambda: driver.current_url.endswith("/dashboard/signals/" + real["signal_id"]), 5, "the detail page"
+    )
+    wait_for(lambda: order_id in text(driver, "#signal-orders"), 5, "the order")
+    journal = json.loads(text(driver, "#signal-journal"))
+    assert journal["body"]["symbol"] == "ETH-USDT" and journal["attempts"] == 1
+    assert journal["body"]["passphrase"] != PASSPHRASE and PASSPHRASE not in driver.page_source
+    assert "ms" in text(driver, "#signal-stages")
+    shot(driver, "05-signal-detail")
+
+    # The CSV, downloaded as a browser downloads it.
+    driver.get(base + "/dashboard/signals")
+    wait_for(lambda: find(driver, "#download-csv"), 5, "the download link")
+    find(driver, "#download-csv").click()
+    csv_file = downloads / "trades.csv"
+    wait_for(lambda: csv_file.is_file() and csv_file.read_text(), 10, "trades.csv")
+    trades = list(csv.DictReader(io.StringIO(csv_file.read_text())))
+    assert {t["order_id"] for t in trades} >= {order_id}
+    assert len(trades) == 2  # the ETH buy and the SOL sell; the test signal placed nothing
+
+    # Balances and the open positions the two orders made.
+    driver.get(base + "/dashboard/account")
+    wait_for(
+        lambda: find(driver, '[data-venue="bingx"][data-account="default"] .position-row'), 15, "positions"
+    )
+    bingx = text(driver, '[data-venue="bingx"][data-account="default"]')
+    assert "USDT" in bingx and "ETH-USDT" in bingx and "SOL-USDT" in bingx
+    assert find(driver, '[data-venue="binance"][data-account="default"]')
+    shot(driver, "06-account")
+
+    # The kill switch, confirmed, audited, and the next signal rejected.
+    driver.get(base + "/dashboard")
+    wait_for(lambda: find(driver, "#trading-toggle").is_enabled(), 10, "the switch")
+    find(driver, "#trading-toggle").click()
+    shot(driver, "07-switch-confirmation")
+    confirm(driver, reason="browser test: stop everything")
+    wait_for(lambda: text(driver, "#trading-state") == "OFF", 5, "trading off")
+    wait_for(lambda: "stop everything" in text(driver, "#audit"), 5, "the audit entry")
+    assert "trading_switch" in text(driver, "#audit")
+    wait_for(lambda: text(driver, "#trading-badge") == "trading off", 10, "the navbar badge")
+    shot(driver, "08-trading-off")
+    assert send_from_form(driver, base, symbol="BTC-USDT", size="0.001") == "rejected"
+    refused = json.loads(text(driver, "#t-result"))
+    assert refused["error"]["code"] == "trading_disabled"
+    shot(driver, "09-rejected-while-off")
+    driver.get(base + "/dashboard/signals")
+    wait_for(
+        lambda: find(driver, f'tr[data-signal-id="{refused["signal_id"]}"][data-status="rejected"]'),
+        10,
+        "row",
+    )
+    assert "trading is switched off" in find(driver, f'tr[data-signal-id="{refused["signal_id"]}"]').text
+
+    # Back on, from the same control.
+    driver.get(base + "/dashboard")
+    wait_for(lambda: text(driver, "#trading-toggle") == "Switch trading on", 10, "the switch")
+    find(driver, "#trading-toggle").click()
+    confirm(driver, reason="done")
+    wait_for(lambda: text(driver, "#trading-state") == "ON", 5, "trading on")
+
+    # Readable on a phone: the page itself never scrolls sideways (wide tables scroll inside).
+    driver.set_window_size(390, 844)
+    for name, path in (("status", "/dashboard"), ("signals", "/dashboard/signals"), ("test", "/dashboard/test")):
+        driver.get(base + path)
+        time.sleep(0.5)
+        width = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
+        assert width[0] <= width[1], (path, width)
+        shot(driver, f"10-phone-{name}")
+    driver.set_window_size(1366, 900)
+
+    # Logging out ends the session: the pages send the owner back to the login.
+    if find(driver, ".navbar-toggler").is_displayed():
+        find(driver, ".navbar-toggler").click()
+        wait_for(lambda: find(driver, "#logout").is_displayed(), 5, "the menu")
+    find(driver, "#logout").click()
+    wait_for(lambda: "/login" in driver.current_url, 5, "the login page")
+    driver.get(base + "/dashboard")
+    wait_for(lambda: "/login" in driver.current_url, 5, "the login page again")
+
+    errors = console_errors(driver)
+    assert not errors, errors
+
+
+def stack_webhook(stack: LocalStack, body: dict[str, Any]) -> dict[str, Any]:
+    reply = httpx.post(stack.gateway_url + "/webhook", json={**body, "passphrase": PASSPHRASE}, timeout=10)
+    result: dict[str, Any] = reply.json()
+    return result
