@@ -7,12 +7,21 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     UV_LINK_MODE=copy
 WORKDIR /app
 
+# The dashboard's Bootstrap, installed from npm exactly as package-lock.json pins it.
+FROM node:20.18.1-bookworm-slim AS assets
+WORKDIR /assets
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+
 FROM base AS build
 RUN pip install --no-cache-dir uv==0.13.9
 COPY pyproject.toml uv.lock README.md ./
 RUN uv sync --frozen --no-dev --no-install-project
 COPY common ./common
 COPY gateway ./gateway
+COPY tools/build_assets.py ./tools/build_assets.py
+COPY --from=assets /assets/node_modules ./node_modules
+RUN python tools/build_assets.py --copy-only && rm -rf node_modules
 COPY executor ./executor
 COPY simulator ./simulator
 COPY proto ./proto

@@ -8,6 +8,8 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 PROTO_SRC := proto/tvbridge/executor/v1/executor.proto
 STAMP := .venv/.tvbridge-setup
+# The dashboard's Bootstrap, from its npm package (package-lock.json pins it).
+ASSETS := gateway/dashboard/static/vendor/.built
 
 .PHONY: help setup demo test lint typecheck unit e2e bench certs proto run-gateway run-executor run-simulator clean
 
@@ -27,15 +29,19 @@ $(STAMP): pyproject.toml uv.lock | $(UV)
 	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python python3
 	@touch $(STAMP)
 
-setup: $(STAMP)
+$(ASSETS): package.json package-lock.json tools/build_assets.py | $(STAMP)
+	$(PY) -m tools.build_assets
+	@touch $(ASSETS)
+
+setup: $(STAMP) $(ASSETS)
 
 proto: $(STAMP)
 	$(PY) -m tools.gen_proto
 
-demo: $(STAMP)
+demo: $(STAMP) $(ASSETS)
 	$(PY) -m tools.demo
 
-test: $(STAMP) lint typecheck
+test: $(STAMP) $(ASSETS) lint typecheck
 	$(PY) -m pytest
 
 lint: $(STAMP)
@@ -48,7 +54,7 @@ typecheck: $(STAMP)
 unit: $(STAMP)
 	$(PY) -m pytest -m "not e2e"
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(ASSETS)
 	$(PY) -m pytest -m e2e
 
 bench: $(STAMP)
@@ -57,7 +63,7 @@ bench: $(STAMP)
 certs: $(STAMP)
 	$(PY) -m tools.dev_certs certs
 
-run-gateway: $(STAMP)
+run-gateway: $(STAMP) $(ASSETS)
 	$(PY) -m gateway
 run-executor: $(STAMP)
 	$(PY) -m executor
@@ -65,4 +71,4 @@ run-simulator: $(STAMP)
 	$(PY) -m simulator
 
 clean:
-	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache
+	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache node_modules gateway/dashboard/static/vendor

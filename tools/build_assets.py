@@ -21,14 +21,20 @@ FILES = {
 LICENSE = ROOT / "node_modules/bootstrap/LICENSE"
 
 
-def main() -> int:
-    npm = shutil.which("npm")
-    if npm is None:
-        print("npm is needed to build the dashboard's assets (apt-get install nodejs npm)", file=sys.stderr)
-        return 1
-    subprocess.run(  # noqa: S603 - a fixed command line
-        [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=True
-    )
+def main(argv: list[str]) -> int:
+    # --copy-only: node_modules is already installed (the Dockerfile's node stage did it).
+    if "--copy-only" not in argv:
+        npm = shutil.which("npm")
+        if npm is None:
+            print(
+                "npm is needed to build the dashboard's assets (apt-get install nodejs npm)", file=sys.stderr
+            )
+            return 1
+        subprocess.run(  # noqa: S603 - a fixed command line
+            [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=ROOT,
+            check=True,
+        )
     VENDOR.mkdir(parents=True, exist_ok=True)
     for name, source in FILES.items():
         text = source.read_text(encoding="utf-8")
@@ -41,4 +47,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))

@@ -25,25 +25,32 @@ from typing import IO
 ROOT = Path(__file__).resolve().parent.parent
 DEMO_DIR = Path(os.environ.get("TVBRIDGE_DEMO_DIR", ROOT / ".demo"))
 CREDENTIALS = DEMO_DIR / "credentials.env"
-_NAMES = {"BINGX_API_KEY", "BINGX_SECRET_KEY", "BINANCE_API_KEY", "BINANCE_SECRET_KEY", "WEBHOOK_PASSPHRASE"}
 
 
-def _credentials() -> dict[str, str]:
-    """Generated once and kept, so the printed curl keeps working across restarts."""
-    DEMO_DIR.mkdir(exist_ok=True)
-    if CREDENTIALS.exists():
-        pairs = (line.split("=", 1) for line in CREDENTIALS.read_text().splitlines() if "=" in line)
-        values = {k.strip(): v.strip() for k, v in pairs}
-        if values.keys() >= _NAMES:
-            return values
-    values = {
+def _generated() -> dict[str, str]:
+    return {
         "BINGX_API_KEY": "demo" + secrets.token_hex(16),
         "BINGX_SECRET_KEY": secrets.token_hex(32),
         # Binance keys are 64 characters; the simulator checks their shape as the venue does.
         "BINANCE_API_KEY": secrets.token_hex(32),
         "BINANCE_SECRET_KEY": secrets.token_hex(32),
         "WEBHOOK_PASSPHRASE": secrets.token_urlsafe(18),
+        "DASHBOARD_PASSWORD": secrets.token_urlsafe(12),
     }
+
+
+def _credentials() -> dict[str, str]:
+    """Generated once and kept, so the printed curl and login keep working across restarts."""
+    DEMO_DIR.mkdir(exist_ok=True)
+    values: dict[str, str] = {}
+    if CREDENTIALS.exists():
+        pairs = (line.split("=", 1) for line in CREDENTIALS.read_text().splitlines() if "=" in line)
+        values = {k.strip(): v.strip() for k, v in pairs}
+    fresh = _generated()
+    if values.keys() >= fresh.keys():
+        return values
+    # Only what an older demo did not have is added; what it had keeps working.
+    values = {**fresh, **{k: v for k, v in values.items() if k in fresh}}
     CREDENTIALS.write_text("".join(f"{k}={v}\n" for k, v in values.items()))
     CREDENTIALS.chmod(0o600)
     return values
@@ -190,6 +197,8 @@ def main() -> int:
         "  tvbridge demo is running (simulated BingX and Binance; no real exchange is touched)\n"
         f"  webhook URL : {url}\n"
         f"  passphrase  : {creds['WEBHOOK_PASSPHRASE']}\n"
+        f"  dashboard   : http://localhost:{gateway_port}/dashboard\n"
+        f"  password    : {creds['DASHBOARD_PASSWORD']}\n"
         f"  simulator   : http://127.0.0.1:{simulator_port}  (orders: /_sim/orders)\n"
         f"  metrics     : http://localhost:{gateway_port}/metrics and http://localhost:{metrics_port}/metrics\n"
         "\n  Send the seed's alert (buys 100 USDT of margin of BTC):\n"

@@ -229,7 +229,12 @@ class Overview:
         )
         count, oldest = await self.journal.backlog()
         now = now_ms()
-        last = {r["strategy"]: r for r in await self.journal.last_by_strategy()}
+        # Names are matched as the webhook matches them: trimmed and in lower case.
+        last: dict[str, dict[str, Any]] = {}
+        for row in await self.journal.last_by_strategy():
+            name = row["strategy"].strip().lower()
+            if name and (name not in last or row["seq"] > last[name]["seq"]):
+                last[name] = row
         strategies = [
             {
                 "strategy": name,
@@ -248,7 +253,10 @@ class Overview:
             "backlog": {"pending": count, "oldest_age_s": (now - oldest) / 1000 if oldest else 0},
             "last_24h": await self.journal.counts_since(now - 24 * 3600 * 1000),
             "strategies": strategies,
-            "defaults": {"exchange": self.webhooks.defaults.exchange, "account": self.webhooks.defaults.account},
+            "defaults": {
+                "exchange": self.webhooks.defaults.exchange,
+                "account": self.webhooks.defaults.account,
+            },
         }
 
     async def _trading(self) -> dict[str, Any]:

@@ -333,7 +333,13 @@ class Journal:
             .subquery()
         )
         query = (
-            sa.select(signals.c.strategy, signals.c.signal_id, signals.c.status, signals.c.received_ms)
+            sa.select(
+                signals.c.seq,
+                signals.c.strategy,
+                signals.c.signal_id,
+                signals.c.status,
+                signals.c.received_ms,
+            )
             .join(newest, signals.c.seq == newest.c.seq)
             .order_by(signals.c.strategy)
         )

@@ -59,7 +59,7 @@ def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def browser(downloads: Path) -> Iterator[WebDriver]:
+def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
     chromium = _binary("Chromium", "chromium", "chromium-browser")
     driver_path = _binary("ChromeDriver", "chromedriver")
     options = webdriver.ChromeOptions()
@@ -103,9 +103,10 @@ def shot(driver: WebDriver, name: str) -> None:
     driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
 
 
-def console_errors(driver: WebDriver) -> list[str]:
+def console_errors(driver: webdriver.Chrome) -> list[str]:
     """Errors the page logged: a script that failed, or anything the CSP blocked."""
-    return [str(e["message"]) for e in driver.get_log("browser") if e["level"] == "SEVERE"]
+    entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    return [str(e["message"]) for e in entries if e["level"] == "SEVERE"]
 
 
 def confirm(driver: WebDriver, reason: str | None = None) -> None:
@@ -144,7 +145,9 @@ def send_from_form(driver: WebDriver, base: str, *, symbol: str, size: str, test
     return text(driver, "#t-status")
 
 
-def test_owner_session_in_a_real_browser(stack: LocalStack, browser: WebDriver, downloads: Path) -> None:
+def test_owner_session_in_a_real_browser(
+    stack: LocalStack, browser: webdriver.Chrome, downloads: Path
+) -> None:
     base = stack.gateway_url
     driver = browser
 
@@ -292,9 +295,34 @@ def test_owner_session_in_a_real_browser(stack: LocalStack, browser: WebDriver, 
     confirm(driver, reason="done")
     wait_for(lambda: text(driver, "#trading-state") == "ON", 5, "trading on")
 
+    # Whatever an alert carries is shown as text: a strategy named like markup stays a name.
+    hostile = "<img src=x onerror=\"document.title='pwned'\">"
+    stack_webhook(
+        stack,
+        {
+            "id": "tv-html",
+            "action": "buy",
+            "symbol": "BTC-USDT",
+            "quantity": "0.001",
+            "test": True,
+            "strategy": hostile,
+        },
+    )
+    driver.get(base + "/dashboard")
+    wait_for(lambda: hostile.lower() in text(driver, "#strategies"), 10, "the strategy's name, as text")
+    assert not driver.find_elements(By.CSS_SELECTOR, "#strategies img")
+    driver.get(base + "/dashboard/signals/tv-html")
+    wait_for(lambda: "onerror" in text(driver, "#signal-journal"), 10, "the body, as text")
+    assert not driver.find_elements(By.CSS_SELECTOR, "#signal-journal img")
+    assert "pwned" not in driver.title
+
     # Readable on a phone: the page itself never scrolls sideways (wide tables scroll inside).
     driver.set_window_size(390, 844)
-    for name, path in (("status", "/dashboard"), ("signals", "/dashboard/signals"), ("test", "/dashboard/test")):
+    for name, path in (
+        ("status", "/dashboard"),
+        ("signals", "/dashboard/signals"),
+        ("test", "/dashboard/test"),
+    ):
         driver.get(base + path)
         time.sleep(0.5)
         width = driver.execute_script("return [document.documentElement.scrollWidth, window.innerWidth]")
