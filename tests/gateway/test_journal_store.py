@@ -8,7 +8,10 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 
+from gateway.journal.schema import metadata
 from gateway.journal.store import Journal, NewSignal, Outcome, Trade, now_ms
 from tests.support.postgres import fresh_database
 
@@ -39,12 +42,12 @@ def new(signal_id: str, key: str | None = None, until: int | None = None) -> New
 def test_migrations_run_once_and_sqlite_uses_wal(journal: Journal, tmp_path: Path, url: str) -> None:
     journal.migrate()  # a second start finds nothing to do
     with journal.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0002",)]
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0003",)]
     if not url.startswith("sqlite"):
         return
     with sqlite3.connect(tmp_path / "j.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0002",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
 
 
 def test_an_explicit_id_is_the_same_signal_forever(journal: Journal) -> None:
@@ -82,3 +85,10 @@ def test_a_signal_is_finished_once_with_its_trades(journal: Journal) -> None:
     assert [r["signal_id"] for r in journal.pending()] == ["t"]
     count, oldest = journal.backlog()
     assert count == 1 and oldest is not None
+
+
+def test_the_migrations_build_the_schema_the_code_uses(journal: Journal) -> None:
+    """A table, column or index added to schema.py without a migration is caught here."""
+    with journal.engine.connect() as conn:
+        differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    assert differences == []

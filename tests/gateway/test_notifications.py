@@ -16,10 +16,13 @@ from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 from pydantic import SecretStr
 
-from executor.server import RunningExecutor
+from executor.config import ExecutorSettings
+from executor.core.model import Venue
+from executor.server import RunningExecutor, start
+from executor.venues.bingx.adapter import BingxAdapter
 from gateway.app import create_app
 from gateway.config import GatewaySettings
-from tests.support.inproc import serve_app
+from tests.support.inproc import API_KEY, RunningSimulator, serve_app
 from tools.processes import free_port, wait_until
 
 PASSPHRASE = "notify-passphrase-0042"
@@ -180,3 +183,36 @@ def test_the_trading_switch_is_announced(executor: RunningExecutor, fakes: Fakes
         "tvbridge · Trading switch: trading switched off: maintenance (by api)",
         "tvbridge · Trading switch: trading switched on (by api)",
     ]
+
+
+def test_an_expired_signal_is_told_with_its_reason(executor: RunningExecutor, fakes: Fakes) -> None:
+    fired = int(time.time() * 1000) - 120_000  # TradingView fired it two minutes ago
+    with gateway(executor, fakes, signal_max_age_s=30) as client:
+        answer = client.post("/webhook", json=signal(id="n-old", time=fired)).json()
+        assert answer["status"] == "expired"
+        assert wait_until(lambda: len(fakes.texts("hook")) == 1, timeout_s=10)
+    [text] = fakes.texts("telegram") or [""]
+    assert text == f"tvbridge · Expired: buy BTC-USDT on bingx: {answer['reason']}\nsignal n-old"
+    assert answer["reason"].startswith("signal is 120.") and answer["reason"].endswith(
+        "older than the 30.0s max age"
+    )
+    assert fakes.received["hook"][0]["kind"] == "expiry"
+
+
+def test_a_failed_signal_is_told_with_its_reason(simulator: RunningSimulator, fakes: Fakes) -> None:
+    # Keys the venue refuses: our side is broken, which is a failure, not a rejection.
+    adapter = BingxAdapter("default", simulator.url, API_KEY, "not-the-secret-" + "0" * 32)
+    settings = ExecutorSettings(_env_file=None, executor_port=free_port(), executor_grace_s=1)  # type: ignore[call-arg]
+    running = start(settings, {(Venue.BINGX, "default"): adapter})
+    try:
+        with gateway(running, fakes) as client:
+            answer = client.post("/webhook", json=signal(id="n-fail")).json()
+            assert answer["status"] == "failed", answer
+            assert wait_until(lambda: len(fakes.texts("discord")) == 1, timeout_s=10)
+    finally:
+        running.stop()
+        adapter.close()
+    assert fakes.texts("discord") == [
+        f"tvbridge · FAILED: buy BTC-USDT on bingx: {answer['reason']}\nsignal n-fail"
+    ]
+    assert fakes.received["hook"][0]["details"]["error"]["code"] == answer["error"]["code"]
