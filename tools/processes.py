@@ -38,6 +38,8 @@ class ServiceProcess:
             wait_port(self.port, timeout_s)
         except TimeoutError:
             raise AssertionError(f"{self.module} did not start:\n{self.logs()}") from None
+        if self.proc.poll() is not None:  # the port is open, but someone else's
+            raise AssertionError(f"{self.module} exited while starting:\n{self.logs()}")
         return self
 
     def logs(self) -> str:
@@ -69,10 +71,19 @@ def port_open(port: int, host: str = "127.0.0.1") -> bool:
         return sock.connect_ex((host, port)) == 0
 
 
+_HANDED_OUT: set[int] = set()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+    """A free loopback port, never one this process handed out before: the kernel may offer a
+    port again as soon as it is released, and two services of one stack would then collide."""
+    while True:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = int(sock.getsockname()[1])
+        if port not in _HANDED_OUT:
+            _HANDED_OUT.add(port)
+            return port
 
 
 def wait_port(port: int, timeout_s: float = 20.0) -> None:

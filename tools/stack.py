@@ -44,6 +44,8 @@ class LocalStack:
         return self.gateway
 
     def ready(self) -> bool:
+        if any(p.proc.poll() is not None for p in (self.simulator, self.executor, self.gateway)):
+            return False
         try:
             return requests.get(f"{self.gateway_url}/readyz", timeout=2).status_code == 200
         except requests.RequestException:

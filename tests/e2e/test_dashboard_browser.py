@@ -109,7 +109,7 @@ def console_errors(driver: webdriver.Chrome) -> list[str]:
     return [str(e["message"]) for e in entries if e["level"] == "SEVERE"]
 
 
-def confirm(driver: WebDriver, reason: str | None = None) -> None:
+def confirm(driver: WebDriver, reason: str | None = None, screenshot: str | None = None) -> None:
     wait_for(
         lambda: find(driver, "#confirm").is_displayed() and find(driver, "#confirm-ok").is_enabled(),
         5,
@@ -117,6 +117,8 @@ def confirm(driver: WebDriver, reason: str | None = None) -> None:
     )
     if reason is not None:
         find(driver, "#confirm-reason").send_keys(reason)
+    if screenshot is not None:
+        shot(driver, screenshot)
     find(driver, "#confirm-ok").click()
     wait_for(lambda: not find(driver, "#confirm").is_displayed(), 5, "the dialog to close")
 
@@ -269,8 +271,7 @@ def test_owner_session_in_a_real_browser(
     driver.get(base + "/dashboard")
     wait_for(lambda: find(driver, "#trading-toggle").is_enabled(), 10, "the switch")
     find(driver, "#trading-toggle").click()
-    shot(driver, "07-switch-confirmation")
-    confirm(driver, reason="browser test: stop everything")
+    confirm(driver, reason="browser test: stop everything", screenshot="07-switch-confirmation")
     wait_for(lambda: text(driver, "#trading-state") == "OFF", 5, "trading off")
     wait_for(lambda: "stop everything" in text(driver, "#audit"), 5, "the audit entry")
     assert "trading_switch" in text(driver, "#audit")
