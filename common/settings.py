@@ -33,7 +33,11 @@ class FileSecretsSource(PydanticBaseSettingsSource):
                 continue
             path = os.environ.get(f"{name.upper()}_FILE")
             if path:
-                values[name] = Path(path).read_text(encoding="utf-8").strip()
+                text = Path(path).read_text(encoding="utf-8").strip()
+                # An empty file is no secret: compose and Kubernetes mount a file for every
+                # secret they declare, including a venue the owner does not use.
+                if text:
+                    values[name] = text
         return values
 
 

@@ -39,3 +39,16 @@ def test_gateway_accepts_a_real_passphrase(monkeypatch: pytest.MonkeyPatch) -> N
     assert settings.gateway_port == 5000
     assert settings.executor_addr == "localhost:50051"
     assert settings.default_exchange == "bingx"
+
+
+def test_an_empty_secret_file_is_no_secret(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Compose mounts a file for every declared secret, also for the venue an owner does not use."""
+    empty = tmp_path / "binance_api_key"
+    empty.write_text("\n")
+    monkeypatch.setenv("BINANCE_API_KEY_FILE", str(empty))
+    monkeypatch.setenv("BINANCE_SECRET_KEY_FILE", str(empty))
+    settings = ExecutorSettings(_env_file=None)  # type: ignore[call-arg]
+    assert settings.binance_api_key is None and settings.binance_secret_key is None
+    monkeypatch.setenv("DASHBOARD_PASSWORD_FILE", str(empty))
+    monkeypatch.setenv("WEBHOOK_PASSPHRASE", "Xq83-unguessable-phrase")
+    assert GatewaySettings(_env_file=None).dashboard_password is None  # type: ignore[call-arg]
