@@ -22,6 +22,8 @@ class ExecutorSettings(ServiceSettings):
     executor_host: str = "127.0.0.1"
     executor_port: int = 50051
     executor_metrics_port: int = 9101
+    # Loopback like the gRPC port; a container sets 0.0.0.0 on its private network.
+    executor_metrics_host: str = "127.0.0.1"
     executor_max_workers: int = 32
     executor_grace_s: float = 10.0
     # Calls without a deadline are refused: a hung caller must not pin a worker forever.

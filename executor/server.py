@@ -105,7 +105,7 @@ def start(
 
 def serve(settings: ExecutorSettings) -> None:
     metrics.BUILD.info({"version": _version()})
-    start_http_server(settings.executor_metrics_port)
+    start_http_server(settings.executor_metrics_port, addr=settings.executor_metrics_host)
     running = start(settings)
     log.info(
         "executor listening",

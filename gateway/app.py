@@ -83,7 +83,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         credentials=credentials,
         server_name=settings.executor_tls_server_name,
     )
-    store = Journal(settings.database_url)
+    store = Journal(settings.database_url.get_secret_value())
     store.migrate()
     journal = AsyncJournal(store)
     trades_file = TradesFile(settings.trades_csv)

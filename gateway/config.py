@@ -97,7 +97,8 @@ class GatewaySettings(ServiceSettings):
     # Signals whose fire time is older than this are expired, never traded.
     signal_max_age_s: float = 60.0
     # The journal: a SQLite file by default, or postgresql://user:pass@host/db.
-    database_url: str = "sqlite:///./data/tvbridge.db"
+    # A secret, because a server's URL holds its password: DATABASE_URL_FILE reads it from a file.
+    database_url: SecretStr = SecretStr("sqlite:///./data/tvbridge.db")
     # A body identical to one received this many seconds ago is the same signal (an explicit
     # `id` is the same signal forever).
     dedupe_window_s: float = 30.0
@@ -160,7 +161,7 @@ class GatewaySettings(ServiceSettings):
         for passphrase in self.strategy_passphrase_map().values():
             jsonlog.register_secret(passphrase)
         # A database password in the URL is a secret like any other.
-        _, _, rest = self.database_url.partition("://")
+        _, _, rest = self.database_url.get_secret_value().partition("://")
         credentials, at, _ = rest.rpartition("@")
         if at and ":" in credentials:
             jsonlog.register_secret(unquote(credentials.split(":", 1)[1]))

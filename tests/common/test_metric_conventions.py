@@ -15,6 +15,7 @@ BASE_UNITS = ("_seconds", "_bytes", "_total", "_info", "_ratio")
 FORBIDDEN_UNITS = ("_milliseconds", "_ms", "_minutes", "_kb", "_mb", "_percent")
 # Labels whose values come from a closed set, never from what a caller sends.
 BOUNDED_LABELS = {
+    "channel",  # telegram, discord, webhook
     "outcome",
     "route",
     "method",
