@@ -5,21 +5,20 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common import grpc_tls
-from common.errors import ErrorClass, info
 from common.settings import secret_value
 from gateway import metrics
+from gateway.api.edge import Edge
 from gateway.api.routes import control, dashboard, health, signals, webhook
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
@@ -60,14 +59,6 @@ async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s
             notifier.publish(
                 Event("quiet", f"strategy {name} has sent nothing for {minutes} min ({quiet_for:.0f} s)")
             )
-
-
-def _refusal(error_class: ErrorClass, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": error_class.value, "message": message}},
-        status_code=info(error_class).http_status,
-        headers=headers,
-    )
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
@@ -164,37 +155,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     )
     app.state.guard = guard
 
-    @app.middleware("http")
-    async def sources(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        peer = request.client.host if request.client else ""
-        client = guard.client(peer, request.headers.get("x-forwarded-for"))
-        request.state.client_ip = client
-        if not guard.limiter.allow(client):
-            if request.url.path == "/webhook":
-                metrics.WEBHOOKS.labels("limited").inc()
-            return _refusal(
-                ErrorClass.TOO_MANY_REQUESTS,
-                "too many requests from this address",
-                {"Retry-After": str(guard.limiter.retry_after_s())},
-            )
-        if request.url.path == "/webhook":
-            why = guard.webhook_refusal(peer, client, dict(request.headers))
-            if why is not None:
-                metrics.WEBHOOKS.labels("forbidden").inc()
-                log.warning("webhook refused", extra={"client_ip": client, "reason": why})
-                return _refusal(ErrorClass.FORBIDDEN, why)
-        response = await call_next(request)
-        if response.status_code == 401:
-            guard.penalise(client)  # a wrong passphrase costs more than a right one
-        return response
-
-    @app.middleware("http")
-    async def timing(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = request.url.path if request.url.path in metrics.ROUTES else "other"
-        metrics.REQUEST_SECONDS.labels(route).observe(time.perf_counter() - started)
-        return response
+    app.add_middleware(Edge, guard=guard)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

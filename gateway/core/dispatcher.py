@@ -215,6 +215,8 @@ class Dispatcher:
         # should we die before this commit it stays pending and its redelivery (a higher attempt
         # number, so the executor asks the venue first) returns this same outcome.
         self._resolve(job.signal_id, result)
+        # Let the waiting webhook write its answer before this commit competes with it.
+        await asyncio.sleep(0)
         status = str(result["status"])
         error = result.get("error") or {}
         timings = result.get("timings_ms") or {}
