@@ -33,6 +33,8 @@ FILLED_STATUSES = {"FILLED", "PARTIALLY_FILLED"}
 
 
 class Executor(Protocol):
+    def connected(self) -> bool: ...
+
     async def wait_ready(self, timeout_s: float) -> bool: ...
 
     async def execute_pb(
@@ -47,6 +49,8 @@ class Job:
     request: pb.Signal
     expires_ms: int | None
     journalled_ms: int = 0
+    # The attempt number the journal counted at admission, not yet sent (0: none).
+    begun: int = 0
 
 
 def job_from_row(row: Mapping[str, Any]) -> Job:
@@ -128,6 +132,10 @@ class Dispatcher:
             future = self._waiters[signal_id] = asyncio.get_running_loop().create_future()
         return future
 
+    def connected(self) -> bool:
+        """Whether a signal admitted now would be sent at once (the executor's channel is up)."""
+        return self.executor.connected()
+
     def waiting(self, signal_id: str) -> asyncio.Future[dict[str, Any]] | None:
         return self._waiters.get(signal_id)
 
@@ -161,6 +169,7 @@ class Dispatcher:
 
     async def _deliver(self, job: Job) -> None:
         failures = 0
+        begun = job.begun
         while self._accepting:
             if not await self.executor.wait_ready(self._delay(failures)):
                 failures += 1
@@ -168,7 +177,8 @@ class Dispatcher:
                     return
                 await self.journal.retry_later(job.signal_id, now_ms(), "the executor is unreachable")
                 continue
-            number = await self.journal.begin_attempt(job.signal_id)
+            number = begun or await self.journal.begin_attempt(job.signal_id)
+            begun = 0  # a retry is a new attempt, counted before it is sent
             if number == 0:
                 await self._settle_from_journal(job.signal_id)  # decided elsewhere already
                 return

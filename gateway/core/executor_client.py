@@ -187,6 +187,11 @@ class ExecutorClient:
             return False
         return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
+    def connected(self) -> bool:
+        return self._channel is not None and (
+            self._channel.get_state(try_to_connect=False) is grpc.ChannelConnectivity.READY
+        )
+
     async def wait_ready(self, timeout_s: float) -> bool:
         """True once the channel is connected; False when the executor cannot be reached in time."""
         assert self._channel is not None, "start() first"

@@ -20,7 +20,7 @@ from common.errors import ErrorClass, TvbridgeError
 from common.jsonlog import signal_context
 from gateway import metrics
 from gateway.config import GatewaySettings
-from gateway.core.dispatcher import Dispatcher, Job, answer_of, job_from_row
+from gateway.core.dispatcher import Dispatcher, Job, answer_of
 from gateway.core.executor_client import signal_to_pb
 from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
 from gateway.core.signal import Signal
@@ -28,6 +28,7 @@ from gateway.journal.aio import AsyncJournal
 from gateway.journal.store import FINAL, NewSignal, now_ms
 from gateway.notify.events import Event
 from gateway.notify.sender import Notifier
+from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.webhook")
 
@@ -172,8 +173,10 @@ class WebhookService:
                     "test": signal.test,
                 },
             )
+            request = signal_to_pb(signal)
+            new = self._new_signal(signal, body, stored_body, request)
             try:
-                admission = await self.journal.admit(self._new_signal(signal, body, stored_body))
+                admission = await self.journal.admit(new)
             except Exception as exc:  # the database is down or full: record nothing, promise nothing
                 log.error("journal unavailable", extra={"reason": type(exc).__name__})
                 metrics.WEBHOOKS.labels("unavailable").inc()
@@ -190,9 +193,20 @@ class WebhookService:
             metrics.STAGE_SECONDS.labels("received_to_journalled").observe(
                 max(0, journalled - admission.row["received_ms"]) / 1000
             )
-            return await self._await_outcome(job_from_row(admission.row))
+            row = admission.row
+            job = Job(
+                signal.signal_id,
+                (row["venue"], row["account"], row["symbol"]),
+                request,
+                row["expires_ms"],
+                row["journalled_ms"],
+                begun=1 if new.first_attempt else 0,
+            )
+            return await self._await_outcome(job)
 
-    def _new_signal(self, signal: Signal, body: dict[str, Any], stored_body: str) -> NewSignal:
+    def _new_signal(
+        self, signal: Signal, body: dict[str, Any], stored_body: str, request: pb.Signal
+    ) -> NewSignal:
         received_ms = _ms(signal.received_at) or now_ms()
         fired_ms = _ms(signal.fired_at)
         if signal.explicit_id:
@@ -216,11 +230,12 @@ class WebhookService:
             action=signal.action.value,
             strategy=signal.strategy,
             test=signal.test,
-            normalized=json_format.MessageToJson(signal_to_pb(signal), indent=None),
+            normalized=json_format.MessageToJson(request, indent=None),
             fired_ms=fired_ms,
             expires_ms=(fired_ms or received_ms) + self.max_age_ms if self.max_age_ms else None,
             dedupe_key=key,
             dedupe_until_ms=until,
+            first_attempt=self.dispatcher.connected(),
         )
 
     async def _journal_refusal(self, stored_body: str, received_at: datetime, reply: Reply) -> None:

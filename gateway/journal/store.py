@@ -49,6 +49,9 @@ class NewSignal:
     expires_ms: int | None = None
     dedupe_key: str | None = None
     dedupe_until_ms: int | None = None
+    # Count attempt 1 in the admitting transaction: the executor is connected and the signal
+    # goes out next, so the commit that numbers the attempt is saved from the answer's path.
+    first_attempt: bool = False
     error_code: str | None = None
     reason: str | None = None
     result: dict[str, Any] | None = None
@@ -135,6 +138,7 @@ class Journal:
 
     def _admit(self, new: NewSignal) -> Admission:
         at = now_ms()
+        begun = new.first_attempt and new.status == PENDING
         with self.engine.begin() as conn:
             if new.dedupe_key is not None:
                 holder = self._claim(
@@ -161,7 +165,7 @@ class Journal:
                     fired_ms=new.fired_ms,
                     journalled_ms=at,
                     expires_ms=new.expires_ms,
-                    attempts=0,
+                    attempts=1 if begun else 0,
                     finished_ms=at if new.status in FINAL else None,
                     error_code=new.error_code,
                     reason=new.reason,
@@ -170,6 +174,8 @@ class Journal:
                 )
                 .returning(*signals.c)
             ).one()
+            if begun:
+                conn.execute(attempts.insert().values(signal_id=new.signal_id, attempt=1, started_ms=at))
             return Admission(True, dict(inserted._mapping))
 
     def _claim(self, conn: Connection, key: str, signal_id: str, until_ms: int, at: int) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -92,3 +93,17 @@ def test_the_migrations_build_the_schema_the_code_uses(journal: Journal) -> None
     with journal.engine.connect() as conn:
         differences = compare_metadata(MigrationContext.configure(conn), metadata)
     assert differences == []
+
+
+def test_the_first_attempt_can_be_counted_at_admission(journal: Journal) -> None:
+    """One commit fewer before the first send; a later attempt is still numbered higher."""
+    admitted = journal.admit(dataclasses.replace(new("tv-pre", "id:tv-pre"), first_attempt=True))
+    assert admitted.row["attempts"] == 1
+    assert [a["attempt"] for a in journal.attempts_of("tv-pre")] == [1]
+    assert journal.begin_attempt("tv-pre") == 2  # a redelivery after a crash, say
+    # A repeat of the same alert counts nothing.
+    again = journal.admit(dataclasses.replace(new("tv-pre-2", "id:tv-pre"), first_attempt=True))
+    assert not again.new and journal.get("tv-pre-2") is None
+    # A refused signal is final at once: no attempt is ever counted for it.
+    refused = dataclasses.replace(new("tv-bad"), status="rejected", first_attempt=True)
+    assert journal.admit(refused).row["attempts"] == 0 and journal.attempts_of("tv-bad") == []
