@@ -58,7 +58,7 @@ e2e: $(STAMP) $(ASSETS)
 	$(PY) -m pytest -m e2e
 
 bench: $(STAMP)
-	$(PY) -m bench.latency
+	$(PY) -m bench.run --json bench/out/results.json
 
 certs: $(STAMP)
 	$(PY) -m tools.dev_certs certs

@@ -35,6 +35,7 @@ def run(
     grace_s: float = 10.0,
     tls_cert: str | None = None,
     tls_key: str | None = None,
+    keep_alive_s: float = 5.0,
 ) -> None:
     config = uvicorn.Config(
         app,
@@ -47,6 +48,7 @@ def run(
         proxy_headers=False,
         server_header=False,
         timeout_graceful_shutdown=int(grace_s),
+        timeout_keep_alive=int(keep_alive_s),
         ssl_certfile=tls_cert,
         ssl_keyfile=tls_key,
     )

@@ -22,6 +22,9 @@ class ExecutorSettings(ServiceSettings):
     executor_host: str = "127.0.0.1"
     executor_port: int = 50051
     executor_metrics_port: int = 9101
+    # Each venue connection idle this long gets one server-time read, so it stays open for the
+    # next signal (0: never). Venues drop idle keep-alive connections after about a minute.
+    venue_keepalive_s: float = 20.0
     # Loopback like the gRPC port; a container sets 0.0.0.0 on its private network.
     executor_metrics_host: str = "127.0.0.1"
     executor_max_workers: int = 32

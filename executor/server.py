@@ -64,6 +64,20 @@ def warm(adapters: Mapping[tuple[Venue, str], VenueAdapter]) -> None:
             log.warning("could not warm %s/%s: %s", adapter.venue.value, adapter.account, exc.message)
 
 
+def keep_warm(
+    adapters: Mapping[tuple[Venue, str], VenueAdapter], idle_s: float, stop: threading.Event
+) -> None:
+    """Until `stop`: every adapter idle for idle_s sends one cheap request."""
+    while not stop.wait(idle_s / 4):
+        for adapter in adapters.values():
+            try:
+                adapter.keep_warm(idle_s)
+            except TvbridgeError as exc:
+                log.info(
+                    "keep-alive read failed", extra={"venue": adapter.venue.value, "reason": exc.message}
+                )
+
+
 def start(
     settings: ExecutorSettings, adapters: Mapping[tuple[Venue, str], VenueAdapter] | None = None
 ) -> RunningExecutor:
@@ -100,7 +114,15 @@ def start(
     server.start()
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     health_servicer.set(SERVICE_NAME, health_pb2.HealthCheckResponse.SERVING)
-    return RunningExecutor(server, port, engine, health_servicer, settings.executor_grace_s)
+    running = RunningExecutor(server, port, engine, health_servicer, settings.executor_grace_s)
+    if settings.venue_keepalive_s > 0:
+        threading.Thread(
+            target=keep_warm,
+            args=(built, settings.venue_keepalive_s, running.stopped),
+            name="venue-keepalive",
+            daemon=True,
+        ).start()
+    return running
 
 
 def serve(settings: ExecutorSettings) -> None:

@@ -23,6 +23,7 @@ def main() -> None:
         grace_s=2,
         tls_cert=settings.simulator_tls_cert,
         tls_key=settings.simulator_tls_key,
+        keep_alive_s=settings.simulator_keep_alive_s,
     )
 
 

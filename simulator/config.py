@@ -13,6 +13,8 @@ class SimulatorSettings(ServiceSettings):
     simulator_host: str = "127.0.0.1"
     simulator_port: int = 8900
     simulator_start_balance: Decimal = Decimal("10000")
+    # How long an idle keep-alive connection stays open, as behind a venue's load balancer.
+    simulator_keep_alive_s: float = 60.0
     # Serve HTTPS with this certificate and key (PEM files), so a client pays a real
     # TLS handshake and encryption as it would across the internet.
     simulator_tls_cert: str | None = None

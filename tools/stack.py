@@ -74,8 +74,12 @@ def start_stack(
     passphrase: str,
     extra_env: dict[str, str] | None = None,
     venue_tls: VenueTls | None = None,
+    simulator_port: int | None = None,
 ) -> LocalStack:
-    ports = {name: free_port() for name in ("gateway", "executor", "metrics", "simulator")}
+    """`simulator_port` lets a caller put something in front of the simulator (the benchmark's
+    network delay), pointing the venue URLs at it through `extra_env`."""
+    ports = {name: free_port() for name in ("gateway", "executor", "metrics")}
+    ports["simulator"] = simulator_port or free_port()
     scheme = "https" if venue_tls else "http"
     tls_env = (
         {

@@ -232,6 +232,11 @@ class VenueAdapter(abc.ABC):
     def warm(self) -> None:
         """Open the connection pool, sync the clock and load instrument rules before the first signal."""
 
+    def keep_warm(self, idle_s: float) -> bool:
+        """After `idle_s` without a request, one cheap one, so the next signal finds its connection
+        open. True when a request was sent. Adapters without a pool have nothing to keep."""
+        return False
+
     # -- cached reads: a signal pays for a price or balance only when no fresh one is known --
 
     def price(self, venue_symbol: str) -> Decimal:

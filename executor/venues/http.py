@@ -76,6 +76,7 @@ class VenueHttp:
         self.observer = observer
         self.backoff_observer = backoff_observer
         self._blocked_until = 0.0  # monotonic time before which nothing is sent
+        self.last_used = time.monotonic()  # when the pool last carried a request
         # Passed on every request: requests lets REQUESTS_CA_BUNDLE in the
         # environment override a session-level setting.
         self.verify_tls = verify_tls
@@ -137,6 +138,7 @@ class VenueHttp:
                 raise VenueUnreachable(f"{method} {path}: connection refused") from exc
             raise VenueTimeout(f"{method} {path}: connection lost") from exc
         finally:
+            self.last_used = time.monotonic()
             elapsed = time.perf_counter() - started
             venue_seconds.set(venue_seconds.get() + elapsed)
             if self.observer is not None:

@@ -1,0 +1,448 @@
+"""`make bench`: tvbridge against the naive reference bot, side by side, in one run.
+
+Both face the same simulator, serving TLS with a self-signed certificate (so a new connection
+pays a real handshake) and adding --venue-latency-ms to every answer (a venue across the
+internet). Measured for each:
+
+1. end to end, webhook sent -> answer with the venue's acknowledgement, at a steady --rate for
+   --seconds, p50/p90/p99, and for tvbridge the time in each stage (from its journal);
+2. a burst of --burst alerts fired at once over five symbols: time until every one is answered,
+   until every one is executed, and how many were lost or doubled (orders counted at the venue);
+3. venue requests per signal for each size kind, counted at the simulator;
+4. peak resident memory of each process, idle and after the burst.
+
+Results go to stdout and, with --write, to bench/RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import requests
+from cryptography.x509.oid import ExtendedKeyUsageOID
+
+from tools.dev_certs import make_ca, make_leaf
+from tools.processes import ServiceProcess, free_port, wait_port
+from tools.stack import LocalStack, VenueTls, start_stack
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "RESULTS.md"
+PASSPHRASE = "bench-passphrase-3c9d1e"
+API_KEY = "bench-key-5a6b7c8d9e0f"
+SECRET_KEY = "bench-secret-0f1e2d3c4b5a69788796a5b4"
+# Five symbols, each order above the simulator's 5 USDT minimum.
+SYMBOLS = {"BTCUSDT": "0.001", "ETHUSDT": "0.01", "SOLUSDT": "0.1", "XRPUSDT": "10", "DOGEUSDT": "100"}
+SIZES = {
+    "quantity": {"quantity": "0.001"},
+    "balance": {"balance": "20"},
+    # 0.00002 % of the bench account's 100 M USDT: 20 USDT of margin, like the row above.
+    "balance_pct": {"balance_pct": "0.00002"},
+}
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(resident now, peak resident) in MB, from the kernel's own accounting."""
+    fields = dict(
+        line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line
+    )
+    return int(fields["VmRSS"].split()[0]) / 1024, int(fields["VmHWM"].split()[0]) / 1024
+
+
+@dataclass
+class Target:
+    """A webhook endpoint under test and the processes behind it."""
+
+    name: str
+    url: str
+    processes: dict[str, int]  # name -> pid
+    executed: Callable[[dict[str, Any]], bool] = lambda reply: reply.get("status") == "executed"
+
+
+@dataclass
+class Steady:
+    e2e_ms: list[float] = field(default_factory=list)
+    failed: int = 0
+
+    def summary(self) -> dict[str, float]:
+        return {
+            "p50": percentile(self.e2e_ms, 50),
+            "p90": percentile(self.e2e_ms, 90),
+            "p99": percentile(self.e2e_ms, 99),
+            "max": max(self.e2e_ms),
+        }
+
+
+@dataclass
+class Burst:
+    sent: int
+    answered_s: float
+    executed_s: float
+    executed: int
+    doubled: int
+    over_3s: int
+
+    @property
+    def lost(self) -> int:
+        return self.sent - self.executed
+
+
+def alert(n: int, tag: str, symbol: str = "BTCUSDT", size: dict[str, str] | None = None) -> dict[str, Any]:
+    return {
+        "action": "buy" if n % 2 == 0 else "sell",
+        "ticker": symbol,
+        "id": f"{tag}-{n}",
+        "passphrase": PASSPHRASE,
+        **(size or {"quantity": SYMBOLS[symbol]}),
+    }
+
+
+def steady(target: Target, rate: float, count: int, tag: str, size: dict[str, str] | None = None) -> Steady:
+    local = threading.local()
+    result = Steady()
+
+    def send(n: int) -> None:
+        if not hasattr(local, "session"):
+            local.session = requests.Session()
+        started = time.perf_counter()
+        reply = local.session.post(target.url, data=json.dumps(alert(n, tag, size=size)), timeout=30)
+        elapsed = (time.perf_counter() - started) * 1000
+        if not target.executed(reply.json()):
+            result.failed += 1
+        result.e2e_ms.append(elapsed)
+
+    with ThreadPoolExecutor(max_workers=32) as pool:
+        start = time.perf_counter()
+        futures = []
+        for n in range(count):
+            delay = start + n / rate - time.perf_counter()
+            if delay > 0:
+                time.sleep(delay)
+            futures.append(pool.submit(send, n))
+        for future in futures:
+            future.result()
+    return result
+
+
+def venue_orders(sim: str, ca: str) -> list[dict[str, Any]]:
+    orders: list[dict[str, Any]] = requests.get(f"{sim}/_sim/orders", verify=ca, timeout=10).json()
+    return orders
+
+
+def venue_requests(sim: str, ca: str, reset: bool = False) -> int:
+    if reset:
+        requests.post(f"{sim}/_sim/requests/reset", verify=ca, timeout=10)
+        return 0
+    counts: dict[str, int] = requests.get(f"{sim}/_sim/requests", verify=ca, timeout=10).json()
+    return sum(counts.values())
+
+
+def burst(
+    target: Target, count: int, tag: str, sim: str, ca: str, all_done: Callable[[list[str]], float]
+) -> Burst:
+    """`count` alerts at the same instant, each on its own new connection as TradingView's are."""
+    before = len(venue_orders(sim, ca))
+    symbols = list(SYMBOLS)
+    gate = threading.Barrier(count)
+    ends: list[float] = []
+    replies: list[dict[str, Any]] = []
+    lock = threading.Lock()
+
+    def fire(n: int) -> None:
+        body = json.dumps(alert(n, tag, symbol=symbols[n % len(symbols)]))
+        gate.wait()
+        try:
+            reply = requests.post(target.url, data=body, timeout=60).json()
+        except (requests.RequestException, ValueError) as exc:
+            reply = {"status": "lost", "error": str(exc)}
+        with lock:
+            ends.append(time.perf_counter())
+            replies.append(reply)
+
+    threads = [threading.Thread(target=fire, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    start = time.perf_counter()
+    start_wall = time.time()
+    for thread in threads:
+        thread.join()
+    answered_s = max(ends) - start
+    over_3s = sum(1 for end in ends if end - start > 3.0)
+    ids = [f"{tag}-{n}" for n in range(count)]
+    executed_at = all_done(ids)
+    executed_s = executed_at - start_wall if executed_at else float("nan")
+    orders = venue_orders(sim, ca)[before:]
+    executed = sum(1 for r in replies if target.executed(r))
+    if target.name == "tvbridge":
+        executed = statuses_of(target, ids).get("executed", 0)
+    return Burst(count, answered_s, executed_s, executed, max(0, len(orders) - executed), over_3s)
+
+
+def statuses_of(target: Target, ids: list[str]) -> Counter[str]:
+    base = target.url.removesuffix("/webhook")
+    auth = {"Authorization": f"Bearer {PASSPHRASE}"}
+    counts: Counter[str] = Counter()
+    for signal_id in ids:
+        counts[requests.get(f"{base}/signals/{signal_id}", headers=auth, timeout=10).json()["status"]] += 1
+    return counts
+
+
+def journal_rows(base: str, tag: str) -> list[dict[str, Any]]:
+    """The tvbridge journal's view of every signal whose id starts with `tag`."""
+    auth = {"Authorization": f"Bearer {PASSPHRASE}"}
+    rows: list[dict[str, Any]] = []
+    before: int | None = None
+    while True:
+        query = f"?limit=500{f'&before={before}' if before else ''}"
+        page = requests.get(f"{base}/api/signals{query}", headers=auth, timeout=30).json()["signals"]
+        if not page:
+            return [r for r in rows if r["signal_id"].startswith(tag + "-")]
+        rows.extend(page)
+        before = page[-1]["seq"]
+
+
+def tvbridge_done(base: str) -> Callable[[list[str]], float]:
+    """Waits until none of the ids is pending; returns the wall time the last one finished."""
+
+    def wait(ids: list[str]) -> float:
+        auth = {"Authorization": f"Bearer {PASSPHRASE}"}
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            status = requests.get(f"{base}/api/status", headers=auth, timeout=10).json()
+            if status["backlog"]["pending"] == 0:
+                break
+            time.sleep(0.05)
+        wanted = set(ids)
+        tag = ids[0].rsplit("-", 1)[0]
+        finished = [r["received_ms"] + (r["latency_ms"]["total"] or 0) for r in journal_rows(base, tag)]
+        return max(finished) / 1000 if wanted and finished else 0.0
+
+    return wait
+
+
+def certificates(folder: Path) -> VenueTls:
+    ca = make_ca(folder)
+    make_leaf(
+        folder, "simulator", ca, hosts=["127.0.0.1", "localhost"], usages=[ExtendedKeyUsageOID.SERVER_AUTH]
+    )
+    return VenueTls(
+        ca=str(folder / "ca.pem"), cert=str(folder / "simulator.pem"), key=str(folder / "simulator-key.pem")
+    )
+
+
+@contextmanager
+def network(upstream: int, rtt_ms: float) -> Iterator[str]:
+    """The venue's URL through the delaying proxy (bench/netem.py), for as long as it runs."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.netem", "--listen", str(port), "--upstream", str(upstream)]
+    proxy = subprocess.Popen([*command, "--rtt-ms", str(rtt_ms)], cwd=ROOT)
+    try:
+        wait_port(port)
+        yield f"https://127.0.0.1:{port}"
+    finally:
+        proxy.terminate()
+        proxy.wait(timeout=10)
+
+
+@contextmanager
+def systems(folder: Path, rtt_ms: float) -> Iterator[tuple[LocalStack, Target, Target, str]]:
+    tls = certificates(folder)
+    simulator_port = free_port()
+    with network(simulator_port, rtt_ms) as venue:
+        stack = start_stack(
+            folder,
+            api_key=API_KEY,
+            secret_key=SECRET_KEY,
+            passphrase=PASSPHRASE,
+            extra_env={
+                "SIMULATOR_START_BALANCE": "100000000",
+                "LOG_LEVEL": "WARNING",
+                "BINGX_BASE_URL": venue,
+                "BINANCE_BASE_URL": venue,
+            },
+            venue_tls=tls,
+            simulator_port=simulator_port,
+        )
+        naive_port = free_port()
+        naive_env = {
+            "NAIVE_PORT": str(naive_port),
+            "BINGX_API_KEY": API_KEY,
+            "BINGX_SECRET_KEY": SECRET_KEY,
+            "BINGX_BASE_URL": venue,
+            "NAIVE_CA_BUNDLE": tls.ca,
+            "WEBHOOK_PASSPHRASE": PASSPHRASE,
+            "LOG_LEVEL": "WARNING",
+        }
+        naive = ServiceProcess("bench.naive", naive_env, folder, naive_port).wait_ready()
+        ours = Target(
+            "tvbridge",
+            f"{stack.gateway_url}/webhook",
+            {"gateway": stack.gateway.proc.pid, "executor": stack.executor.proc.pid},
+        )
+        reference = Target("naive", f"http://127.0.0.1:{naive_port}/webhook", {"naive": naive.proc.pid})
+        try:
+            yield stack, ours, reference, tls.ca
+        finally:
+            naive.terminate()
+            stack.stop()
+
+
+def run(ns: argparse.Namespace) -> dict[str, Any]:
+    out: dict[str, Any] = {"config": vars(ns).copy()}
+    with tempfile.TemporaryDirectory() as tmp, systems(Path(tmp), ns.rtt_ms) as (stack, ours, naive, ca):
+        sim = stack.simulator_url
+        # Warm both: connections, symbol rules, leverage.
+        for target in (ours, naive):
+            steady(target, 50, 10, f"warm-{target.name}")
+            for symbol in SYMBOLS:
+                body = json.dumps(alert(0, f"warm-{symbol}-{target.name}", symbol))
+                requests.post(target.url, data=body, timeout=30)
+        out["idle_mb"] = {n: memory_mb(p)[0] for t in (ours, naive) for n, p in t.processes.items()}
+
+        count = int(ns.rate * ns.seconds)
+        for target in (ours, naive):
+            venue_requests(sim, ca, reset=True)
+            result = steady(target, ns.rate, count, f"steady-{target.name}")
+            out.setdefault("steady", {})[target.name] = {
+                **result.summary(),
+                "failed": result.failed,
+                "signals": count,
+                "venue_requests_per_signal": venue_requests(sim, ca) / count,
+            }
+        if os.environ.get("BENCH_DEBUG"):
+            text = requests.get(f"{stack.gateway_url}/metrics", timeout=10).text
+            print(
+                "\n".join(
+                    x
+                    for x in text.splitlines()
+                    if (
+                        "rpc_duration_seconds_sum" in x
+                        or "rpc_duration_seconds_count" in x
+                        or "stage_seconds_sum" in x
+                        or "stage_seconds_count" in x
+                        or 'request_duration_seconds_sum{route="/webhook' in x
+                        or 'request_duration_seconds_count{route="/webhook' in x
+                    )
+                )
+            )
+        rows = journal_rows(stack.gateway_url, "steady-tvbridge")
+        stages = {
+            stage: statistics.median(
+                r["latency_ms"][stage] for r in rows if r["latency_ms"][stage] is not None
+            )
+            for stage in ("received_to_journalled", "executor", "venue", "total")
+        }
+        out["stages_ms_p50"] = stages
+
+        out["requests_per_signal"] = {}
+        for kind, size in SIZES.items():
+            venue_requests(sim, ca, reset=True)
+            steady(ours, ns.rate, ns.size_signals, f"size-{kind}", size)
+            out["requests_per_signal"][kind] = venue_requests(sim, ca) / ns.size_signals
+
+        out["burst"] = {}
+        for target in (ours, naive):
+            done = tvbridge_done(stack.gateway_url) if target is ours else (lambda ids: 0.0)
+            fired = burst(target, ns.burst, f"burst-{target.name}", sim, ca, done)
+            if target is naive:
+                fired.executed_s = fired.answered_s  # it answers only once it has traded
+            out["burst"][target.name] = vars(fired) | {"lost": fired.lost}
+        out["peak_mb"] = {n: memory_mb(p)[1] for t in (ours, naive) for n, p in t.processes.items()}
+    return out
+
+
+def table(out: dict[str, Any]) -> str:
+    s, b = out["steady"], out["burst"]
+    ours, naive = s["tvbridge"], s["naive"]
+    lines = [
+        "| measure | tvbridge | naive | naive / tvbridge |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for key in ("p50", "p90", "p99", "max"):
+        lines.append(
+            f"| end to end {key}, ms | {ours[key]:.1f} | {naive[key]:.1f} | {naive[key] / ours[key]:.1f}x |"
+        )
+    lines.append(
+        f"| venue requests / signal | {ours['venue_requests_per_signal']:.2f} | "
+        f"{naive['venue_requests_per_signal']:.2f} | |"
+    )
+    lines.append(f"| failed of {ours['signals']} | {ours['failed']} | {naive['failed']} | |")
+    for key, label in (("answered_s", "burst: all answered, s"), ("executed_s", "burst: all executed, s")):
+        lines.append(f"| {label} | {b['tvbridge'][key]:.2f} | {b['naive'][key]:.2f} | |")
+    for key, label in (
+        ("over_3s", "burst: answered after 3 s"),
+        ("lost", "burst: lost"),
+        ("doubled", "burst: doubled"),
+    ):
+        lines.append(f"| {label} | {b['tvbridge'][key]} | {b['naive'][key]} | |")
+    return "\n".join(lines)
+
+
+def report(out: dict[str, Any]) -> str:
+    cfg = out["config"]
+    stages = out["stages_ms_p50"]
+    mem_idle, mem_peak = out["idle_mb"], out["peak_mb"]
+    return "\n".join(
+        [
+            f"steady {cfg['rate']:g}/s for {cfg['seconds']:g} s; "
+            f"venue over TLS, {cfg['rtt_ms']:g} ms round trip",
+            table(out),
+            "",
+            "tvbridge stages, p50 ms: "
+            + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
+            + f"; our part beyond the venue {out['steady']['tvbridge']['p50'] - stages['venue']:.1f}",
+            "venue requests per signal by size kind: "
+            + ", ".join(f"{k} {v:.2f}" for k, v in out["requests_per_signal"].items()),
+            "memory MB (idle -> peak): "
+            + ", ".join(f"{n} {mem_idle[n]:.0f} -> {mem_peak[n]:.0f}" for n in mem_idle),
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--rate", type=float, default=20.0)
+    parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--rtt-ms", type=float, default=25.0, help="round trip to the venue")
+    parser.add_argument("--burst", type=int, default=500)
+    parser.add_argument("--size-signals", type=int, default=200)
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    ns = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}")
+    out = run(ns)
+    out["machine"] = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "date": dt.date.today().isoformat(),
+    }
+    print(report(out))
+    if ns.json:
+        ns.json.write_text(json.dumps(out, indent=2, default=str))
+
+
+if __name__ == "__main__":
+    main()
