@@ -421,6 +421,64 @@ def report(out: dict[str, Any]) -> str:
     )
 
 
+def goals(out: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    """Each goal of the benchmark, whether this run met it, and the figures that say so."""
+    ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]
+    beyond_venue = ours["p50"] - out["stages_ms_p50"]["venue"]
+    sizes = out["requests_per_signal"]
+    burst_ours = out["burst"]["tvbridge"]
+    peak = out["peak_mb"]
+    return [
+        (
+            "p50 and p99 at least 5x lower than the naive reference",
+            naive["p50"] / ours["p50"] >= 5 and naive["p99"] / ours["p99"] >= 5,
+            f"p50 {naive['p50'] / ours['p50']:.1f}x, p99 {naive['p99'] / ours['p99']:.1f}x",
+        ),
+        (
+            "p50 within 5 ms of the one venue round trip",
+            beyond_venue <= 5,
+            f"p50 {ours['p50']:.1f} ms, venue {out['stages_ms_p50']['venue']:.1f} ms: "
+            f"{beyond_venue:.1f} ms ours",
+        ),
+        (
+            "one venue request per fixed-quantity order, at most two for balance_pct",
+            sizes["quantity"] <= 1.0 and sizes["balance_pct"] <= 2.0,
+            ", ".join(f"{k} {v:.2f}" for k, v in sizes.items()),
+        ),
+        (
+            f"{burst_ours['sent']}-alert burst: every alert answered within 3 s, none lost or doubled",
+            burst_ours["over_3s"] == 0 and burst_ours["lost"] == 0 and burst_ours["doubled"] == 0,
+            f"all answered in {burst_ours['answered_s']:.2f} s, "
+            f"executed in {burst_ours['executed_s']:.2f} s, "
+            f"{burst_ours['lost']} lost, {burst_ours['doubled']} doubled",
+        ),
+        (
+            "gateway and executor each under 150 MB resident at peak",
+            peak["gateway"] < 150 and peak["executor"] < 150,
+            f"gateway {peak['gateway']:.0f} MB, executor {peak['executor']:.0f} MB",
+        ),
+    ]
+
+
+def results_md(out: dict[str, Any], command: str) -> str:
+    machine = out["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        f"{machine['date']}, {machine['cpus']} CPUs, Python {machine['python']}, `{command}`.",
+        "Written by `bench/run.py --write`; see bench/README.md for what is measured and how.",
+        "",
+        report(out),
+        "",
+        "## Goals",
+        "",
+        "| goal | met | this run |",
+        "| --- | :---: | --- |",
+    ]
+    lines += [f"| {name} | {'yes' if met else 'no'} | {figures} |" for name, met, figures in goals(out)]
+    return "\n".join(lines) + "\n"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -431,6 +489,7 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=500)
     parser.add_argument("--size-signals", type=int, default=200)
     parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     ns = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}")
     out = run(ns)
@@ -440,6 +499,10 @@ def main() -> None:
         "date": dt.date.today().isoformat(),
     }
     print(report(out))
+    for name, met, figures in goals(out):
+        print(f"{'MET   ' if met else 'MISSED'} {name}: {figures}")
+    if ns.write:
+        RESULTS.write_text(results_md(out, "python -m bench.run " + " ".join(sys.argv[1:])))
     if ns.json:
         ns.json.write_text(json.dumps(out, indent=2, default=str))
 

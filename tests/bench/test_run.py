@@ -1,0 +1,48 @@
+"""The benchmark harness itself: a tiny run end to end, and the network it simulates."""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import time
+
+import pytest
+
+from bench import run as bench
+from tests.support.inproc import RunningSimulator
+
+pytestmark = pytest.mark.e2e
+
+
+def test_the_delay_proxy_costs_round_trips_as_a_network_does(simulator: RunningSimulator) -> None:
+    with bench.network(simulator.port, rtt_ms=60) as url:
+        port = int(url.rsplit(":", 1)[1])
+        started = time.perf_counter()
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        conn.request("GET", "/openApi/swap/v2/server/time")
+        assert conn.getresponse().read()
+        first = time.perf_counter() - started
+        started = time.perf_counter()
+        conn.request("GET", "/openApi/swap/v2/server/time")
+        assert conn.getresponse().read()
+        again = time.perf_counter() - started
+        conn.close()
+    # A new connection: handshake plus request, two round trips; a kept one: one.
+    assert 0.115 <= first < 0.5
+    assert 0.055 <= again < 0.115
+
+
+def test_a_small_run_measures_both_systems(tmp_path: object) -> None:
+    ns = argparse.Namespace(rate=20.0, seconds=1.0, rtt_ms=5.0, burst=10, size_signals=5)
+    out = bench.run(ns)
+    out["machine"] = {"cpus": 2, "python": "3.11", "date": "2026-11-21"}
+    ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]
+    assert ours["failed"] == naive["failed"] == 0 and ours["signals"] == 20
+    assert ours["venue_requests_per_signal"] == 1.0 and naive["venue_requests_per_signal"] == 4.0
+    assert out["requests_per_signal"]["quantity"] == 1.0 and out["requests_per_signal"]["balance_pct"] == 2.0
+    for name in ("tvbridge", "naive"):
+        fired = out["burst"][name]
+        assert (fired["sent"], fired["lost"], fired["doubled"]) == (10, 0, 0), name
+    assert set(out["peak_mb"]) == {"gateway", "executor", "naive"}
+    assert len(bench.goals(out)) == 5
+    assert "| end to end p50, ms |" in bench.results_md(out, "python -m bench.run")
