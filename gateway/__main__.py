@@ -14,6 +14,10 @@ from gateway.config import GatewaySettings
 
 
 def main() -> None:
+    # The journal's thread and the event loop share the GIL. By default a thread may hold it
+    # for 5 ms before the other gets a turn, and an answer waiting behind an outcome's commit
+    # waits that long; a shorter turn lets the loop write the answer first.
+    sys.setswitchinterval(0.0005)
     jsonlog.configure("gateway")
     try:
         settings = GatewaySettings()
