@@ -223,17 +223,23 @@ def journal_rows(base: str, tag: str) -> list[dict[str, Any]]:
         before = page[-1]["seq"]
 
 
+def settle(base: str, timeout_s: float = 120) -> None:
+    """Until tvbridge's journal holds nothing pending."""
+    auth = {"Authorization": f"Bearer {PASSPHRASE}"}
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        status = requests.get(f"{base}/api/status", headers=auth, timeout=10).json()
+        if status["backlog"]["pending"] == 0:
+            return
+        time.sleep(0.05)
+    raise TimeoutError("tvbridge still has pending signals")
+
+
 def tvbridge_done(base: str) -> Callable[[list[str]], float]:
     """Waits until none of the ids is pending; returns the wall time the last one finished."""
 
     def wait(ids: list[str]) -> float:
-        auth = {"Authorization": f"Bearer {PASSPHRASE}"}
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            status = requests.get(f"{base}/api/status", headers=auth, timeout=10).json()
-            if status["backlog"]["pending"] == 0:
-                break
-            time.sleep(0.05)
+        settle(base)
         wanted = set(ids)
         tag = ids[0].rsplit("-", 1)[0]
         finished = [r["received_ms"] + (r["latency_ms"]["total"] or 0) for r in journal_rows(base, tag)]
@@ -357,13 +363,17 @@ def run(ns: argparse.Namespace) -> dict[str, Any]:
         out["stages_ms_p50"] = stages
 
         out["requests_per_signal"] = {}
+        out["size_failures"] = {}
         for kind, size in SIZES.items():
             venue_requests(sim, ca, reset=True)
-            steady(ours, ns.rate, ns.size_signals, f"size-{kind}", size)
+            sized = steady(ours, ns.rate, ns.size_signals, f"size-{kind}", size)
+            settle(stack.gateway_url)
             out["requests_per_signal"][kind] = venue_requests(sim, ca) / ns.size_signals
+            out["size_failures"][kind] = sized.failed
 
         out["burst"] = {}
         for target in (ours, naive):
+            settle(stack.gateway_url)  # nothing of an earlier phase may still reach the venue
             done = tvbridge_done(stack.gateway_url) if target is ours else (lambda ids: 0.0)
             fired = burst(target, ns.burst, f"burst-{target.name}", sim, ca, done)
             if target is naive:
@@ -414,7 +424,10 @@ def report(out: dict[str, Any]) -> str:
             + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
             + f"; our part beyond the venue {out['steady']['tvbridge']['p50'] - stages['venue']:.1f}",
             "venue requests per signal by size kind: "
-            + ", ".join(f"{k} {v:.2f}" for k, v in out["requests_per_signal"].items()),
+            + ", ".join(
+                f"{k} {v:.2f} ({out['size_failures'][k]} not executed)"
+                for k, v in out["requests_per_signal"].items()
+            ),
             "memory MB (idle -> peak): "
             + ", ".join(f"{n} {mem_idle[n]:.0f} -> {mem_peak[n]:.0f}" for n in mem_idle),
         ]

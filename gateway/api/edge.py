@@ -43,7 +43,9 @@ class Edge:
         headers = Headers(scope=scope)
         peer = scope["client"][0] if scope.get("client") else ""
         client = self.guard.client(peer, headers.get("x-forwarded-for"))
-        scope.setdefault("state", {})["client_ip"] = client
+        state = scope.setdefault("state", {})
+        state["client_ip"] = client
+        state["arrived"] = time.monotonic()
         status = 0
 
         async def send_noting_status(message: Message) -> None:

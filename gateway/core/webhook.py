@@ -131,8 +131,12 @@ class WebhookService:
         known = [self._passphrase, *self._strategy_passphrases.values()]
         return any(hmac.compare_digest(given, k) for k in known)
 
-    async def handle(self, raw: bytes, *, client_ip: str) -> Reply:
+    async def handle(self, raw: bytes, *, client_ip: str, arrived: float | None = None) -> Reply:
+        """`arrived` (time.monotonic()) is when the request reached us: the outcome is awaited
+        until WEBHOOK_WAIT_S after that, so time spent queueing in a burst counts against it and
+        TradingView hears back inside its 3 s either way."""
         received_at = datetime.now(UTC)
+        deadline = (arrived if arrived is not None else time.monotonic()) + self.wait_s
         try:
             body = read_json(raw)
         except SignalError as exc:
@@ -184,7 +188,7 @@ class WebhookService:
                     ErrorClass.JOURNAL_UNAVAILABLE, "the signal could not be recorded; nothing was placed"
                 )
             if not admission.new:
-                return await self._repeat(admission.row)
+                return await self._repeat(admission.row, deadline)
             journalled = now_ms()
             if signal.fired_at is not None and signal.received_at is not None:
                 fired_for = (signal.received_at - signal.fired_at).total_seconds()
@@ -202,7 +206,7 @@ class WebhookService:
                 row["journalled_ms"],
                 begun=1 if new.first_attempt else 0,
             )
-            return await self._await_outcome(job)
+            return await self._await_outcome(job, deadline)
 
     def _new_signal(
         self, signal: Signal, body: dict[str, Any], stored_body: str, request: pb.Signal
@@ -255,7 +259,7 @@ class WebhookService:
         except Exception as exc:  # a refusal stands whether or not it could be written down
             log.error("journal unavailable for a refused signal", extra={"reason": type(exc).__name__})
 
-    async def _repeat(self, row: dict[str, Any]) -> Reply:
+    async def _repeat(self, row: dict[str, Any], deadline: float) -> Reply:
         """A signal seen before answers with the first one's outcome and places nothing."""
         metrics.WEBHOOKS.labels("duplicate").inc()
         log.info("repeated signal", extra={"first_status": row["status"]})
@@ -263,17 +267,17 @@ class WebhookService:
             waiting = self.dispatcher.waiting(row["signal_id"])
             if waiting is not None:
                 try:
-                    result = await asyncio.wait_for(asyncio.shield(waiting), self.wait_s)
+                    result = await asyncio.wait_for(asyncio.shield(waiting), _left(deadline))
                     return Reply(200, {**result, "duplicate": True})
                 except TimeoutError:
                     pass
             return Reply(202, {**answer_of(row), "status": "pending", "duplicate": True})
         return Reply(200, {**answer_of(row), "duplicate": True})
 
-    async def _await_outcome(self, job: Job) -> Reply:
+    async def _await_outcome(self, job: Job, deadline: float) -> Reply:
         future = self.dispatcher.submit(job)
         try:
-            result = await asyncio.wait_for(asyncio.shield(future), self.wait_s)
+            result = await asyncio.wait_for(asyncio.shield(future), _left(deadline))
         except TimeoutError:
             metrics.WEBHOOKS.labels("pending").inc()
             return Reply(
@@ -301,6 +305,11 @@ class WebhookService:
             "body": json.loads(row["body"]),
         }
         return Reply(200, answer)
+
+
+def _left(deadline: float) -> float:
+    # Never zero: an outcome that is already there is still taken.
+    return max(0.001, deadline - time.monotonic())
 
 
 def _ms(value: datetime | None) -> int | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import time
 from collections.abc import Iterator
@@ -190,3 +191,23 @@ def test_a_signal_never_sent_before_its_max_age_expires(simulator: RunningSimula
         view = c.get("/signals/tv-late", headers=AUTH).json()
         assert "nothing was placed" in view["reason"] and view["journal"]["attempts"] == 0
     assert orders(simulator) == 0
+
+
+def test_time_queued_before_the_handler_counts_against_the_wait(
+    client: TestClient, simulator: RunningSimulator
+) -> None:
+    """In a burst a request may wait its turn; its answer is still due WEBHOOK_WAIT_S after it
+    arrived, not after it was journalled, so TradingView hears back inside its 3 s."""
+    slow = {"kind": "latency", "method": "POST", "path": "/openApi/swap/v2/trade/order", "latency_ms": 3000}
+    requests.put(f"{simulator.url}/_sim/faults", json={"rules": [slow]}, timeout=5).raise_for_status()
+    webhooks = client.app.state.webhooks  # type: ignore[attr-defined]
+    body = json.dumps(signal(id="tv-queued")).encode()
+    arrived = time.monotonic() - 1.7  # as if it had queued 1.7 s behind a burst
+    started = time.monotonic()
+    assert client.portal is not None
+    reply = client.portal.call(lambda: webhooks.handle(body, client_ip="127.0.0.1", arrived=arrived))
+    assert time.monotonic() - started < 0.8
+    assert (reply.status_code, reply.body["status"]) == (202, "pending")
+    assert wait_until(
+        lambda: client.get("/signals/tv-queued", headers=AUTH).json()["status"] == "executed", 15
+    )

@@ -38,7 +38,7 @@ async def webhook(request: Request, webhooks: Webhooks, settings: Settings) -> J
             f"the body is over {settings.max_body_bytes} bytes; an alert is far smaller",
         )
     else:
-        reply = await webhooks.handle(raw, client_ip=request.state.client_ip)
+        reply = await webhooks.handle(raw, client_ip=request.state.client_ip, arrived=request.state.arrived)
     return JSONResponse(reply.body, status_code=reply.status_code)
 
 
