@@ -416,6 +416,7 @@ def report(out: dict[str, Any]) -> str:
         [
             f"steady {cfg['rate']:g}/s for {cfg['seconds']:g} s; "
             f"venue over TLS, {cfg['rtt_ms']:g} ms round trip",
+            "",
             table(out),
             "",
             "tvbridge stages, p50 ms: "
