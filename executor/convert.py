@@ -148,8 +148,12 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
         test=result.test,
         executor_ms=result.executor_ms,
         venue_ms=result.venue_ms,
+        executor_us=result.executor_us,
+        venue_us=result.venue_us,
         note=result.note,
     )
+    if result.venue_answered_ns:
+        reply.venue_answered_at.FromNanoseconds(result.venue_answered_ns)
     if result.error is not None:
         reply.error.CopyFrom(
             pb.Error(

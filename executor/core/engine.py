@@ -141,6 +141,7 @@ class ExecutionEngine:
     def execute(self, signal: TradeSignal, *, max_age_ms: int = 0, attempt: int = 1) -> ExecutionResult:
         started = time.perf_counter()
         venue_http.venue_seconds.set(0.0)
+        venue_http.venue_answered_ns.set(0)
         remembered = self._remembered(signal.signal_id)
         if remembered is not None:
             return remembered
@@ -859,8 +860,12 @@ def _report(venue: Venue, request: OrderRequest, placed: VenueOrder) -> OrderRep
 
 
 def _with_timing(result: ExecutionResult, started: float) -> ExecutionResult:
+    spent, venue = time.perf_counter() - started, venue_http.venue_seconds.get()
     return replace(
         result,
-        executor_ms=int((time.perf_counter() - started) * 1000),
-        venue_ms=int(venue_http.venue_seconds.get() * 1000),
+        executor_ms=int(spent * 1000),
+        venue_ms=int(venue * 1000),
+        executor_us=int(spent * 1_000_000),
+        venue_us=int(venue * 1_000_000),
+        venue_answered_ns=venue_http.venue_answered_ns.get(),
     )

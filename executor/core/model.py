@@ -140,4 +140,7 @@ class ExecutionResult:
     test: bool = False
     executor_ms: int = 0
     venue_ms: int = 0
+    executor_us: int = 0
+    venue_us: int = 0
+    venue_answered_ns: int = 0  # epoch: when the venue's last answer (the order's ack) arrived
     note: str = ""

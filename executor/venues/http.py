@@ -48,6 +48,8 @@ class HttpReply:
 # Seconds spent waiting on venues in the current RPC; the engine reads it to
 # report how much of a signal's time was the venue's.
 venue_seconds: contextvars.ContextVar[float] = contextvars.ContextVar("venue_seconds", default=0.0)
+# When the venue's last answer arrived (epoch nanoseconds): an order's acknowledgement.
+venue_answered_ns: contextvars.ContextVar[int] = contextvars.ContextVar("venue_answered_ns", default=0)
 
 Observer = Callable[[str, str, int, float], None]  # endpoint, method, status (0 = no reply), seconds
 BackoffObserver = Callable[[float], None]  # seconds the venue asked us to wait
@@ -121,6 +123,7 @@ class VenueHttp:
                 verify=self.verify_tls,
             )
             status = resp.status_code
+            venue_answered_ns.set(time.time_ns())
             if status in (429, 418):
                 retry_after = self.backoff(status, resp.headers.get("Retry-After"))
                 raise VenueRateLimited(f"{method} {path}: HTTP {status}", retry_after, sent=True)

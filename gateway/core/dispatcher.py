@@ -246,8 +246,8 @@ class Dispatcher:
                 result=result,
                 error_code=error.get("code"),
                 reason=result.get("reason"),
-                executor_ms=timings.get("executor"),
-                venue_ms=timings.get("venue"),
+                executor_ms=_whole_ms(timings.get("executor")),
+                venue_ms=_whole_ms(timings.get("venue")),
                 trades=trades,
                 finished_ms=at,
             ),
@@ -278,6 +278,10 @@ class Dispatcher:
             return self.backoff_min_s
         base = min(self.backoff_max_s, self.backoff_min_s * 2.0 ** min(failures, 10))
         return base * random.uniform(0.8, 1.2)  # noqa: S311 - spreading retries, not secrets
+
+
+def _whole_ms(value: float | None) -> int | None:
+    return round(value) if value is not None else None  # the journal's columns hold whole ms
 
 
 def _failure(job: Job, exc: TvbridgeError) -> dict[str, Any]:

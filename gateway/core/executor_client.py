@@ -137,7 +137,13 @@ def response_to_dict(reply: pb.ExecuteSignalResponse) -> dict[str, Any]:
     ]
     if reply.note:
         out["note"] = reply.note
-    out["timings_ms"] = {"executor": reply.executor_ms, "venue": reply.venue_ms}
+    # Tenths of a millisecond when the executor sends microseconds; whole ones from an older one.
+    out["timings_ms"] = {
+        "executor": round(reply.executor_us / 1000, 1) if reply.executor_us else reply.executor_ms,
+        "venue": round(reply.venue_us / 1000, 1) if reply.venue_us else reply.venue_ms,
+    }
+    if reply.HasField("venue_answered_at"):
+        out["venue_answered_ms"] = reply.venue_answered_at.ToNanoseconds() / 1e6  # epoch
     return out
 
 

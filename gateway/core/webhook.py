@@ -289,7 +289,17 @@ class WebhookService:
                 },
             )
         metrics.WEBHOOKS.labels(result["status"]).inc()
-        return Reply(200, result)
+        # From the request's arrival to its answer, our whole part plus the venue's: the one
+        # figure that says how long an alert took here. The journal keeps the executor's.
+        arrived = deadline - self.wait_s
+        spent = round((time.monotonic() - arrived) * 1000, 1)
+        timings = {**result.get("timings_ms", {}), "gateway": spent}
+        answered = result.get("venue_answered_ms")
+        if answered:
+            # Received -> acknowledged by the venue, on the wall clock both services share.
+            arrived_ms = (time.time() - (time.monotonic() - arrived)) * 1000
+            timings["received_to_venue_ack"] = round(answered - arrived_ms, 1)
+        return Reply(200, {**result, "timings_ms": timings})
 
     async def signal_view(self, signal_id: str) -> Reply:
         row = await self.journal.get(signal_id)

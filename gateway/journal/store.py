@@ -112,6 +112,19 @@ class Journal:
         self.url = url
         self.engine = open_engine(url)
         self._insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
+        # Admission is on every signal's path to the venue: its statements are built once, so
+        # each call only binds values (a statement built per call is compiled per call).
+        claim = self._insert(dedupe_keys).values(
+            key=sa.bindparam("key"), signal_id=sa.bindparam("claimant"), expires_ms=sa.bindparam("until")
+        )
+        self._claim_stmt = claim.on_conflict_do_update(
+            index_elements=[dedupe_keys.c.key],
+            set_={"signal_id": claim.excluded.signal_id, "expires_ms": claim.excluded.expires_ms},
+            where=dedupe_keys.c.expires_ms < sa.bindparam("now"),
+        ).returning(dedupe_keys.c.key)
+        self._holder_stmt = sa.select(dedupe_keys.c.signal_id).where(dedupe_keys.c.key == sa.bindparam("key"))
+        self._insert_signal = signals.insert().returning(*signals.c)
+        self._insert_attempt = attempts.insert()
 
     def migrate(self) -> None:
         config = Config()
@@ -149,47 +162,56 @@ class Journal:
                     if row is not None:
                         return Admission(False, row)
             inserted = conn.execute(
-                signals.insert()
-                .values(
-                    signal_id=new.signal_id,
-                    status=new.status,
-                    venue=new.venue,
-                    account=new.account,
-                    symbol=new.symbol,
-                    action=new.action,
-                    strategy=new.strategy,
-                    test=new.test,
-                    body=new.body,
-                    normalized=new.normalized,
-                    received_ms=new.received_ms,
-                    fired_ms=new.fired_ms,
-                    journalled_ms=at,
-                    expires_ms=new.expires_ms,
-                    attempts=1 if begun else 0,
-                    finished_ms=at if new.status in FINAL else None,
-                    error_code=new.error_code,
-                    reason=new.reason,
-                    result=json.dumps(new.result) if new.result is not None else None,
-                    updated_ms=at,
-                )
-                .returning(*signals.c)
+                self._insert_signal,
+                {
+                    "signal_id": new.signal_id,
+                    "status": new.status,
+                    "venue": new.venue,
+                    "account": new.account,
+                    "symbol": new.symbol,
+                    "action": new.action,
+                    "strategy": new.strategy,
+                    "test": new.test,
+                    "body": new.body,
+                    "normalized": new.normalized,
+                    "received_ms": new.received_ms,
+                    "fired_ms": new.fired_ms,
+                    "journalled_ms": at,
+                    "expires_ms": new.expires_ms,
+                    "attempts": 1 if begun else 0,
+                    "next_attempt_ms": None,
+                    "finished_ms": at if new.status in FINAL else None,
+                    "error_code": new.error_code,
+                    "reason": new.reason,
+                    "result": json.dumps(new.result) if new.result is not None else None,
+                    "executor_ms": None,
+                    "venue_ms": None,
+                    "updated_ms": at,
+                },
             ).one()
             if begun:
-                conn.execute(attempts.insert().values(signal_id=new.signal_id, attempt=1, started_ms=at))
+                conn.execute(
+                    self._insert_attempt,
+                    {
+                        "signal_id": new.signal_id,
+                        "attempt": 1,
+                        "started_ms": at,
+                        "finished_ms": None,
+                        "outcome": None,
+                        "detail": None,
+                    },
+                )
             return Admission(True, dict(inserted._mapping))
 
     def _claim(self, conn: Connection, key: str, signal_id: str, until_ms: int, at: int) -> str | None:
         """Take the dedupe key unless a live claim holds it: None when taken, else the holder's id."""
-        stmt = self._insert(dedupe_keys).values(key=key, signal_id=signal_id, expires_ms=until_ms)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[dedupe_keys.c.key],
-            set_={"signal_id": stmt.excluded.signal_id, "expires_ms": stmt.excluded.expires_ms},
-            where=dedupe_keys.c.expires_ms < at,
-        )
+        claimed = conn.execute(
+            self._claim_stmt, {"key": key, "claimant": signal_id, "until": until_ms, "now": at}
+        ).first()
         # A row comes back only when this call inserted the key or replaced a lapsed claim.
-        if conn.execute(stmt.returning(dedupe_keys.c.key)).first() is not None:
+        if claimed is not None:
             return None
-        holder = conn.execute(sa.select(dedupe_keys.c.signal_id).where(dedupe_keys.c.key == key)).scalar_one()
+        holder = conn.execute(self._holder_stmt, {"key": key}).scalar_one()
         return str(holder)
 
     # -- attempts and outcomes --------------------------------------------------------------

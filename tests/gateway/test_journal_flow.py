@@ -211,3 +211,11 @@ def test_time_queued_before_the_handler_counts_against_the_wait(
     assert wait_until(
         lambda: client.get("/signals/tv-queued", headers=AUTH).json()["status"] == "executed", 15
     )
+
+
+def test_the_answer_says_how_long_the_alert_took_here(client: TestClient) -> None:
+    timings = client.post("/webhook", json=signal(id="tv-timed")).json()["timings_ms"]
+    assert timings["gateway"] >= timings["executor"] >= timings["venue"] > 0
+    assert all(isinstance(timings[k], float) for k in ("gateway", "executor", "venue"))  # 0.1 ms
+    # Received -> the venue's acknowledgement: after the venue's part, before the answer.
+    assert timings["venue"] - 0.5 <= timings["received_to_venue_ack"] <= timings["gateway"] + 0.5

@@ -260,7 +260,7 @@ class Order(_message.Message):
     def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., venue_symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., avg_price: _Optional[str] = ..., status: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., purpose: _Optional[str] = ..., trigger_price: _Optional[str] = ...) -> None: ...
 
 class ExecuteSignalResponse(_message.Message):
-    __slots__ = ("signal_id", "outcome", "error", "sizing", "orders", "test", "executor_ms", "venue_ms", "note")
+    __slots__ = ("signal_id", "outcome", "error", "sizing", "orders", "test", "executor_ms", "venue_ms", "note", "executor_us", "venue_us", "venue_answered_at")
     SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
     OUTCOME_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
@@ -270,6 +270,9 @@ class ExecuteSignalResponse(_message.Message):
     EXECUTOR_MS_FIELD_NUMBER: _ClassVar[int]
     VENUE_MS_FIELD_NUMBER: _ClassVar[int]
     NOTE_FIELD_NUMBER: _ClassVar[int]
+    EXECUTOR_US_FIELD_NUMBER: _ClassVar[int]
+    VENUE_US_FIELD_NUMBER: _ClassVar[int]
+    VENUE_ANSWERED_AT_FIELD_NUMBER: _ClassVar[int]
     signal_id: str
     outcome: Outcome
     error: Error
@@ -279,7 +282,10 @@ class ExecuteSignalResponse(_message.Message):
     executor_ms: int
     venue_ms: int
     note: str
-    def __init__(self, signal_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., sizing: _Optional[_Union[Sizing, _Mapping]] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., test: _Optional[bool] = ..., executor_ms: _Optional[int] = ..., venue_ms: _Optional[int] = ..., note: _Optional[str] = ...) -> None: ...
+    executor_us: int
+    venue_us: int
+    venue_answered_at: _timestamp_pb2.Timestamp
+    def __init__(self, signal_id: _Optional[str] = ..., outcome: _Optional[_Union[Outcome, str]] = ..., error: _Optional[_Union[Error, _Mapping]] = ..., sizing: _Optional[_Union[Sizing, _Mapping]] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ..., test: _Optional[bool] = ..., executor_ms: _Optional[int] = ..., venue_ms: _Optional[int] = ..., note: _Optional[str] = ..., executor_us: _Optional[int] = ..., venue_us: _Optional[int] = ..., venue_answered_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetAccountRequest(_message.Message):
     __slots__ = ("venue", "account")
