@@ -448,7 +448,7 @@ def report(out: dict[str, Any]) -> str:
             + ", ".join(f"{k} {v:.1f}" for k, v in out["server"].items()),
             "tvbridge stages, p50 ms: "
             + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
-            + f"; our part beyond the venue {out['steady']['tvbridge']['p50'] - stages['venue']:.1f}",
+            + f"; client round trip minus the venue {out['steady']['tvbridge']['p50'] - stages['venue']:.1f}",
             "venue requests per signal by size kind: "
             + ", ".join(
                 f"{k} {v:.2f} ({out['size_failures'][k]} not executed)"
