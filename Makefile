@@ -18,7 +18,7 @@ help:
 	@echo "make test   - install what is missing, then lint, type-check and run the whole test suite"
 	@echo "make setup  - only install (.venv/ holds everything)"
 	@echo "make proto  - regenerate the Python gRPC stubs from $(PROTO_SRC)"
-	@echo "make bench  - measure webhook-to-order latency through the real processes"
+	@echo "make bench  - tvbridge against a naive bot over a simulated network (writes bench/out/results.json)"
 	@echo "make lint | typecheck | unit | e2e"
 
 $(UV):
