@@ -24,7 +24,9 @@ from tests.support.inproc import (
     running_simulator,
 )
 from tests.support.logscan import leaks, masked
+from tests.support.tls import private_ca
 from tools.processes import free_port
+from tools.stack import VenueTls
 
 IN_PROCESS_LOG = "in-process.log"
 
@@ -84,6 +86,18 @@ def private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 @pytest.fixture
 def simulator() -> Iterator[RunningSimulator]:
     with running_simulator() as sim:
+        yield sim
+
+
+@pytest.fixture(scope="module")
+def venue_tls(tmp_path_factory: pytest.TempPathFactory) -> VenueTls:
+    return private_ca(tmp_path_factory.mktemp("tls"))
+
+
+@pytest.fixture
+def tls_simulator(venue_tls: VenueTls) -> Iterator[RunningSimulator]:
+    """The simulator over HTTPS, with a certificate from `venue_tls`'s private CA."""
+    with running_simulator(tls=(venue_tls.cert, venue_tls.key)) as sim:
         yield sim
 
 

@@ -10,15 +10,12 @@ from pathlib import Path
 
 import pytest
 import requests
-import trustme
-from pydantic import SecretStr
 from werkzeug.serving import make_server
 
 from bench.naive.app import NaiveConfig, create_app
-from simulator.app import build
-from simulator.config import SimulatorSettings
-from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator, serve_app
+from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator
 from tools.processes import free_port
+from tools.stack import VenueTls
 
 pytestmark = pytest.mark.e2e
 
@@ -107,50 +104,28 @@ def test_a_venue_refusal_is_an_error(simulator: RunningSimulator, naive: str) ->
     assert requests.get(f"{simulator.url}/_sim/orders", timeout=5).json() == []
 
 
-@pytest.fixture(scope="module")
-def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, str, str]:
-    """A throwaway CA and a 127.0.0.1 certificate: (ca bundle, cert, key) paths."""
-    folder = tmp_path_factory.mktemp("naive-tls")
-    authority = trustme.CA()
-    issued = authority.issue_cert("127.0.0.1", "localhost")
-    paths = (folder / "ca.pem", folder / "cert.pem", folder / "key.pem")
-    authority.cert_pem.write_to_path(str(paths[0]))
-    issued.cert_chain_pems[0].write_to_path(str(paths[1]))
-    issued.private_key_pem.write_to_path(str(paths[2]))
-    return str(paths[0]), str(paths[1]), str(paths[2])
-
-
-@pytest.fixture
-def tls_venue(ca: tuple[str, str, str]) -> Iterator[str]:
-    port = free_port()
-    settings = SimulatorSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        simulator_port=port,
-        bingx_api_key=SecretStr(API_KEY),
-        bingx_secret_key=SecretStr(SECRET_KEY),
-    )
-    with serve_app(build(settings).app, port, tls=(ca[1], ca[2])):
-        yield f"https://127.0.0.1:{port}"
-
-
-def test_an_https_venue_with_a_private_ca(tls_venue: str, ca: tuple[str, str, str]) -> None:
-    assert Path(ca[0]).read_text().startswith("-----BEGIN CERTIFICATE-----")
+def test_an_https_venue_with_a_private_ca(tls_simulator: RunningSimulator, venue_tls: VenueTls) -> None:
+    tls_venue = tls_simulator.url
+    assert Path(venue_tls.ca).read_text().startswith("-----BEGIN CERTIFICATE-----")
     body = {"accion": "SELL", "ticker": "BTCUSDT", "balance": 100, "passphrase": PASSPHRASE}
-    with naive_bot(tls_venue, ca_bundle=ca[0]) as bot:
+    with naive_bot(tls_venue, ca_bundle=venue_tls.ca) as bot:
         answer = post(bot, body).json()
     assert answer["status"] == "executed", answer
-    orders = requests.get(f"{tls_venue}/_sim/orders", timeout=5, verify=ca[0]).json()
+    orders = requests.get(f"{tls_venue}/_sim/orders", timeout=5, verify=venue_tls.ca).json()
     assert [(o["order_id"], o["side"], o["quantity"]) for o in orders] == [
         (answer["order_id"], "SELL", "0.0166")
     ]
-    seen = requests.get(f"{tls_venue}/_sim/requests", timeout=5, verify=ca[0]).json()
+    seen = requests.get(f"{tls_venue}/_sim/requests", timeout=5, verify=venue_tls.ca).json()
     assert seen == FOUR_CALLS
 
 
-def test_an_https_venue_without_its_ca_is_refused(tls_venue: str, ca: tuple[str, str, str]) -> None:
+def test_an_https_venue_without_its_ca_is_refused(
+    tls_simulator: RunningSimulator, venue_tls: VenueTls
+) -> None:
+    tls_venue = tls_simulator.url
     body = {"accion": "BUY", "ticker": "BTCUSDT", "balance": 100, "passphrase": PASSPHRASE}
     with naive_bot(tls_venue) as bot:  # the system's CAs only
         reply = post(bot, body)
     assert reply.status_code == 502
     assert "certificate verify failed" in reply.json()["message"].lower()
-    assert requests.get(f"{tls_venue}/_sim/orders", timeout=5, verify=ca[0]).json() == []
+    assert requests.get(f"{tls_venue}/_sim/orders", timeout=5, verify=venue_tls.ca).json() == []

@@ -7,21 +7,16 @@ from pathlib import Path
 
 import pytest
 import requests
-import trustme
 
 from tests.e2e.conftest import API_KEY, PASSPHRASE, SECRET_KEY
-from tools.stack import VenueTls, start_stack
+from tests.support.tls import private_ca
+from tools.stack import start_stack
 
 pytestmark = pytest.mark.e2e
 
 
 def test_seed_signal_fills_over_a_tls_venue(tmp_path: Path) -> None:
-    authority = trustme.CA()
-    cert = authority.issue_cert("127.0.0.1")
-    tls = VenueTls(str(tmp_path / "ca.pem"), str(tmp_path / "cert.pem"), str(tmp_path / "key.pem"))
-    authority.cert_pem.write_to_path(tls.ca)
-    cert.cert_chain_pems[0].write_to_path(tls.cert)
-    cert.private_key_pem.write_to_path(tls.key)
+    tls = private_ca(tmp_path)
     stack = start_stack(
         tmp_path, api_key=API_KEY, secret_key=SECRET_KEY, passphrase=PASSPHRASE, venue_tls=tls
     )

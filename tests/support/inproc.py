@@ -58,7 +58,8 @@ def serve_app(app: FastAPI, port: int, *, tls: tuple[str, str] | None = None) ->
 
 
 @contextmanager
-def running_simulator(**overrides: object) -> Iterator[RunningSimulator]:
+def running_simulator(tls: tuple[str, str] | None = None, **overrides: object) -> Iterator[RunningSimulator]:
+    """The simulator on a free loopback port; over HTTPS when `tls` is (certificate, key)."""
     port = free_port()
     settings = SimulatorSettings(
         _env_file=None,  # type: ignore[call-arg]
@@ -70,5 +71,5 @@ def running_simulator(**overrides: object) -> Iterator[RunningSimulator]:
         **overrides,  # type: ignore[arg-type]
     )
     sim = build(settings)
-    with serve_app(sim.app, port):
-        yield RunningSimulator(sim, f"http://127.0.0.1:{port}", port)
+    with serve_app(sim.app, port, tls=tls):
+        yield RunningSimulator(sim, f"{'https' if tls else 'http'}://127.0.0.1:{port}", port)
