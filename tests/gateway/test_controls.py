@@ -15,6 +15,7 @@ from executor.server import RunningExecutor
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from gateway.journal.store import Journal
+from tests.support.owner import log_in
 
 PASSPHRASE = "controls-passphrase-9Q"
 PASSWORD = "owner-password-Zk3v81"
@@ -35,13 +36,6 @@ def settings(executor: RunningExecutor, **fields: Any) -> GatewaySettings:
 def client(executor: RunningExecutor) -> Iterator[TestClient]:
     with TestClient(create_app(settings(executor))) as c:
         yield c
-
-
-def log_in(client: TestClient) -> str:
-    resp = client.post("/login", json={"password": PASSWORD})
-    assert resp.status_code == 200, resp.text
-    token: str = resp.json()["csrf_token"]
-    return token
 
 
 def buy(client: TestClient, signal_id: str) -> dict[str, Any]:
@@ -70,7 +64,7 @@ def test_login_sets_a_strict_httponly_session(client: TestClient) -> None:
 def test_the_switch_needs_a_session_and_its_csrf_token(client: TestClient) -> None:
     assert client.get("/api/trading").status_code == 401
     assert client.post("/api/trading", json={"enabled": False}).status_code == 401
-    token = log_in(client)
+    token = log_in(client, PASSWORD)
     assert client.get("/api/trading").json()["enabled"] is True
     # A cookie alone is what another site's page could make the browser send.
     assert client.post("/api/trading", json={"enabled": False}).status_code == 403
@@ -111,7 +105,7 @@ def test_forged_and_expired_sessions_are_refused(executor: RunningExecutor) -> N
         c.cookies.set("tvb_session", "9999999999.00aa.deadbeef")
         assert c.get("/api/trading").status_code == 401
         c.cookies.clear()
-        log_in(c)
+        log_in(c, PASSWORD)
         assert c.get("/api/trading").status_code == 200
         time.sleep(1.2)
         assert c.get("/api/trading").status_code == 401

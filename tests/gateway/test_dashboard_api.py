@@ -16,6 +16,7 @@ from gateway.app import create_app
 from gateway.config import GatewaySettings
 from gateway.core.overview import _Shared
 from gateway.dashboard.pages import STATIC, TEMPLATES
+from tests.support.owner import log_in
 from tools.processes import wait_until
 
 PASSPHRASE = "dashboard-passphrase-4Rt"
@@ -50,13 +51,6 @@ def client(executor: RunningExecutor) -> Iterator[TestClient]:
         yield c
 
 
-def log_in(client: TestClient) -> str:
-    resp = client.post("/login", json={"password": PASSWORD})
-    assert resp.status_code == 200, resp.text
-    token: str = resp.json()["csrf_token"]
-    return token
-
-
 def send(client: TestClient, **body: Any) -> dict[str, Any]:
     reply: dict[str, Any] = client.post("/webhook", json={**body, "passphrase": PASSPHRASE}).json()
     return reply
@@ -71,7 +65,7 @@ def test_pages_need_the_login_and_come_back_after_it(client: TestClient) -> None
         assert resp.headers["location"] == "/login?next=" + path.replace("/", "%2F") + "%3Fstatus%3Dexecuted"
     login = client.get("/login")
     assert login.status_code == 200 and 'data-page="login"' in login.text and "data-state" not in login.text
-    log_in(client)
+    log_in(client, PASSWORD)
     for path in PAGES:
         resp = client.get(path)
         assert resp.status_code == 200 and resp.headers["content-type"].startswith("text/html"), path
@@ -191,7 +185,7 @@ def test_the_test_form_goes_through_the_webhook(client: TestClient) -> None:
         "exchange": "bingx",
     }
     assert client.post("/api/test-signal", json=form).status_code == 401
-    token = log_in(client)
+    token = log_in(client, PASSWORD)
     assert client.post("/api/test-signal", json=form).status_code == 403  # a cookie alone, no CSRF token
     resp = client.post("/api/test-signal", json=form, headers={"X-CSRF-Token": token})
     assert resp.status_code == 200, resp.text
@@ -228,7 +222,7 @@ def test_the_test_form_goes_through_the_webhook(client: TestClient) -> None:
 
 
 def test_a_real_order_from_the_form_is_audited(client: TestClient) -> None:
-    token = log_in(client)
+    token = log_in(client, PASSWORD)
     form = {"action": "sell", "symbol": "ETH-USDT", "size_kind": "quantity", "size": "0.01", "test": False}
     reply = client.post("/api/test-signal", json=form, headers={"X-CSRF-Token": token}).json()
     assert reply["outcome"]["status"] == "executed" and len(reply["outcome"]["orders"]) == 1
@@ -250,7 +244,7 @@ def test_accounts_show_balances_and_positions(client: TestClient) -> None:
 
 
 def test_the_switch_is_on_the_audit_trail(client: TestClient) -> None:
-    token = log_in(client)
+    token = log_in(client, PASSWORD)
     client.post("/api/trading", json={"enabled": False, "reason": "news"}, headers={"X-CSRF-Token": token})
     assert wait_until(lambda: client.get("/api/audit", headers=AUTH).json()["entries"], 5)
     entry = client.get("/api/audit", headers=AUTH).json()["entries"][0]
