@@ -186,15 +186,16 @@ class _Shared:
         self._at = 0.0
 
     async def get(self, refresh: bool = False) -> Any:
-        stale = self._task is None or (self._task.done() and time.monotonic() - self._at > self._ttl_s)
-        failed = self._task is not None and self._task.done() and self._task.exception() is not None
-        if refresh and self._task is not None and self._task.done():
-            stale = True
-        if stale or failed:
-            self._task = asyncio.create_task(self._fetch())
+        task = self._task
+        # A call still in flight is always shared; a finished one is reused unless it failed,
+        # went stale, or the caller asks for a fresh one.
+        if task is None or (
+            task.done()
+            and (refresh or task.exception() is not None or time.monotonic() - self._at > self._ttl_s)
+        ):
+            task = self._task = asyncio.create_task(self._fetch())
             self._at = time.monotonic()
-        assert self._task is not None
-        return await asyncio.shield(self._task)
+        return await asyncio.shield(task)
 
 
 class Overview:

@@ -136,7 +136,7 @@ class WebhookService:
         until WEBHOOK_WAIT_S after that, so time spent queueing in a burst counts against it and
         TradingView hears back inside its 3 s either way."""
         received_at = datetime.now(UTC)
-        deadline = (arrived if arrived is not None else time.monotonic()) + self.wait_s
+        arrived = arrived if arrived is not None else time.monotonic()
         try:
             body = read_json(raw)
         except SignalError as exc:
@@ -188,7 +188,7 @@ class WebhookService:
                     ErrorClass.JOURNAL_UNAVAILABLE, "the signal could not be recorded; nothing was placed"
                 )
             if not admission.new:
-                return await self._repeat(admission.row, deadline)
+                return await self._repeat(admission.row, arrived)
             journalled = now_ms()
             if signal.fired_at is not None and signal.received_at is not None:
                 fired_for = (signal.received_at - signal.fired_at).total_seconds()
@@ -206,7 +206,7 @@ class WebhookService:
                 row["journalled_ms"],
                 begun=1 if new.first_attempt else 0,
             )
-            return await self._await_outcome(job, deadline)
+            return await self._await_outcome(job, arrived)
 
     def _new_signal(
         self, signal: Signal, body: dict[str, Any], stored_body: str, request: pb.Signal
@@ -259,7 +259,7 @@ class WebhookService:
         except Exception as exc:  # a refusal stands whether or not it could be written down
             log.error("journal unavailable for a refused signal", extra={"reason": type(exc).__name__})
 
-    async def _repeat(self, row: dict[str, Any], deadline: float) -> Reply:
+    async def _repeat(self, row: dict[str, Any], arrived: float) -> Reply:
         """A signal seen before answers with the first one's outcome and places nothing."""
         metrics.WEBHOOKS.labels("duplicate").inc()
         log.info("repeated signal", extra={"first_status": row["status"]})
@@ -267,17 +267,17 @@ class WebhookService:
             waiting = self.dispatcher.waiting(row["signal_id"])
             if waiting is not None:
                 try:
-                    result = await asyncio.wait_for(asyncio.shield(waiting), _left(deadline))
+                    result = await asyncio.wait_for(asyncio.shield(waiting), self._left(arrived))
                     return Reply(200, {**result, "duplicate": True})
                 except TimeoutError:
                     pass
             return Reply(202, {**answer_of(row), "status": "pending", "duplicate": True})
         return Reply(200, {**answer_of(row), "duplicate": True})
 
-    async def _await_outcome(self, job: Job, deadline: float) -> Reply:
+    async def _await_outcome(self, job: Job, arrived: float) -> Reply:
         future = self.dispatcher.submit(job)
         try:
-            result = await asyncio.wait_for(asyncio.shield(future), _left(deadline))
+            result = await asyncio.wait_for(asyncio.shield(future), self._left(arrived))
         except TimeoutError:
             metrics.WEBHOOKS.labels("pending").inc()
             return Reply(
@@ -291,7 +291,6 @@ class WebhookService:
         metrics.WEBHOOKS.labels(result["status"]).inc()
         # From the request's arrival to its answer, our whole part plus the venue's: the one
         # figure that says how long an alert took here. The journal keeps the executor's.
-        arrived = deadline - self.wait_s
         spent = round((time.monotonic() - arrived) * 1000, 1)
         timings = {**result.get("timings_ms", {}), "gateway": spent}
         answered = result.get("venue_answered_ms")
@@ -300,6 +299,10 @@ class WebhookService:
             arrived_ms = (time.time() - (time.monotonic() - arrived)) * 1000
             timings["received_to_venue_ack"] = round(answered - arrived_ms, 1)
         return Reply(200, {**result, "timings_ms": timings})
+
+    def _left(self, arrived: float) -> float:
+        """What is left of the wait; never zero, so an outcome already there is still taken."""
+        return max(0.001, arrived + self.wait_s - time.monotonic())
 
     async def signal_view(self, signal_id: str) -> Reply:
         row = await self.journal.get(signal_id)
@@ -315,11 +318,6 @@ class WebhookService:
             "body": json.loads(row["body"]),
         }
         return Reply(200, answer)
-
-
-def _left(deadline: float) -> float:
-    # Never zero: an outcome that is already there is still taken.
-    return max(0.001, deadline - time.monotonic())
 
 
 def _ms(value: datetime | None) -> int | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
@@ -59,29 +60,25 @@ async def login_page(request: Request, sessions: Sessions, settings: Settings) -
     return _page("login", "" if settings.dashboard_password is not None else "off")
 
 
-@router.get("/dashboard", include_in_schema=False)
-async def status_page(request: Request, sessions: Sessions) -> Response:
-    return _owner_page(request, sessions, "status")
+# Each page is the same shell; its script reads the path (a signal's id) and asks the API.
+OWNER_PAGES = {
+    "/dashboard": "status",
+    "/dashboard/signals": "signals",
+    "/dashboard/signals/{signal_id}": "signal",
+    "/dashboard/account": "account",
+    "/dashboard/test": "test",
+}
 
 
-@router.get("/dashboard/signals", include_in_schema=False)
-async def signals_page(request: Request, sessions: Sessions) -> Response:
-    return _owner_page(request, sessions, "signals")
+def _serve(page: str) -> Callable[..., Awaitable[Response]]:
+    async def serve(request: Request, sessions: Sessions) -> Response:
+        return _owner_page(request, sessions, page)
+
+    return serve
 
 
-@router.get("/dashboard/signals/{signal_id}", include_in_schema=False)
-async def signal_page(request: Request, sessions: Sessions) -> Response:
-    return _owner_page(request, sessions, "signal")
-
-
-@router.get("/dashboard/account", include_in_schema=False)
-async def account_page(request: Request, sessions: Sessions) -> Response:
-    return _owner_page(request, sessions, "account")
-
-
-@router.get("/dashboard/test", include_in_schema=False)
-async def test_page(request: Request, sessions: Sessions) -> Response:
-    return _owner_page(request, sessions, "test")
+for _path, _page_name in OWNER_PAGES.items():
+    router.add_api_route(_path, _serve(_page_name), methods=["GET"], include_in_schema=False)
 
 
 @router.get("/api/status", summary="Gateway, executor, venues, switch, backlog", dependencies=[OwnerActor])
