@@ -27,7 +27,6 @@ import sys
 import tempfile
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -195,10 +194,11 @@ def venue_requests(sim: str, ca: str, reset: bool = False) -> int:
     return sum(n for key, n in counts.items() if not key.endswith(("/server/time", "/fapi/v1/time")))
 
 
-def burst(
-    target: Target, count: int, tag: str, sim: str, ca: str, all_done: Callable[[list[str]], float]
-) -> Burst:
-    """`count` alerts at the same instant, each on its own new connection as TradingView's are."""
+def burst(target: Target, count: int, tag: str, sim: str, ca: str, journal: str | None = None) -> Burst:
+    """`count` alerts at the same instant, each on its own new connection as TradingView's are.
+    With `journal` (tvbridge's URL), what was executed, and when, is read from its journal once
+    every alert is decided; otherwise an answer is the execution (the naive bot answers only
+    once it has traded)."""
     before = len(venue_orders(sim, ca))
     symbols = list(SYMBOLS)
     gate = threading.Barrier(count)
@@ -226,23 +226,16 @@ def burst(
         thread.join()
     answered_s = max(ends) - start
     over_3s = sum(1 for end in ends if end - start > 3.0)
-    ids = [f"{tag}-{n}" for n in range(count)]
-    executed_at = all_done(ids)
-    executed_s = executed_at - start_wall if executed_at else float("nan")
+    if journal is None:
+        executed, executed_s = sum(1 for r in replies if target.executed(r)), answered_s
+    else:
+        settle(journal)
+        rows = [r for r in journal_rows(journal, tag) if r["status"] == "executed"]
+        executed = len(rows)
+        last_ms = max((r["received_ms"] + (r["latency_ms"]["total"] or 0) for r in rows), default=0)
+        executed_s = last_ms / 1000 - start_wall if rows else float("nan")
     orders = venue_orders(sim, ca)[before:]
-    executed = sum(1 for r in replies if target.executed(r))
-    if target.name == "tvbridge":
-        executed = statuses_of(target, ids).get("executed", 0)
     return Burst(count, answered_s, executed_s, executed, max(0, len(orders) - executed), over_3s)
-
-
-def statuses_of(target: Target, ids: list[str]) -> Counter[str]:
-    base = target.url.removesuffix("/webhook")
-    auth = {"Authorization": f"Bearer {PASSPHRASE}"}
-    counts: Counter[str] = Counter()
-    for signal_id in ids:
-        counts[requests.get(f"{base}/signals/{signal_id}", headers=auth, timeout=10).json()["status"]] += 1
-    return counts
 
 
 def journal_rows(base: str, tag: str) -> list[dict[str, Any]]:
@@ -270,19 +263,6 @@ def settle(base: str, timeout_s: float = 120) -> None:
             return
         time.sleep(0.05)
     raise TimeoutError("tvbridge still has pending signals")
-
-
-def tvbridge_done(base: str) -> Callable[[list[str]], float]:
-    """Waits until none of the ids is pending; returns the wall time the last one finished."""
-
-    def wait(ids: list[str]) -> float:
-        settle(base)
-        wanted = set(ids)
-        tag = ids[0].rsplit("-", 1)[0]
-        finished = [r["received_ms"] + (r["latency_ms"]["total"] or 0) for r in journal_rows(base, tag)]
-        return max(finished) / 1000 if wanted and finished else 0.0
-
-    return wait
 
 
 def certificates(folder: Path) -> VenueTls:
@@ -397,10 +377,8 @@ def run(ns: argparse.Namespace) -> dict[str, Any]:
         out["burst"] = {}
         for target in (ours, naive):
             settle(stack.gateway_url)  # nothing of an earlier phase may still reach the venue
-            done = tvbridge_done(stack.gateway_url) if target is ours else (lambda ids: 0.0)
-            fired = burst(target, ns.burst, f"burst-{target.name}", sim, ca, done)
-            if target is naive:
-                fired.executed_s = fired.answered_s  # it answers only once it has traded
+            journal = stack.gateway_url if target is ours else None
+            fired = burst(target, ns.burst, f"burst-{target.name}", sim, ca, journal)
             out["burst"][target.name] = vars(fired) | {"lost": fired.lost}
         out["peak_mb"] = {n: memory_mb(p)[1] for t in (ours, naive) for n, p in t.processes.items()}
     return out
