@@ -1,14 +1,12 @@
-"""The error taxonomy: every failure is a class, retryable or fatal, with one
-gRPC status code and one HTTP status code. Both edges read the same table, so
-a rejection means the same thing in the journal, in metrics and on the wire.
+"""The error taxonomy: every failure is a class, retryable or fatal. The edges translate a
+class to their transport's status (executor/grpc_service.py to gRPC codes, the gateway's
+routes to HTTP), each from one table, so a rejection means the same thing in the journal,
+in metrics and on the wire. Nothing here knows a transport.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
-
-import grpc
 
 
 class ErrorClass(StrEnum):
@@ -41,46 +39,51 @@ class ErrorClass(StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
 
 
-@dataclass(frozen=True)
-class ClassInfo:
-    retryable: bool
-    grpc_code: grpc.StatusCode
-    http_status: int
+# Conditions that pass: the same request, later, may succeed.
+RETRYABLE: frozenset[ErrorClass] = frozenset(
+    {
+        ErrorClass.TIMESTAMP,
+        ErrorClass.RATE_LIMITED,
+        ErrorClass.VENUE_UNAVAILABLE,
+        ErrorClass.EXECUTOR_UNAVAILABLE,
+        # Nothing is recorded, so nothing is done: TradingView's resend on a 5xx is what we want.
+        ErrorClass.JOURNAL_UNAVAILABLE,
+        ErrorClass.TOO_MANY_REQUESTS,
+    }
+)
 
-
-_TABLE: dict[ErrorClass, ClassInfo] = {
-    ErrorClass.INVALID_SIGNAL: ClassInfo(False, grpc.StatusCode.INVALID_ARGUMENT, 422),
-    ErrorClass.UNKNOWN_SYMBOL: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
-    ErrorClass.BELOW_MINIMUM: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
-    ErrorClass.PRECISION: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
-    ErrorClass.RISK_LIMIT: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
-    ErrorClass.TRADING_DISABLED: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 409),
-    ErrorClass.INSUFFICIENT_MARGIN: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
-    ErrorClass.NO_POSITION: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 409),
-    ErrorClass.AUTH: ClassInfo(False, grpc.StatusCode.PERMISSION_DENIED, 502),
-    ErrorClass.TIMESTAMP: ClassInfo(True, grpc.StatusCode.UNAVAILABLE, 503),
-    ErrorClass.DUPLICATE_CLIENT_ID: ClassInfo(False, grpc.StatusCode.ALREADY_EXISTS, 409),
-    ErrorClass.UNKNOWN_ORDER: ClassInfo(False, grpc.StatusCode.NOT_FOUND, 404),
-    ErrorClass.RATE_LIMITED: ClassInfo(True, grpc.StatusCode.RESOURCE_EXHAUSTED, 503),
-    ErrorClass.VENUE_UNAVAILABLE: ClassInfo(True, grpc.StatusCode.UNAVAILABLE, 503),
-    ErrorClass.UNKNOWN_ACCOUNT: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
-    ErrorClass.UNSUPPORTED: ClassInfo(False, grpc.StatusCode.UNIMPLEMENTED, 422),
-    ErrorClass.STALE: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 410),
-    ErrorClass.INTERNAL: ClassInfo(False, grpc.StatusCode.INTERNAL, 500),
-    ErrorClass.VENUE_REJECTED: ClassInfo(False, grpc.StatusCode.FAILED_PRECONDITION, 422),
-    ErrorClass.EXECUTOR_UNAVAILABLE: ClassInfo(True, grpc.StatusCode.UNAVAILABLE, 503),
-    ErrorClass.UNAUTHORIZED: ClassInfo(False, grpc.StatusCode.UNAUTHENTICATED, 401),
-    # Nothing is recorded, so nothing is done: TradingView's resend on a 5xx is what we want.
-    ErrorClass.JOURNAL_UNAVAILABLE: ClassInfo(True, grpc.StatusCode.UNAVAILABLE, 503),
-    ErrorClass.NOT_FOUND: ClassInfo(False, grpc.StatusCode.NOT_FOUND, 404),
-    ErrorClass.FORBIDDEN: ClassInfo(False, grpc.StatusCode.PERMISSION_DENIED, 403),
-    ErrorClass.TOO_MANY_REQUESTS: ClassInfo(True, grpc.StatusCode.RESOURCE_EXHAUSTED, 429),
-    ErrorClass.PAYLOAD_TOO_LARGE: ClassInfo(False, grpc.StatusCode.INVALID_ARGUMENT, 413),
+_HTTP_STATUS: dict[ErrorClass, int] = {
+    ErrorClass.INVALID_SIGNAL: 422,
+    ErrorClass.UNKNOWN_SYMBOL: 422,
+    ErrorClass.BELOW_MINIMUM: 422,
+    ErrorClass.PRECISION: 422,
+    ErrorClass.RISK_LIMIT: 422,
+    ErrorClass.TRADING_DISABLED: 409,
+    ErrorClass.INSUFFICIENT_MARGIN: 422,
+    ErrorClass.NO_POSITION: 409,
+    ErrorClass.AUTH: 502,
+    ErrorClass.TIMESTAMP: 503,
+    ErrorClass.DUPLICATE_CLIENT_ID: 409,
+    ErrorClass.UNKNOWN_ORDER: 404,
+    ErrorClass.RATE_LIMITED: 503,
+    ErrorClass.VENUE_UNAVAILABLE: 503,
+    ErrorClass.UNKNOWN_ACCOUNT: 422,
+    ErrorClass.UNSUPPORTED: 422,
+    ErrorClass.STALE: 410,
+    ErrorClass.INTERNAL: 500,
+    ErrorClass.VENUE_REJECTED: 422,
+    ErrorClass.EXECUTOR_UNAVAILABLE: 503,
+    ErrorClass.UNAUTHORIZED: 401,
+    ErrorClass.JOURNAL_UNAVAILABLE: 503,
+    ErrorClass.NOT_FOUND: 404,
+    ErrorClass.FORBIDDEN: 403,
+    ErrorClass.TOO_MANY_REQUESTS: 429,
+    ErrorClass.PAYLOAD_TOO_LARGE: 413,
 }
 
 
-def info(error_class: ErrorClass) -> ClassInfo:
-    return _TABLE[error_class]
+def http_status(error_class: ErrorClass) -> int:
+    return _HTTP_STATUS[error_class]
 
 
 class TvbridgeError(Exception):
@@ -104,15 +107,11 @@ class TvbridgeError(Exception):
 
     @property
     def retryable(self) -> bool:
-        return info(self.error_class).retryable
-
-    @property
-    def grpc_code(self) -> grpc.StatusCode:
-        return info(self.error_class).grpc_code
+        return self.error_class in RETRYABLE
 
     @property
     def http_status(self) -> int:
-        return info(self.error_class).http_status
+        return http_status(self.error_class)
 
     def __repr__(self) -> str:
         return f"TvbridgeError({self.error_class.value}: {self.message})"

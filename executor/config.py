@@ -8,9 +8,9 @@ from typing import Any
 from pydantic import SecretStr, field_validator, model_validator
 
 from common import jsonlog
-from common.grpc_tls import check_complete
 from common.settings import ServiceSettings, parse_accounts
 from common.symbols import canonical_symbol
+from common.tls import check_complete
 from executor.core.risk import RiskLimits
 from executor.venues.binance import endpoints as binance_endpoints
 from executor.venues.bingx import endpoints as bingx_endpoints

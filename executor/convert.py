@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from decimal import Decimal
+from enum import StrEnum
+from typing import Any
 
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.decimals import parse_decimal, plain
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.model import (
     Action,
+    ErrorInfo,
     ExecutionResult,
     MarginMode,
     MarketPosition,
+    OrderPurpose,
+    OrderStatus,
     OrderType,
     Outcome,
     PositionSide,
@@ -55,6 +62,20 @@ POSITION_SIDE_TO_PB = {
     PositionSide.SHORT: pb.POSITION_SIDE_SHORT,
 }
 ORDER_TYPE_TO_PB = {OrderType.MARKET: pb.ORDER_TYPE_MARKET, OrderType.LIMIT: pb.ORDER_TYPE_LIMIT}
+
+
+def _enum_names(prefix: str, members: Iterable[StrEnum], wire: EnumTypeWrapper) -> dict[Any, str]:
+    """Each domain member's proto enum name (message constructors take names). A member the
+    proto lacks fails here, at import, never later as a silent fallback."""
+    names = {m: f"{prefix}{m.name}" for m in members}
+    for name in names.values():
+        wire.Value(name)
+    return names
+
+
+ORDER_STATUS_TO_PB: dict[OrderStatus, str] = _enum_names("ORDER_STATUS_", OrderStatus, pb.OrderStatus)
+ORDER_PURPOSE_TO_PB: dict[OrderPurpose, str] = _enum_names("ORDER_PURPOSE_", OrderPurpose, pb.OrderPurpose)
+ERROR_CLASS_TO_PB: dict[ErrorClass, str] = _enum_names("ERROR_CLASS_", ErrorClass, pb.ErrorClass)
 SIZE_FIELDS = {
     "quantity": SizeKind.QUANTITY,
     "balance": SizeKind.BALANCE,
@@ -63,15 +84,14 @@ SIZE_FIELDS = {
 }
 
 
-def error_class_to_pb(error_class: ErrorClass) -> str:
-    """The proto enum's name for the class; message constructors take enum names."""
-    name = "ERROR_CLASS_" + error_class.name
-    return name if name in pb.ErrorClass.keys() else "ERROR_CLASS_INTERNAL"  # noqa: SIM118 - an enum wrapper, not a dict
-
-
-def error_class_from_pb(value: int) -> ErrorClass:
-    name = pb.ErrorClass.Name(value).removeprefix("ERROR_CLASS_")
-    return ErrorClass[name] if name in ErrorClass.__members__ else ErrorClass.INTERNAL
+def error_to_pb(error: TvbridgeError | ErrorInfo) -> pb.Error:
+    return pb.Error(
+        error_class=ERROR_CLASS_TO_PB[error.error_class],
+        message=error.message,
+        retryable=error.retryable,
+        venue_code=error.venue_code,
+        venue_message=error.venue_message,
+    )
 
 
 def _invalid(message: str) -> TvbridgeError:
@@ -155,15 +175,7 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
     if result.venue_answered_ns:
         reply.venue_answered_at.FromNanoseconds(result.venue_answered_ns)
     if result.error is not None:
-        reply.error.CopyFrom(
-            pb.Error(
-                error_class=error_class_to_pb(result.error.error_class),
-                message=result.error.message,
-                retryable=result.error.retryable,
-                venue_code=result.error.venue_code,
-                venue_message=result.error.venue_message,
-            )
-        )
+        reply.error.CopyFrom(error_to_pb(result.error))
     if result.sizing is not None:
         s = result.sizing
         reply.sizing.CopyFrom(
@@ -188,9 +200,9 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
                 quantity=plain(o.quantity),
                 price=_opt(o.price),
                 avg_price=_opt(o.avg_price),
-                status=o.status,
+                status=ORDER_STATUS_TO_PB[o.status],
                 reduce_only=o.reduce_only,
-                purpose=o.purpose,
+                purpose=ORDER_PURPOSE_TO_PB[o.purpose],
                 trigger_price=_opt(o.trigger_price),
             )
         )

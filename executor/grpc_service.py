@@ -20,11 +20,42 @@ from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 log = logging.getLogger("executor.grpc")
 
 
+# Each class as a gRPC status, for a signal the executor could not decide. Retryable conditions
+# travel as codes the caller's retry logic knows (UNAVAILABLE, RESOURCE_EXHAUSTED) without
+# reading the class, which rides along in trailing metadata.
+GRPC_CODES: dict[ErrorClass, grpc.StatusCode] = {
+    ErrorClass.INVALID_SIGNAL: grpc.StatusCode.INVALID_ARGUMENT,
+    ErrorClass.UNKNOWN_SYMBOL: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.BELOW_MINIMUM: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.PRECISION: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.RISK_LIMIT: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.TRADING_DISABLED: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.INSUFFICIENT_MARGIN: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.NO_POSITION: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.AUTH: grpc.StatusCode.PERMISSION_DENIED,
+    ErrorClass.TIMESTAMP: grpc.StatusCode.UNAVAILABLE,
+    ErrorClass.DUPLICATE_CLIENT_ID: grpc.StatusCode.ALREADY_EXISTS,
+    ErrorClass.UNKNOWN_ORDER: grpc.StatusCode.NOT_FOUND,
+    ErrorClass.RATE_LIMITED: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    ErrorClass.VENUE_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    ErrorClass.UNKNOWN_ACCOUNT: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.UNSUPPORTED: grpc.StatusCode.UNIMPLEMENTED,
+    ErrorClass.STALE: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.INTERNAL: grpc.StatusCode.INTERNAL,
+    ErrorClass.VENUE_REJECTED: grpc.StatusCode.FAILED_PRECONDITION,
+    ErrorClass.EXECUTOR_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    ErrorClass.UNAUTHORIZED: grpc.StatusCode.UNAUTHENTICATED,
+    ErrorClass.JOURNAL_UNAVAILABLE: grpc.StatusCode.UNAVAILABLE,
+    ErrorClass.NOT_FOUND: grpc.StatusCode.NOT_FOUND,
+    ErrorClass.FORBIDDEN: grpc.StatusCode.PERMISSION_DENIED,
+    ErrorClass.TOO_MANY_REQUESTS: grpc.StatusCode.RESOURCE_EXHAUSTED,
+    ErrorClass.PAYLOAD_TOO_LARGE: grpc.StatusCode.INVALID_ARGUMENT,
+}
+
+
 def _abort(context: grpc.ServicerContext, exc: TvbridgeError) -> NoReturn:
-    # Retryable conditions travel as status codes so the caller's retry logic
-    # needs nothing but the code; the class rides along in trailing metadata.
     context.set_trailing_metadata((("tvbridge-error-class", exc.error_class.value),))
-    context.abort(exc.grpc_code, exc.message)
+    context.abort(GRPC_CODES[exc.error_class], exc.message)
 
 
 def _status_pb(state: SwitchState) -> pb.TradingStatus:
@@ -103,15 +134,7 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
                 check.can_trade = report.can_trade
             except TvbridgeError as exc:
                 check.ok = False
-                check.error.CopyFrom(
-                    pb.Error(
-                        error_class=convert.error_class_to_pb(exc.error_class),
-                        message=exc.message,
-                        retryable=exc.retryable,
-                        venue_code=exc.venue_code,
-                        venue_message=exc.venue_message,
-                    )
-                )
+                check.error.CopyFrom(convert.error_to_pb(exc))
             checks.append(check)
         return pb.TestConnectionResponse(checks=checks)
 

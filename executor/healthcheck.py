@@ -8,7 +8,7 @@ import sys
 import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
-from common import grpc_tls
+from executor import grpc_tls
 
 
 def main() -> int:

@@ -16,9 +16,8 @@ from grpc_health.v1 import health, health_pb2, health_pb2_grpc
 from grpc_reflection.v1alpha import reflection
 from prometheus_client import start_http_server
 
-from common import grpc_tls
 from common.errors import TvbridgeError
-from executor import metrics
+from executor import grpc_tls, metrics
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Venue

@@ -9,14 +9,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from common import grpc_tls
 from common.settings import secret_value
+from common.tls import read_pem
 from gateway import metrics
 from gateway.api.edge import Edge
 from gateway.api.routes import control, dashboard, health, signals, webhook
@@ -64,8 +65,10 @@ async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s
 def create_app(settings: GatewaySettings) -> FastAPI:
     credentials = None
     if settings.executor_tls_ca and settings.executor_client_cert and settings.executor_client_key:
-        credentials = grpc_tls.channel_credentials(
-            settings.executor_tls_ca, settings.executor_client_cert, settings.executor_client_key
+        credentials = grpc.ssl_channel_credentials(
+            root_certificates=read_pem(settings.executor_tls_ca),
+            private_key=read_pem(settings.executor_client_key),
+            certificate_chain=read_pem(settings.executor_client_cert),
         )
     executor = ExecutorClient(
         settings.executor_addr,

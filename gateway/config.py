@@ -9,8 +9,8 @@ from urllib.parse import unquote
 from pydantic import SecretStr, field_validator, model_validator
 
 from common import jsonlog
-from common.grpc_tls import check_complete
 from common.settings import ServiceSettings
+from common.tls import check_complete
 from gateway.core.sources import parse_networks
 
 # Values copied from examples instead of being chosen: refusing them stops a

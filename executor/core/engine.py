@@ -24,7 +24,9 @@ from executor.core.model import (
     ErrorInfo,
     ExecutionResult,
     MarketPosition,
+    OrderPurpose,
     OrderReport,
+    OrderStatus,
     OrderType,
     Outcome,
     PositionSide,
@@ -75,7 +77,7 @@ class _Leg:
     side: Side
     position_side: PositionSide
     reduce_only: bool
-    purpose: str
+    purpose: OrderPurpose
     # For closes: the open quantity the leg may take off (absolute), else None.
     position_qty: Decimal | None = None
 
@@ -90,16 +92,26 @@ def _possible_legs(action: Action, hedge: bool, target: bool = False) -> list[_L
     if target:
         sides = (PositionSide.LONG, PositionSide.SHORT) if hedge else (PositionSide.BOTH,)
         # Sides of the order do not enter the client id; only purpose and position side do.
-        return [_Leg(Side.BUY, s, p == "close", p) for s in sides for p in ("entry", "close")]
+        return [
+            _Leg(Side.BUY, s, p is OrderPurpose.CLOSE, p)
+            for s in sides
+            for p in (OrderPurpose.ENTRY, OrderPurpose.CLOSE)
+        ]
     if action is Action.BUY:
-        return [_Leg(Side.BUY, PositionSide.LONG if hedge else PositionSide.BOTH, False, "entry")]
+        return [_Leg(Side.BUY, PositionSide.LONG if hedge else PositionSide.BOTH, False, OrderPurpose.ENTRY)]
     if action is Action.SELL:
-        return [_Leg(Side.SELL, PositionSide.SHORT if hedge else PositionSide.BOTH, False, "entry")]
+        return [
+            _Leg(Side.SELL, PositionSide.SHORT if hedge else PositionSide.BOTH, False, OrderPurpose.ENTRY)
+        ]
     legs = []
     if action in (Action.CLOSE, Action.CLOSE_LONG):
-        legs.append(_Leg(Side.SELL, PositionSide.LONG if hedge else PositionSide.BOTH, True, "close"))
+        legs.append(
+            _Leg(Side.SELL, PositionSide.LONG if hedge else PositionSide.BOTH, True, OrderPurpose.CLOSE)
+        )
     if action in (Action.CLOSE, Action.CLOSE_SHORT):
-        legs.append(_Leg(Side.BUY, PositionSide.SHORT if hedge else PositionSide.BOTH, True, "close"))
+        legs.append(
+            _Leg(Side.BUY, PositionSide.SHORT if hedge else PositionSide.BOTH, True, OrderPurpose.CLOSE)
+        )
     if not hedge and action is Action.CLOSE:
         return legs[:1]  # one-way mode: one client id serves either direction
     return legs
@@ -216,7 +228,7 @@ class ExecutionEngine:
         orders: list[OrderReport] = []
         problems: list[str] = []
         for leg, quantity in zip(legs, quantities, strict=True):
-            guarded = plan is not None and leg.purpose == "entry" and not leg.reduce_only
+            guarded = plan is not None and leg.purpose == OrderPurpose.ENTRY and not leg.reduce_only
             attach = known if guarded and adapter.attaches_protection and known is not None else ()
             report = self._place(adapter, rules, signal, leg, quantity, attach or ())
             orders.append(report)
@@ -261,8 +273,8 @@ class ExecutionEngine:
             side = Side.BUY if action is Action.BUY else Side.SELL
             if hedge:
                 pside = PositionSide.LONG if side is Side.BUY else PositionSide.SHORT
-                return [_Leg(side, pside, False, "entry")]
-            return [_Leg(side, PositionSide.BOTH, signal.reduce_only, "entry")]
+                return [_Leg(side, pside, False, OrderPurpose.ENTRY)]
+            return [_Leg(side, PositionSide.BOTH, signal.reduce_only, OrderPurpose.ENTRY)]
 
         positions = adapter.positions(rules.venue_symbol)
         long_qty = sum((p.quantity for p in positions if p.quantity > 0), Decimal(0))
@@ -272,10 +284,10 @@ class ExecutionEngine:
         legs = []
         if want_long and long_qty > 0:
             pside = PositionSide.LONG if hedge else PositionSide.BOTH
-            legs.append(_Leg(Side.SELL, pside, True, "close", long_qty))
+            legs.append(_Leg(Side.SELL, pside, True, OrderPurpose.CLOSE, long_qty))
         if want_short and short_qty > 0:
             pside = PositionSide.SHORT if hedge else PositionSide.BOTH
-            legs.append(_Leg(Side.BUY, pside, True, "close", short_qty))
+            legs.append(_Leg(Side.BUY, pside, True, OrderPurpose.CLOSE, short_qty))
         if not legs:
             which = {Action.CLOSE: "", Action.CLOSE_LONG: "long ", Action.CLOSE_SHORT: "short "}[action]
             raise TvbridgeError(
@@ -332,7 +344,7 @@ class ExecutionEngine:
 
         target = Decimal(0)
         if want is not MarketPosition.FLAT and size is not None:
-            leg = _Leg(Side.BUY, PositionSide.BOTH, False, "entry")
+            leg = _Leg(Side.BUY, PositionSide.BOTH, False, OrderPurpose.ENTRY)
             target = rules.floor_qty(self._raw_quantity(adapter, rules, signal, leg, leverage, price))
         positions = adapter.positions(rules.venue_symbol)
         held_long = sum((p.quantity for p in positions if p.quantity > 0), Decimal(0))
@@ -355,10 +367,18 @@ class ExecutionEngine:
                 grow = pside is PositionSide.LONG
                 if wanted > held:
                     moves.append(
-                        (_Leg(Side.BUY if grow else Side.SELL, pside, False, "entry"), wanted - held)
+                        (
+                            _Leg(Side.BUY if grow else Side.SELL, pside, False, OrderPurpose.ENTRY),
+                            wanted - held,
+                        )
                     )
                 elif wanted < held:
-                    moves.append((_Leg(Side.SELL if grow else Side.BUY, pside, True, "close"), held - wanted))
+                    moves.append(
+                        (
+                            _Leg(Side.SELL if grow else Side.BUY, pside, True, OrderPurpose.CLOSE),
+                            held - wanted,
+                        )
+                    )
         else:
             net, goal = held_long - held_short, want_long - want_short
             if (net > 0 and goal <= 0) or (net < 0 and goal >= 0):
@@ -369,7 +389,15 @@ class ExecutionEngine:
             if diff != 0:
                 side = Side.BUY if diff > 0 else Side.SELL
                 moves.append(
-                    (_Leg(side, PositionSide.BOTH, shrinking, "close" if shrinking else "entry"), abs(diff))
+                    (
+                        _Leg(
+                            side,
+                            PositionSide.BOTH,
+                            shrinking,
+                            OrderPurpose.CLOSE if shrinking else OrderPurpose.ENTRY,
+                        ),
+                        abs(diff),
+                    )
                 )
 
         legs, quantities = [], []
@@ -618,7 +646,8 @@ class ExecutionEngine:
         if attached:
             # The venue arms these itself once the entry fills, for the entry's quantity.
             reports = [
-                _protection_report(entry, closing, p, entry.quantity, "", "", "ATTACHED") for p in attached
+                _protection_report(entry, closing, p, entry.quantity, "", "", OrderStatus.ATTACHED)
+                for p in attached
             ]
             self._unprotected.discard((adapter.venue, adapter.account, rules.venue_symbol))
             return reports, []
@@ -746,7 +775,7 @@ class ExecutionEngine:
             )
             entry = _report(adapter.venue, request, found)
             reports.append(entry)
-            if plan is not None and leg.purpose == "entry" and not leg.reduce_only:
+            if plan is not None and leg.purpose == OrderPurpose.ENTRY and not leg.reduce_only:
                 # The first attempt may have died between the entry and its guards.
                 attach = known if adapter.attaches_protection and known is not None else ()
                 guards, failed = self._protect(
@@ -821,7 +850,7 @@ def _protection_report(
     quantity: Decimal,
     order_id: str,
     client_order_id: str,
-    status: str,
+    status: OrderStatus,
 ) -> OrderReport:
     return OrderReport(
         venue=entry.venue,
@@ -836,7 +865,7 @@ def _protection_report(
         avg_price=None,
         status=status,
         reduce_only=entry.position_side is PositionSide.BOTH,
-        purpose=trigger.kind.value,
+        purpose=OrderPurpose(trigger.kind.value),
         trigger_price=trigger.trigger_price,
     )
 

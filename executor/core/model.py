@@ -57,6 +57,32 @@ class MarginMode(StrEnum):
     CROSS = "cross"
 
 
+class OrderStatus(StrEnum):
+    """An order's state in our words; each adapter translates its venue's (see venues/*/statuses)."""
+
+    NEW = "NEW"  # accepted and resting: a limit, or a trigger not yet set off
+    PARTIALLY_FILLED = "PARTIALLY_FILLED"
+    FILLED = "FILLED"
+    CANCELED = "CANCELED"
+    EXPIRED = "EXPIRED"
+    REJECTED = "REJECTED"
+    TRIGGERED = "TRIGGERED"  # a trigger order was set off and became a market order
+    ATTACHED = "ATTACHED"  # carried by its entry; the venue arms it when the entry fills
+
+    @property
+    def traded(self) -> bool:
+        return self in (OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED)
+
+
+class OrderPurpose(StrEnum):
+    """What an order is for within its signal; the value also names the order in its client id."""
+
+    ENTRY = "entry"
+    CLOSE = "close"
+    TAKE_PROFIT = "take_profit"
+    STOP_LOSS = "stop_loss"
+
+
 class Outcome(StrEnum):
     EXECUTED = "executed"
     REJECTED = "rejected"
@@ -115,9 +141,9 @@ class OrderReport:
     quantity: Decimal
     price: Decimal | None
     avg_price: Decimal | None
-    status: str
+    status: OrderStatus
     reduce_only: bool
-    purpose: str
+    purpose: OrderPurpose
     trigger_price: Decimal | None = None
 
 

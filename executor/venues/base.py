@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import abc
 import hashlib
+import logging
 import threading
 import time
 from collections.abc import Mapping
@@ -14,7 +15,9 @@ from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.model import MarginMode, OrderType, PositionSide, Side, Venue
+from executor.core.model import MarginMode, OrderPurpose, OrderStatus, OrderType, PositionSide, Side, Venue
+
+log = logging.getLogger("executor.venues")
 
 
 def floor_to_step(value: Decimal, step: Decimal) -> Decimal:
@@ -89,7 +92,7 @@ class OrderRequest:
     client_order_id: str
     reduce_only: bool = False
     price: Decimal | None = None
-    purpose: str = "entry"
+    purpose: OrderPurpose = OrderPurpose.ENTRY
     # Triggers the venue arms itself when this entry fills (only where attaches_protection).
     attached: tuple[Protection, ...] = ()
 
@@ -126,7 +129,7 @@ class OpenProtection:
 class VenueOrder:
     order_id: str
     client_order_id: str
-    status: str
+    status: OrderStatus
     avg_price: Decimal | None
     executed_qty: Decimal | None
 
@@ -298,7 +301,19 @@ def order_params(request: OrderRequest) -> dict[str, Any]:
     return params
 
 
-def venue_order(order: Mapping[str, Any], client_order_id: str) -> VenueOrder:
+def order_status(word: object, words: Mapping[str, OrderStatus]) -> OrderStatus:
+    """The venue's status word in ours. A word the venue has never documented is read as NEW:
+    an order we cannot place is then never counted as traded, and the log says which word."""
+    status = words.get(str(word or "NEW").upper())
+    if status is None:
+        log.warning("unknown order status word %r read as NEW", word)
+        return OrderStatus.NEW
+    return status
+
+
+def venue_order(
+    order: Mapping[str, Any], client_order_id: str, words: Mapping[str, OrderStatus]
+) -> VenueOrder:
     """An order as both venues report it (orderId, status, avgPrice, executedQty)."""
     avg = order.get("avgPrice")
     avg_price = parse_decimal(avg) if avg not in (None, "") else None
@@ -306,7 +321,7 @@ def venue_order(order: Mapping[str, Any], client_order_id: str) -> VenueOrder:
     return VenueOrder(
         order_id=str(order["orderId"]),
         client_order_id=str(order.get("clientOrderId") or order.get("clientOrderID") or client_order_id),
-        status=str(order.get("status", "NEW")),
+        status=order_status(order.get("status"), words),
         avg_price=avg_price if avg_price else None,  # zero until something fills
         executed_qty=parse_decimal(executed) if executed not in (None, "") else None,
     )

@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import ErrorClass, info
+from common.errors import ErrorClass, http_status
 from gateway import metrics
 from gateway.core.sources import SourceGuard
 
@@ -24,7 +24,7 @@ log = logging.getLogger("gateway.edge")
 def refusal(error_class: ErrorClass, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(
         {"error": {"code": error_class.value, "message": message}},
-        status_code=info(error_class).http_status,
+        status_code=http_status(error_class),
         headers=headers,
     )
 

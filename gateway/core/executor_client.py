@@ -128,9 +128,9 @@ def response_to_dict(reply: pb.ExecuteSignalResponse) -> dict[str, Any]:
             "quantity": o.quantity,
             "price": o.price or None,
             "avg_price": o.avg_price or None,
-            "status": o.status,
+            "status": pb.OrderStatus.Name(o.status).removeprefix("ORDER_STATUS_"),
             "reduce_only": o.reduce_only,
-            "purpose": o.purpose,
+            "purpose": pb.OrderPurpose.Name(o.purpose).removeprefix("ORDER_PURPOSE_").lower(),
             "trigger_price": o.trigger_price or None,
         }
         for o in reply.orders

@@ -67,7 +67,7 @@ def test_execute_signal_fills_at_the_venue(channel: grpc.Channel, simulator: Run
     )
     assert reply.outcome == pb.OUTCOME_EXECUTED
     assert reply.sizing.quantity == "0.0166"
-    assert reply.orders[0].status == "FILLED"
+    assert reply.orders[0].status == pb.ORDER_STATUS_FILLED
     assert reply.orders[0].side == pb.SIDE_BUY
 
 

@@ -19,10 +19,12 @@ from executor.venues.base import (
     VenueOrder,
     VenuePosition,
     order_params,
+    order_status,
     venue_order,
 )
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
+from executor.venues.binance.statuses import ALGO_STATUSES, ORDER_STATUSES
 from executor.venues.http import VenueHttp
 from executor.venues.rest_adapter import RestVenueAdapter
 
@@ -165,7 +167,7 @@ class BinanceAdapter(RestVenueAdapter):
             # Binance has no attached TP/SL: the engine places them as algo orders after the fill.
             raise TvbridgeError(ErrorClass.UNSUPPORTED, "Binance orders cannot carry take-profit/stop-loss")
         data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
-        return venue_order(data, request.client_order_id)
+        return venue_order(data, request.client_order_id, ORDER_STATUSES)
 
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:
@@ -176,7 +178,7 @@ class BinanceAdapter(RestVenueAdapter):
             if exc.error_class is ErrorClass.UNKNOWN_ORDER:
                 return None
             raise
-        return venue_order(data, client_order_id)
+        return venue_order(data, client_order_id, ORDER_STATUSES)
 
     # Conditional orders live in the Algo Order API since 2025-12-09; the order endpoint
     # answers -4120 for STOP_MARKET and TAKE_PROFIT_MARKET.
@@ -266,7 +268,7 @@ def _algo_order(data: dict[str, Any], client_order_id: str) -> VenueOrder:
     return VenueOrder(
         order_id=str(data["algoId"]),
         client_order_id=str(data.get("clientAlgoId") or client_order_id),
-        status=str(data.get("algoStatus", "NEW")),
+        status=order_status(data.get("algoStatus"), ALGO_STATUSES),
         avg_price=None,
         executed_qty=None,
     )

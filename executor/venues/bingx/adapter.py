@@ -24,6 +24,7 @@ from executor.venues.base import (
 )
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
+from executor.venues.bingx.statuses import STATUSES
 from executor.venues.http import VenueHttp
 from executor.venues.rest_adapter import RestVenueAdapter
 
@@ -200,7 +201,7 @@ class BingxAdapter(RestVenueAdapter):
 
     def place_order(self, request: OrderRequest) -> VenueOrder:
         data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
-        return venue_order(data.get("order", data), request.client_order_id)
+        return venue_order(data.get("order", data), request.client_order_id, STATUSES)
 
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:
@@ -211,7 +212,7 @@ class BingxAdapter(RestVenueAdapter):
             if exc.error_class is ErrorClass.UNKNOWN_ORDER:
                 return None
             raise
-        return venue_order(data.get("order", data), client_order_id)
+        return venue_order(data.get("order", data), client_order_id, STATUSES)
 
     def place_protection(self, request: ProtectionRequest) -> VenueOrder:
         params: dict[str, Any] = {
@@ -227,7 +228,7 @@ class BingxAdapter(RestVenueAdapter):
         if request.position_side is PositionSide.BOTH:
             params["reduceOnly"] = "true"  # refused in hedge mode, where the side says it
         data = self.client.signed("POST", endpoints.ORDER, params)
-        return venue_order(data.get("order", data), request.client_order_id)
+        return venue_order(data.get("order", data), request.client_order_id, STATUSES)
 
     def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         return self.find_order(venue_symbol, client_order_id)  # one order endpoint for every type

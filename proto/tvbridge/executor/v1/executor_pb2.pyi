@@ -87,6 +87,33 @@ class ErrorClass(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ERROR_CLASS_STALE: _ClassVar[ErrorClass]
     ERROR_CLASS_INTERNAL: _ClassVar[ErrorClass]
     ERROR_CLASS_VENUE_REJECTED: _ClassVar[ErrorClass]
+    ERROR_CLASS_EXECUTOR_UNAVAILABLE: _ClassVar[ErrorClass]
+    ERROR_CLASS_UNAUTHORIZED: _ClassVar[ErrorClass]
+    ERROR_CLASS_JOURNAL_UNAVAILABLE: _ClassVar[ErrorClass]
+    ERROR_CLASS_NOT_FOUND: _ClassVar[ErrorClass]
+    ERROR_CLASS_FORBIDDEN: _ClassVar[ErrorClass]
+    ERROR_CLASS_TOO_MANY_REQUESTS: _ClassVar[ErrorClass]
+    ERROR_CLASS_PAYLOAD_TOO_LARGE: _ClassVar[ErrorClass]
+
+class OrderStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ORDER_STATUS_UNSPECIFIED: _ClassVar[OrderStatus]
+    ORDER_STATUS_NEW: _ClassVar[OrderStatus]
+    ORDER_STATUS_PARTIALLY_FILLED: _ClassVar[OrderStatus]
+    ORDER_STATUS_FILLED: _ClassVar[OrderStatus]
+    ORDER_STATUS_CANCELED: _ClassVar[OrderStatus]
+    ORDER_STATUS_EXPIRED: _ClassVar[OrderStatus]
+    ORDER_STATUS_REJECTED: _ClassVar[OrderStatus]
+    ORDER_STATUS_TRIGGERED: _ClassVar[OrderStatus]
+    ORDER_STATUS_ATTACHED: _ClassVar[OrderStatus]
+
+class OrderPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    ORDER_PURPOSE_UNSPECIFIED: _ClassVar[OrderPurpose]
+    ORDER_PURPOSE_ENTRY: _ClassVar[OrderPurpose]
+    ORDER_PURPOSE_CLOSE: _ClassVar[OrderPurpose]
+    ORDER_PURPOSE_TAKE_PROFIT: _ClassVar[OrderPurpose]
+    ORDER_PURPOSE_STOP_LOSS: _ClassVar[OrderPurpose]
 VENUE_UNSPECIFIED: Venue
 VENUE_BINGX: Venue
 VENUE_BINANCE: Venue
@@ -138,6 +165,27 @@ ERROR_CLASS_UNSUPPORTED: ErrorClass
 ERROR_CLASS_STALE: ErrorClass
 ERROR_CLASS_INTERNAL: ErrorClass
 ERROR_CLASS_VENUE_REJECTED: ErrorClass
+ERROR_CLASS_EXECUTOR_UNAVAILABLE: ErrorClass
+ERROR_CLASS_UNAUTHORIZED: ErrorClass
+ERROR_CLASS_JOURNAL_UNAVAILABLE: ErrorClass
+ERROR_CLASS_NOT_FOUND: ErrorClass
+ERROR_CLASS_FORBIDDEN: ErrorClass
+ERROR_CLASS_TOO_MANY_REQUESTS: ErrorClass
+ERROR_CLASS_PAYLOAD_TOO_LARGE: ErrorClass
+ORDER_STATUS_UNSPECIFIED: OrderStatus
+ORDER_STATUS_NEW: OrderStatus
+ORDER_STATUS_PARTIALLY_FILLED: OrderStatus
+ORDER_STATUS_FILLED: OrderStatus
+ORDER_STATUS_CANCELED: OrderStatus
+ORDER_STATUS_EXPIRED: OrderStatus
+ORDER_STATUS_REJECTED: OrderStatus
+ORDER_STATUS_TRIGGERED: OrderStatus
+ORDER_STATUS_ATTACHED: OrderStatus
+ORDER_PURPOSE_UNSPECIFIED: OrderPurpose
+ORDER_PURPOSE_ENTRY: OrderPurpose
+ORDER_PURPOSE_CLOSE: OrderPurpose
+ORDER_PURPOSE_TAKE_PROFIT: OrderPurpose
+ORDER_PURPOSE_STOP_LOSS: OrderPurpose
 
 class Signal(_message.Message):
     __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy")
@@ -228,7 +276,7 @@ class Sizing(_message.Message):
     def __init__(self, quantity: _Optional[str] = ..., price: _Optional[str] = ..., notional: _Optional[str] = ..., leverage: _Optional[int] = ..., margin: _Optional[str] = ...) -> None: ...
 
 class Order(_message.Message):
-    __slots__ = ("venue", "venue_symbol", "order_id", "client_order_id", "side", "position_side", "order_type", "quantity", "price", "avg_price", "status", "reduce_only", "purpose", "trigger_price")
+    __slots__ = ("venue", "venue_symbol", "order_id", "client_order_id", "side", "position_side", "order_type", "quantity", "price", "avg_price", "reduce_only", "trigger_price", "status", "purpose")
     VENUE_FIELD_NUMBER: _ClassVar[int]
     VENUE_SYMBOL_FIELD_NUMBER: _ClassVar[int]
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
@@ -239,10 +287,10 @@ class Order(_message.Message):
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
     AVG_PRICE_FIELD_NUMBER: _ClassVar[int]
-    STATUS_FIELD_NUMBER: _ClassVar[int]
     REDUCE_ONLY_FIELD_NUMBER: _ClassVar[int]
-    PURPOSE_FIELD_NUMBER: _ClassVar[int]
     TRIGGER_PRICE_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
     venue: Venue
     venue_symbol: str
     order_id: str
@@ -253,11 +301,11 @@ class Order(_message.Message):
     quantity: str
     price: str
     avg_price: str
-    status: str
     reduce_only: bool
-    purpose: str
     trigger_price: str
-    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., venue_symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., avg_price: _Optional[str] = ..., status: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., purpose: _Optional[str] = ..., trigger_price: _Optional[str] = ...) -> None: ...
+    status: OrderStatus
+    purpose: OrderPurpose
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., venue_symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., avg_price: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., trigger_price: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., purpose: _Optional[_Union[OrderPurpose, str]] = ...) -> None: ...
 
 class ExecuteSignalResponse(_message.Message):
     __slots__ = ("signal_id", "outcome", "error", "sizing", "orders", "test", "executor_ms", "venue_ms", "note", "executor_us", "venue_us", "venue_answered_at")
