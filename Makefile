@@ -8,7 +8,7 @@ UV_VERSION := 0.13.9
 UV := .tools/bin/uv
 PROTO_SRC := proto/tvbridge/executor/v1/executor.proto
 STAMP := .venv/.tvbridge-setup
-# The dashboard's Bootstrap, from its npm package (package-lock.json pins it).
+# The dashboard's Bootstrap, from its npm package (package-lock.json pins it); npm is optional.
 ASSETS := gateway/dashboard/static/vendor/.built
 
 .PHONY: help setup demo test lint typecheck unit e2e bench certs proto run-gateway run-executor run-simulator clean
@@ -21,9 +21,20 @@ help:
 	@echo "make bench  - tvbridge against a naive bot over a simulated network (writes bench/out/results.json)"
 	@echo "make lint | typecheck | unit | e2e"
 
+# Debian and Ubuntu ship venv's ensurepip in a separate package (python3.X-venv); without it
+# `python3 -m venv` stops halfway through with a page of text. Asking ensurepip for its version
+# installs nothing and takes a blink, so that case gets one line saying what to install instead.
+# A .tools/ without uv is always a failed or interrupted run: it is removed, never built upon.
 $(UV):
+	@command -v python3 >/dev/null || { echo "python3 (3.11 or newer) is needed: install python3" >&2; exit 1; }
+	@python3 -Im ensurepip --version >/dev/null 2>&1 || { \
+	  venv_package="python$$(python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')-venv"; \
+	  echo "python3 -m venv is unavailable: install $$venv_package (apt-get install $$venv_package), then run make again" >&2; \
+	  exit 1; }
 	@echo ">> installing uv $(UV_VERSION) (the package manager) into .tools/"
-	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION)
+	@rm -rf .tools
+	python3 -m venv .tools && .tools/bin/pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
+	  || { rm -rf .tools; exit 1; }
 
 $(STAMP): pyproject.toml uv.lock | $(UV)
 	UV_PYTHON_DOWNLOADS=never $(UV) sync --frozen --python python3
