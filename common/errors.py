@@ -87,7 +87,12 @@ def http_status(error_class: ErrorClass) -> int:
 
 
 class TvbridgeError(Exception):
-    """A classified failure; `venue_code`/`venue_message` keep the venue's own words."""
+    """A classified failure; `venue_code`/`venue_message` keep the venue's own words.
+
+    `sent` is False only when the request certainly never left us (the connection was refused,
+    the TLS handshake failed, our own rate-limit gate held it): nothing can have been acted on,
+    so sending it again is safe. Any answer, and any silence after sending, leaves it True.
+    """
 
     def __init__(
         self,
@@ -97,6 +102,7 @@ class TvbridgeError(Exception):
         venue_code: str = "",
         venue_message: str = "",
         retry_after_s: float | None = None,
+        sent: bool = True,
     ) -> None:
         super().__init__(message)
         self.error_class = error_class
@@ -104,6 +110,7 @@ class TvbridgeError(Exception):
         self.venue_code = venue_code
         self.venue_message = venue_message
         self.retry_after_s = retry_after_s
+        self.sent = sent
 
     @property
     def retryable(self) -> bool:

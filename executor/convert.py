@@ -30,7 +30,7 @@ from executor.core.model import (
     TradeSignal,
     Venue,
 )
-from executor.venues.base import VenueBalance, VenuePosition
+from executor.core.ports import VenueBalance, VenuePosition
 from tvbridge.executor.v1 import executor_pb2 as pb
 
 VENUE_FROM_PB = {pb.VENUE_BINGX: Venue.BINGX, pb.VENUE_BINANCE: Venue.BINANCE}

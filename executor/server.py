@@ -21,10 +21,10 @@ from executor import grpc_tls, metrics
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Venue
+from executor.core.ports import VenueAdapter
 from executor.core.switch import TradingSwitch
 from executor.grpc_service import ExecutorServicer
 from executor.interceptors import DeadlineAndMetricsInterceptor
-from executor.venues.base import VenueAdapter
 from executor.wiring import build_adapters
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc

@@ -8,7 +8,7 @@ from common.settings import secret_value
 from executor import metrics
 from executor.config import ExecutorSettings
 from executor.core.model import Venue
-from executor.venues.base import VenueAdapter
+from executor.core.ports import VenueAdapter
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from executor.venues.http import VenueHttp

@@ -1,150 +1,36 @@
-"""What every venue adapter offers the engine, and the venue-neutral shapes it speaks."""
+"""What every venue adapter shares: the caches behind the core's `VenueAdapter` port, and the
+order fields both venues spell alike."""
 
 from __future__ import annotations
 
 import abc
-import hashlib
 import logging
 import threading
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
-from decimal import ROUND_DOWN, Decimal
-from enum import StrEnum
+from decimal import Decimal
 from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.model import MarginMode, OrderPurpose, OrderStatus, OrderType, PositionSide, Side, Venue
+from executor.core.model import MarginMode, OrderStatus, OrderType, PositionSide, Venue
+from executor.core.ports import (
+    ConnectionReport,
+    InstrumentRules,
+    OpenProtection,
+    OrderRequest,
+    ProtectionRequest,
+    VenueBalance,
+    VenueOrder,
+    VenuePosition,
+)
 
 log = logging.getLogger("executor.venues")
 
 
-def floor_to_step(value: Decimal, step: Decimal) -> Decimal:
-    """Round down to a multiple of `step`, keeping the step's exponent (no float ever)."""
-    if step <= 0:
-        return value
-    units = (value / step).to_integral_value(rounding=ROUND_DOWN)
-    return (units * step).quantize(step)
-
-
-@dataclass(frozen=True)
-class InstrumentRules:
-    symbol: str  # canonical BASE-QUOTE
-    venue_symbol: str
-    qty_step: Decimal
-    price_tick: Decimal
-    min_qty: Decimal
-    min_notional: Decimal
-    min_qty_rule: str  # the venue's own name for the rule, quoted in rejections
-    min_notional_rule: str
-    max_leverage: int | None = None
-
-    def floor_qty(self, quantity: Decimal) -> Decimal:
-        return floor_to_step(quantity, self.qty_step)
-
-    def floor_price(self, price: Decimal) -> Decimal:
-        return floor_to_step(price, self.price_tick)
-
-
-@dataclass(frozen=True)
-class VenueBalance:
-    asset: str
-    wallet: Decimal
-    available: Decimal
-    equity: Decimal
-    unrealized_pnl: Decimal
-
-
-@dataclass(frozen=True)
-class VenuePosition:
-    symbol: str
-    venue_symbol: str
-    position_side: PositionSide
-    quantity: Decimal  # signed: positive long, negative short
-    entry_price: Decimal
-    mark_price: Decimal
-    unrealized_pnl: Decimal
-    leverage: int
-    margin_mode: MarginMode | None
-
-
-class ProtectionKind(StrEnum):
-    TAKE_PROFIT = "take_profit"
-    STOP_LOSS = "stop_loss"
-
-
-@dataclass(frozen=True)
-class Protection:
-    """A take-profit or stop-loss trigger, as a price already on the venue's tick."""
-
-    kind: ProtectionKind
-    trigger_price: Decimal
-
-
-@dataclass(frozen=True)
-class OrderRequest:
-    venue_symbol: str
-    side: Side
-    position_side: PositionSide
-    order_type: OrderType
-    quantity: Decimal
-    client_order_id: str
-    reduce_only: bool = False
-    price: Decimal | None = None
-    purpose: OrderPurpose = OrderPurpose.ENTRY
-    # Triggers the venue arms itself when this entry fills (only where attaches_protection).
-    attached: tuple[Protection, ...] = ()
-
-
-@dataclass(frozen=True)
-class ProtectionRequest:
-    """A market stop or take-profit that closes `quantity` of a position once its trigger trades."""
-
-    venue_symbol: str
-    kind: ProtectionKind
-    side: Side  # the closing side
-    position_side: PositionSide
-    quantity: Decimal
-    trigger_price: Decimal
-    client_order_id: str
-
-    @property
-    def venue_type(self) -> str:
-        # Both venues spell the market variants alike.
-        return "TAKE_PROFIT_MARKET" if self.kind is ProtectionKind.TAKE_PROFIT else "STOP_MARKET"
-
-
-@dataclass(frozen=True)
-class OpenProtection:
-    """A resting trigger order on the venue that would close part of a position."""
-
-    order_id: str
-    client_order_id: str
-    side: Side
-    position_side: PositionSide
-
-
-@dataclass(frozen=True)
-class VenueOrder:
-    order_id: str
-    client_order_id: str
-    status: OrderStatus
-    avg_price: Decimal | None
-    executed_qty: Decimal | None
-
-
-@dataclass(frozen=True)
-class ConnectionReport:
-    ok: bool
-    latency_ms: int
-    clock_offset_ms: int
-    can_read: bool
-    can_trade: bool
-
-
-class VenueAdapter(abc.ABC):
-    """One venue, one account, one keep-alive connection pool."""
+class BaseVenueAdapter(abc.ABC):
+    """One venue, one account, one keep-alive connection pool: the core's `VenueAdapter` port,
+    with the price and balance caches every venue shares."""
 
     venue: Venue
     # True where an entry order can carry its own take-profit / stop-loss (BingX); elsewhere
@@ -218,15 +104,6 @@ class VenueAdapter(abc.ABC):
     @abc.abstractmethod
     def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
         """Cancel one trigger order; an order already gone is not an error."""
-
-    def client_order_id(self, signal_id: str, purpose: str = "entry") -> str:
-        """Derived from the signal id, so a retry carries the same id.
-
-        "tvb" + 32 lower-case hex digits fits both venues: BingX takes 1-40 characters
-        and lower-cases them; Binance wants ^[.A-Z:/a-z0-9_-]{1,36}$.
-        """
-        digest = hashlib.sha256(f"{signal_id}|{purpose}".encode()).hexdigest()
-        return f"tvb{digest[:32]}"
 
     @abc.abstractmethod
     def check_connection(self) -> ConnectionReport: ...

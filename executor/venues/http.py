@@ -4,7 +4,6 @@ every call, and failures split by what they tell us about the request's fate.
 
 from __future__ import annotations
 
-import contextvars
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -13,28 +12,23 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.ports import venue_answered_ns, venue_seconds
 
 
-class VenueUnreachable(TvbridgeError):
+def unreachable(message: str) -> TvbridgeError:
     """The request never reached the venue: safe to send again."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(ErrorClass.VENUE_UNAVAILABLE, message)
+    return TvbridgeError(ErrorClass.VENUE_UNAVAILABLE, message, sent=False)
 
 
-class VenueRateLimited(TvbridgeError):
-    """The venue said "too many requests"; nothing more is sent until its window reopens."""
-
-    def __init__(self, message: str, retry_after_s: float | None, *, sent: bool) -> None:
-        super().__init__(ErrorClass.RATE_LIMITED, message, retry_after_s=retry_after_s)
-        self.sent = sent
-
-
-class VenueTimeout(TvbridgeError):
+def no_answer(message: str) -> TvbridgeError:
     """The request was sent but no answer came: the venue may have acted on it."""
+    return TvbridgeError(ErrorClass.VENUE_UNAVAILABLE, message)
 
-    def __init__(self, message: str) -> None:
-        super().__init__(ErrorClass.VENUE_UNAVAILABLE, message)
+
+def rate_limited(message: str, retry_after_s: float | None, *, sent: bool) -> TvbridgeError:
+    """The venue said "too many requests" (or our gate knows it would): nothing more is sent
+    until its window reopens."""
+    return TvbridgeError(ErrorClass.RATE_LIMITED, message, retry_after_s=retry_after_s, sent=sent)
 
 
 @dataclass(frozen=True)
@@ -44,12 +38,6 @@ class HttpReply:
     headers: dict[str, str]
     elapsed_s: float
 
-
-# Seconds spent waiting on venues in the current RPC; the engine reads it to
-# report how much of a signal's time was the venue's.
-venue_seconds: contextvars.ContextVar[float] = contextvars.ContextVar("venue_seconds", default=0.0)
-# When the venue's last answer arrived (epoch nanoseconds): an order's acknowledgement.
-venue_answered_ns: contextvars.ContextVar[int] = contextvars.ContextVar("venue_answered_ns", default=0)
 
 Observer = Callable[[str, str, int, float], None]  # endpoint, method, status (0 = no reply), seconds
 BackoffObserver = Callable[[float], None]  # seconds the venue asked us to wait
@@ -101,7 +89,7 @@ class VenueHttp:
     ) -> HttpReply:
         wait = self._blocked_until - time.monotonic()
         if wait > 0:
-            raise VenueRateLimited(
+            raise rate_limited(
                 f"{method} {path}: not sent, the venue's rate-limit window reopens in {wait:.1f}s",
                 wait,
                 sent=False,
@@ -126,20 +114,20 @@ class VenueHttp:
             venue_answered_ns.set(time.time_ns())
             if status in (429, 418):
                 retry_after = self.backoff(status, resp.headers.get("Retry-After"))
-                raise VenueRateLimited(f"{method} {path}: HTTP {status}", retry_after, sent=True)
+                raise rate_limited(f"{method} {path}: HTTP {status}", retry_after, sent=True)
             return HttpReply(resp.status_code, resp.text, dict(resp.headers), resp.elapsed.total_seconds())
         except requests.exceptions.ConnectTimeout as exc:
-            raise VenueUnreachable(f"{method} {path}: connect timeout") from exc
+            raise unreachable(f"{method} {path}: connect timeout") from exc
         except requests.exceptions.SSLError as exc:
             # The handshake failed, so no request went out.
-            raise VenueUnreachable(f"{method} {path}: TLS failed: {_root_cause(exc)}") from exc
+            raise unreachable(f"{method} {path}: TLS failed: {_root_cause(exc)}") from exc
         except requests.exceptions.ReadTimeout as exc:
-            raise VenueTimeout(f"{method} {path}: no answer within {read_timeout:.1f}s") from exc
+            raise no_answer(f"{method} {path}: no answer within {read_timeout:.1f}s") from exc
         except requests.exceptions.ConnectionError as exc:
             # A refused connection was never sent; a reset mid-reply may have been acted on.
             if _refused(exc):
-                raise VenueUnreachable(f"{method} {path}: connection refused") from exc
-            raise VenueTimeout(f"{method} {path}: connection lost") from exc
+                raise unreachable(f"{method} {path}: connection refused") from exc
+            raise no_answer(f"{method} {path}: connection lost") from exc
         finally:
             self.last_used = time.monotonic()
             elapsed = time.perf_counter() - started

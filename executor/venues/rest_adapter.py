@@ -8,14 +8,15 @@ import threading
 import time
 
 from common.errors import ErrorClass, TvbridgeError
-from executor.venues.base import InstrumentRules, VenueAdapter
+from executor.core.ports import InstrumentRules
+from executor.venues.base import BaseVenueAdapter
 from executor.venues.http import VenueHttp
 from executor.venues.signed_client import SignedRestClient
 
 RULES_RELOAD_S = 60
 
 
-class RestVenueAdapter(VenueAdapter):
+class RestVenueAdapter(BaseVenueAdapter):
     venue_label: str  # the venue's name in messages
 
     def __init__(self, account: str, base_url: str, http: VenueHttp, client: SignedRestClient) -> None:

@@ -12,8 +12,9 @@ from fastapi import FastAPI
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.engine import ExecutionEngine
+from executor.core.legs import client_order_id
 from executor.core.model import Action, OrderType, Outcome, PositionSide, Side, SizeKind, TradeSignal, Venue
-from executor.venues.base import OrderRequest
+from executor.core.ports import OrderRequest
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.http import VenueHttp
 from simulator.binance.api import build_router
@@ -88,10 +89,10 @@ def test_seed_balance_sizing_rounds_down_to_the_step_size(
     assert (result.orders[0].status, result.orders[0].avg_price) == ("FILLED", Decimal("60000.0"))
 
 
-def test_client_order_ids_fit_the_venue_pattern(binance: BinanceAdapter) -> None:
-    cid = binance.client_order_id("tv-signal/with:odd chars", "close-LONG")
-    assert cid == binance.client_order_id("tv-signal/with:odd chars", "close-LONG")
-    assert cid != binance.client_order_id("tv-signal/with:odd chars", "entry-LONG")
+def test_client_order_ids_fit_the_venue_pattern() -> None:
+    cid = client_order_id("tv-signal/with:odd chars", "close-LONG")
+    assert cid == client_order_id("tv-signal/with:odd chars", "close-LONG")
+    assert cid != client_order_id("tv-signal/with:odd chars", "entry-LONG")
     assert len(cid) <= 36 and cid.isalnum()
 
 
@@ -230,7 +231,7 @@ def test_duplicate_client_id_on_an_open_order_finds_it(
 
 
 def test_find_order_is_none_for_an_order_the_venue_never_saw(binance: BinanceAdapter) -> None:
-    assert binance.find_order("BTCUSDT", binance.client_order_id("never-sent")) is None
+    assert binance.find_order("BTCUSDT", client_order_id("never-sent", "entry-BOTH")) is None
 
 
 def test_limit_order_rests_at_the_tick_until_the_price_comes(

@@ -10,7 +10,7 @@ import requests
 from common.errors import ErrorClass
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Action, MarginMode, Outcome, SizeKind, TradeSignal, Venue
-from executor.venues.base import VenueAdapter
+from executor.core.ports import VenueAdapter
 from tests.conftest import make_signal
 from tests.support.inproc import RunningSimulator
 
@@ -46,7 +46,7 @@ def test_isolated_is_set_once_then_cached(
     first = engine.execute(signal(venue, 1, margin_mode=MarginMode.ISOLATED))
     assert first.outcome is Outcome.EXECUTED, first.error
     assert isolated_on_venue(simulator, venue, "BTC-USDT")
-    assert adapter.margin_mode(adapter.venue_symbol("BTC-USDT")) is MarginMode.ISOLATED
+    assert adapter.margin_mode(adapter.rules("BTC-USDT").venue_symbol) is MarginMode.ISOLATED
     requests.post(f"{simulator.url}/_sim/requests/reset", timeout=5)
     engine.execute(signal(venue, 2, margin_mode=MarginMode.ISOLATED))
     assert margin_posts(simulator) == 0

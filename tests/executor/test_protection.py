@@ -12,7 +12,7 @@ import requests
 from common.errors import ErrorClass
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Action, MarketPosition, OrderType, Outcome, PositionSide, Side, Venue
-from executor.venues.base import VenueAdapter
+from executor.core.ports import VenueAdapter
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from executor.venues.http import VenueHttp

@@ -9,7 +9,7 @@ from typing import Any
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.model import MarginMode, PositionSide, Side, Venue
-from executor.venues.base import (
+from executor.core.ports import (
     ConnectionReport,
     InstrumentRules,
     OpenProtection,
@@ -18,10 +18,8 @@ from executor.venues.base import (
     VenueBalance,
     VenueOrder,
     VenuePosition,
-    order_params,
-    order_status,
-    venue_order,
 )
+from executor.venues.base import order_params, order_status, venue_order
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
 from executor.venues.binance.statuses import ALGO_STATUSES, ORDER_STATUSES

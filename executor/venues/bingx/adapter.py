@@ -9,7 +9,7 @@ from typing import Any
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.model import MarginMode, PositionSide, Side, Venue
-from executor.venues.base import (
+from executor.core.ports import (
     ConnectionReport,
     InstrumentRules,
     OpenProtection,
@@ -19,9 +19,8 @@ from executor.venues.base import (
     VenueBalance,
     VenueOrder,
     VenuePosition,
-    order_params,
-    venue_order,
 )
+from executor.venues.base import order_params, venue_order
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.bingx.statuses import STATUSES
