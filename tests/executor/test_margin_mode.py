@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
 import requests
 
 from common.errors import ErrorClass
@@ -15,13 +14,6 @@ from tests.conftest import make_signal
 from tests.support.inproc import RunningSimulator
 
 MARGIN_PATHS = {"POST /openApi/swap/v2/trade/marginType", "POST /fapi/v1/marginType"}
-
-
-@pytest.fixture(params=[Venue.BINGX, Venue.BINANCE])
-def venue_engine(request: pytest.FixtureRequest) -> tuple[Venue, VenueAdapter, ExecutionEngine]:
-    venue: Venue = request.param
-    adapter: VenueAdapter = request.getfixturevalue("bingx" if venue is Venue.BINGX else "binance")
-    return venue, adapter, ExecutionEngine({(venue, "default"): adapter})
 
 
 def margin_posts(sim: RunningSimulator) -> int:
