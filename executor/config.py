@@ -8,12 +8,12 @@ from typing import Any
 from pydantic import SecretStr, field_validator, model_validator
 
 from common import jsonlog
-from common.settings import ServiceSettings, parse_accounts
+from common.settings import ServiceSettings, parse_accounts, secret_value
 from common.symbols import canonical_symbol
 from common.tls import check_complete
+from executor.core.model import Venue
 from executor.core.risk import RiskLimits
-from executor.venues.binance import endpoints as binance_endpoints
-from executor.venues.bingx import endpoints as bingx_endpoints
+from executor.venues.registry import BY_VENUE
 
 
 class ExecutorSettings(ServiceSettings):
@@ -104,19 +104,23 @@ class ExecutorSettings(ServiceSettings):
                 jsonlog.register_secret(key)
                 jsonlog.register_secret(secret)
 
-    def accounts(self, venue: str) -> dict[str, tuple[str, str]]:
+    def keys(self, venue: Venue) -> tuple[str, str]:
+        """The venue's plain API key and secret (either may be empty)."""
+        entry = BY_VENUE[venue]
+        key: SecretStr | None = getattr(self, entry.setting("api_key"))
+        secret: SecretStr | None = getattr(self, entry.setting("secret_key"))
+        return secret_value(key), secret_value(secret)
+
+    def accounts(self, venue: Venue) -> dict[str, tuple[str, str]]:
         """Every key set configured for the venue, by account name; the plain keys are "default"."""
-        key, secret, extra = {
-            "bingx": (self.bingx_api_key, self.bingx_secret_key, self.bingx_accounts),
-            "binance": (self.binance_api_key, self.binance_secret_key, self.binance_accounts),
-        }[venue]
-        variable = f"{venue.upper()}_ACCOUNTS"
+        entry = BY_VENUE[venue]
+        extra: SecretStr | None = getattr(self, entry.setting("accounts"))
+        variable = f"{entry.prefix}_ACCOUNTS"
         named = parse_accounts(extra.get_secret_value(), variable) if extra is not None else {}
-        out: dict[str, tuple[str, str]] = {}
-        if key is not None and secret is not None and key.get_secret_value() and secret.get_secret_value():
-            out["default"] = (key.get_secret_value(), secret.get_secret_value())
+        key, secret = self.keys(venue)
+        out: dict[str, tuple[str, str]] = {"default": (key, secret)} if key and secret else {}
         if "default" in out and "default" in named:
-            raise ValueError(f"{variable} names 'default', which {venue.upper()}_API_KEY already is")
+            raise ValueError(f"{variable} names 'default', which {entry.prefix}_API_KEY already is")
         return out | named
 
     def risk_limits(self) -> RiskLimits:
@@ -133,12 +137,10 @@ class ExecutorSettings(ServiceSettings):
     def tls_verify(self) -> bool | str:
         return self.venue_ca_bundle or self.venue_verify_tls
 
-    def bingx_url(self) -> str:
-        if self.bingx_base_url:
-            return self.bingx_base_url
-        return bingx_endpoints.DEMO_BASE_URL if self.bingx_demo else bingx_endpoints.LIVE_BASE_URL
-
-    def binance_url(self) -> str:
-        if self.binance_base_url:
-            return self.binance_base_url
-        return binance_endpoints.TESTNET_BASE_URL if self.binance_testnet else binance_endpoints.LIVE_BASE_URL
+    def base_url(self, venue: Venue) -> str:
+        """`<PREFIX>_BASE_URL` when set, else the venue's demo host when its switch is on, else live."""
+        entry = BY_VENUE[venue]
+        explicit: str | None = getattr(self, entry.setting("base_url"))
+        if explicit:
+            return explicit
+        return entry.demo_url if getattr(self, entry.demo_switch) else entry.live_url

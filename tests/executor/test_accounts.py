@@ -36,7 +36,7 @@ def test_named_key_sets_sit_beside_the_default_one() -> None:
         bingx_secret_key=SecretStr("main-secret"),
         bingx_accounts=SecretStr(f"Scalp:{SCALP_KEY}:{SCALP_SECRET}\n# a comment\nswing:k2:s2"),
     )
-    assert s.accounts("bingx") == {
+    assert s.accounts(Venue.BINGX) == {
         "default": ("main-key", "main-secret"),
         "scalp": (SCALP_KEY, SCALP_SECRET),
         "swing": ("k2", "s2"),
@@ -56,7 +56,7 @@ def test_key_sets_come_from_a_mounted_secret_file(tmp_path: Path, monkeypatch: p
     path = tmp_path / "binance_accounts"
     path.write_text(f"scalp:{SCALP_KEY}:{SCALP_SECRET}\n", encoding="utf-8")
     monkeypatch.setenv("BINANCE_ACCOUNTS_FILE", str(path))
-    assert settings().accounts("binance") == {"scalp": (SCALP_KEY, SCALP_SECRET)}
+    assert settings().accounts(Venue.BINANCE) == {"scalp": (SCALP_KEY, SCALP_SECRET)}
 
 
 @pytest.mark.parametrize(
@@ -80,7 +80,7 @@ def test_a_named_default_clashing_with_the_plain_keys_is_refused() -> None:
         bingx_api_key=SecretStr("k"), bingx_secret_key=SecretStr("s"), bingx_accounts=SecretStr("default:a:b")
     )
     with pytest.raises(ValueError, match="names 'default'"):
-        s.accounts("bingx")
+        s.accounts(Venue.BINGX)
 
 
 def test_every_named_key_and_secret_is_scrubbed_from_logs() -> None:

@@ -24,10 +24,11 @@ def settings(**fields: object) -> ExecutorSettings:
 
 
 def test_binance_urls() -> None:
-    assert settings().binance_url() == "https://fapi.binance.com"
-    assert settings(binance_testnet=True).binance_url() == "https://demo-fapi.binance.com"
+    assert settings().base_url(Venue.BINANCE) == "https://fapi.binance.com"
+    assert settings(binance_testnet=True).base_url(Venue.BINANCE) == "https://demo-fapi.binance.com"
     assert (
-        settings(binance_testnet=True, binance_base_url="http://sim:8900").binance_url() == "http://sim:8900"
+        settings(binance_testnet=True, binance_base_url="http://sim:8900").base_url(Venue.BINANCE)
+        == "http://sim:8900"
     )
 
 

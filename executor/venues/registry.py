@@ -1,0 +1,68 @@
+"""The venues tvbridge trades, one row each: what config and wiring read.
+
+Adding a venue means a package under `executor/venues/` with an adapter over the core's
+`VenueAdapter` port, one row here, and its settings fields in `executor/config.py` (pydantic
+must declare an environment name to read it from `.env` and `*_FILE`): `<PREFIX>_API_KEY`,
+`<PREFIX>_SECRET_KEY`, `<PREFIX>_ACCOUNTS`, `<PREFIX>_BASE_URL` and its demo switch.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from executor.core.model import Venue
+from executor.venues.binance import endpoints as binance_endpoints
+from executor.venues.binance.adapter import BinanceAdapter
+from executor.venues.bingx import endpoints as bingx_endpoints
+from executor.venues.bingx.adapter import BingxAdapter
+from executor.venues.http import VenueHttp
+from executor.venues.rest_adapter import RestVenueAdapter
+
+
+class AdapterFactory(Protocol):
+    def __call__(
+        self,
+        account: str,
+        base_url: str,
+        api_key: str,
+        secret_key: str,
+        http: VenueHttp | None = None,
+        recv_window_ms: int = 5000,
+    ) -> RestVenueAdapter: ...
+
+
+@dataclass(frozen=True)
+class VenueEntry:
+    venue: Venue
+    adapter: AdapterFactory
+    live_url: str
+    demo_url: str  # the venue's own test venue (demo money)
+    prefix: str  # of its settings' environment names
+    demo_switch: str  # the setting that picks demo_url
+
+    def setting(self, suffix: str) -> str:
+        """The settings field for one of this venue's names, e.g. `api_key` -> `bingx_api_key`."""
+        return f"{self.prefix.lower()}_{suffix}"
+
+
+VENUES: tuple[VenueEntry, ...] = (
+    VenueEntry(
+        Venue.BINGX,
+        BingxAdapter,
+        bingx_endpoints.LIVE_BASE_URL,
+        bingx_endpoints.DEMO_BASE_URL,
+        "BINGX",
+        "bingx_demo",
+    ),
+    VenueEntry(
+        Venue.BINANCE,
+        BinanceAdapter,
+        binance_endpoints.LIVE_BASE_URL,
+        binance_endpoints.TESTNET_BASE_URL,
+        "BINANCE",
+        "binance_testnet",
+    ),
+)
+
+BY_VENUE: dict[Venue, VenueEntry] = {entry.venue: entry for entry in VENUES}
