@@ -22,6 +22,7 @@ from executor.core.ports import (
 from executor.venues.base import order_params, order_status, venue_order
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
+from executor.venues.binance.errors import NO_NEED_TO_CHANGE_MARGIN_TYPE
 from executor.venues.binance.statuses import ALGO_STATUSES, ORDER_STATUSES
 from executor.venues.http import VenueHttp
 from executor.venues.rest_adapter import RestVenueAdapter
@@ -101,7 +102,7 @@ class BinanceAdapter(RestVenueAdapter):
         try:
             self.client.signed("POST", endpoints.MARGIN_TYPE, {"symbol": venue_symbol, "marginType": wire})
         except TvbridgeError as exc:
-            if exc.venue_code != "-4046":  # "No need to change margin type": already so
+            if exc.venue_code != str(NO_NEED_TO_CHANGE_MARGIN_TYPE):  # already so
                 raise
         self._margin_modes[venue_symbol] = mode
 

@@ -1,39 +1,68 @@
-"""BingX answer codes in the project's error taxonomy."""
+"""BingX answer codes in the project's error taxonomy (docs/venues/bingx.md, section 6)."""
 
 from __future__ import annotations
 
 from common.errors import ErrorClass, TvbridgeError
 
-# From the venue's published code list (see docs/venues/bingx.md, section 6).
+# The codes this module names, with what the venue's code list says of each.
+SIGNATURE_FAILED = 100001  # signature verification failed
+NULL_SIGNATURE = 100412  # null signature
+INCORRECT_API_KEY = 100413  # incorrect API key
+PERMISSION_DENIED = 100004  # key lacks the permission
+IP_NOT_WHITELISTED = 100419  # IP not on the key's whitelist
+TIMESTAMP_INVALID = 100421  # timestamp missing or outside recvWindow
+RATE_LIMITED = 100410
+SERVICE_UNAVAILABLE = 80012  # system busy
+INTERNAL_ERROR = 100500  # "Internal system error"
+RPC_TIMEOUT = 101500  # internal RPC timeout
+INVALID_PARAMETER = 80014  # invalid parameter
+BAD_REQUEST = 100400  # invalid parameter
+INVALID_PARAMETERS = 109400  # invalid parameter (codes since 2025-10)
+REQUEST_FAILED = 80001  # "Insufficient margin" in batch answers
+INSUFFICIENT_MARGIN = 101204  # "Insufficient margin"
+INSUFFICIENT_MARGIN_SKILLS = 101253  # listed for insufficient margin in the venue's skills list
+INSUFFICIENT_MARGIN_SKILLS_2 = 110424  # the same list's second code for it
+MIN_NOMINAL_VALUE = 101400  # minimum nominal value
+BELOW_MIN_QUANTITY = 110422
+PRECISION = 110425
+DUPLICATE_CLIENT_ORDER_ID = 101481
+ORDER_NOT_EXIST = 80016  # "order does not exist"
+ORDER_NOT_EXIST_V2 = 109414  # "order not exist"
+ORDER_NOT_EXIST_SKILLS = 109421  # listed for unknown orders in the skills list
+POSITION_NOT_EXIST = 80017
+NO_POSITION_TO_CLOSE = 101205
+REDUCE_ONLY_WOULD_OPEN = 101290  # reduce-only would open a position
+SYMBOL_NOT_EXIST = 109500  # "symbol not exist"
+
 _CODES: dict[int, ErrorClass] = {
-    100001: ErrorClass.AUTH,  # signature verification failed
-    100412: ErrorClass.AUTH,  # null signature
-    100413: ErrorClass.AUTH,  # incorrect API key
-    100004: ErrorClass.AUTH,  # key lacks the permission
-    100419: ErrorClass.AUTH,  # IP not on the key's whitelist
-    100421: ErrorClass.TIMESTAMP,  # timestamp missing or outside recvWindow
-    100410: ErrorClass.RATE_LIMITED,
-    80012: ErrorClass.VENUE_UNAVAILABLE,  # system busy
-    100500: ErrorClass.VENUE_UNAVAILABLE,
-    101500: ErrorClass.VENUE_UNAVAILABLE,  # internal RPC timeout
-    80014: ErrorClass.VENUE_REJECTED,  # invalid parameter
-    100400: ErrorClass.VENUE_REJECTED,
-    109400: ErrorClass.VENUE_REJECTED,  # invalid parameter (codes since 2025-10)
-    80001: ErrorClass.INSUFFICIENT_MARGIN,
-    101204: ErrorClass.INSUFFICIENT_MARGIN,
-    101253: ErrorClass.INSUFFICIENT_MARGIN,
-    110424: ErrorClass.INSUFFICIENT_MARGIN,
-    101400: ErrorClass.BELOW_MINIMUM,  # minimum nominal value
-    110422: ErrorClass.BELOW_MINIMUM,
-    110425: ErrorClass.PRECISION,
-    101481: ErrorClass.DUPLICATE_CLIENT_ID,
-    80016: ErrorClass.UNKNOWN_ORDER,
-    109414: ErrorClass.UNKNOWN_ORDER,
-    109421: ErrorClass.UNKNOWN_ORDER,
-    80017: ErrorClass.NO_POSITION,
-    101205: ErrorClass.NO_POSITION,
-    101290: ErrorClass.NO_POSITION,  # reduce-only would open a position
-    109500: ErrorClass.UNKNOWN_SYMBOL,  # "symbol not exist"
+    SIGNATURE_FAILED: ErrorClass.AUTH,
+    NULL_SIGNATURE: ErrorClass.AUTH,
+    INCORRECT_API_KEY: ErrorClass.AUTH,
+    PERMISSION_DENIED: ErrorClass.AUTH,
+    IP_NOT_WHITELISTED: ErrorClass.AUTH,
+    TIMESTAMP_INVALID: ErrorClass.TIMESTAMP,
+    RATE_LIMITED: ErrorClass.RATE_LIMITED,
+    SERVICE_UNAVAILABLE: ErrorClass.VENUE_UNAVAILABLE,
+    INTERNAL_ERROR: ErrorClass.VENUE_UNAVAILABLE,
+    RPC_TIMEOUT: ErrorClass.VENUE_UNAVAILABLE,
+    INVALID_PARAMETER: ErrorClass.VENUE_REJECTED,
+    BAD_REQUEST: ErrorClass.VENUE_REJECTED,
+    INVALID_PARAMETERS: ErrorClass.VENUE_REJECTED,
+    REQUEST_FAILED: ErrorClass.INSUFFICIENT_MARGIN,
+    INSUFFICIENT_MARGIN: ErrorClass.INSUFFICIENT_MARGIN,
+    INSUFFICIENT_MARGIN_SKILLS: ErrorClass.INSUFFICIENT_MARGIN,
+    INSUFFICIENT_MARGIN_SKILLS_2: ErrorClass.INSUFFICIENT_MARGIN,
+    MIN_NOMINAL_VALUE: ErrorClass.BELOW_MINIMUM,
+    BELOW_MIN_QUANTITY: ErrorClass.BELOW_MINIMUM,
+    PRECISION: ErrorClass.PRECISION,
+    DUPLICATE_CLIENT_ORDER_ID: ErrorClass.DUPLICATE_CLIENT_ID,
+    ORDER_NOT_EXIST: ErrorClass.UNKNOWN_ORDER,
+    ORDER_NOT_EXIST_V2: ErrorClass.UNKNOWN_ORDER,
+    ORDER_NOT_EXIST_SKILLS: ErrorClass.UNKNOWN_ORDER,
+    POSITION_NOT_EXIST: ErrorClass.NO_POSITION,
+    NO_POSITION_TO_CLOSE: ErrorClass.NO_POSITION,
+    REDUCE_ONLY_WOULD_OPEN: ErrorClass.NO_POSITION,
+    SYMBOL_NOT_EXIST: ErrorClass.UNKNOWN_SYMBOL,
 }
 
 
