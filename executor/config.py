@@ -1,4 +1,4 @@
-"""Executor settings, from the environment or `.env` (see DESIGN.md for the names)."""
+"""Executor settings, from the environment or `.env` (the README lists every name)."""
 
 from __future__ import annotations
 
