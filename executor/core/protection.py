@@ -135,8 +135,12 @@ def plan_for(signal: TradeSignal, *, attaches: bool) -> ProtectionPlan | None:
             "take-profit and stop-loss go with a signal that opens a position (buy, sell, or a "
             "long/short target); a close leaves nothing to protect",
         )
+    # A level 100 % or more below the entry is at or under zero: refused here, before the
+    # entry, not after it has filled unguarded.
     if not long and signal.tp_pct is not None and signal.tp_pct >= HUNDRED:
         raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a short's tp_pct must be below 100")
+    if long and signal.sl_pct is not None and signal.sl_pct >= HUNDRED:
+        raise TvbridgeError(ErrorClass.INVALID_SIGNAL, "a long's sl_pct must be below 100")
     if signal.order_type is OrderType.LIMIT and not attaches:
         raise TvbridgeError(
             ErrorClass.UNSUPPORTED,

@@ -92,3 +92,11 @@ def test_a_redelivery_of_a_close_finds_it_whichever_side_it_closed() -> None:
     again = engine_on(venue).execute(close, attempt=2)
     assert [o.order_id for o in again.orders] == [o.order_id for o in first.orders]
     assert len(venue.placed) == 1
+
+
+def test_a_stop_that_cannot_be_above_zero_is_refused_before_the_entry() -> None:
+    venue = FakeVenue()
+    result = engine_on(venue).execute(buy(sl_pct=Decimal("100")))
+    assert result.outcome is Outcome.REJECTED
+    assert result.error is not None and result.error.message == "a long's sl_pct must be below 100"
+    assert venue.placed == []
