@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import ast
-from pathlib import Path
-
 import grpc
 
 from common.errors import RETRYABLE, ErrorClass, TvbridgeError
 from executor import convert
 from executor.grpc_service import GRPC_CODES
 from tvbridge.executor.v1 import executor_pb2 as pb
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_every_class_has_its_own_proto_name_and_back() -> None:
@@ -40,16 +35,3 @@ def test_typed_order_fields_cover_the_proto_enums() -> None:
     purposes = {n for n in pb.OrderPurpose.keys() if n != "ORDER_PURPOSE_UNSPECIFIED"}  # noqa: SIM118
     assert set(convert.ORDER_STATUS_TO_PB.values()) == statuses
     assert set(convert.ORDER_PURPOSE_TO_PB.values()) == purposes
-
-
-def test_common_knows_no_transport() -> None:
-    for path in (ROOT / "common").glob("*.py"):
-        tree = ast.parse(path.read_text())
-        for node in ast.walk(tree):
-            names = []
-            if isinstance(node, ast.Import):
-                names = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom):
-                names = [node.module or ""]
-            for name in names:
-                assert not name.startswith(("grpc", "fastapi", "starlette")), f"{path.name} imports {name}"
