@@ -17,9 +17,7 @@ from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
 from simulator.exchange import Exchange
 from simulator.faults import FaultKind, Faults
-from simulator.venue import VenueFacade
-
-Clock = Callable[[], int]
+from simulator.venue import Clock, VenueFacade, system_ms
 
 
 @dataclass
@@ -57,7 +55,7 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[
 
 def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     faults = Faults()
-    base_clock = clock or bingx_api.system_ms
+    base_clock = clock or system_ms
 
     def venue_clock(venue: str) -> Clock:
         return lambda: base_clock() + faults.skew_ms(venue)

@@ -7,7 +7,9 @@ from typing import Any
 
 from common.decimals import plain
 from simulator.binance.instruments import Filters, market_rules, venue_symbol
-from simulator.exchange import Account, Exchange, Instrument, Order, Position
+from simulator.exchange import Exchange
+from simulator.positions import pnl
+from simulator.records import Account, Instrument, Order, Position
 
 # The venue spells a cancelled order with one L.
 STATUS = {"NEW": "NEW", "FILLED": "FILLED", "CANCELLED": "CANCELED", "EXPIRED": "EXPIRED"}
@@ -198,7 +200,7 @@ def position_risk_v2(
         "entryPrice": price(inst, pos.entry),
         "breakEvenPrice": price(inst, pos.entry),
         "markPrice": price(inst, inst.price),
-        "unRealizedProfit": money(exchange.pnl(pos, inst.price)),
+        "unRealizedProfit": money(pnl(pos, inst.price)),
         "liquidationPrice": "0",
         "leverage": str(exchange.leverage(account, inst.symbol, "LONG")),
         "maxNotionalValue": "20000000",
@@ -226,7 +228,7 @@ def position_risk_v3(
         "entryPrice": price(inst, pos.entry),
         "breakEvenPrice": price(inst, pos.entry),
         "markPrice": price(inst, inst.price),
-        "unRealizedProfit": money(exchange.pnl(pos, inst.price)),
+        "unRealizedProfit": money(pnl(pos, inst.price)),
         "liquidationPrice": "0",
         "isolatedMargin": money(Decimal(0)),
         "notional": money(amount * inst.price),
