@@ -8,16 +8,20 @@ success envelope, the refusal's code and shape, headers on every answer) is the 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from dataclasses import dataclass
+from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from simulator import wire
+from simulator.exchange import Exchange
 from simulator.records import Account, SimError
+from simulator.venue import Clock
 
 Handler = Callable[[dict[str, str], Account | None], Awaitable[Any]]
 RouteDecorator = Callable[[Handler], Handler]
+Headers = dict[str, str]
 
 
 class Refusal(Exception):
@@ -30,45 +34,56 @@ class Refusal(Exception):
         self.status = status
 
 
-class Dialect(Protocol):
-    def headers(self, weight: int) -> dict[str, str]:
-        """What every answer to a request of this weight carries."""
-        ...
+def no_headers(weight: int) -> Headers:
+    return {}
 
-    def authenticate(self, request: Request, sent: wire.Sent) -> Account: ...
 
-    def refusal(self, error: SimError) -> Refusal:
-        """The exchange's refusal in the venue's code and words."""
-        ...
-
-    def answer(self, data: Any, headers: dict[str, str]) -> JSONResponse: ...
-
-    def refuse(self, refusal: Refusal, headers: dict[str, str]) -> JSONResponse: ...
+@dataclass(frozen=True)
+class Dialect:
+    # The signed request's account, or a Refusal: (exchange, request, what was sent, server ms).
+    authenticate: Callable[[Exchange, Request, wire.Sent, int], Account]
+    # The exchange's refusal in the venue's code and words.
+    refusal: Callable[[SimError], Refusal]
+    answer: Callable[[Any, Headers], JSONResponse]
+    refuse: Callable[[Refusal, Headers], JSONResponse]
+    # What every answer to a request of this weight carries.
+    headers: Callable[[int], Headers] = no_headers
 
 
 class Routes:
-    """Registers one venue endpoint on the router: `@route(method, path, signed=...)`."""
+    """Registers venue endpoints on the router: `@route(method, path, ..., signed=...)` serves one
+    handler under every path given (a venue often serves the same answer under two versions)."""
 
-    def __init__(self, router: APIRouter, dialect: Dialect) -> None:
+    def __init__(self, router: APIRouter, exchange: Exchange, clock: Clock, dialect: Dialect) -> None:
         self.router = router
+        self.exchange = exchange
+        self.clock = clock
         self.dialect = dialect
 
-    def __call__(self, method: str, path: str, *, signed: bool, weight: int = 1) -> RouteDecorator:
-        dialect = self.dialect
-
+    def __call__(self, method: str, *paths: str, signed: bool, weight: int = 1) -> RouteDecorator:
         def register(fn: Handler) -> Handler:
-            async def endpoint(request: Request) -> JSONResponse:
-                headers = dialect.headers(weight)
-                try:
-                    sent = await wire.read(request)
-                    account = dialect.authenticate(request, sent) if signed else None
-                    return dialect.answer(await fn(sent.params(), account), headers)
-                except Refusal as exc:
-                    return dialect.refuse(exc, headers)
-                except SimError as exc:
-                    return dialect.refuse(dialect.refusal(exc), headers)
-
-            self.router.add_api_route(path, endpoint, methods=[method], include_in_schema=False)
+            for path in paths:
+                self.router.add_api_route(
+                    path, self._endpoint(fn, signed, weight), methods=[method], include_in_schema=False
+                )
             return fn
 
         return register
+
+    def _endpoint(
+        self, fn: Handler, signed: bool, weight: int
+    ) -> Callable[[Request], Awaitable[JSONResponse]]:
+        dialect = self.dialect
+
+        async def endpoint(request: Request) -> JSONResponse:
+            headers = dialect.headers(weight)
+            try:
+                sent = await wire.read(request)
+                account = dialect.authenticate(self.exchange, request, sent, self.clock()) if signed else None
+                return dialect.answer(await fn(sent.params(), account), headers)
+            except Refusal as exc:
+                return dialect.refuse(exc, headers)
+            except SimError as exc:
+                return dialect.refuse(dialect.refusal(exc), headers)
+
+        return endpoint

@@ -13,13 +13,11 @@ from simulator.venue import Clock
 
 
 def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
-    for version in (2, 3):
-
-        @route("GET", f"/fapi/v{version}/balance", signed=True, weight=5)
-        async def balance(params: dict[str, str], account: Account | None) -> Any:
-            assert account is not None
-            with exchange.lock:
-                return render.balance_rows(exchange, account, clock())
+    @route("GET", "/fapi/v2/balance", "/fapi/v3/balance", signed=True, weight=5)
+    async def balance(params: dict[str, str], account: Account | None) -> Any:
+        assert account is not None
+        with exchange.lock:
+            return render.balance_rows(exchange, account, clock())
 
     @route("GET", "/fapi/v2/account", signed=True, weight=5)
     async def account_v2(params: dict[str, str], account: Account | None) -> Any:

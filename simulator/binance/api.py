@@ -8,40 +8,13 @@ wire and `BTC-USDT` in the exchange. See docs/venues/binance.md.
 
 from __future__ import annotations
 
-from typing import Any
+from fastapi import APIRouter
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
-
-from simulator import wire
 from simulator.binance import account, answers, auth, codes, market, trading
 from simulator.binance.instruments import Filters, complete_filters
 from simulator.exchange import Exchange
-from simulator.records import Account, SimError
-from simulator.routes import Refusal, Routes
+from simulator.routes import Dialect, Routes
 from simulator.venue import Clock, VenueFacade, system_ms
-
-
-class BinanceDialect:
-    def __init__(self, exchange: Exchange, clock: Clock) -> None:
-        self.exchange = exchange
-        self.clock = clock
-        self.weight = answers.UsedWeight(clock)
-
-    def headers(self, weight: int) -> dict[str, str]:
-        return self.weight.headers(weight)
-
-    def authenticate(self, request: Request, sent: wire.Sent) -> Account:
-        return auth.authenticate(self.exchange, request, sent, self.clock())
-
-    def refusal(self, error: SimError) -> Refusal:
-        return codes.refusal_for(error)
-
-    def answer(self, data: Any, headers: dict[str, str]) -> JSONResponse:
-        return answers.success(data, headers)
-
-    def refuse(self, refusal: Refusal, headers: dict[str, str]) -> JSONResponse:
-        return answers.refused(refusal, headers)
 
 
 def build_facade(
@@ -61,7 +34,14 @@ def build_router(
     exchange: Exchange, clock: Clock = system_ms, filters: dict[str, Filters] | None = None
 ) -> APIRouter:
     router = APIRouter()
-    route = Routes(router, BinanceDialect(exchange, clock))
+    dialect = Dialect(
+        authenticate=auth.authenticate,
+        refusal=codes.refusal_for,
+        answer=answers.success,
+        refuse=answers.refused,
+        headers=answers.UsedWeight(clock).headers,
+    )
+    route = Routes(router, exchange, clock, dialect)
     all_filters = complete_filters(exchange, filters)
     market.register(route, exchange, all_filters, clock)
     account.register(route, exchange, clock)

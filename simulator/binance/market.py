@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from simulator.binance import render
 from simulator.binance.instruments import Filters, venue_symbol
 from simulator.binance.orders import instrument_for
 from simulator.exchange import Exchange
-from simulator.records import Account
+from simulator.records import Account, Instrument
 from simulator.routes import Routes
 from simulator.venue import Clock
 
@@ -27,33 +28,26 @@ def register(route: Routes, exchange: Exchange, filters: dict[str, Filters], clo
         with exchange.lock:
             return render.exchange_info(exchange, filters, clock())
 
-    def ticker(params: dict[str, str]) -> Any:
-        def one(symbol: str) -> dict[str, Any]:
-            inst = exchange.instruments[symbol]
-            return {"symbol": venue_symbol(symbol), "price": render.price(inst, inst.price), "time": clock()}
+    @route("GET", "/fapi/v1/ticker/price", "/fapi/v2/ticker/price", signed=False)
+    async def ticker(params: dict[str, str], account: Account | None) -> Any:
+        def one(inst: Instrument) -> dict[str, Any]:
+            return {
+                "symbol": venue_symbol(inst.symbol),
+                "price": render.price(inst, inst.price),
+                "time": clock(),
+            }
 
-        if params.get("symbol"):
-            return one(instrument_for(exchange, params).symbol)
-        return [one(symbol) for symbol in exchange.instruments]
-
-    @route("GET", "/fapi/v1/ticker/price", signed=False)
-    async def ticker_v1(params: dict[str, str], account: Account | None) -> Any:
-        return ticker(params)
-
-    @route("GET", "/fapi/v2/ticker/price", signed=False)
-    async def ticker_v2(params: dict[str, str], account: Account | None) -> Any:
-        return ticker(params)
+        return _one_or_all(exchange, params, one)
 
     @route("GET", "/fapi/v1/premiumIndex", signed=False)
     async def premium_index(params: dict[str, str], account: Account | None) -> Any:
         now = clock()
         eight_hours = 8 * 3600 * 1000
 
-        def one(symbol: str) -> dict[str, Any]:
-            inst = exchange.instruments[symbol]
+        def one(inst: Instrument) -> dict[str, Any]:
             mark = render.price(inst, inst.price)
             return {
-                "symbol": venue_symbol(symbol),
+                "symbol": venue_symbol(inst.symbol),
                 "markPrice": mark,
                 "indexPrice": mark,
                 "estimatedSettlePrice": mark,
@@ -63,6 +57,13 @@ def register(route: Routes, exchange: Exchange, filters: dict[str, Filters], clo
                 "time": now,
             }
 
-        if params.get("symbol"):
-            return one(instrument_for(exchange, params).symbol)
-        return [one(symbol) for symbol in exchange.instruments]
+        return _one_or_all(exchange, params, one)
+
+
+def _one_or_all(
+    exchange: Exchange, params: dict[str, str], one: Callable[[Instrument], dict[str, Any]]
+) -> Any:
+    """The `symbol` sent as an object, or every symbol as an array when none is sent."""
+    if params.get("symbol"):
+        return one(instrument_for(exchange, params))
+    return [one(inst) for inst in exchange.instruments.values()]

@@ -25,7 +25,8 @@ def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
             if wanted is None or wanted == inst.symbol
         ]
 
-    def prices(params: dict[str, str]) -> Any:
+    @route("GET", "/openApi/swap/v1/ticker/price", "/openApi/swap/v2/quote/price", signed=False)
+    async def prices(params: dict[str, str], account: Account | None) -> Any:
         now = clock()
         symbol = params.get("symbol")
         if symbol:
@@ -34,11 +35,3 @@ def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
         return [
             {"symbol": i.symbol, "price": render.price(i), "time": now} for i in exchange.instruments.values()
         ]
-
-    @route("GET", "/openApi/swap/v1/ticker/price", signed=False)
-    async def ticker_price(params: dict[str, str], account: Account | None) -> Any:
-        return prices(params)
-
-    @route("GET", "/openApi/swap/v2/quote/price", signed=False)
-    async def quote_price(params: dict[str, str], account: Account | None) -> Any:
-        return prices(params)
