@@ -130,25 +130,9 @@ class ConditionalBook(TriggerBook[Conditional]):
         cid = order.client_order_id
         if cid and (cid in account.by_client_id or self.holds_client_id(account, cid)):
             raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {cid} already used")
-        now = self.clock()
-        conditional = Conditional(
-            order_id=self.exchange.new_order_id(),
-            client_order_id=cid,
-            api_key=account.api_key,
-            symbol=order.symbol,
-            side=order.side,
-            position_side=order.position_side,
-            order_type=order.order_type,
-            quantity=quantity,
-            stop_price=stop_price,
-            price=price,
-            working_type=spec.working_type,
-            reduce_only=order.reduce_only,
-            time_ms=now,
-            update_ms=now,
+        return self._keep(
+            account, order, TriggerRequest(quantity, stop_price, price, spec.working_type), self.clock()
         )
-        self.orders[conditional.order_id] = conditional
-        return conditional
 
     def parse_attachments(
         self, params: dict[str, str], *, side: str, reference: Decimal, symbol: str
@@ -177,26 +161,40 @@ class ConditionalBook(TriggerBook[Conditional]):
             self._waiting[entry.order_id] = (account.api_key, specs)
 
     def _arm(self, account: Account, entry: Order, specs: list[Attachment]) -> None:
+        """Each spec becomes a conditional order closing what the entry filled."""
         closing_side = "SELL" if entry.side == "BUY" else "BUY"
         now = self.clock()
         for spec in specs:
-            conditional = Conditional(
-                order_id=self.exchange.new_order_id(),
-                client_order_id="",
-                api_key=account.api_key,
-                symbol=entry.symbol,
-                side=closing_side,
-                position_side=entry.position_side,
-                order_type=spec.order_type,
-                quantity=entry.executed_qty,
-                stop_price=spec.stop_price,
-                price=spec.price,
-                working_type=spec.working_type,
-                reduce_only=entry.position_side == "BOTH",
-                time_ms=now,
-                update_ms=now,
+            order = OrderRequest(
+                entry.symbol,
+                closing_side,
+                entry.position_side,
+                spec.order_type,
+                "",
+                entry.position_side == "BOTH",
             )
-            self.orders[conditional.order_id] = conditional
+            trigger = TriggerRequest(entry.executed_qty, spec.stop_price, spec.price, spec.working_type)
+            self._keep(account, order, trigger, now)
+
+    def _keep(self, account: Account, order: OrderRequest, trigger: TriggerRequest, now: int) -> Conditional:
+        conditional = Conditional(
+            order_id=self.exchange.new_order_id(),
+            client_order_id=order.client_order_id,
+            api_key=account.api_key,
+            symbol=order.symbol,
+            side=order.side,
+            position_side=order.position_side,
+            order_type=order.order_type,
+            quantity=trigger.quantity,
+            stop_price=trigger.stop_price,
+            price=trigger.price,
+            working_type=trigger.working_type,
+            reduce_only=order.reduce_only,
+            time_ms=now,
+            update_ms=now,
+        )
+        self.orders[conditional.order_id] = conditional
+        return conditional
 
     # -- triggering ---------------------------------------------------------------------
 
