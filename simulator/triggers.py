@@ -10,7 +10,6 @@ the order it places gets, and whether a whole-position close is flagged reduce-o
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Generic, TypeVar
@@ -18,6 +17,7 @@ from typing import ClassVar, Generic, TypeVar
 from simulator.exchange import Exchange
 from simulator.positions import closable
 from simulator.records import Account, Order, SimError
+from simulator.venue import Clock
 
 STOP_TYPES = ("STOP_MARKET", "STOP")
 TAKE_PROFIT_TYPES = ("TAKE_PROFIT_MARKET", "TAKE_PROFIT")
@@ -57,7 +57,7 @@ class TriggerBook(ABC, Generic[T]):
     CANCELLED: ClassVar[str]  # the venue's spelling
     REFUSED: ClassVar[str]  # a trigger whose order could not be placed
 
-    def __init__(self, exchange: Exchange, clock: Callable[[], int]) -> None:
+    def __init__(self, exchange: Exchange, clock: Clock) -> None:
         self.exchange = exchange
         self.clock = clock
         self.orders: dict[int, T] = {}

@@ -8,7 +8,6 @@ real order on the exchange; a refusal at that point leaves the algo order REJECT
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
@@ -33,6 +32,7 @@ from simulator.binance.render import price, qty
 from simulator.exchange import Exchange
 from simulator.records import Account, Instrument
 from simulator.triggers import Trigger, TriggerBook, crossed, is_stop
+from simulator.venue import Clock
 
 MIN_CALLBACK_RATE = Decimal("0.1")
 MAX_CALLBACK_RATE = Decimal("20")  # raised from 10 on 2026-10-23
@@ -65,7 +65,7 @@ class AlgoBook(TriggerBook[AlgoOrder]):
     CANCELLED: ClassVar[str] = "CANCELED"
     REFUSED: ClassVar[str] = "REJECTED"
 
-    def __init__(self, exchange: Exchange, filters: dict[str, Filters], clock: Callable[[], int]) -> None:
+    def __init__(self, exchange: Exchange, filters: dict[str, Filters], clock: Clock) -> None:
         super().__init__(exchange, clock)
         self.filters = filters
         self._ids = itertools.count(2_000_000)
