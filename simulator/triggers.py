@@ -46,7 +46,7 @@ class Trigger:
     reduce_only: bool
     status: str = "NEW"
     update_ms: int = 0
-    trigger_ms: int = 0
+    trigger_ms: int = 0  # when it fired
     actual: Order | None = None  # the order it placed when it fired
 
 

@@ -1,4 +1,5 @@
-"""What a venue façade gives the simulator app: its paths, router and wire-specific answers."""
+"""What a venue façade gives the simulator app (its paths, router and wire-specific answers), and
+the clock every venue reads."""
 
 from __future__ import annotations
 
