@@ -17,9 +17,7 @@ from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
 from simulator.exchange import Exchange
 from simulator.faults import FaultKind, Faults
-from simulator.venue import VenueFacade
-
-Clock = Callable[[], int]
+from simulator.venue import Clock, VenueFacade, system_ms
 
 
 @dataclass
@@ -31,24 +29,25 @@ class Simulator:
 
 
 def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[VenueFacade]:
-    """One entry a venue: its exchange (with the account from the shared env names) and façade."""
+    """One entry a venue: its exchange (with the accounts from the shared env names) and façade."""
     bingx = Exchange("bingx", truncate_excess_precision=True)
-    key, secret = secret_value(settings.bingx_api_key), secret_value(settings.bingx_secret_key)
-    if key and secret:
-        bingx.add_account(key, secret, settings.simulator_start_balance)
     binance = Exchange(
         "binance",
         binance_instruments(),
         truncate_excess_precision=False,
         client_ids_unique_while_open=True,
     )
-    key, secret = secret_value(settings.binance_api_key), secret_value(settings.binance_secret_key)
-    if key and secret:
-        binance.add_account(key, secret, settings.simulator_start_balance)
-    for exchange, named in ((bingx, settings.bingx_accounts), (binance, settings.binance_accounts)):
-        variable = f"{exchange.venue.upper()}_ACCOUNTS"
-        for key, secret in parse_accounts(secret_value(named), variable).values():
-            exchange.add_account(key, secret, settings.simulator_start_balance)
+    for exchange, key, secret, named in (
+        (bingx, settings.bingx_api_key, settings.bingx_secret_key, settings.bingx_accounts),
+        (binance, settings.binance_api_key, settings.binance_secret_key, settings.binance_accounts),
+    ):
+        api_key, secret_key = secret_value(key), secret_value(secret)
+        if api_key and secret_key:
+            exchange.add_account(api_key, secret_key, settings.simulator_start_balance)
+        for api_key, secret_key in parse_accounts(
+            secret_value(named), f"{exchange.venue.upper()}_ACCOUNTS"
+        ).values():
+            exchange.add_account(api_key, secret_key, settings.simulator_start_balance)
     return [
         bingx_api.build_facade(bingx, clock("bingx")),
         binance_api.build_facade(binance, clock("binance")),
@@ -57,7 +56,7 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[
 
 def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     faults = Faults()
-    base_clock = clock or bingx_api.system_ms
+    base_clock = clock or system_ms
 
     def venue_clock(venue: str) -> Clock:
         return lambda: base_clock() + faults.skew_ms(venue)

@@ -1,7 +1,9 @@
-"""What a venue façade gives the simulator app: its paths, router and wire-specific answers."""
+"""What a venue façade gives the simulator app (its paths, router and wire-specific answers), and
+the clock every venue reads."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -9,6 +11,13 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
 from simulator.exchange import Exchange
+
+# Milliseconds since the epoch on the venue's clock (which a test may skew).
+Clock = Callable[[], int]
+
+
+def system_ms() -> int:
+    return int(time.time() * 1000)
 
 
 @dataclass(frozen=True)

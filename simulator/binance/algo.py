@@ -8,10 +8,9 @@ real order on the exchange; a refusal at that point leaves the algo order REJECT
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, ClassVar
 
 from simulator.binance import codes
 from simulator.binance.codes import BinanceError
@@ -30,36 +29,27 @@ from simulator.binance.orders import (
     reduce_only,
 )
 from simulator.binance.render import price, qty
-from simulator.exchange import Account, Exchange, Instrument, Order, SimError, crossed
+from simulator.exchange import Exchange
+from simulator.records import Account, Instrument
+from simulator.triggers import Trigger, TriggerBook, crossed, is_stop
+from simulator.venue import Clock
 
 MIN_CALLBACK_RATE = Decimal("0.1")
 MAX_CALLBACK_RATE = Decimal("20")  # raised from 10 on 2026-10-23
 
 
-@dataclass
-class AlgoOrder:
+@dataclass(kw_only=True)
+class AlgoOrder(Trigger):
     algo_id: int
     client_algo_id: str
-    api_key: str
-    symbol: str
-    side: str
-    position_side: str
-    order_type: str
-    quantity: Decimal | None
-    price: Decimal | None
     trigger_price: Decimal | None
     time_in_force: str
     working_type: str
     close_position: bool
-    reduce_only: bool
     price_protect: bool
     activate_price: Decimal | None
     callback_rate: Decimal | None
     create_ms: int
-    status: str = "NEW"
-    update_ms: int = 0
-    trigger_ms: int = 0
-    actual: Order | None = None
     # Trailing stops: armed once the activation price is reached, then track the best price.
     armed: bool = True
     extreme: Decimal | None = None
@@ -71,27 +61,29 @@ class AlgoOrder:
         return self.status
 
 
-class AlgoBook:
-    def __init__(self, exchange: Exchange, filters: dict[str, Filters], clock: Callable[[], int]) -> None:
-        self.exchange = exchange
+class AlgoBook(TriggerBook[AlgoOrder]):
+    CANCELLED: ClassVar[str] = "CANCELED"
+    REFUSED: ClassVar[str] = "REJECTED"
+
+    def __init__(self, exchange: Exchange, filters: dict[str, Filters], clock: Clock) -> None:
+        super().__init__(exchange, clock)
         self.filters = filters
-        self.clock = clock
-        self.orders: dict[int, AlgoOrder] = {}
         self._ids = itertools.count(2_000_000)
-        exchange.price_listeners.append(self.on_price)
-        exchange.reset_listeners.append(self.reset)
 
-    def reset(self) -> None:
-        for algo in self.orders.values():
-            if algo.status == "NEW":
-                algo.status = "CANCELED"
+    def reached(self, trigger: AlgoOrder, mark: Decimal) -> bool:
+        return (
+            _trail(trigger, mark) if trigger.order_type == "TRAILING_STOP_MARKET" else _crossed(trigger, mark)
+        )
 
-    def open_orders(self, account: Account, symbol: str | None = None) -> list[AlgoOrder]:
-        return [
-            a
-            for a in self.orders.values()
-            if a.api_key == account.api_key and a.status == "NEW" and symbol in (None, a.symbol)
-        ]
+    def not_open(self, trigger: AlgoOrder) -> Exception:
+        return BinanceError(codes.CANCEL_REJECTED)
+
+    def placed_client_id(self) -> str:
+        return auto_client_id()
+
+    def close_is_reduce_only(self, trigger: AlgoOrder) -> bool:
+        # Hedge mode takes no reduceOnly: the position side alone says the order closes.
+        return trigger.position_side == "BOTH"
 
     def place(self, account: Account, params: dict[str, str]) -> AlgoOrder:
         choice(params, "algoType", ("CONDITIONAL",))
@@ -171,10 +163,7 @@ class AlgoBook:
         if "activatePrice" in params:
             activate = decimal_param(params, "activatePrice")
             check_price(inst, filters, activate)
-            # A BUY trail starts once the price falls to the activation price, a SELL once it rises.
-            if (algo.side == "BUY" and activate >= inst.price) or (
-                algo.side == "SELL" and activate <= inst.price
-            ):
+            if _activated(algo.side, activate, inst.price):
                 raise BinanceError(codes.WOULD_TRIGGER)
             algo.activate_price = activate
             algo.armed = False
@@ -199,62 +188,16 @@ class AlgoBook:
             raise BinanceError(codes.UNKNOWN_ORDER)
         return algo
 
-    def cancel(self, algo: AlgoOrder) -> None:
-        if algo.status != "NEW":
-            raise BinanceError(codes.CANCEL_REJECTED)
-        algo.status = "CANCELED"
-        algo.update_ms = self.clock()
-
-    def on_price(self, symbol: str, mark: Decimal) -> None:
-        for algo in list(self.orders.values()):
-            if algo.symbol != symbol or algo.status != "NEW":
-                continue
-            hit = _trail(algo, mark) if algo.order_type == "TRAILING_STOP_MARKET" else _crossed(algo, mark)
-            if hit:
-                self._trigger(algo)
-
-    def _trigger(self, algo: AlgoOrder) -> None:
-        account = self.exchange.accounts[algo.api_key]
-        algo.trigger_ms = algo.update_ms = self.clock()
-        quantity = algo.quantity
-        reduce = algo.reduce_only
-        if algo.close_position:
-            quantity = self.exchange.closable(account, algo.symbol, algo.position_side, algo.side)
-            reduce = algo.position_side == "BOTH"
-        if not quantity:
-            algo.status = "REJECTED"
-            return
-        market = algo.order_type.endswith("MARKET")
-        try:
-            algo.actual = self.exchange.place_order(
-                account,
-                symbol=algo.symbol,
-                side=algo.side,
-                position_side=algo.position_side,
-                order_type="MARKET" if market else "LIMIT",
-                quantity=quantity,
-                price=None if market else algo.price,
-                client_order_id=auto_client_id(),
-                reduce_only=reduce,
-            )
-        except SimError:
-            algo.status = "REJECTED"  # e.g. the margin check it skipped at placement fails now
-            return
-        algo.status = "TRIGGERED"
-
 
 def _crossed(algo: AlgoOrder, mark: Decimal) -> bool:
     assert algo.trigger_price is not None
-    return crossed(
-        stop=algo.order_type in ("STOP", "STOP_MARKET"), side=algo.side, trigger=algo.trigger_price, mark=mark
-    )
+    return crossed(stop=is_stop(algo.order_type), side=algo.side, trigger=algo.trigger_price, mark=mark)
 
 
 def _trail(algo: AlgoOrder, mark: Decimal) -> bool:
     if not algo.armed:
         assert algo.activate_price is not None
-        reached = mark <= algo.activate_price if algo.side == "BUY" else mark >= algo.activate_price
-        if not reached:
+        if not _activated(algo.side, algo.activate_price, mark):
             return False
         algo.armed = True
         algo.extreme = mark
@@ -265,6 +208,11 @@ def _trail(algo: AlgoOrder, mark: Decimal) -> bool:
         return mark >= algo.extreme * (1 + rate)
     algo.extreme = max(algo.extreme, mark)
     return mark <= algo.extreme * (1 - rate)
+
+
+def _activated(side: str, activate: Decimal, mark: Decimal) -> bool:
+    """A BUY trail starts once the price falls to the activation price, a SELL once it rises."""
+    return mark <= activate if side == "BUY" else mark >= activate
 
 
 def algo_json(inst: Instrument, algo: AlgoOrder, *, detail: bool = False) -> dict[str, Any]:

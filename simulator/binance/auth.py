@@ -10,15 +10,14 @@ parameter of the part that carries it. `timestamp` must satisfy
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from urllib.parse import unquote_plus
 
 from starlette.requests import Request
 
 from simulator import wire
 from simulator.binance import codes
 from simulator.binance.codes import BinanceError
-from simulator.exchange import Account, Exchange
+from simulator.exchange import Exchange
+from simulator.records import Account
 
 API_KEY_HEADER = "X-MBX-APIKEY"
 DEFAULT_RECV_WINDOW_MS = 5000
@@ -30,45 +29,7 @@ _KEY_FORMAT = re.compile(r"[A-Za-z0-9]{64}")
 _DIGITS = "^[0-9]{1,20}$"
 
 
-@dataclass(frozen=True)
-class Pair:
-    raw: str  # as transmitted
-    key: str
-    value: str  # percent-decoded
-
-
-@dataclass(frozen=True)
-class Wire:
-    query: list[Pair]
-    body: list[Pair]
-
-    def params(self) -> dict[str, str]:
-        """Every parameter but the signature; on a name clash the query string wins."""
-        merged = {p.key: p.value for p in self.body} | {p.key: p.value for p in self.query}
-        merged.pop("signature", None)
-        return merged
-
-
-async def read(request: Request) -> Wire:
-    body = ""
-    if request.method in ("POST", "PUT", "DELETE"):
-        body = (await request.body()).decode("utf-8", "replace")
-        if body.lstrip().startswith("{"):
-            body = ""  # only form bodies are documented
-    return Wire(_split(request.url.query), _split(body))
-
-
-def _split(raw: str) -> list[Pair]:
-    pairs = []
-    for piece in raw.split("&"):
-        if not piece:
-            continue
-        key, _, value = piece.partition("=")
-        pairs.append(Pair(piece, unquote_plus(key), unquote_plus(value)))
-    return pairs
-
-
-def total_params(sent: Wire) -> str:
+def total_params(sent: wire.Sent) -> str:
     """The signed message: query then body, each without its signature pair, no separator."""
     query = "&".join(p.raw for p in sent.query if p.key != "signature")
     body = "&".join(p.raw for p in sent.body if p.key != "signature")
@@ -85,7 +46,7 @@ def account_for(exchange: Exchange, request: Request) -> Account:
     raise BinanceError(codes.BAD_API_KEY_FORMAT, status=401)
 
 
-def authenticate(exchange: Exchange, request: Request, sent: Wire, now_ms: int) -> Account:
+def authenticate(exchange: Exchange, request: Request, sent: wire.Sent, now_ms: int) -> Account:
     account = account_for(exchange, request)
     params = sent.params()
     given = [

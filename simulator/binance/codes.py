@@ -6,7 +6,8 @@ does not accept is HTTP 401. See docs/venues/binance.md, sections 4 and 6.
 
 from __future__ import annotations
 
-from simulator.exchange import Reject
+from simulator.records import Reject, SimError
+from simulator.routes import Refusal
 
 INVALID_API_KEY = -2015
 BAD_API_KEY_FORMAT = -2014
@@ -106,12 +107,19 @@ REFUSALS: dict[Reject, int] = {
 }
 
 
-class BinanceError(Exception):
+class BinanceError(Refusal):
     def __init__(self, code: int, msg: str | None = None, status: int = 400) -> None:
-        self.code = code
-        self.msg = msg if msg is not None else MESSAGES.get(code, "An unknown error occured.")
-        self.status = status
-        super().__init__(self.msg)
+        super().__init__(
+            code, msg if msg is not None else MESSAGES.get(code, "An unknown error occured."), status
+        )
+
+
+def refusal_for(error: SimError) -> BinanceError:
+    """The exchange's refusal in the venue's code; a missing parameter keeps the exchange's words."""
+    refusal = BinanceError(REFUSALS[error.reason])
+    if refusal.code == MANDATORY_PARAM:
+        refusal.msg = error.message
+    return refusal
 
 
 def mandatory(name: str) -> BinanceError:

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from simulator.exchange import Instrument
+from simulator.exchange import Exchange
+from simulator.records import Instrument
 
 
 @dataclass(frozen=True)
@@ -63,3 +64,12 @@ def canonical(instruments: dict[str, Instrument], venue_sym: str) -> str | None:
 def market_rules(inst: Instrument, filters: Filters) -> tuple[Decimal, Decimal]:
     """(stepSize, minQty) of MARKET_LOT_SIZE."""
     return filters.market_step or inst.qty_step, filters.market_min_qty or inst.min_qty
+
+
+def complete_filters(exchange: Exchange, given: dict[str, Filters] | None) -> dict[str, Filters]:
+    """Binance filters for every instrument; a generic set where none was given."""
+    known = default_filters() | (given or {})
+    return {
+        symbol: known.get(symbol) or Filters(Decimal(10**7), Decimal(10**6), inst.price_tick, Decimal(10**7))
+        for symbol, inst in exchange.instruments.items()
+    }

@@ -17,7 +17,9 @@ from common.decimals import plain
 from simulator.binance import codes
 from simulator.binance.codes import BinanceError
 from simulator.binance.instruments import Filters, canonical, market_rules
-from simulator.exchange import Account, Exchange, Instrument
+from simulator.exchange import Exchange, marketable
+from simulator.positions import closes
+from simulator.records import Account, Instrument, Order, Reject, SimError, decimals
 
 CLIENT_ID_PATTERN = r"^[\.A-Z\:/a-z0-9_-]{1,36}$"
 _CLIENT_ID = re.compile(CLIENT_ID_PATTERN)
@@ -26,6 +28,7 @@ TIME_IN_FORCE = ("GTC", "IOC", "FOK", "GTX")
 PERCENT_UP = Decimal("1.0500")
 PERCENT_DOWN = Decimal("0.9500")
 _ALPHABET = string.ascii_letters + string.digits
+BOTH_EMPTY = "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"
 
 
 @dataclass(frozen=True)
@@ -110,11 +113,6 @@ def client_id(params: dict[str, str], name: str) -> str:
     return value
 
 
-def decimals(value: Decimal) -> int:
-    exponent = value.normalize().as_tuple().exponent
-    return -exponent if isinstance(exponent, int) and exponent < 0 else 0
-
-
 def check_quantity(inst: Instrument, filters: Filters, quantity: Decimal, *, market: bool) -> None:
     if quantity <= 0:
         raise BinanceError(codes.QTY_NOT_POSITIVE)
@@ -153,10 +151,6 @@ def check_percent_price(inst: Instrument, side: str, price: Decimal) -> None:
         raise BinanceError(codes.PRICE_BELOW_MARK, f"Limit price can't be lower than {plain(limit)}.")
 
 
-def closes(side: str, pside: str, reduce: bool) -> bool:
-    return reduce or (pside == "LONG" and side == "SELL") or (pside == "SHORT" and side == "BUY")
-
-
 def check_notional(inst: Instrument, quantity: Decimal, price: Decimal | None) -> None:
     """MIN_NOTIONAL: market orders count at the mark price; reduce-only orders are exempt."""
     if quantity * (price if price is not None else inst.price) < inst.min_notional:
@@ -192,11 +186,26 @@ def parse_new_order(
         price = decimal_param(params, "price")
         check_price(inst, filters[inst.symbol], price)
         check_percent_price(inst, side, price)
-        marketable = (side == "BUY" and price >= inst.price) or (side == "SELL" and price <= inst.price)
-        if tif == "GTX" and marketable:
+        if tif == "GTX" and marketable(side, price, inst.price):
             raise BinanceError(codes.GTX_WOULD_TAKE)
     elif "price" in params:
         raise codes.not_required("price")
-    if not closes(side, pside, reduce):
+    if not (reduce or closes(pside, side)):
         check_notional(inst, quantity, price)
     return NewOrder(inst.symbol, side, pside, order_type, quantity, price, tif, reduce, cid, response_type)
+
+
+def find_order(exchange: Exchange, account: Account, params: dict[str, str]) -> Order:
+    """The order named by `orderId` or `origClientOrderId`, on the `symbol` sent."""
+    inst = instrument_for(exchange, params)
+    if params.get("orderId"):
+        if not params["orderId"].isdigit():
+            raise codes.illegal("orderId", "^[0-9]{1,20}$")
+        order = exchange.find_order(account, order_id=int(params["orderId"]))
+    elif params.get("origClientOrderId"):
+        order = exchange.find_order(account, client_order_id=params["origClientOrderId"])
+    else:
+        raise BinanceError(codes.MANDATORY_PARAM, BOTH_EMPTY)
+    if order.symbol != inst.symbol:
+        raise SimError(Reject.UNKNOWN_ORDER, "order is on another symbol")
+    return order

@@ -7,7 +7,9 @@ from typing import Any
 
 from common.decimals import plain
 from simulator.binance.instruments import Filters, market_rules, venue_symbol
-from simulator.exchange import Account, Exchange, Instrument, Order, Position
+from simulator.exchange import Exchange
+from simulator.positions import pnl
+from simulator.records import Account, Instrument, Order, Position
 
 # The venue spells a cancelled order with one L.
 STATUS = {"NEW": "NEW", "FILLED": "FILLED", "CANCELLED": "CANCELED", "EXPIRED": "EXPIRED"}
@@ -187,6 +189,18 @@ def signed_amount(pos: Position) -> Decimal:
     return -pos.qty if pos.side == "SHORT" else pos.qty
 
 
+def _valuation(inst: Instrument, pos: Position) -> dict[str, Any]:
+    """Amount, prices and profit: the fields every version of position risk lists in this order."""
+    return {
+        "positionAmt": qty(inst, signed_amount(pos)),
+        "entryPrice": price(inst, pos.entry),
+        "breakEvenPrice": price(inst, pos.entry),
+        "markPrice": price(inst, inst.price),
+        "unRealizedProfit": money(pnl(pos, inst.price)),
+        "liquidationPrice": "0",
+    }
+
+
 def position_risk_v2(
     exchange: Exchange, account: Account, inst: Instrument, side: str, now_ms: int
 ) -> dict[str, Any]:
@@ -194,12 +208,7 @@ def position_risk_v2(
     amount = signed_amount(pos)
     return {
         "symbol": venue_symbol(inst.symbol),
-        "positionAmt": qty(inst, amount),
-        "entryPrice": price(inst, pos.entry),
-        "breakEvenPrice": price(inst, pos.entry),
-        "markPrice": price(inst, inst.price),
-        "unRealizedProfit": money(exchange.pnl(pos, inst.price)),
-        "liquidationPrice": "0",
+        **_valuation(inst, pos),
         "leverage": str(exchange.leverage(account, inst.symbol, "LONG")),
         "maxNotionalValue": "20000000",
         "marginType": "isolated" if account.isolated.get(inst.symbol) else "cross",
@@ -222,12 +231,7 @@ def position_risk_v3(
     return {
         "symbol": venue_symbol(inst.symbol),
         "positionSide": side,
-        "positionAmt": qty(inst, amount),
-        "entryPrice": price(inst, pos.entry),
-        "breakEvenPrice": price(inst, pos.entry),
-        "markPrice": price(inst, inst.price),
-        "unRealizedProfit": money(exchange.pnl(pos, inst.price)),
-        "liquidationPrice": "0",
+        **_valuation(inst, pos),
         "isolatedMargin": money(Decimal(0)),
         "notional": money(amount * inst.price),
         "marginAsset": inst.quote,

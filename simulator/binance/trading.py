@@ -2,33 +2,32 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from simulator.binance import codes, render
 from simulator.binance.algo import AlgoBook, algo_json
 from simulator.binance.codes import BinanceError
 from simulator.binance.instruments import Filters, venue_symbol
-from simulator.binance.orders import choice, instrument_for, parse_new_order
-from simulator.exchange import Account, Exchange, Order, Reject, SimError
+from simulator.binance.orders import choice, find_order, instrument_for, parse_new_order
+from simulator.exchange import Exchange
+from simulator.records import Account, Order, Reject, SimError
+from simulator.routes import Routes
+from simulator.venue import Clock
 
-if TYPE_CHECKING:
-    from simulator.binance.api import Routes
-
-BOTH_EMPTY = "Param 'origClientOrderId' or 'orderId' must be sent, but both were empty/null!"
 OK = {"code": 200, "msg": "success"}
 
 
-def register(
-    route: Routes, exchange: Exchange, filters: dict[str, Filters], clock: Callable[[], int]
-) -> None:
+def register(route: Routes, exchange: Exchange, filters: dict[str, Filters], clock: Clock) -> None:
     algos = AlgoBook(exchange, filters, clock)
-    time_in_force: dict[int, str] = {}  # order id -> as sent; the exchange keeps no such field
+    _settings(route, exchange, algos)
+    _orders(route, exchange, filters)
+    _algo_routes(route, exchange, algos)
 
+
+def _settings(route: Routes, exchange: Exchange, algos: AlgoBook) -> None:
     def busy(account: Account, symbol: str | None = None) -> tuple[bool, bool]:
         """(open orders, open position) on the account, or on one symbol."""
-        orders = bool(exchange.open_orders(account, symbol) or algos.open_orders(account, symbol))
-        return orders, bool(exchange.positions(account, symbol))
+        return algos.any_open(account, symbol), bool(exchange.positions(account, symbol))
 
     @route("POST", "/fapi/v1/leverage", signed=True)
     async def set_leverage(params: dict[str, str], account: Account | None) -> Any:
@@ -84,6 +83,10 @@ def register(
             account.hedge_mode = hedge
         return OK
 
+
+def _orders(route: Routes, exchange: Exchange, filters: dict[str, Filters]) -> None:
+    time_in_force: dict[int, str] = {}  # order id -> as sent; the exchange keeps no such field
+
     def show(order: Order, *, as_accepted: bool = False) -> dict[str, Any]:
         inst = exchange.instruments[order.symbol]
         return render.order_json(
@@ -125,32 +128,18 @@ def register(
         assert account is not None
         return new_order(params, account, test=True)
 
-    def lookup(params: dict[str, str], account: Account) -> Order:
-        inst = instrument_for(exchange, params)
-        if params.get("orderId"):
-            if not params["orderId"].isdigit():
-                raise codes.illegal("orderId", "^[0-9]{1,20}$")
-            order = exchange.find_order(account, order_id=int(params["orderId"]))
-        elif params.get("origClientOrderId"):
-            order = exchange.find_order(account, client_order_id=params["origClientOrderId"])
-        else:
-            raise BinanceError(codes.MANDATORY_PARAM, BOTH_EMPTY)
-        if order.symbol != inst.symbol:
-            raise SimError(Reject.UNKNOWN_ORDER, "order is on another symbol")
-        return order
-
     @route("GET", "/fapi/v1/order", signed=True)
     async def query(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None
         with exchange.lock:
-            return show(lookup(params, account))
+            return show(find_order(exchange, account, params))
 
     @route("DELETE", "/fapi/v1/order", signed=True)
     async def cancel(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None
         with exchange.lock:
             try:
-                order = exchange.cancel_order(account, lookup(params, account))
+                order = exchange.cancel_order(account, find_order(exchange, account, params))
             except SimError as exc:
                 if exc.reason is Reject.UNKNOWN_ORDER:
                     raise BinanceError(codes.CANCEL_REJECTED) from None
@@ -163,8 +152,6 @@ def register(
         with exchange.lock:
             symbol = instrument_for(exchange, params).symbol if params.get("symbol") else None
             return [show(o) for o in exchange.open_orders(account, symbol)]
-
-    _algo_routes(route, exchange, algos)
 
 
 def _algo_routes(route: Routes, exchange: Exchange, algos: AlgoBook) -> None:

@@ -11,18 +11,19 @@ the venue's 110411-110414 codes, so nothing is placed that would fire at once.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 from common.decimals import plain
-from simulator.bingx.errors import CODE_INVALID, BingxError
-from simulator.exchange import Account, Exchange, Order, Reject, SimError, crossed
+from simulator.bingx import codes
+from simulator.bingx.codes import BingxError
+from simulator.bingx.orders import CONDITIONAL_TYPES, LIMIT_TRIGGER_TYPES, OrderRequest, TriggerRequest
+from simulator.exchange import Exchange
+from simulator.records import Account, Order, Reject, SimError, truncate
+from simulator.triggers import STOP_TYPES, TAKE_PROFIT_TYPES, Trigger, TriggerBook, crossed, is_stop
+from simulator.venue import Clock
 
-STOP_TYPES = ("STOP_MARKET", "STOP")
-TAKE_PROFIT_TYPES = ("TAKE_PROFIT_MARKET", "TAKE_PROFIT")
-CONDITIONAL_TYPES = STOP_TYPES + TAKE_PROFIT_TYPES
 WORKING_TYPES = ("MARK_PRICE", "CONTRACT_PRICE")
 
 # (kind, side of the closing order) -> the venue's code and words when the trigger is on the
@@ -35,28 +36,17 @@ WRONG_SIDE: dict[tuple[str, str], tuple[int, str]] = {
 }
 
 
-@dataclass
-class Conditional:
+@dataclass(kw_only=True)
+class Conditional(Trigger):
     order_id: int
     client_order_id: str
-    api_key: str
-    symbol: str
-    side: str
-    position_side: str
-    order_type: str
-    quantity: Decimal | None  # None: closes the whole position
     stop_price: Decimal
-    price: Decimal | None
     working_type: str
-    reduce_only: bool
     time_ms: int
-    update_ms: int
-    status: str = "NEW"
-    actual: Order | None = None
 
     @property
     def kind(self) -> str:
-        return "stop" if self.order_type in STOP_TYPES else "take_profit"
+        return "stop" if is_stop(self.order_type) else "take_profit"
 
 
 @dataclass(frozen=True)
@@ -69,29 +59,32 @@ class Attachment:
     working_type: str
 
 
-class ConditionalBook:
-    def __init__(self, exchange: Exchange, clock: Callable[[], int]) -> None:
-        self.exchange = exchange
-        self.clock = clock
-        self.orders: dict[int, Conditional] = {}
+class ConditionalBook(TriggerBook[Conditional]):
+    CANCELLED: ClassVar[str] = "CANCELLED"
+    # The order it would place was refused (nothing left to close): the venue cancels it.
+    REFUSED: ClassVar[str] = "CANCELLED"
+
+    def __init__(self, exchange: Exchange, clock: Clock) -> None:
+        super().__init__(exchange, clock)
         self._waiting: dict[int, tuple[str, list[Attachment]]] = {}  # entry order id -> (key, specs)
-        exchange.price_listeners.append(self.on_price)
-        exchange.reset_listeners.append(self.reset)
+
+    def reached(self, trigger: Conditional, mark: Decimal) -> bool:
+        return crossed(stop=trigger.kind == "stop", side=trigger.side, trigger=trigger.stop_price, mark=mark)
+
+    def not_open(self, trigger: Conditional) -> Exception:
+        return SimError(Reject.UNKNOWN_ORDER, f"order is {trigger.status}, not open")
+
+    def placed_client_id(self) -> str:
+        return ""
+
+    def close_is_reduce_only(self, trigger: Conditional) -> bool:
+        return True
 
     def reset(self) -> None:
         self._waiting.clear()
-        for conditional in self.orders.values():
-            if conditional.status == "NEW":
-                conditional.status = "CANCELLED"
+        super().reset()
 
     # -- reading -------------------------------------------------------------------
-
-    def open_orders(self, account: Account, symbol: str | None = None) -> list[Conditional]:
-        return [
-            c
-            for c in self.orders.values()
-            if c.api_key == account.api_key and c.status == "NEW" and symbol in (None, c.symbol)
-        ]
 
     def find(
         self, account: Account, *, order_id: int | None = None, client_order_id: str = ""
@@ -113,68 +106,39 @@ class ConditionalBook:
 
     # -- placing ---------------------------------------------------------------------
 
-    def place(
-        self,
-        account: Account,
-        *,
-        symbol: str,
-        side: str,
-        position_side: str,
-        order_type: str,
-        quantity: Decimal | None,
-        stop_price: Decimal,
-        price: Decimal | None,
-        working_type: str,
-        reduce_only: bool,
-        client_order_id: str,
-    ) -> Conditional:
-        inst = self.exchange.instrument(symbol)
-        if order_type not in CONDITIONAL_TYPES:
-            raise BingxError(CODE_INVALID, f"Invalid parameters,type: unsupported {order_type}")
-        if working_type not in WORKING_TYPES:
-            raise BingxError(CODE_INVALID, "Invalid parameters,workingType: MARK_PRICE or CONTRACT_PRICE")
-        stop_price = _truncate(stop_price, inst.price_tick)
+    def place(self, account: Account, order: OrderRequest, spec: TriggerRequest) -> Conditional:
+        inst = self.exchange.instrument(order.symbol)
+        if order.order_type not in CONDITIONAL_TYPES:
+            raise codes.invalid(f"Invalid parameters,type: unsupported {order.order_type}")
+        if spec.working_type not in WORKING_TYPES:
+            raise codes.invalid("Invalid parameters,workingType: MARK_PRICE or CONTRACT_PRICE")
+        stop_price = truncate(spec.stop_price, inst.price_tick)
         if stop_price <= 0:
-            raise BingxError(CODE_INVALID, "Invalid parameters,stopPrice: must be positive.")
-        if order_type in ("STOP", "TAKE_PROFIT"):
+            raise codes.invalid("Invalid parameters,stopPrice: must be positive.")
+        price = spec.price
+        if order.order_type in LIMIT_TRIGGER_TYPES:
             if price is None or price <= 0:
-                raise BingxError(CODE_INVALID, "Invalid parameters,price: This field is required.")
-            price = _truncate(price, inst.price_tick)
+                raise codes.required("price")
+            price = truncate(price, inst.price_tick)
+        quantity = spec.quantity
         if quantity is not None:
-            quantity = _truncate(quantity, inst.qty_step)
+            quantity = truncate(quantity, inst.qty_step)
             if quantity <= 0:
                 raise SimError(Reject.INVALID_PARAMETER, "quantity truncates to zero")
-        kind = "stop" if order_type in STOP_TYPES else "take_profit"
-        self._check_trigger(kind, side, stop_price, inst.price)
-        if client_order_id and (
-            client_order_id in account.by_client_id or self.holds_client_id(account, client_order_id)
-        ):
-            raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {client_order_id} already used")
-        now = self.clock()
-        conditional = Conditional(
-            order_id=self.exchange.new_order_id(),
-            client_order_id=client_order_id,
-            api_key=account.api_key,
-            symbol=symbol,
-            side=side,
-            position_side=position_side,
-            order_type=order_type,
-            quantity=quantity,
-            stop_price=stop_price,
-            price=price,
-            working_type=working_type,
-            reduce_only=reduce_only,
-            time_ms=now,
-            update_ms=now,
+        kind = "stop" if is_stop(order.order_type) else "take_profit"
+        self._check_trigger(kind, order.side, stop_price, inst.price)
+        cid = order.client_order_id
+        if cid and (cid in account.by_client_id or self.holds_client_id(account, cid)):
+            raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {cid} already used")
+        return self._keep(
+            account, order, TriggerRequest(quantity, stop_price, price, spec.working_type), self.clock()
         )
-        self.orders[conditional.order_id] = conditional
-        return conditional
 
     def parse_attachments(
         self, params: dict[str, str], *, side: str, reference: Decimal, symbol: str
     ) -> list[Attachment]:
         """Read and check an entry's takeProfit / stopLoss before the entry is placed."""
-        inst = self.exchange.instrument(symbol)
+        tick = self.exchange.instrument(symbol).price_tick
         closing_side = "SELL" if side == "BUY" else "BUY"
         specs = []
         for name, kind, allowed in (
@@ -182,29 +146,10 @@ class ConditionalBook:
             ("stopLoss", "stop", STOP_TYPES),
         ):
             raw = params.get(name)
-            if not raw:
-                continue
-            try:
-                spec = json.loads(raw)
-            except ValueError:
-                raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: must be a JSON object.") from None
-            if not isinstance(spec, dict):
-                raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: must be a JSON object.")
-            order_type = str(spec.get("type", "")).upper()
-            if order_type not in allowed:
-                raise BingxError(
-                    CODE_INVALID, f"Invalid parameters,{name}.type: must be one of {', '.join(allowed)}."
-                )
-            stop_price = _number(spec.get("stopPrice"), f"{name}.stopPrice")
-            limit = (
-                _number(spec.get("price"), f"{name}.price") if order_type in ("STOP", "TAKE_PROFIT") else None
-            )
-            working = str(spec.get("workingType") or "MARK_PRICE").upper()
-            if working not in WORKING_TYPES:
-                raise BingxError(CODE_INVALID, f"Invalid parameters,{name}.workingType.")
-            stop_price = _truncate(stop_price, inst.price_tick)
-            self._check_trigger(kind, closing_side, stop_price, reference)
-            specs.append(Attachment(order_type, stop_price, limit, working))
+            if raw:
+                spec = _attachment(name, raw, allowed, tick)
+                self._check_trigger(kind, closing_side, spec.stop_price, reference)
+                specs.append(spec)
         return specs
 
     def attach(self, account: Account, entry: Order, specs: list[Attachment]) -> None:
@@ -216,32 +161,39 @@ class ConditionalBook:
             self._waiting[entry.order_id] = (account.api_key, specs)
 
     def _arm(self, account: Account, entry: Order, specs: list[Attachment]) -> None:
+        """Each spec becomes a conditional order closing what the entry filled."""
         closing_side = "SELL" if entry.side == "BUY" else "BUY"
         now = self.clock()
         for spec in specs:
-            conditional = Conditional(
-                order_id=self.exchange.new_order_id(),
-                client_order_id="",
-                api_key=account.api_key,
-                symbol=entry.symbol,
-                side=closing_side,
-                position_side=entry.position_side,
-                order_type=spec.order_type,
-                quantity=entry.executed_qty,
-                stop_price=spec.stop_price,
-                price=spec.price,
-                working_type=spec.working_type,
-                reduce_only=entry.position_side == "BOTH",
-                time_ms=now,
-                update_ms=now,
+            order = OrderRequest(
+                entry.symbol,
+                closing_side,
+                entry.position_side,
+                spec.order_type,
+                "",
+                entry.position_side == "BOTH",
             )
-            self.orders[conditional.order_id] = conditional
+            trigger = TriggerRequest(entry.executed_qty, spec.stop_price, spec.price, spec.working_type)
+            self._keep(account, order, trigger, now)
 
-    def cancel(self, conditional: Conditional) -> Conditional:
-        if conditional.status != "NEW":
-            raise SimError(Reject.UNKNOWN_ORDER, f"order is {conditional.status}, not open")
-        conditional.status = "CANCELLED"
-        conditional.update_ms = self.clock()
+    def _keep(self, account: Account, order: OrderRequest, trigger: TriggerRequest, now: int) -> Conditional:
+        conditional = Conditional(
+            order_id=self.exchange.new_order_id(),
+            client_order_id=order.client_order_id,
+            api_key=account.api_key,
+            symbol=order.symbol,
+            side=order.side,
+            position_side=order.position_side,
+            order_type=order.order_type,
+            quantity=trigger.quantity,
+            stop_price=trigger.stop_price,
+            price=trigger.price,
+            working_type=trigger.working_type,
+            reduce_only=order.reduce_only,
+            time_ms=now,
+            update_ms=now,
+        )
+        self.orders[conditional.order_id] = conditional
         return conditional
 
     # -- triggering ---------------------------------------------------------------------
@@ -255,46 +207,7 @@ class ConditionalBook:
             del self._waiting[entry_id]
             if entry.status == "FILLED":
                 self._arm(account, entry, specs)
-        for conditional in list(self.orders.values()):
-            if conditional.symbol != symbol or conditional.status != "NEW":
-                continue
-            if crossed(
-                stop=conditional.kind == "stop",
-                side=conditional.side,
-                trigger=conditional.stop_price,
-                mark=mark,
-            ):
-                self._trigger(conditional)
-
-    def _trigger(self, conditional: Conditional) -> None:
-        account = self.exchange.accounts[conditional.api_key]
-        quantity = conditional.quantity
-        if quantity is None:
-            quantity = self.exchange.closable(
-                account, conditional.symbol, conditional.position_side, conditional.side
-            )
-        conditional.update_ms = self.clock()
-        if not quantity:
-            conditional.status = "CANCELLED"
-            return
-        market = conditional.order_type.endswith("MARKET")
-        try:
-            conditional.actual = self.exchange.place_order(
-                account,
-                symbol=conditional.symbol,
-                side=conditional.side,
-                position_side=conditional.position_side,
-                order_type="MARKET" if market else "LIMIT",
-                quantity=quantity,
-                price=None if market else conditional.price,
-                client_order_id="",
-                reduce_only=conditional.reduce_only or conditional.quantity is None,
-            )
-        except SimError:
-            # e.g. the position it guarded was closed by hand: nothing left to reduce.
-            conditional.status = "CANCELLED"
-            return
-        conditional.status = "TRIGGERED"
+        super().on_price(symbol, mark)
 
     @staticmethod
     def _check_trigger(kind: str, closing_side: str, trigger: Decimal, current: Decimal) -> None:
@@ -302,6 +215,24 @@ class ConditionalBook:
         if crossed(stop=kind == "stop", side=closing_side, trigger=trigger, mark=current):
             code, words = WRONG_SIDE[(kind, closing_side)]
             raise BingxError(code, words)
+
+
+def _attachment(name: str, raw: str, allowed: tuple[str, ...], tick: Decimal) -> Attachment:
+    try:
+        spec = json.loads(raw)
+    except ValueError:
+        raise codes.invalid(f"Invalid parameters,{name}: must be a JSON object.") from None
+    if not isinstance(spec, dict):
+        raise codes.invalid(f"Invalid parameters,{name}: must be a JSON object.")
+    order_type = str(spec.get("type", "")).upper()
+    if order_type not in allowed:
+        raise codes.invalid(f"Invalid parameters,{name}.type: must be one of {', '.join(allowed)}.")
+    stop_price = _number(spec.get("stopPrice"), f"{name}.stopPrice")
+    limit = _number(spec.get("price"), f"{name}.price") if order_type in LIMIT_TRIGGER_TYPES else None
+    working = str(spec.get("workingType") or "MARK_PRICE").upper()
+    if working not in WORKING_TYPES:
+        raise codes.invalid(f"Invalid parameters,{name}.workingType.")
+    return Attachment(order_type, truncate(stop_price, tick), limit, working)
 
 
 def status_of(conditional: Conditional) -> str:
@@ -344,12 +275,7 @@ def _number(value: Any, name: str) -> Decimal:
     try:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: This field is required.") from None
+        raise codes.required(name) from None
     if not number.is_finite() or number <= 0:
-        raise BingxError(CODE_INVALID, f"Invalid parameters,{name}: must be positive.")
+        raise codes.invalid(f"Invalid parameters,{name}: must be positive.")
     return number
-
-
-def _truncate(value: Decimal, step: Decimal) -> Decimal:
-    # The venue drops decimals beyond the contract's precision rather than refusing them.
-    return (value // step) * step

@@ -1,0 +1,37 @@
+"""Public market data: server time, contracts and prices."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from simulator.bingx import render
+from simulator.exchange import Exchange
+from simulator.records import Account
+from simulator.routes import Routes
+from simulator.venue import Clock
+
+
+def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
+    @route("GET", "/openApi/swap/v2/server/time", signed=False)
+    async def server_time(params: dict[str, str], account: Account | None) -> Any:
+        return {"serverTime": clock()}
+
+    @route("GET", "/openApi/swap/v2/quote/contracts", signed=False)
+    async def contracts(params: dict[str, str], account: Account | None) -> Any:
+        wanted = params.get("symbol")
+        return [
+            render.contract(exchange, n, inst)
+            for n, inst in enumerate(exchange.instruments.values())
+            if wanted is None or wanted == inst.symbol
+        ]
+
+    @route("GET", "/openApi/swap/v1/ticker/price", "/openApi/swap/v2/quote/price", signed=False)
+    async def prices(params: dict[str, str], account: Account | None) -> Any:
+        now = clock()
+        symbol = params.get("symbol")
+        if symbol:
+            inst = exchange.instrument(symbol)
+            return {"symbol": inst.symbol, "price": render.price(inst), "time": now}
+        return [
+            {"symbol": i.symbol, "price": render.price(i), "time": now} for i in exchange.instruments.values()
+        ]

@@ -1,0 +1,89 @@
+"""How every venue endpoint is served: read what was sent, check the key and signature, run the
+handler, and answer or refuse in the venue's own words.
+
+The steps and their order are the same on every venue; what differs (the signature check, the
+success envelope, the refusal's code and shape, headers on every answer) is the venue's Dialect.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse
+
+from simulator import wire
+from simulator.exchange import Exchange
+from simulator.records import Account, SimError
+from simulator.venue import Clock
+
+Handler = Callable[[dict[str, str], Account | None], Awaitable[Any]]
+RouteDecorator = Callable[[Handler], Handler]
+Headers = dict[str, str]
+
+
+class Refusal(Exception):
+    """A venue's refusal: its code and words, and the HTTP status the answer travels with."""
+
+    def __init__(self, code: int, msg: str, status: int) -> None:
+        super().__init__(msg)
+        self.code = code
+        self.msg = msg
+        self.status = status
+
+
+def no_headers(weight: int) -> Headers:
+    return {}
+
+
+@dataclass(frozen=True)
+class Dialect:
+    # The signed request's account, or a Refusal: (exchange, request, what was sent, server ms).
+    authenticate: Callable[[Exchange, Request, wire.Sent, int], Account]
+    # The exchange's refusal in the venue's code and words.
+    refusal: Callable[[SimError], Refusal]
+    answer: Callable[[Any, Headers], JSONResponse]
+    refuse: Callable[[Refusal, Headers], JSONResponse]
+    # What every answer to a request of this weight carries.
+    headers: Callable[[int], Headers] = no_headers
+
+
+class Routes:
+    """Registers venue endpoints on the router: `@route(method, path, ..., signed=...)` serves one
+    handler under every path given (a venue often serves the same answer under two versions)."""
+
+    def __init__(self, router: APIRouter, exchange: Exchange, clock: Clock, dialect: Dialect) -> None:
+        self.router = router
+        self.exchange = exchange
+        self.clock = clock
+        self.dialect = dialect
+
+    def __call__(self, method: str, *paths: str, signed: bool, weight: int = 1) -> RouteDecorator:
+        def register(fn: Handler) -> Handler:
+            for path in paths:
+                self.router.add_api_route(
+                    path, self._endpoint(fn, signed, weight), methods=[method], include_in_schema=False
+                )
+            return fn
+
+        return register
+
+    def _endpoint(
+        self, fn: Handler, signed: bool, weight: int
+    ) -> Callable[[Request], Awaitable[JSONResponse]]:
+        dialect = self.dialect
+
+        async def endpoint(request: Request) -> JSONResponse:
+            headers = dialect.headers(weight)
+            try:
+                sent = await wire.read(request)
+                account = dialect.authenticate(self.exchange, request, sent, self.clock()) if signed else None
+                return dialect.answer(await fn(sent.params(), account), headers)
+            except Refusal as exc:
+                return dialect.refuse(exc, headers)
+            except SimError as exc:
+                return dialect.refuse(dialect.refusal(exc), headers)
+
+        return endpoint

@@ -1,0 +1,143 @@
+"""Orders that wait outside the book for the price: when they fire, and what firing places.
+
+Both venues keep their conditional orders beside the exchange, with their own ids and no margin
+check until they fire. When the mark reaches one, it places a real MARKET order (or a LIMIT at
+its price) for its quantity, or for whatever its position holds when it closes the position.
+The venues differ only in words: how they spell a cancelled or refused trigger, which client id
+the order it places gets, and whether a whole-position close is flagged reduce-only.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import ClassVar, Generic, TypeVar
+
+from simulator.exchange import Exchange
+from simulator.positions import closable
+from simulator.records import Account, Order, SimError
+from simulator.venue import Clock
+
+STOP_TYPES = ("STOP_MARKET", "STOP")
+TAKE_PROFIT_TYPES = ("TAKE_PROFIT_MARKET", "TAKE_PROFIT")
+
+
+def is_stop(order_type: str) -> bool:
+    return order_type in STOP_TYPES
+
+
+def crossed(*, stop: bool, side: str, trigger: Decimal, mark: Decimal) -> bool:
+    """Has the mark reached a trigger? Stops buy on the way up and sell on the way down;
+    take-profits the other way round."""
+    rising = (side == "BUY") if stop else (side == "SELL")
+    return mark >= trigger if rising else mark <= trigger
+
+
+@dataclass(kw_only=True)
+class Trigger:
+    api_key: str
+    symbol: str
+    side: str
+    position_side: str
+    order_type: str
+    quantity: Decimal | None  # None: closes whatever the position holds
+    price: Decimal | None  # the limit of a STOP / TAKE_PROFIT
+    reduce_only: bool
+    status: str = "NEW"
+    update_ms: int = 0
+    trigger_ms: int = 0  # when it fired
+    actual: Order | None = None  # the order it placed when it fired
+
+
+T = TypeVar("T", bound=Trigger)
+
+
+class TriggerBook(ABC, Generic[T]):
+    CANCELLED: ClassVar[str]  # the venue's spelling
+    REFUSED: ClassVar[str]  # a trigger whose order could not be placed
+
+    def __init__(self, exchange: Exchange, clock: Clock) -> None:
+        self.exchange = exchange
+        self.clock = clock
+        self.orders: dict[int, T] = {}
+        exchange.price_listeners.append(self.on_price)
+        exchange.reset_listeners.append(self.reset)
+
+    # -- the venue's words -------------------------------------------------------------
+
+    @abstractmethod
+    def reached(self, trigger: T, mark: Decimal) -> bool:
+        """Does this mark fire it?"""
+
+    @abstractmethod
+    def not_open(self, trigger: T) -> Exception:
+        """The refusal to cancel a trigger that is no longer waiting."""
+
+    @abstractmethod
+    def placed_client_id(self) -> str:
+        """The client id of the order a trigger places."""
+
+    @abstractmethod
+    def close_is_reduce_only(self, trigger: T) -> bool:
+        """Whether the order closing a whole position is flagged reduce-only."""
+
+    # -- the shared rules ------------------------------------------------------------------
+
+    def reset(self) -> None:
+        for trigger in self.orders.values():
+            if trigger.status == "NEW":
+                trigger.status = self.CANCELLED
+
+    def open_orders(self, account: Account, symbol: str | None = None) -> list[T]:
+        return [
+            t
+            for t in self.orders.values()
+            if t.api_key == account.api_key and t.status == "NEW" and symbol in (None, t.symbol)
+        ]
+
+    def any_open(self, account: Account, symbol: str | None = None) -> bool:
+        """Open orders on the account (or one symbol), resting on the book or waiting here."""
+        return bool(self.exchange.open_orders(account, symbol) or self.open_orders(account, symbol))
+
+    def cancel(self, trigger: T) -> T:
+        if trigger.status != "NEW":
+            raise self.not_open(trigger)
+        trigger.status = self.CANCELLED
+        trigger.update_ms = self.clock()
+        return trigger
+
+    def on_price(self, symbol: str, mark: Decimal) -> None:
+        for trigger in list(self.orders.values()):
+            if trigger.symbol == symbol and trigger.status == "NEW" and self.reached(trigger, mark):
+                self.fire(trigger)
+
+    def fire(self, trigger: T) -> None:
+        account = self.exchange.accounts[trigger.api_key]
+        trigger.trigger_ms = trigger.update_ms = self.clock()
+        quantity, reduce = trigger.quantity, trigger.reduce_only
+        if quantity is None:
+            quantity = closable(account, trigger.symbol, trigger.position_side, trigger.side)
+            reduce = self.close_is_reduce_only(trigger)
+        if not quantity:
+            trigger.status = self.REFUSED
+            return
+        market = trigger.order_type.endswith("MARKET")
+        try:
+            trigger.actual = self.exchange.place_order(
+                account,
+                symbol=trigger.symbol,
+                side=trigger.side,
+                position_side=trigger.position_side,
+                order_type="MARKET" if market else "LIMIT",
+                quantity=quantity,
+                price=None if market else trigger.price,
+                client_order_id=self.placed_client_id(),
+                reduce_only=reduce,
+            )
+        except SimError:
+            # e.g. the margin check it skipped while waiting fails now, or the position it
+            # guarded was closed by hand and nothing is left to reduce.
+            trigger.status = self.REFUSED
+            return
+        trigger.status = "TRIGGERED"
