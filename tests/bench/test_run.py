@@ -39,7 +39,10 @@ def test_a_small_run_measures_both_systems(tmp_path: object) -> None:
     ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]
     assert ours["failed"] == naive["failed"] == 0 and ours["signals"] == 20
     assert ours["venue_requests_per_signal"] == 1.0 and naive["venue_requests_per_signal"] == 4.0
-    assert out["requests_per_signal"]["quantity"] == 1.0 and out["requests_per_signal"]["balance_pct"] == 2.0
+    # A balance read serves a signal on another symbol that overlaps it (the adapter's 2 s cache),
+    # which a loaded machine makes more likely: the goal is at most two, the order and the balance.
+    assert out["requests_per_signal"]["quantity"] == 1.0
+    assert 1.0 < out["requests_per_signal"]["balance_pct"] <= 2.0
     for name in ("tvbridge", "naive"):
         fired = out["burst"][name]
         assert (fired["sent"], fired["lost"], fired["doubled"]) == (10, 0, 0), name
