@@ -9,33 +9,19 @@ must declare an environment name to read it from `.env` and `*_FILE`): `<PREFIX>
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 from executor.core.model import Venue
 from executor.venues.binance import endpoints as binance_endpoints
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx import endpoints as bingx_endpoints
 from executor.venues.bingx.adapter import BingxAdapter
-from executor.venues.http import VenueHttp
 from executor.venues.rest_adapter import RestVenueAdapter
-
-
-class AdapterFactory(Protocol):
-    def __call__(
-        self,
-        account: str,
-        base_url: str,
-        api_key: str,
-        secret_key: str,
-        http: VenueHttp | None = None,
-        recv_window_ms: int = 5000,
-    ) -> RestVenueAdapter: ...
 
 
 @dataclass(frozen=True)
 class VenueEntry:
     venue: Venue
-    adapter: AdapterFactory
+    adapter: type[RestVenueAdapter]
     live_url: str
     demo_url: str  # the venue's own test venue (demo money)
     prefix: str  # of its settings' environment names

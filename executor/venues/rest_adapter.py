@@ -8,7 +8,8 @@ import threading
 import time
 
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.ports import InstrumentRules
+from executor.core.model import MarginMode, PositionSide
+from executor.core.ports import ConnectionReport, InstrumentRules
 from executor.venues.base import BaseVenueAdapter
 from executor.venues.http import VenueHttp
 from executor.venues.signed_client import SignedRestClient
@@ -18,12 +19,27 @@ RULES_RELOAD_S = 60
 
 class RestVenueAdapter(BaseVenueAdapter):
     venue_label: str  # the venue's name in messages
+    test_order_path: str  # validates an order as if placing it, places nothing
 
-    def __init__(self, account: str, base_url: str, http: VenueHttp, client: SignedRestClient) -> None:
+    client_class: type[SignedRestClient]
+
+    def __init__(
+        self,
+        account: str,
+        base_url: str,
+        api_key: str,
+        secret_key: str,
+        http: VenueHttp | None = None,
+        recv_window_ms: int = 5000,
+    ) -> None:
         super().__init__(account, base_url)
-        self.http = http
-        self.client = client
+        self.http = http or VenueHttp(base_url)
+        self.client = self.client_class(self.http, api_key, secret_key, recv_window_ms)
         self._lock = threading.Lock()
+        # Account settings, read once and kept until changed through us.
+        self._leverage: dict[tuple[str, PositionSide], int] = {}
+        self._hedge_mode: bool | None = None
+        self._margin_modes: dict[str, MarginMode] = {}
         self._rules: dict[str, InstrumentRules] = {}  # by canonical symbol
         self._by_venue_symbol: dict[str, InstrumentRules] = {}
         self._rules_loaded_at = 0.0
@@ -63,6 +79,38 @@ class RestVenueAdapter(BaseVenueAdapter):
     def warm(self) -> None:
         self.client.sync_time()
         self._load_rules()
+
+    def check_connection(self) -> ConnectionReport:
+        started = time.perf_counter()
+        offset = self.client.sync_time()
+        latency_ms = int((time.perf_counter() - started) * 1000)
+        self.balances()
+        return ConnectionReport(True, latency_ms, offset, True, self._can_trade())
+
+    def _can_trade(self) -> bool:
+        """Ask the test-order endpoint, which checks the key's trade permission and places nothing."""
+        rules = self.any_rules()
+        if rules is None:
+            return True
+        try:
+            self.client.signed(
+                "POST",
+                self.test_order_path,
+                {
+                    "symbol": rules.venue_symbol,
+                    "side": "BUY",
+                    "positionSide": "LONG" if self.hedge_mode() else "BOTH",
+                    "type": "MARKET",
+                    "quantity": rules.min_qty if rules.min_qty > 0 else rules.qty_step,
+                },
+            )
+        except TvbridgeError as exc:
+            if exc.error_class is ErrorClass.AUTH:
+                return False
+            if exc.retryable:
+                raise
+            # Any other verdict on the order itself (margin, minimum) means the key may trade.
+        return True
 
     def keep_warm(self, idle_s: float) -> bool:
         # A venue closes an idle keep-alive connection; reopening it costs the next order a TCP

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,6 @@ from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.model import MarginMode, PositionSide, Side, Venue
 from executor.core.ports import (
-    ConnectionReport,
     InstrumentRules,
     OpenProtection,
     OrderRequest,
@@ -24,28 +22,16 @@ from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
 from executor.venues.binance.errors import NO_NEED_TO_CHANGE_MARGIN_TYPE
 from executor.venues.binance.statuses import ALGO_STATUSES, ORDER_STATUSES
-from executor.venues.http import VenueHttp
 from executor.venues.rest_adapter import RestVenueAdapter
 
 
 class BinanceAdapter(RestVenueAdapter):
+    """One leverage per symbol for both directions: cached under PositionSide.BOTH."""
+
     venue = Venue.BINANCE
     venue_label = "Binance"
-
-    def __init__(
-        self,
-        account: str,
-        base_url: str,
-        api_key: str,
-        secret_key: str,
-        http: VenueHttp | None = None,
-        recv_window_ms: int = 5000,
-    ) -> None:
-        http = http or VenueHttp(base_url)
-        super().__init__(account, base_url, http, BinanceClient(http, api_key, secret_key, recv_window_ms))
-        self._leverage: dict[str, int] = {}  # one leverage per symbol, for both directions
-        self._hedge_mode: bool | None = None
-        self._margin_modes: dict[str, MarginMode] = {}
+    test_order_path = endpoints.TEST_ORDER
+    client_class = BinanceClient
 
     # -- symbols and rules -------------------------------------------------
 
@@ -64,7 +50,7 @@ class BinanceAdapter(RestVenueAdapter):
         return parse_decimal(data["price"])
 
     def leverage(self, venue_symbol: str, position_side: PositionSide) -> int:
-        cached = self._leverage.get(venue_symbol)
+        cached = self._leverage.get((venue_symbol, PositionSide.BOTH))
         if cached is not None:
             return cached
         rows = self.client.signed("GET", endpoints.POSITION_RISK, {"symbol": venue_symbol})
@@ -72,14 +58,14 @@ class BinanceAdapter(RestVenueAdapter):
             raise TvbridgeError(ErrorClass.UNKNOWN_SYMBOL, f"Binance reports no leverage for {venue_symbol}")
         leverage = int(rows[0]["leverage"])
         with self._lock:
-            self._leverage[venue_symbol] = leverage
+            self._leverage[(venue_symbol, PositionSide.BOTH)] = leverage
         return leverage
 
     def set_leverage(self, venue_symbol: str, position_side: PositionSide, leverage: int) -> None:
         # Binance keeps one leverage per symbol, so the side does not matter.
         data = self.client.signed("POST", endpoints.LEVERAGE, {"symbol": venue_symbol, "leverage": leverage})
         with self._lock:
-            self._leverage[venue_symbol] = int(data.get("leverage", leverage))
+            self._leverage[(venue_symbol, PositionSide.BOTH)] = int(data.get("leverage", leverage))
 
     def hedge_mode(self) -> bool:
         if self._hedge_mode is None:
@@ -132,7 +118,7 @@ class BinanceAdapter(RestVenueAdapter):
             leverage = int(p.get("leverage", 0))
             if leverage:
                 with self._lock:
-                    self._leverage[str(p["symbol"])] = leverage
+                    self._leverage[(str(p["symbol"]), PositionSide.BOTH)] = leverage
             amount = parse_decimal(p["positionAmt"])
             if amount == 0:
                 continue
@@ -227,40 +213,6 @@ class BinanceAdapter(RestVenueAdapter):
         except TvbridgeError as exc:
             if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
                 raise
-
-    # -- connectivity -------------------------------------------------------------
-
-    def check_connection(self) -> ConnectionReport:
-        started = time.perf_counter()
-        offset = self.client.sync_time()
-        latency_ms = int((time.perf_counter() - started) * 1000)
-        self.balances()
-        return ConnectionReport(True, latency_ms, offset, True, self._can_trade())
-
-    def _can_trade(self) -> bool:
-        """Ask the test-order endpoint, which checks the key's trade permission and places nothing."""
-        rules = self.any_rules()
-        if rules is None:
-            return True
-        try:
-            self.client.signed(
-                "POST",
-                endpoints.TEST_ORDER,
-                {
-                    "symbol": rules.venue_symbol,
-                    "side": "BUY",
-                    "positionSide": "LONG" if self.hedge_mode() else "BOTH",
-                    "type": "MARKET",
-                    "quantity": rules.min_qty if rules.min_qty > 0 else rules.qty_step,
-                },
-            )
-        except TvbridgeError as exc:
-            if exc.error_class is ErrorClass.AUTH:
-                return False
-            if exc.retryable:
-                raise
-            # Any other verdict on the order itself means the key may trade.
-        return True
 
 
 def _algo_order(data: dict[str, Any], client_order_id: str) -> VenueOrder:

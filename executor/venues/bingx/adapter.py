@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from decimal import Decimal
 from typing import Any
 
@@ -10,7 +9,6 @@ from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.model import MarginMode, PositionSide, Side, Venue
 from executor.core.ports import (
-    ConnectionReport,
     InstrumentRules,
     OpenProtection,
     OrderRequest,
@@ -24,7 +22,6 @@ from executor.venues.base import order_params, venue_order
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.bingx.statuses import STATUSES
-from executor.venues.http import VenueHttp
 from executor.venues.rest_adapter import RestVenueAdapter
 
 # The venue's conditional order types; any of them resting on a symbol may close part of a position.
@@ -34,22 +31,9 @@ _TRIGGER_TYPES = ("STOP_MARKET", "TAKE_PROFIT_MARKET", "STOP", "TAKE_PROFIT", "T
 class BingxAdapter(RestVenueAdapter):
     venue = Venue.BINGX
     venue_label = "BingX"
+    test_order_path = endpoints.TEST_ORDER
+    client_class = BingxClient
     attaches_protection = True
-
-    def __init__(
-        self,
-        account: str,
-        base_url: str,
-        api_key: str,
-        secret_key: str,
-        http: VenueHttp | None = None,
-        recv_window_ms: int = 5000,
-    ) -> None:
-        http = http or VenueHttp(base_url)
-        super().__init__(account, base_url, http, BingxClient(http, api_key, secret_key, recv_window_ms))
-        self._leverage: dict[tuple[str, PositionSide], int] = {}
-        self._hedge_mode: bool | None = None
-        self._margin_modes: dict[str, MarginMode] = {}
 
     # -- symbols and rules -------------------------------------------------
 
@@ -251,33 +235,3 @@ class BingxAdapter(RestVenueAdapter):
         except TvbridgeError as exc:
             if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
                 raise
-
-    # -- connectivity -------------------------------------------------------------
-
-    def check_connection(self) -> ConnectionReport:
-        started = time.perf_counter()
-        offset = self.client.sync_time()
-        latency_ms = int((time.perf_counter() - started) * 1000)
-        self.balances()
-        can_trade = True
-        try:
-            # The test-order endpoint checks the key's trade permission and places nothing.
-            rules = self.any_rules()
-            if rules is not None:
-                self.client.signed(
-                    "POST",
-                    endpoints.TEST_ORDER,
-                    {
-                        "symbol": rules.venue_symbol,
-                        "side": "BUY",
-                        "positionSide": "LONG" if self.hedge_mode() else "BOTH",
-                        "type": "MARKET",
-                        "quantity": rules.min_qty if rules.min_qty > 0 else rules.qty_step,
-                    },
-                )
-        except TvbridgeError as exc:
-            if exc.error_class is ErrorClass.AUTH:
-                can_trade = False
-            elif exc.error_class not in (ErrorClass.BELOW_MINIMUM, ErrorClass.INSUFFICIENT_MARGIN):
-                raise
-        return ConnectionReport(True, latency_ms, offset, True, can_trade)
