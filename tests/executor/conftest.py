@@ -1,6 +1,6 @@
 """Fixtures for scenarios that must hold on both venues alike.
 
-A scenario is written once against `venue_rig` and runs once per venue. What differs between
+A scenario is written once against `rig` and runs once per venue. What differs between
 the venues (how they spell a contract, their paths, the names of their rules, what their steps
 make of the same sizing) sits in that venue's `VenueProfile`, not in the test.
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 import pytest
 import requests
@@ -66,29 +66,15 @@ class CurrentSimulator:
         await self.app(scope, receive, send)
 
 
-@pytest.fixture(scope="session")
-def simulator_server() -> Iterator[tuple[CurrentSimulator, int]]:
-    current, port = CurrentSimulator(), free_port()
-    with serve_app(current, port):  # type: ignore[arg-type]
-        yield current, port
+class Endpoints(Protocol):
+    """The paths the shared scenarios count, as each venue's `endpoints` module names them."""
 
-
-@pytest.fixture
-def simulator(simulator_server: tuple[CurrentSimulator, int]) -> Iterator[RunningSimulator]:
-    """A fresh simulator for this test, with the same keys as `tests.support.inproc`'s."""
-    current, port = simulator_server
-    settings = SimulatorSettings(
-        _env_file=None,  # type: ignore[call-arg]
-        simulator_port=port,
-        bingx_api_key=SecretStr(API_KEY),
-        bingx_secret_key=SecretStr(SECRET_KEY),
-        binance_api_key=SecretStr(BINANCE_API_KEY),
-        binance_secret_key=SecretStr(BINANCE_SECRET_KEY),
-    )
-    sim = build(settings)
-    current.app = sim.app
-    yield RunningSimulator(sim, f"http://127.0.0.1:{port}", port)
-    current.app = None
+    SERVER_TIME: str
+    ORDER: str  # placed with POST, looked up with GET
+    MARGIN_TYPE: str
+    PRICE: str
+    BALANCE: str
+    TEST_ORDER: str
 
 
 @dataclass(frozen=True)
@@ -119,15 +105,8 @@ class VenueProfile:
     api_key: str
     secret_key: str
     btc: str  # BTC-USDT as the venue spells it
-    eth: str
     # Paths, as the simulator counts requests ("METHOD path").
-    server_time_path: str
-    order_path: str
-    leverage_path: str
-    margin_path: str
-    price_path: str
-    balance_path: str
-    test_order_path: str
+    paths: Endpoints
     open_protections_path: str  # where resting take-profits and stop-losses are listed
     btc_step: Decimal  # BTC-USDT's quantity step
     # 100 and 50 USDT of margin at 10x on 60,000 (0.01666.., 0.00833..), floored to the step.
@@ -157,14 +136,7 @@ BINGX = VenueProfile(
     api_key=API_KEY,
     secret_key=SECRET_KEY,
     btc="BTC-USDT",
-    eth="ETH-USDT",
-    server_time_path=bingx_paths.SERVER_TIME,
-    order_path=bingx_paths.ORDER,
-    leverage_path=bingx_paths.LEVERAGE,
-    margin_path=bingx_paths.MARGIN_TYPE,
-    price_path=bingx_paths.PRICE,
-    balance_path=bingx_paths.BALANCE,
-    test_order_path=bingx_paths.TEST_ORDER,
+    paths=bingx_paths,
     open_protections_path=bingx_paths.OPEN_ORDERS,
     btc_step=Decimal("0.0001"),
     qty_for_100_usdt=Decimal("0.0166"),
@@ -187,14 +159,7 @@ BINANCE = VenueProfile(
     api_key=BINANCE_API_KEY,
     secret_key=BINANCE_SECRET_KEY,
     btc="BTCUSDT",
-    eth="ETHUSDT",
-    server_time_path=binance_paths.SERVER_TIME,
-    order_path=binance_paths.ORDER,
-    leverage_path=binance_paths.LEVERAGE,
-    margin_path=binance_paths.MARGIN_TYPE,
-    price_path=binance_paths.PRICE,
-    balance_path=binance_paths.BALANCE,
-    test_order_path=binance_paths.TEST_ORDER,
+    paths=binance_paths,
     open_protections_path=binance_paths.OPEN_ALGO_ORDERS,
     btc_step=Decimal("0.001"),
     qty_for_100_usdt=Decimal("0.016"),
@@ -212,7 +177,28 @@ BINANCE = VenueProfile(
     ),
 )
 
-PROFILES = {p.venue: p for p in (BINGX, BINANCE)}
+
+@pytest.fixture(scope="session")
+def simulator_server() -> Iterator[tuple[CurrentSimulator, int]]:
+    current, port = CurrentSimulator(), free_port()
+    with serve_app(current, port):  # type: ignore[arg-type]
+        yield current, port
+
+
+@pytest.fixture
+def simulator(simulator_server: tuple[CurrentSimulator, int]) -> Iterator[RunningSimulator]:
+    """A fresh simulator for this test, with an account for each venue profile's keys."""
+    current, port = simulator_server
+    keys: dict[str, Any] = {
+        f"{profile.name}_{field}": SecretStr(key)
+        for profile in (BINGX, BINANCE)
+        for field, key in (("api_key", profile.api_key), ("secret_key", profile.secret_key))
+    }
+    settings = SimulatorSettings(_env_file=None, simulator_port=port, **keys)  # type: ignore[call-arg]
+    sim = build(settings)
+    current.app = sim.app
+    yield RunningSimulator(sim, f"http://127.0.0.1:{port}", port)
+    current.app = None
 
 
 @dataclass
@@ -291,6 +277,12 @@ class VenueRig:
     def reset_requests(self) -> None:
         requests.post(f"{self.sim.url}/_sim/requests/reset", timeout=5).raise_for_status()
 
+    def fault_next_order(self, kind: str, **rule: Any) -> str:
+        """`kind` strikes the venue's next order request once; the order path, to count on."""
+        path = self.profile.paths.ORDER
+        self.set_faults({"kind": kind, "method": "POST", "path": path, "count": 1, **rule})
+        return path
+
     def set_faults(self, *rules: dict[str, Any]) -> None:
         """Fault rules for this venue only (see simulator/faults.py)."""
         plan = {"rules": [{"venue": self.profile.name, **rule} for rule in rules]}
@@ -304,7 +296,7 @@ def venue_profile(request: pytest.FixtureRequest) -> VenueProfile:
 
 
 @pytest.fixture
-def venue_rig(venue_profile: VenueProfile, request: pytest.FixtureRequest) -> Iterator[VenueRig]:
+def rig(venue_profile: VenueProfile, request: pytest.FixtureRequest) -> Iterator[VenueRig]:
     """An engine on one venue's adapter against the simulator, once per venue."""
     simulator: RunningSimulator = request.getfixturevalue("simulator")
     adapter: Adapter = request.getfixturevalue(venue_profile.name)  # the `bingx` or `binance` fixture
@@ -314,7 +306,7 @@ def venue_rig(venue_profile: VenueProfile, request: pytest.FixtureRequest) -> It
 
 
 def on_venues(*profiles: VenueProfile, xfail: dict[Venue, str] | None = None) -> pytest.MarkDecorator:
-    """Run a `venue_rig` test on these venues (both when none is named), marking the ones in
+    """Run a `rig` test on these venues (both when none is named), marking the ones in
     `xfail` (venue -> the finding) strictly expected to fail."""
     known = xfail or {}
     return pytest.mark.parametrize(

@@ -89,8 +89,7 @@ def test_every_named_key_and_secret_is_scrubbed_from_logs() -> None:
     assert "scalp:" not in repr(settings(bingx_accounts=SecretStr(f"scalp:{SCALP_KEY}:{SCALP_SECRET}")))
 
 
-def test_a_signal_trades_on_the_account_it_names_and_no_other(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_signal_trades_on_the_account_it_names_and_no_other(rig: VenueRig) -> None:
     exchange = rig.exchange
     exchange.add_account(SCALP_KEY, SCALP_SECRET, rig.account.wallet)
     scalp = rig.new_adapter(account="scalp", keys=(SCALP_KEY, SCALP_SECRET))

@@ -33,21 +33,20 @@ def test_client_order_ids_fit_the_venue_pattern() -> None:
 
 
 @on_venues(BINANCE)
-def test_excess_precision_sent_raw_is_refused(venue_rig: VenueRig) -> None:
+def test_excess_precision_sent_raw_is_refused(rig: VenueRig) -> None:
     # The engine floors it first (test_engine_venues.py); Binance refuses what was not floored,
     # unlike BingX which would truncate it.
     raw = OrderRequest(
         "BTCUSDT", Side.BUY, PositionSide.BOTH, OrderType.MARKET, Decimal("0.0129999"), "raw-1"
     )
     with pytest.raises(TvbridgeError) as caught:
-        venue_rig.adapter.place_order(raw)
+        rig.adapter.place_order(raw)
     assert (caught.value.error_class, caught.value.venue_code) == (ErrorClass.PRECISION, "-1111")
-    assert venue_rig.orders() == []
+    assert rig.orders() == []
 
 
 @on_venues(BINANCE)
-def test_duplicate_client_id_on_an_open_order_finds_it(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_duplicate_client_id_on_an_open_order_finds_it(rig: VenueRig) -> None:
     limit = rig.signal(order_type=OrderType.LIMIT, price=Decimal("59000"))
     first = rig.engine_on().execute(limit)
     # A first delivery to a restarted engine: the venue answers -4116, the engine asks it.

@@ -22,14 +22,13 @@ def server_time_reads(simulator: RunningSimulator) -> int:
     return counts.get(SERVER_TIME, 0)
 
 
-def test_an_idle_pool_gets_one_cheap_read_and_a_busy_one_none(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_an_idle_pool_gets_one_cheap_read_and_a_busy_one_none(rig: VenueRig) -> None:
     adapter = rig.adapter
-    before = rig.sent("GET", rig.profile.server_time_path)
+    before = rig.sent("GET", rig.profile.paths.SERVER_TIME)
     assert adapter.keep_warm(idle_s=20) is False  # warm() just used it
     adapter.http.last_used = time.monotonic() - 21
     assert adapter.keep_warm(idle_s=20) is True
-    assert rig.sent("GET", rig.profile.server_time_path) == before + 1
+    assert rig.sent("GET", rig.profile.paths.SERVER_TIME) == before + 1
     assert adapter.keep_warm(idle_s=20) is False  # that read counts as use
 
 

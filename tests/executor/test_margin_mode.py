@@ -13,19 +13,17 @@ def signal(rig: VenueRig, n: int, action: Action = Action.BUY, **fields: Any) ->
     return rig.signal(action, signal_id=f"mm-{n}", size=(SizeKind.QUANTITY, "0.01"), **fields)
 
 
-def test_isolated_is_set_once_then_cached(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_isolated_is_set_once_then_cached(rig: VenueRig) -> None:
     first = rig.engine.execute(signal(rig, 1, margin_mode=MarginMode.ISOLATED))
     assert first.outcome is Outcome.EXECUTED, first.error
     assert rig.account.isolated.get("BTC-USDT", False)
     assert rig.adapter.margin_mode(rig.adapter.rules("BTC-USDT").venue_symbol) is MarginMode.ISOLATED
     rig.reset_requests()
     rig.engine.execute(signal(rig, 2, margin_mode=MarginMode.ISOLATED))
-    assert rig.sent("POST", rig.profile.margin_path) == 0
+    assert rig.sent("POST", rig.profile.paths.MARGIN_TYPE) == 0
 
 
-def test_switching_with_an_open_position_is_refused_with_the_venues_reason(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_switching_with_an_open_position_is_refused_with_the_venues_reason(rig: VenueRig) -> None:
     rig.engine.execute(signal(rig, 1))
     result = rig.engine.execute(signal(rig, 2, margin_mode=MarginMode.ISOLATED))
     assert result.outcome is Outcome.REJECTED
@@ -34,11 +32,10 @@ def test_switching_with_an_open_position_is_refused_with_the_venues_reason(venue
     assert not rig.account.isolated.get("BTC-USDT", False)
 
 
-def test_closes_and_tests_never_touch_the_margin_mode(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_closes_and_tests_never_touch_the_margin_mode(rig: VenueRig) -> None:
     rig.engine.execute(signal(rig, 1))
     closed = rig.engine.execute(signal(rig, 2, Action.CLOSE, margin_mode=MarginMode.ISOLATED))
     assert closed.outcome is Outcome.EXECUTED
     tested = rig.engine.execute(signal(rig, 3, margin_mode=MarginMode.ISOLATED, test=True))
     assert tested.outcome is Outcome.EXECUTED
-    assert rig.sent("POST", rig.profile.margin_path) == 0
+    assert rig.sent("POST", rig.profile.paths.MARGIN_TYPE) == 0

@@ -16,18 +16,16 @@ def seen(rig: VenueRig) -> dict[str, int]:
     return counts
 
 
-def test_balance_pct_costs_two_requests_once_the_symbol_is_warm(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_balance_pct_costs_two_requests_once_the_symbol_is_warm(rig: VenueRig) -> None:
     rig.engine.execute(rig.signal(signal_id="warm", size=(SizeKind.BALANCE_PCT, "1")))
     seen(rig)
     result = rig.engine.execute(rig.signal(signal_id="s2", size=(SizeKind.BALANCE_PCT, "1")))
     assert result.outcome is Outcome.EXECUTED
     # The balance is read afresh (our own order moved it); the price is the last fill's.
-    assert seen(rig) == {f"GET {rig.profile.balance_path}": 1, f"POST {rig.profile.order_path}": 1}
+    assert seen(rig) == {f"GET {rig.profile.paths.BALANCE}": 1, f"POST {rig.profile.paths.ORDER}": 1}
 
 
-def test_a_balance_is_never_reused_after_an_order_moved_it(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_balance_is_never_reused_after_an_order_moved_it(rig: VenueRig) -> None:
     first = rig.engine.execute(rig.signal(signal_id="a", size=(SizeKind.BALANCE_PCT, "10")))
     second = rig.engine.execute(rig.signal(signal_id="b", size=(SizeKind.BALANCE_PCT, "10")))
     assert first.sizing is not None and second.sizing is not None
@@ -37,19 +35,17 @@ def test_a_balance_is_never_reused_after_an_order_moved_it(venue_rig: VenueRig) 
     assert held == first.sizing.quantity + second.sizing.quantity
 
 
-def test_a_cached_price_expires(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_cached_price_expires(rig: VenueRig) -> None:
     rig.adapter.price_ttl_s = 60
     assert rig.adapter.price(rig.profile.btc) == Decimal("60000.0")
     rig.exchange.set_price("BTC-USDT", Decimal("61000"))
     assert rig.adapter.price(rig.profile.btc) == Decimal("60000.0")  # within its time
     rig.adapter.price_ttl_s = 0
     assert rig.adapter.price(rig.profile.btc) == Decimal("61000.0")
-    assert seen(rig)[f"GET {rig.profile.price_path}"] == 2
+    assert seen(rig)[f"GET {rig.profile.paths.PRICE}"] == 2
 
 
-def test_a_balance_read_serves_the_next_signal_within_its_time(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_balance_read_serves_the_next_signal_within_its_time(rig: VenueRig) -> None:
     rig.adapter.balance_ttl_s = 60
     engine = rig.engine_on()
     tested = [
@@ -57,4 +53,4 @@ def test_a_balance_read_serves_the_next_signal_within_its_time(venue_rig: VenueR
         for n in range(3)
     ]
     assert all(r.outcome is Outcome.EXECUTED for r in tested)
-    assert seen(rig).get(f"GET {rig.profile.balance_path}") == 1  # test signals place nothing
+    assert seen(rig).get(f"GET {rig.profile.paths.BALANCE}") == 1  # test signals place nothing

@@ -13,11 +13,10 @@ from tests.executor.conftest import VenueRig
 
 @pytest.mark.parametrize("as_target", [False, True], ids=["action", "target"])
 def test_an_order_below_the_minimum_notional_is_refused_as_action_and_as_target(
-    venue_rig: VenueRig, as_target: bool
+    rig: VenueRig, as_target: bool
 ) -> None:
     # Below each venue's minimum notional at 49,000: Binance's BTCUSDT needs 100 USDT
     # (MIN_NOTIONAL.notional), BingX's BTC-USDT 5 (tradeMinUSDT).
-    rig = venue_rig
     case = rig.profile.btc_below_min_notional
     signal = rig.signal(
         Action.BUY,
@@ -34,8 +33,7 @@ def test_an_order_below_the_minimum_notional_is_refused_as_action_and_as_target(
     assert rig.orders() == []
 
 
-def test_a_target_refuses_a_limit_without_a_price_as_an_action_does(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_target_refuses_a_limit_without_a_price_as_an_action_does(rig: VenueRig) -> None:
     for as_target in (False, True):
         signal = rig.signal(
             Action.BUY,

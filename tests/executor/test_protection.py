@@ -22,8 +22,7 @@ def guards(result: Any) -> dict[str, Any]:
     return {o.purpose: o for o in result.orders if o.purpose in ("take_profit", "stop_loss")}
 
 
-def test_price_levels_guard_a_long_and_the_stop_closes_it(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_price_levels_guard_a_long_and_the_stop_closes_it(rig: VenueRig) -> None:
     result = rig.engine.execute(rig.signal(take_profit=Decimal("63000"), stop_loss=Decimal("58500.55")))
     assert result.outcome is Outcome.EXECUTED, result
     levels = guards(result)
@@ -39,17 +38,15 @@ def test_price_levels_guard_a_long_and_the_stop_closes_it(venue_rig: VenueRig) -
 
 
 @on_venues(BINGX)
-def test_bingx_carries_price_levels_on_the_entry_in_one_request(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_bingx_carries_price_levels_on_the_entry_in_one_request(rig: VenueRig) -> None:
     rig.engine.execute(rig.signal(signal_id="warm"))  # position mode read once
     rig.reset_requests()
     result = rig.engine.execute(rig.signal(take_profit=Decimal("63000"), stop_loss=Decimal("58000")))
     assert {o.status for o in guards(result).values()} == {"ATTACHED"}
-    assert rig.seen() == {f"POST {rig.profile.order_path}": 1}
+    assert rig.seen() == {f"POST {rig.profile.paths.ORDER}": 1}
 
 
-def test_percent_levels_are_measured_from_the_fill_of_a_short(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_percent_levels_are_measured_from_the_fill_of_a_short(rig: VenueRig) -> None:
     result = rig.engine.execute(rig.signal(Action.SELL, tp_pct=Decimal("5"), sl_pct=Decimal("3")))
     assert result.outcome is Outcome.EXECUTED, result
     levels = guards(result)
@@ -62,8 +59,7 @@ def test_percent_levels_are_measured_from_the_fill_of_a_short(venue_rig: VenueRi
     assert rig.held() == 0
 
 
-def test_hedge_mode_guards_the_side_that_was_opened(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_hedge_mode_guards_the_side_that_was_opened(rig: VenueRig) -> None:
     rig.account.hedge_mode = True
     rig.engine.execute(rig.signal(signal_id="long"))
     result = rig.engine.execute(rig.signal(Action.SELL, signal_id="short", sl_pct=Decimal("2")))
@@ -74,8 +70,7 @@ def test_hedge_mode_guards_the_side_that_was_opened(venue_rig: VenueRig) -> None
     assert sides == {"LONG": Decimal("0.01")}  # the short stopped out, the long untouched
 
 
-def test_levels_on_the_wrong_side_are_refused_before_anything_is_placed(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_levels_on_the_wrong_side_are_refused_before_anything_is_placed(rig: VenueRig) -> None:
     result = rig.engine.execute(rig.signal(stop_loss=Decimal("61000")))
     assert result.outcome is Outcome.REJECTED
     assert result.error is not None
@@ -105,9 +100,8 @@ def test_levels_on_the_wrong_side_are_refused_before_anything_is_placed(venue_ri
     ],
 )
 def test_signals_that_cannot_be_protected_as_meant_are_refused(
-    venue_rig: VenueRig, fields: dict[str, Any], error_class: ErrorClass, words: str
+    rig: VenueRig, fields: dict[str, Any], error_class: ErrorClass, words: str
 ) -> None:
-    rig = venue_rig
     # The parametrized dict is shared by both venues' runs: read it, never pop from it.
     rest = {name: value for name, value in fields.items() if name != "action"}
     result = rig.engine.execute(rig.signal(fields.get("action", Action.BUY), **rest))
@@ -119,8 +113,7 @@ def test_signals_that_cannot_be_protected_as_meant_are_refused(
 
 
 @on_venues(BINANCE)
-def test_binance_refuses_levels_on_a_resting_limit_entry(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_binance_refuses_levels_on_a_resting_limit_entry(rig: VenueRig) -> None:
     result = rig.engine.execute(
         rig.signal(order_type=OrderType.LIMIT, price=Decimal("59000"), tp_pct=Decimal("2"))
     )
@@ -128,8 +121,7 @@ def test_binance_refuses_levels_on_a_resting_limit_entry(venue_rig: VenueRig) ->
 
 
 @on_venues(BINGX)
-def test_bingx_arms_percent_levels_of_a_limit_entry_from_its_price(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_bingx_arms_percent_levels_of_a_limit_entry_from_its_price(rig: VenueRig) -> None:
     result = rig.engine.execute(
         rig.signal(
             order_type=OrderType.LIMIT, price=Decimal("59000"), tp_pct=Decimal("2"), sl_pct=Decimal("1")
@@ -145,8 +137,7 @@ def test_bingx_arms_percent_levels_of_a_limit_entry_from_its_price(venue_rig: Ve
     assert len(rig.adapter.open_protections(rig.profile.btc)) == 2
 
 
-def test_closing_the_position_cancels_its_levels(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_closing_the_position_cancels_its_levels(rig: VenueRig) -> None:
     rig.engine.execute(rig.signal(signal_id="open", tp_pct=Decimal("2"), sl_pct=Decimal("2")))
     result = rig.engine.execute(rig.signal(Action.CLOSE, signal_id="close", size=None))
     assert result.outcome is Outcome.EXECUTED
@@ -158,8 +149,7 @@ def test_closing_the_position_cancels_its_levels(venue_rig: VenueRig) -> None:
     assert rig.held() == Decimal("0.01")
 
 
-def test_a_target_flip_cancels_the_old_sides_levels_and_guards_the_new(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_target_flip_cancels_the_old_sides_levels_and_guards_the_new(rig: VenueRig) -> None:
     rig.engine.execute(rig.signal(signal_id="l", market_position=MarketPosition.LONG, sl_pct=Decimal("2")))
     flip = rig.signal(Action.SELL, signal_id="s", market_position=MarketPosition.SHORT, sl_pct=Decimal("2"))
     result = rig.engine.execute(flip)
@@ -169,8 +159,7 @@ def test_a_target_flip_cancels_the_old_sides_levels_and_guards_the_new(venue_rig
     assert [(p.side, p.client_order_id) for p in resting] == [(Side.BUY, stop.client_order_id)]
 
 
-def test_a_close_without_levels_looks_for_stale_ones_once(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_close_without_levels_looks_for_stale_ones_once(rig: VenueRig) -> None:
     for n in range(2):
         rig.engine.execute(rig.signal(signal_id=f"o{n}"))
         rig.reset_requests()
@@ -178,16 +167,14 @@ def test_a_close_without_levels_looks_for_stale_ones_once(venue_rig: VenueRig) -
         assert rig.sent("GET", rig.profile.open_protections_path) == (1 if n == 0 else 0)
 
 
-def test_test_mode_shows_the_levels_it_would_place(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_test_mode_shows_the_levels_it_would_place(rig: VenueRig) -> None:
     result = rig.engine.execute(rig.signal(tp_pct=Decimal("2"), test=True))
     assert result.note == "would place take-profit at 61200 (from 60000)"
     assert rig.held() == 0
     assert rig.orders() == []
 
 
-def test_a_redelivery_completes_missing_levels_and_never_doubles_them(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_redelivery_completes_missing_levels_and_never_doubles_them(rig: VenueRig) -> None:
     signal = rig.signal(tp_pct=Decimal("2"), sl_pct=Decimal("2"))
     first = rig.engine.execute(signal)
     assert len(guards(first)) == 2
@@ -204,8 +191,7 @@ def test_a_redelivery_completes_missing_levels_and_never_doubles_them(venue_rig:
 
 
 @on_venues(BINANCE)
-def test_a_level_the_venue_would_not_take_is_reported_and_the_entry_stands(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_a_level_the_venue_would_not_take_is_reported_and_the_entry_stands(rig: VenueRig) -> None:
     rig.set_faults({"kind": "http_error", "method": "POST", "path": "/fapi/v1/algoOrder", "count": 1})
     result = rig.engine.execute(rig.signal(tp_pct=Decimal("2"), sl_pct=Decimal("2")))
     assert result.outcome is Outcome.EXECUTED
@@ -215,18 +201,17 @@ def test_a_level_the_venue_would_not_take_is_reported_and_the_entry_stands(venue
 
 
 @pytest.fixture
-def slow_engine(venue_rig: VenueRig) -> Iterator[ExecutionEngine]:
-    adapter = venue_rig.new_adapter(read_timeout_s=0.5)
+def slow_engine(rig: VenueRig) -> Iterator[ExecutionEngine]:
+    adapter = rig.new_adapter(read_timeout_s=0.5)
     adapter.warm()
-    yield venue_rig.engine_on(adapter)
+    yield rig.engine_on(adapter)
     adapter.close()
 
 
 @on_venues(BINANCE)
 def test_a_level_accepted_but_unanswered_is_found_by_its_client_id(
-    slow_engine: ExecutionEngine, venue_rig: VenueRig
+    slow_engine: ExecutionEngine, rig: VenueRig
 ) -> None:
-    rig = venue_rig
     rig.set_faults(
         {
             "kind": "timeout_after_accept",

@@ -27,29 +27,25 @@ def refused(rig: VenueRig, engine: ExecutionEngine, **fields: Any) -> str:
     return result.error.message
 
 
-def test_symbol_outside_the_allowed_list(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_symbol_outside_the_allowed_list(rig: VenueRig) -> None:
     engine = engine_with(rig, allowed_symbols=frozenset({"ETH-USDT"}))
     assert "RISK_ALLOWED_SYMBOLS" in refused(rig, engine)
     assert engine.execute(rig.signal(signal_id="eth", symbol="ETH-USDT")).outcome is Outcome.EXECUTED
 
 
-def test_signal_leverage_above_the_cap_is_never_set(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_signal_leverage_above_the_cap_is_never_set(rig: VenueRig) -> None:
     engine = engine_with(rig, max_leverage=5)
     assert "RISK_MAX_LEVERAGE = 5" in refused(rig, engine, leverage=20, size=(SizeKind.BALANCE, "10"))
     assert rig.account.leverage == {}  # the venue's leverage was left alone
     assert rig.orders() == []
 
 
-def test_account_leverage_above_the_cap_blocks_margin_sizing(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_account_leverage_above_the_cap_blocks_margin_sizing(rig: VenueRig) -> None:
     engine = engine_with(rig, max_leverage=5)  # the venue account sits at 10x
     assert "leverage 10" in refused(rig, engine, size=(SizeKind.BALANCE, "10"))
 
 
-def test_order_notional_cap(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_order_notional_cap(rig: VenueRig) -> None:
     engine = engine_with(rig, max_order_notional=Decimal("500"))
     # 0.01 BTC x 60000 = 600 USDT > 500; the price is read only because the limit needs it
     assert "RISK_MAX_ORDER_NOTIONAL = 500" in refused(rig, engine, size=(SizeKind.QUANTITY, "0.01"))
@@ -57,8 +53,7 @@ def test_order_notional_cap(venue_rig: VenueRig) -> None:
     assert ok.outcome is Outcome.EXECUTED
 
 
-def test_position_notional_cap_counts_what_is_already_held(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_position_notional_cap_counts_what_is_already_held(rig: VenueRig) -> None:
     engine = engine_with(rig, max_position_notional=Decimal("1000"))
     first = engine.execute(rig.signal(signal_id="a", size=(SizeKind.QUANTITY, "0.01")))
     assert first.outcome is Outcome.EXECUTED
@@ -70,8 +65,7 @@ def test_position_notional_cap_counts_what_is_already_held(venue_rig: VenueRig) 
     assert engine.execute(rig.signal(Action.SELL, signal_id="c")).outcome is Outcome.EXECUTED
 
 
-def test_closing_is_never_blocked_by_size_limits(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_closing_is_never_blocked_by_size_limits(rig: VenueRig) -> None:
     engine_with(rig).execute(rig.signal(signal_id="open", size=(SizeKind.QUANTITY, "0.05")))
     tight = engine_with(rig, max_order_notional=Decimal("10"), max_position_notional=Decimal("10"))
     assert tight.execute(rig.signal(Action.CLOSE, signal_id="close", size=None)).outcome is Outcome.EXECUTED

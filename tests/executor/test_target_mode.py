@@ -28,8 +28,7 @@ def position(rig: VenueRig) -> list[tuple[str, str]]:
     return sorted((p["side"], p["quantity"]) for p in rig.positions())
 
 
-def test_one_way_life_of_a_strategy(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_one_way_life_of_a_strategy(rig: VenueRig) -> None:
     target(rig, 1, LONG, "0.02")  # flat -> long
     dup = target(rig, 2, LONG, "0.02")  # the same alert again: nothing to do
     assert dup.orders == () and "already at the target" in dup.note
@@ -45,9 +44,8 @@ def test_one_way_life_of_a_strategy(venue_rig: VenueRig) -> None:
     assert position(rig) == []
 
 
-def test_a_missed_alert_is_caught_up(venue_rig: VenueRig) -> None:
+def test_a_missed_alert_is_caught_up(rig: VenueRig) -> None:
     # The strategy went long 0.01 then added 0.02; the first alert never arrived.
-    rig = venue_rig
     target(rig, 1, LONG, "0.03")
     assert position(rig) == [("BOTH", "0.03")]
     flat = target(rig, 2, FLAT, None)
@@ -56,15 +54,13 @@ def test_a_missed_alert_is_caught_up(venue_rig: VenueRig) -> None:
     assert target(rig, 3, FLAT, None).orders == ()  # flat again: nothing
 
 
-def test_differences_below_the_venue_minimum_are_already_in_step(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_differences_below_the_venue_minimum_are_already_in_step(rig: VenueRig) -> None:
     target(rig, 1, LONG, "0.0200")
     near = target(rig, 2, LONG, "0.02004")  # 0.00004 BTC: below step and minimum
     assert near.orders == ()
 
 
-def test_hedge_mode_moves_each_side_separately(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_hedge_mode_moves_each_side_separately(rig: VenueRig) -> None:
     rig.account.hedge_mode = True
     target(rig, 1, LONG, "0.02")
     target(rig, 2, SHORT, "0.01")
@@ -76,8 +72,7 @@ def test_hedge_mode_moves_each_side_separately(venue_rig: VenueRig) -> None:
     assert position(rig) == [("SHORT", "0.01")]
 
 
-def test_target_redelivery_finds_its_orders(venue_rig: VenueRig) -> None:
-    rig = venue_rig
+def test_target_redelivery_finds_its_orders(rig: VenueRig) -> None:
     first = target(rig, 1, LONG, "0.02")
     again = rig.engine_on().execute(
         rig.signal(Action.BUY, signal_id="t1", size=(SizeKind.QUANTITY, "0.02"), market_position=LONG),
@@ -87,9 +82,8 @@ def test_target_redelivery_finds_its_orders(venue_rig: VenueRig) -> None:
     assert len(orders(rig)) == 1
 
 
-def test_margin_sized_target(venue_rig: VenueRig) -> None:
+def test_margin_sized_target(rig: VenueRig) -> None:
     # 100 USDT margin x 10 / 60000 = 0.01666.. BTC target, floored to the venue's step
-    rig = venue_rig
     result = rig.engine.execute(
         rig.signal(Action.BUY, signal_id="m", size=(SizeKind.BALANCE, "100"), market_position=LONG)
     )
