@@ -11,10 +11,9 @@ from common import jsonlog
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Outcome, Venue
-from executor.venues.bingx.adapter import BingxAdapter
 from executor.wiring import build_adapters
 from tests.conftest import make_signal
-from tests.support.inproc import API_KEY, RunningSimulator
+from tests.executor.conftest import VenueRig
 
 SCALP_KEY, SCALP_SECRET = "scalp-key-5c4b3a29", "scalp-secret-99887766554433221100"
 
@@ -90,17 +89,16 @@ def test_every_named_key_and_secret_is_scrubbed_from_logs() -> None:
     assert "scalp:" not in repr(settings(bingx_accounts=SecretStr(f"scalp:{SCALP_KEY}:{SCALP_SECRET}")))
 
 
-def test_a_signal_trades_on_the_account_it_names_and_no_other(
-    simulator: RunningSimulator, bingx: BingxAdapter
-) -> None:
-    exchange = simulator.sim.exchanges["bingx"]
-    exchange.add_account(SCALP_KEY, SCALP_SECRET, exchange.accounts[API_KEY].wallet)
-    scalp = BingxAdapter("scalp", simulator.url, SCALP_KEY, SCALP_SECRET)
-    engine = ExecutionEngine({(Venue.BINGX, "default"): bingx, (Venue.BINGX, "scalp"): scalp})
-    assert engine.execute(make_signal(account="scalp")).outcome is Outcome.EXECUTED
+def test_a_signal_trades_on_the_account_it_names_and_no_other(rig: VenueRig) -> None:
+    exchange = rig.exchange
+    exchange.add_account(SCALP_KEY, SCALP_SECRET, rig.account.wallet)
+    scalp = rig.new_adapter(account="scalp", keys=(SCALP_KEY, SCALP_SECRET))
+    engine = ExecutionEngine({(rig.venue, "default"): rig.adapter, (rig.venue, "scalp"): scalp})
+    assert engine.execute(rig.signal(account="scalp")).outcome is Outcome.EXECUTED
     held = {key: [p.qty for p in exchange.positions(acct)] for key, acct in exchange.accounts.items()}
-    assert held == {API_KEY: [], SCALP_KEY: [make_signal().size.value]}  # type: ignore[union-attr]
-    unknown = engine.execute(make_signal(signal_id="x", account="swing"))
+    assert held == {rig.profile.api_key: [], SCALP_KEY: [make_signal().size.value]}  # type: ignore[union-attr]
+    unknown = engine.execute(rig.signal(signal_id="x", account="swing"))
     assert unknown.outcome is Outcome.REJECTED
-    assert unknown.error is not None and "no account 'swing' is configured for bingx" in unknown.error.message
+    assert unknown.error is not None
+    assert f"no account 'swing' is configured for {rig.profile.name}" in unknown.error.message
     scalp.close()

@@ -10,6 +10,7 @@ from executor.config import ExecutorSettings
 from executor.core.model import Venue
 from executor.server import start
 from executor.venues.bingx.adapter import BingxAdapter
+from tests.executor.conftest import VenueRig
 from tests.support.inproc import RunningSimulator
 from tools.processes import free_port, wait_until
 
@@ -21,15 +22,14 @@ def server_time_reads(simulator: RunningSimulator) -> int:
     return counts.get(SERVER_TIME, 0)
 
 
-def test_an_idle_pool_gets_one_cheap_read_and_a_busy_one_none(
-    bingx: BingxAdapter, simulator: RunningSimulator
-) -> None:
-    before = server_time_reads(simulator)
-    assert bingx.keep_warm(idle_s=20) is False  # warm() just used it
-    bingx.http.last_used = time.monotonic() - 21
-    assert bingx.keep_warm(idle_s=20) is True
-    assert server_time_reads(simulator) == before + 1
-    assert bingx.keep_warm(idle_s=20) is False  # that read counts as use
+def test_an_idle_pool_gets_one_cheap_read_and_a_busy_one_none(rig: VenueRig) -> None:
+    adapter = rig.adapter
+    before = rig.sent("GET", rig.profile.paths.SERVER_TIME)
+    assert adapter.keep_warm(idle_s=20) is False  # warm() just used it
+    adapter.http.last_used = time.monotonic() - 21
+    assert adapter.keep_warm(idle_s=20) is True
+    assert rig.sent("GET", rig.profile.paths.SERVER_TIME) == before + 1
+    assert adapter.keep_warm(idle_s=20) is False  # that read counts as use
 
 
 def test_the_executor_keeps_its_venues_warm_until_it_stops(simulator: RunningSimulator) -> None:

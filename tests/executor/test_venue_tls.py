@@ -10,31 +10,38 @@ from requests.adapters import HTTPAdapter
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.engine import ExecutionEngine
-from executor.core.model import Outcome, Venue
-from executor.venues.bingx.adapter import BingxAdapter
+from executor.core.model import Outcome
 from executor.venues.http import VenueHttp
 from tests.conftest import make_signal
-from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator
+from tests.executor.conftest import VenueProfile
+from tests.support.inproc import RunningSimulator
 from tools.stack import VenueTls
 
 
-def test_orders_over_tls_reuse_one_connection(tls_simulator: RunningSimulator, venue_tls: VenueTls) -> None:
+def test_orders_over_tls_reuse_one_connection(
+    venue_profile: VenueProfile, tls_simulator: RunningSimulator, venue_tls: VenueTls
+) -> None:
+    p = venue_profile
     tls_venue = tls_simulator.url
     http = VenueHttp(tls_venue, verify_tls=venue_tls.ca)
-    adapter = BingxAdapter("default", tls_venue, API_KEY, SECRET_KEY, http=http)
+    adapter = p.adapter_type("default", tls_venue, p.api_key, p.secret_key, http=http)
     adapter.warm()  # the handshake happens here, before any signal
-    engine = ExecutionEngine({(Venue.BINGX, "default"): adapter})
+    engine = ExecutionEngine({(p.venue, "default"): adapter})
     for n in range(5):
-        assert engine.execute(make_signal(signal_id=f"tls-{n}")).outcome is Outcome.EXECUTED
+        signal = make_signal(signal_id=f"tls-{n}", venue=p.venue)
+        assert engine.execute(signal).outcome is Outcome.EXECUTED
     transport = http.session.get_adapter(tls_venue)
     assert isinstance(transport, HTTPAdapter)
     pools = list(transport.poolmanager.pools._container.values())
     assert [pool.num_connections for pool in pools] == [1]  # one TLS handshake for warm-up and 5 orders
+    adapter.close()
 
 
-def test_an_untrusted_certificate_is_refused(tls_simulator: RunningSimulator) -> None:
-    tls_venue = tls_simulator.url
-    adapter = BingxAdapter("default", tls_venue, API_KEY, SECRET_KEY)  # system CAs only
+def test_an_untrusted_certificate_is_refused(
+    venue_profile: VenueProfile, tls_simulator: RunningSimulator
+) -> None:
+    p = venue_profile
+    adapter = p.adapter_type("default", tls_simulator.url, p.api_key, p.secret_key)  # system CAs only
     with pytest.raises(TvbridgeError) as caught:
         adapter.warm()
     assert caught.value.error_class is ErrorClass.VENUE_UNAVAILABLE
