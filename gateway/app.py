@@ -32,7 +32,8 @@ from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import Journal, Trade, now_ms
+from gateway.journal.records import Trade, now_ms
+from gateway.journal.store import Journal
 from gateway.notify.events import Event, from_outcome
 from gateway.notify.sender import Notifier
 from gateway.notify.wiring import build_channels

@@ -24,7 +24,7 @@ from common.jsonlog import signal_context
 from gateway import metrics
 from gateway.core.executor_client import response_to_dict
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import FINAL, Outcome, Trade, now_ms
+from gateway.journal.records import FINAL, Outcome, Trade, now_ms
 from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.dispatcher")

@@ -22,7 +22,7 @@ from gateway.core.executor_client import ExecutorClient
 from gateway.core.parser import ACTIONS, EXCHANGES, SIZE_FIELDS
 from gateway.core.webhook import Reply, WebhookService, error_reply
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import FINAL, now_ms
+from gateway.journal.records import FINAL, now_ms
 from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.overview")

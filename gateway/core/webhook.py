@@ -25,7 +25,7 @@ from gateway.core.executor_client import signal_to_pb
 from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
 from gateway.core.signal import Signal
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import FINAL, NewSignal, now_ms
+from gateway.journal.records import FINAL, NewSignal, now_ms
 from gateway.notify.events import Event
 from gateway.notify.sender import Notifier
 from tvbridge.executor.v1 import executor_pb2 as pb

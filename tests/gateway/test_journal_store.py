@@ -12,18 +12,14 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from gateway.journal.records import NewSignal, Outcome, Trade, now_ms
 from gateway.journal.schema import metadata
-from gateway.journal.store import Journal, NewSignal, Outcome, Trade, now_ms
-from tests.support.postgres import fresh_database
+from gateway.journal.store import Journal
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'j.db'}"
-    else:
-        with fresh_database() as database:
-            yield database
+@pytest.fixture
+def url(journal_url: str) -> str:
+    return journal_url
 
 
 @pytest.fixture
