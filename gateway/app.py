@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -17,27 +16,25 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from common.settings import secret_value
-from common.tls import read_pem
 from gateway import metrics
 from gateway.api.edge import Edge
 from gateway.api.routes import control, dashboard, health, signals, webhook
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.dispatcher import Dispatcher, Job
-from gateway.core.executor_client import ExecutorClient
 from gateway.core.overview import Overview
 from gateway.core.sessions import Sessions
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
+from gateway.executor.client import ExecutorClient, MutualTls
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.records import Trade, now_ms
 from gateway.journal.store import Journal
 from gateway.notify.events import Event, from_outcome
 from gateway.notify.sender import Notifier
 from gateway.notify.wiring import build_channels
-from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.app")
 
@@ -64,19 +61,16 @@ async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s
 
 
 def create_app(settings: GatewaySettings) -> FastAPI:
-    credentials = None
+    tls = None
     if settings.executor_tls_ca and settings.executor_client_cert and settings.executor_client_key:
-        credentials = grpc.ssl_channel_credentials(
-            root_certificates=read_pem(settings.executor_tls_ca),
-            private_key=read_pem(settings.executor_client_key),
-            certificate_chain=read_pem(settings.executor_client_cert),
+        tls = MutualTls(
+            ca=settings.executor_tls_ca,
+            cert=settings.executor_client_cert,
+            key=settings.executor_client_key,
+            server_name=settings.executor_tls_server_name,
         )
     executor = ExecutorClient(
-        settings.executor_addr,
-        settings.executor_timeout_s,
-        settings.readiness_timeout_s,
-        credentials=credentials,
-        server_name=settings.executor_tls_server_name,
+        settings.executor_addr, settings.executor_timeout_s, settings.readiness_timeout_s, tls=tls
     )
     store = Journal(settings.database_url.get_secret_value())
     store.migrate()
@@ -89,8 +83,10 @@ def create_app(settings: GatewaySettings) -> FastAPI:
     notifier = Notifier(build_channels(settings))
 
     def on_decided(job: Job, result: dict[str, Any]) -> None:
-        action = pb.Action.Name(job.request.action).removeprefix("ACTION_").lower()
-        event = from_outcome(result, exchange=job.lane[0], symbol=job.lane[2], action=action)
+        signal = job.signal
+        event = from_outcome(
+            result, venue=signal.venue.value, symbol=signal.symbol, action=signal.action.value
+        )
         if event is not None:
             notifier.publish(event)
 

@@ -8,10 +8,10 @@ from fastapi import Depends, HTTPException, Request
 
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
-from gateway.core.executor_client import ExecutorClient
 from gateway.core.sessions import SESSION_COOKIE
 from gateway.core.sessions import Sessions as SessionStore
 from gateway.core.webhook import WebhookService
+from gateway.executor.client import ExecutorClient
 from gateway.journal.aio import AsyncJournal
 
 

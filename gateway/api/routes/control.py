@@ -8,8 +8,8 @@ from pydantic import BaseModel, Field
 
 from common.errors import ErrorClass
 from gateway.api.deps import OwnerActor, Sessions, Settings, StateChange, TheControls
+from gateway.api.errors import refusal
 from gateway.core.sessions import CSRF_COOKIE, SESSION_COOKIE
-from gateway.core.webhook import error_reply
 
 router = APIRouter()
 
@@ -28,8 +28,7 @@ async def login(body: Login, request: Request, sessions: Sessions, settings: Set
     owner_password = settings.dashboard_password
     webhooks = request.app.state.webhooks
     if owner_password is None or not webhooks.password_ok(body.password, owner_password.get_secret_value()):
-        reply = error_reply(ErrorClass.UNAUTHORIZED, "password missing or wrong")
-        return JSONResponse(reply.body, status_code=reply.status_code)
+        return refusal(ErrorClass.UNAUTHORIZED, "password missing or wrong")
     cookie = sessions.issue()
     csrf = sessions.csrf_token(cookie)
     response = JSONResponse({"csrf_token": csrf})

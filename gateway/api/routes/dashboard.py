@@ -11,8 +11,10 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from pydantic import BaseModel, Field
 
 from gateway.api.deps import Journal, OwnerActor, Sessions, Settings, StateChange
+from gateway.api.errors import status_of
 from gateway.core.overview import Overview, TestSignalForm
 from gateway.core.sessions import SESSION_COOKIE
+from gateway.core.signal import Venue
 from gateway.dashboard.pages import SECURITY_HEADERS, render
 
 router = APIRouter()
@@ -115,10 +117,11 @@ async def audit(journal: Journal, limit: Annotated[int, Query(ge=1, le=500)] = 5
 async def test_signal(
     body: TestSignal, request: Request, overview: TheOverview, actor: StateChange
 ) -> JSONResponse:
-    form = TestSignalForm(**body.model_dump())
+    fields = body.model_dump(exclude={"exchange"})
+    form = TestSignalForm(**fields, venue=Venue(body.exchange) if body.exchange else None)
     message, reply = await overview.send_test(form, client_ip=request.state.client_ip)
     if not form.test:
         await request.app.state.journal.audit(
             actor, "real_signal_from_dashboard", f"{message['action']} {message['symbol']}"
         )
-    return JSONResponse({"message": message, "outcome": reply.body}, status_code=reply.status_code)
+    return JSONResponse({"message": message, "outcome": reply.body}, status_code=status_of(reply))

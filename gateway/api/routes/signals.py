@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from gateway.api.deps import Journal, OwnerActor, Webhooks
+from gateway.api.errors import response
 from gateway.core.trades_csv import render
 
 router = APIRouter()
@@ -20,8 +21,7 @@ router = APIRouter()
     responses={401: {"description": "No or wrong bearer passphrase"}, 404: {"description": "Unknown id"}},
 )
 async def signal(signal_id: str, webhooks: Webhooks) -> JSONResponse:
-    reply = await webhooks.signal_view(signal_id)
-    return JSONResponse(reply.body, status_code=reply.status_code)
+    return response(await webhooks.signal_view(signal_id))
 
 
 @router.get(

@@ -8,8 +8,9 @@ from fastapi.responses import JSONResponse
 from common.errors import ErrorClass
 from gateway import metrics
 from gateway.api.deps import Settings, Webhooks
+from gateway.api.errors import response
 from gateway.api.schema import WEBHOOK_BODY
-from gateway.core.webhook import error_reply
+from gateway.core.reply import error_reply
 
 router = APIRouter()
 
@@ -39,7 +40,7 @@ async def webhook(request: Request, webhooks: Webhooks, settings: Settings) -> J
         )
     else:
         reply = await webhooks.handle(raw, client_ip=request.state.client_ip, arrived=request.state.arrived)
-    return JSONResponse(reply.body, status_code=reply.status_code)
+    return response(reply)
 
 
 async def _bounded_body(request: Request, limit: int) -> bytes | None:
