@@ -201,7 +201,7 @@ def test_time_queued_before_the_handler_counts_against_the_wait(
     arrived, not after it was journalled, so TradingView hears back inside its 3 s."""
     slow = {"kind": "latency", "method": "POST", "path": "/openApi/swap/v2/trade/order", "latency_ms": 3000}
     requests.put(f"{simulator.url}/_sim/faults", json={"rules": [slow]}, timeout=5).raise_for_status()
-    webhooks = client.app.state.webhooks  # type: ignore[attr-defined]
+    webhooks = client.app.state.services.webhooks  # type: ignore[attr-defined]
     body = json.dumps(signal(id="tv-queued")).encode()
     arrived = time.monotonic() - 1.7  # as if it had queued 1.7 s behind a burst
     started = time.monotonic()
