@@ -3,7 +3,8 @@ is asking. The only reader of app.state."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 
@@ -16,6 +17,8 @@ from gateway.executor.client import ExecutorClient
 from gateway.journal.aio import AsyncJournal
 from gateway.wiring import Services
 
+T = TypeVar("T")
+
 
 def _services(request: Request) -> Services:
     services: Services = request.app.state.services
@@ -25,41 +28,22 @@ def _services(request: Request) -> Services:
 ServicesDep = Annotated[Services, Depends(_services)]
 
 
-def _settings(services: ServicesDep) -> GatewaySettings:
-    return services.settings
+def _part(pick: Callable[[Services], T]) -> Any:
+    """A dependency on one of the services."""
+
+    def part(services: ServicesDep) -> T:
+        return pick(services)
+
+    return Depends(part)
 
 
-def _journal(services: ServicesDep) -> AsyncJournal:
-    return services.journal
-
-
-def _webhooks(services: ServicesDep) -> WebhookService:
-    return services.webhooks
-
-
-def _executor(services: ServicesDep) -> ExecutorClient:
-    return services.executor
-
-
-def _sessions(services: ServicesDep) -> Sessions:
-    return services.sessions
-
-
-def _controls(services: ServicesDep) -> Controls:
-    return services.controls
-
-
-def _overview(services: ServicesDep) -> Overview:
-    return services.overview
-
-
-SettingsDep = Annotated[GatewaySettings, Depends(_settings)]
-JournalDep = Annotated[AsyncJournal, Depends(_journal)]
-WebhooksDep = Annotated[WebhookService, Depends(_webhooks)]
-ExecutorDep = Annotated[ExecutorClient, Depends(_executor)]
-SessionsDep = Annotated[Sessions, Depends(_sessions)]
-ControlsDep = Annotated[Controls, Depends(_controls)]
-OverviewDep = Annotated[Overview, Depends(_overview)]
+SettingsDep = Annotated[GatewaySettings, _part(lambda s: s.settings)]
+JournalDep = Annotated[AsyncJournal, _part(lambda s: s.journal)]
+WebhooksDep = Annotated[WebhookService, _part(lambda s: s.webhooks)]
+ExecutorDep = Annotated[ExecutorClient, _part(lambda s: s.executor)]
+SessionsDep = Annotated[Sessions, _part(lambda s: s.sessions)]
+ControlsDep = Annotated[Controls, _part(lambda s: s.controls)]
+OverviewDep = Annotated[Overview, _part(lambda s: s.overview)]
 
 
 def _client_ip(request: Request) -> str:
