@@ -36,7 +36,6 @@ from tests.support.inproc import RunningSimulator
 from tools.processes import wait_until
 
 PASSPHRASE = "migration-passphrase-5Jq"
-NOW = datetime.now(UTC)
 
 SIGNALS = [
     Signal(
@@ -190,7 +189,7 @@ def test_a_pending_signal_is_resumed_and_delivered_after_the_upgrade(
         Action.BUY,
         SizeKind.QUANTITY,
         Decimal("0.0100"),
-        received_at=NOW,
+        received_at=datetime.now(UTC),  # young enough to trade: the executor expires old ones
         explicit_id=True,
     )
     journal = Journal(journal_url)
