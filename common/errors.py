@@ -1,6 +1,6 @@
 """The error taxonomy: every failure is a class, retryable or fatal. The edges translate a
-class to their transport's status (executor/grpc_service.py to gRPC codes, the gateway's
-routes to HTTP), each from one table, so a rejection means the same thing in the journal,
+class to their transport's status (executor/grpc_service.py to gRPC codes,
+gateway/api/errors.py to HTTP), each from one table, so a rejection means the same thing in the journal,
 in metrics and on the wire. Nothing here knows a transport.
 """
 
@@ -52,39 +52,6 @@ RETRYABLE: frozenset[ErrorClass] = frozenset(
     }
 )
 
-_HTTP_STATUS: dict[ErrorClass, int] = {
-    ErrorClass.INVALID_SIGNAL: 422,
-    ErrorClass.UNKNOWN_SYMBOL: 422,
-    ErrorClass.BELOW_MINIMUM: 422,
-    ErrorClass.PRECISION: 422,
-    ErrorClass.RISK_LIMIT: 422,
-    ErrorClass.TRADING_DISABLED: 409,
-    ErrorClass.INSUFFICIENT_MARGIN: 422,
-    ErrorClass.NO_POSITION: 409,
-    ErrorClass.AUTH: 502,
-    ErrorClass.TIMESTAMP: 503,
-    ErrorClass.DUPLICATE_CLIENT_ID: 409,
-    ErrorClass.UNKNOWN_ORDER: 404,
-    ErrorClass.RATE_LIMITED: 503,
-    ErrorClass.VENUE_UNAVAILABLE: 503,
-    ErrorClass.UNKNOWN_ACCOUNT: 422,
-    ErrorClass.UNSUPPORTED: 422,
-    ErrorClass.STALE: 410,
-    ErrorClass.INTERNAL: 500,
-    ErrorClass.VENUE_REJECTED: 422,
-    ErrorClass.EXECUTOR_UNAVAILABLE: 503,
-    ErrorClass.UNAUTHORIZED: 401,
-    ErrorClass.JOURNAL_UNAVAILABLE: 503,
-    ErrorClass.NOT_FOUND: 404,
-    ErrorClass.FORBIDDEN: 403,
-    ErrorClass.TOO_MANY_REQUESTS: 429,
-    ErrorClass.PAYLOAD_TOO_LARGE: 413,
-}
-
-
-def http_status(error_class: ErrorClass) -> int:
-    return _HTTP_STATUS[error_class]
-
 
 class TvbridgeError(Exception):
     """A classified failure; `venue_code`/`venue_message` keep the venue's own words.
@@ -115,10 +82,6 @@ class TvbridgeError(Exception):
     @property
     def retryable(self) -> bool:
         return self.error_class in RETRYABLE
-
-    @property
-    def http_status(self) -> int:
-        return http_status(self.error_class)
 
     def __repr__(self) -> str:
         return f"TvbridgeError({self.error_class.value}: {self.message})"

@@ -1,42 +1,29 @@
-"""The gateway's FastAPI app."""
+"""The gateway's FastAPI app: HTTP assembled around the objects gateway/wiring.py builds."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import secrets
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from typing import Any
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 
-import grpc
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from common.settings import secret_value
-from common.tls import read_pem
 from gateway import metrics
 from gateway.api.edge import Edge
 from gateway.api.routes import control, dashboard, health, signals, webhook
 from gateway.config import GatewaySettings
-from gateway.core.controls import Controls
-from gateway.core.dispatcher import Dispatcher, Job
-from gateway.core.executor_client import ExecutorClient
-from gateway.core.overview import Overview
-from gateway.core.sessions import Sessions
-from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
-from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import Journal, Trade, now_ms
-from gateway.notify.events import Event, from_outcome
+from gateway.journal.records import now_ms
+from gateway.notify.events import Event
 from gateway.notify.sender import Notifier
-from gateway.notify.wiring import build_channels
-from tvbridge.executor.v1 import executor_pb2 as pb
+from gateway.wiring import Services, build
 
 log = logging.getLogger("gateway.app")
 
@@ -62,103 +49,57 @@ async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s
             )
 
 
-def create_app(settings: GatewaySettings) -> FastAPI:
-    credentials = None
-    if settings.executor_tls_ca and settings.executor_client_cert and settings.executor_client_key:
-        credentials = grpc.ssl_channel_credentials(
-            root_certificates=read_pem(settings.executor_tls_ca),
-            private_key=read_pem(settings.executor_client_key),
-            certificate_chain=read_pem(settings.executor_client_cert),
-        )
-    executor = ExecutorClient(
-        settings.executor_addr,
-        settings.executor_timeout_s,
-        settings.readiness_timeout_s,
-        credentials=credentials,
-        server_name=settings.executor_tls_server_name,
-    )
-    store = Journal(settings.database_url.get_secret_value())
-    store.migrate()
-    journal = AsyncJournal(store)
-    trades_file = TradesFile(settings.trades_csv)
-
-    def on_trades(signal_id: str, at: int, trades: list[Trade]) -> None:
-        trades_file.append({**vars(t), "signal_id": signal_id, "time_ms": at} for t in trades)
-
-    notifier = Notifier(build_channels(settings))
-
-    def on_decided(job: Job, result: dict[str, Any]) -> None:
-        action = pb.Action.Name(job.request.action).removeprefix("ACTION_").lower()
-        event = from_outcome(result, exchange=job.lane[0], symbol=job.lane[2], action=action)
-        if event is not None:
-            notifier.publish(event)
-
-    dispatcher = Dispatcher(
-        journal,
-        executor,
-        max_age_ms=int(settings.signal_max_age_s * 1000),
-        on_trades=on_trades,
-        on_decided=on_decided,
-    )
+def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    settings = services.settings
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        await executor.start()
+        await services.executor.start()
         # The journal is the truth: the file is rebuilt from it, then appended to.
-        trades_file.rewrite(store.trades())
-        notifier.start()
-        await dispatcher.resume()
-        watchers = [asyncio.create_task(_watch_backlog(journal))]
+        services.trades_file.rewrite(services.store.trades())
+        services.notifier.start()
+        await services.dispatcher.resume()
+        watchers = [asyncio.create_task(_watch_backlog(services.journal))]
         if settings.strategy_silence_s > 0:
             watchers.append(
-                asyncio.create_task(_watch_silence(webhooks, notifier, settings.strategy_silence_s))
+                asyncio.create_task(
+                    _watch_silence(services.webhooks, services.notifier, settings.strategy_silence_s)
+                )
             )
         try:
             yield
         finally:
             for watcher in watchers:
                 watcher.cancel()
-            await dispatcher.stop(settings.gateway_grace_s)
-            await notifier.drain(2.0)
-            await executor.close()
-            journal.close()
+            await services.dispatcher.stop(settings.gateway_grace_s)
+            await services.notifier.drain(2.0)
+            await services.executor.close()
+            services.journal.close()
 
+    return lifespan
+
+
+def create_app(settings: GatewaySettings) -> FastAPI:
+    services = build(settings)
     # No /openapi.json on the internet-facing port: it would only map the API for a scanner.
     # app.openapi() still builds it, for the fuzz tests.
     app = FastAPI(
         title="tvbridge gateway",
         version="0.1.0",
-        lifespan=lifespan,
+        lifespan=_lifespan(services),
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
     )
-    app.state.settings = settings
-    app.state.executor = executor
-    app.state.journal = journal
-    webhooks = WebhookService(settings, journal, dispatcher, notifier)
-    app.state.webhooks = webhooks
-    secret = secret_value(settings.session_secret) or secrets.token_hex(32)
-    app.state.sessions = Sessions(secret.encode(), settings.session_ttl_s)
-    app.state.controls = Controls(executor, journal, notifier)
-    app.state.overview = Overview(executor, journal, webhooks)
+    app.state.services = services  # read by gateway/api/deps.py, and nothing else
     missing = assets_missing()
     if missing:
         log.warning(
             "dashboard assets not built; the pages will be unstyled (make setup builds them)",
             extra={"missing": ",".join(missing)},
         )
-    guard = SourceGuard(
-        allowed=parse_networks(settings.allowed_sources, "ALLOWED_SOURCES"),
-        trusted_proxies=parse_networks(settings.trusted_proxies, "TRUSTED_PROXIES"),
-        limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
-        cert_header=settings.client_cert_header,
-        cert_subject=settings.client_cert_subject,
-        unauthorized_cost=settings.unauthorized_cost,
-    )
-    app.state.guard = guard
 
-    app.add_middleware(Edge, guard=guard)
+    app.add_middleware(Edge, guard=services.guard)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
@@ -173,10 +114,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             {"error": {"code": "invalid_request", "message": str(exc.errors())}}, status_code=422
         )
 
-    app.include_router(webhook.router)
-    app.include_router(health.router)
-    app.include_router(signals.router)
-    app.include_router(control.router)
-    app.include_router(dashboard.router)
+    for router in (webhook.router, health.router, signals.router, control.router, dashboard.router):
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

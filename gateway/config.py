@@ -11,6 +11,7 @@ from pydantic import SecretStr, field_validator, model_validator
 from common import jsonlog
 from common.settings import ServiceSettings
 from common.tls import check_complete
+from gateway.core.signal import Venue
 from gateway.core.sources import parse_networks
 
 # Values copied from examples instead of being chosen: refusing them stops a
@@ -212,6 +213,6 @@ class GatewaySettings(ServiceSettings):
     @classmethod
     def _known_exchange(cls, value: str) -> str:
         value = value.strip().lower()
-        if value not in ("bingx", "binance"):
-            raise ValueError("DEFAULT_EXCHANGE must be bingx or binance")
+        if value not in set(Venue):
+            raise ValueError(f"DEFAULT_EXCHANGE must be {' or '.join(Venue)}")
         return value

@@ -1,82 +1,81 @@
-"""FastAPI dependencies: the app's long-lived objects, typed for the routes."""
+"""FastAPI dependencies: the objects gateway/wiring.py built, typed for the routes, and who
+is asking. The only reader of app.state."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, HTTPException, Request
 
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
-from gateway.core.executor_client import ExecutorClient
-from gateway.core.sessions import SESSION_COOKIE
-from gateway.core.sessions import Sessions as SessionStore
+from gateway.core.overview import Overview
+from gateway.core.sessions import SESSION_COOKIE, Sessions
 from gateway.core.webhook import WebhookService
+from gateway.executor.client import ExecutorClient
 from gateway.journal.aio import AsyncJournal
+from gateway.wiring import Services
+
+T = TypeVar("T")
 
 
-def _webhooks(request: Request) -> WebhookService:
-    service: WebhookService = request.app.state.webhooks
-    return service
+def _services(request: Request) -> Services:
+    services: Services = request.app.state.services
+    return services
 
 
-def _executor(request: Request) -> ExecutorClient:
-    client: ExecutorClient = request.app.state.executor
+ServicesDep = Annotated[Services, Depends(_services)]
+
+
+def _part(pick: Callable[[Services], T]) -> Any:
+    """A dependency on one of the services."""
+
+    def part(services: ServicesDep) -> T:
+        return pick(services)
+
+    return Depends(part)
+
+
+SettingsDep = Annotated[GatewaySettings, _part(lambda s: s.settings)]
+JournalDep = Annotated[AsyncJournal, _part(lambda s: s.journal)]
+WebhooksDep = Annotated[WebhookService, _part(lambda s: s.webhooks)]
+ExecutorDep = Annotated[ExecutorClient, _part(lambda s: s.executor)]
+SessionsDep = Annotated[Sessions, _part(lambda s: s.sessions)]
+ControlsDep = Annotated[Controls, _part(lambda s: s.controls)]
+OverviewDep = Annotated[Overview, _part(lambda s: s.overview)]
+
+
+def _client_ip(request: Request) -> str:
+    client: str = request.state.client_ip  # the edge decided whose address to believe
     return client
 
 
-def _journal(request: Request) -> AsyncJournal:
-    journal: AsyncJournal = request.app.state.journal
-    return journal
+ClientIpDep = Annotated[str, Depends(_client_ip)]
 
 
-def _bearer_owner(request: Request) -> bool:
-    webhooks: WebhookService = request.app.state.webhooks
-    scheme, _, token = request.headers.get("authorization", "").partition(" ")
-    return scheme.lower() == "bearer" and webhooks.owner(token.strip())
-
-
-def _owner(request: Request) -> str:
+def owner(request: Request, webhooks: WebhooksDep, sessions: SessionsDep) -> str:
     """Reading needs the owner: a bearer passphrase, or a dashboard session. The actor's name."""
-    if _bearer_owner(request):
+    scheme, _, token = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and webhooks.owner(token.strip()):
         return "api"
-    sessions: SessionStore = request.app.state.sessions
     if sessions.valid(request.cookies.get(SESSION_COOKIE)):
         return "dashboard"
     raise HTTPException(401, "log in, or send a configured passphrase as Authorization: Bearer <passphrase>")
 
 
-def _state_change(request: Request) -> str:
+OwnerDep = Annotated[str, Depends(owner)]
+# For routes that only need the owner to be there.
+OWNER_ONLY = Depends(owner)
+
+
+def _state_change(request: Request, actor: OwnerDep, sessions: SessionsDep) -> str:
     """Changing state also needs, with a session cookie, its CSRF token: a cookie alone is what
     another site's page could make a browser send. A bearer passphrase is never sent by itself."""
-    actor = _owner(request)
-    sessions: SessionStore = request.app.state.sessions
     token = request.headers.get("x-csrf-token")
     if actor == "dashboard" and not sessions.csrf_ok(request.cookies.get(SESSION_COOKIE), token):
         raise HTTPException(403, "missing or wrong X-CSRF-Token")
     return actor
 
 
-def _sessions(request: Request) -> SessionStore:
-    sessions: SessionStore = request.app.state.sessions
-    return sessions
-
-
-def _controls(request: Request) -> Controls:
-    controls: Controls = request.app.state.controls
-    return controls
-
-
-def _settings(request: Request) -> GatewaySettings:
-    settings: GatewaySettings = request.app.state.settings
-    return settings
-
-
-Journal = Annotated[AsyncJournal, Depends(_journal)]
-OwnerActor = Depends(_owner)
-StateChange = Annotated[str, Depends(_state_change)]
-Sessions = Annotated[SessionStore, Depends(_sessions)]
-TheControls = Annotated[Controls, Depends(_controls)]
-Settings = Annotated[GatewaySettings, Depends(_settings)]
-Webhooks = Annotated[WebhookService, Depends(_webhooks)]
-Executor = Annotated[ExecutorClient, Depends(_executor)]
+StateChangeDep = Annotated[str, Depends(_state_change)]

@@ -14,19 +14,12 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from common.errors import ErrorClass, http_status
+from common.errors import ErrorClass
 from gateway import metrics
+from gateway.api.errors import refusal
 from gateway.core.sources import SourceGuard
 
 log = logging.getLogger("gateway.edge")
-
-
-def refusal(error_class: ErrorClass, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse(
-        {"error": {"code": error_class.value, "message": message}},
-        status_code=http_status(error_class),
-        headers=headers,
-    )
 
 
 class Edge:

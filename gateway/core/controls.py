@@ -3,25 +3,37 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from gateway.journal.aio import AsyncJournal
 from gateway.notify.events import Event
 from gateway.notify.sender import Notifier
-from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.controls")
 
 
+@dataclass(frozen=True)
+class TradingStatus:
+    """The executor's kill switch."""
+
+    enabled: bool
+    changed_at: datetime | None = None
+    actor: str = ""
+    reason: str = ""
+
+    def view(self) -> dict[str, Any]:
+        changed = None
+        if self.changed_at is not None:
+            changed = self.changed_at.astimezone(UTC).replace(tzinfo=None).isoformat() + "Z"
+        return {"enabled": self.enabled, "changed_at": changed, "actor": self.actor, "reason": self.reason}
+
+
 class SwitchExecutor(Protocol):
-    async def trading_status(self) -> pb.TradingStatus: ...
+    async def trading_status(self) -> TradingStatus: ...
 
-    async def set_trading(self, enabled: bool, actor: str, reason: str) -> pb.TradingStatus: ...
-
-
-def status_dict(status: pb.TradingStatus) -> dict[str, Any]:
-    changed = status.changed_at.ToDatetime().isoformat() + "Z" if status.HasField("changed_at") else None
-    return {"enabled": status.enabled, "changed_at": changed, "actor": status.actor, "reason": status.reason}
+    async def set_trading(self, enabled: bool, actor: str, reason: str) -> TradingStatus: ...
 
 
 class Controls:
@@ -31,7 +43,7 @@ class Controls:
         self.notifier = notifier
 
     async def trading(self) -> dict[str, Any]:
-        return status_dict(await self.executor.trading_status())
+        return (await self.executor.trading_status()).view()
 
     async def set_trading(self, enabled: bool, actor: str, reason: str) -> dict[str, Any]:
         status = await self.executor.set_trading(enabled, actor, reason)
@@ -40,4 +52,4 @@ class Controls:
         await self.journal.audit(actor, "trading_switch", detail)
         self.notifier.publish(Event("switch", f"{detail} (by {actor})"))
         log.warning("trading switched %s", word, extra={"actor": actor, "reason": reason})
-        return status_dict(status)
+        return status.view()

@@ -17,19 +17,16 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from google.protobuf import json_format
-
 from common.errors import TvbridgeError
 from common.jsonlog import signal_context
 from gateway import metrics
-from gateway.core.executor_client import response_to_dict
+from gateway.core.execution import Execution, text, word
+from gateway.core.signal import Signal
+from gateway.journal import signal_json
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import FINAL, Outcome, Trade, now_ms
-from tvbridge.executor.v1 import executor_pb2 as pb
+from gateway.journal.records import FINAL, Outcome, Trade, now_ms
 
 log = logging.getLogger("gateway.dispatcher")
-
-FILLED_STATUSES = {"FILLED", "PARTIALLY_FILLED"}
 
 
 class Executor(Protocol):
@@ -37,16 +34,14 @@ class Executor(Protocol):
 
     async def wait_ready(self, timeout_s: float) -> bool: ...
 
-    async def execute_pb(
-        self, signal: pb.Signal, *, max_age_ms: int, attempt: int = 1
-    ) -> pb.ExecuteSignalResponse: ...
+    async def execute(self, signal: Signal, *, max_age_ms: int, attempt: int = 1) -> Execution: ...
 
 
 @dataclass(frozen=True)
 class Job:
     signal_id: str
     lane: tuple[str, str, str]
-    request: pb.Signal
+    signal: Signal
     expires_ms: int | None
     journalled_ms: int = 0
     # The attempt number the journal counted at admission, not yet sent (0: none).
@@ -54,29 +49,26 @@ class Job:
 
 
 def job_from_row(row: Mapping[str, Any]) -> Job:
-    request = json_format.Parse(row["normalized"], pb.Signal())
+    signal = signal_json.loads(row["normalized"])
     lane = (row["venue"], row["account"], row["symbol"])
-    return Job(row["signal_id"], lane, request, row["expires_ms"], row["journalled_ms"])
+    return Job(row["signal_id"], lane, signal, row["expires_ms"], row["journalled_ms"])
 
 
-def trades_of(result: Mapping[str, Any]) -> list[Trade]:
-    """The orders that traded: entries and closes with a fill (resting limits and triggers have not)."""
-    out = []
-    for order in result.get("orders", []):
-        if order.get("purpose") not in ("entry", "close") or str(order.get("status")) not in FILLED_STATUSES:
-            continue
-        out.append(
-            Trade(
-                venue=order["venue"],
-                symbol=order["symbol"],
-                side=order["side"],
-                quantity=order["quantity"],
-                price=order.get("avg_price") or order.get("price") or "",
-                order_id=order["order_id"],
-                purpose=order["purpose"],
-            )
+def trades_of(execution: Execution) -> list[Trade]:
+    """The orders that traded, as the ledger and trades.csv record them."""
+    return [
+        Trade(
+            venue=word(order.venue),
+            symbol=order.venue_symbol,
+            side=word(order.side),
+            quantity=text(order.quantity) or "",
+            price=text(order.avg_price if order.avg_price is not None else order.price) or "",
+            order_id=order.order_id,
+            purpose=word(order.purpose),
         )
-    return out
+        for order in execution.orders
+        if order.traded
+    ]
 
 
 class Dispatcher:
@@ -183,8 +175,8 @@ class Dispatcher:
                 await self._settle_from_journal(job.signal_id)  # decided elsewhere already
                 return
             try:
-                reply = await self.executor.execute_pb(
-                    job.request, max_age_ms=self.max_age_ms, attempt=number
+                execution = await self.executor.execute(
+                    job.signal, max_age_ms=self.max_age_ms, attempt=number
                 )
             except TvbridgeError as exc:
                 if not exc.retryable:
@@ -205,7 +197,7 @@ class Dispatcher:
                 )
                 await asyncio.sleep(delay)
                 continue
-            await self._finish(job, number, response_to_dict(reply))
+            await self._finish(job, number, execution.answer(), trades_of(execution))
             return
 
     async def _expire_unsent(self, job: Job) -> bool:
@@ -220,7 +212,9 @@ class Dispatcher:
         await self._finish(job, 0, result)
         return True
 
-    async def _finish(self, job: Job, number: int, result: dict[str, Any]) -> None:
+    async def _finish(
+        self, job: Job, number: int, result: dict[str, Any], trades: list[Trade] | None = None
+    ) -> None:
         # The answer goes out before the outcome is written: the signal is already journalled, and
         # should we die before this commit it stays pending and its redelivery (a higher attempt
         # number, so the executor asks the venue first) returns this same outcome.
@@ -230,7 +224,7 @@ class Dispatcher:
         status = str(result["status"])
         error = result.get("error") or {}
         timings = result.get("timings_ms") or {}
-        trades = trades_of(result)
+        trades = trades or []
         at = now_ms()
         if job.journalled_ms:
             metrics.STAGE_SECONDS.labels("journalled_to_decided").observe(

@@ -14,29 +14,40 @@ import time
 import uuid
 from collections.abc import Callable, Coroutine, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, Protocol, TypeVar
 
+from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
-from gateway.core.controls import status_dict
-from gateway.core.executor_client import ExecutorClient
-from gateway.core.parser import ACTIONS, EXCHANGES, SIZE_FIELDS
-from gateway.core.webhook import Reply, WebhookService, error_reply
+from gateway.core.accounts import Account, ConnectionCheck
+from gateway.core.controls import TradingStatus
+from gateway.core.parser import ACTIONS, SIZE_FIELDS, VENUES
+from gateway.core.reply import Reply, error_reply
+from gateway.core.signal import Venue
+from gateway.core.webhook import WebhookService
+from gateway.journal import signal_json
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import FINAL, now_ms
-from tvbridge.executor.v1 import executor_pb2 as pb
+from gateway.journal.records import FINAL, now_ms
 
 log = logging.getLogger("gateway.overview")
 
 CONNECTIONS_CACHE_S = 15.0
 STATUSES = ("pending", *FINAL)
-# The protobuf JSON of the executor request names the size kind in camelCase.
-_SIZE_KEYS = {
-    "quantity": "quantity",
-    "balance": "balance",
-    "balancePct": "balance_pct",
-    "positionPct": "position_pct",
-}
 _MAX_FILTER = 64
+T = TypeVar("T")
+
+
+class VenueReader(Protocol):
+    """What the owner's view asks of the executor."""
+
+    addr: str
+
+    async def ready(self) -> bool: ...
+
+    async def trading_status(self) -> TradingStatus: ...
+
+    async def test_connection(self) -> list[ConnectionCheck]: ...
+
+    async def get_account(self, venue: Venue, account: str) -> Account: ...
 
 
 @dataclass(frozen=True)
@@ -47,14 +58,10 @@ class TestSignalForm:
     symbol: str
     size_kind: str = ""
     size: str = ""
-    exchange: str = ""
+    venue: Venue | None = None  # None: the gateway's default, as an alert naming no exchange
     account: str = ""
     strategy: str = ""
     test: bool = True
-
-
-def _venue_name(venue: int) -> str:
-    return pb.Venue.Name(venue).removeprefix("VENUE_").lower()
 
 
 def _error_dict(exc: TvbridgeError) -> dict[str, str]:
@@ -64,11 +71,10 @@ def _error_dict(exc: TvbridgeError) -> dict[str, str]:
 def _requested_size(normalized: str | None) -> dict[str, str] | None:
     if not normalized:
         return None
-    request = json.loads(normalized)
-    for key, kind in _SIZE_KEYS.items():
-        if key in request:
-            return {"kind": kind, "value": str(request[key])}
-    return None
+    signal = signal_json.loads(normalized)
+    if signal.size_kind is None or signal.size is None:
+        return None
+    return {"kind": signal.size_kind.value, "value": plain(signal.size)}
 
 
 def _latency(row: Mapping[str, Any]) -> dict[str, int | None]:
@@ -112,62 +118,13 @@ def signal_summary(row: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _check_dict(check: pb.ConnectionCheck) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "venue": _venue_name(check.venue),
-        "account": check.account,
-        "base_url": check.base_url,
-        "ok": check.ok,
-        "latency_ms": check.latency_ms,
-        "clock_offset_ms": check.clock_offset_ms,
-        "can_read": check.can_read,
-        "can_trade": check.can_trade,
-    }
-    if check.HasField("error"):
-        out["error"] = {
-            "code": pb.ErrorClass.Name(check.error.error_class).removeprefix("ERROR_CLASS_").lower(),
-            "message": check.error.message,
-        }
-    return out
-
-
-def _account_dict(reply: pb.GetAccountResponse) -> dict[str, Any]:
-    return {
-        "hedge_mode": reply.hedge_mode,
-        "balances": [
-            {
-                "asset": b.asset,
-                "wallet": b.wallet,
-                "available": b.available,
-                "equity": b.equity,
-                "unrealized_pnl": b.unrealized_pnl,
-            }
-            for b in reply.balances
-        ],
-        "positions": [
-            {
-                "symbol": p.symbol,
-                "venue_symbol": p.venue_symbol,
-                "position_side": pb.PositionSide.Name(p.position_side).removeprefix("POSITION_SIDE_"),
-                "quantity": p.quantity,
-                "entry_price": p.entry_price,
-                "mark_price": p.mark_price,
-                "unrealized_pnl": p.unrealized_pnl,
-                "leverage": p.leverage,
-                "margin_mode": pb.MarginMode.Name(p.margin_mode).removeprefix("MARGIN_MODE_").lower(),
-            }
-            for p in reply.positions
-        ],
-    }
-
-
 def alert_message(form: TestSignalForm) -> dict[str, Any]:
     """The alert message a trader would paste into TradingView, without the passphrase."""
     message: dict[str, Any] = {"action": form.action.strip().lower(), "symbol": form.symbol.strip()}
     if form.size_kind:
         message[form.size_kind] = form.size.strip()
-    if form.exchange:
-        message["exchange"] = form.exchange
+    if form.venue is not None:
+        message["exchange"] = form.venue.value
     if form.account and form.account != "default":
         message["account"] = form.account
     if form.strategy.strip():
@@ -176,16 +133,16 @@ def alert_message(form: TestSignalForm) -> dict[str, Any]:
     return message
 
 
-class _Shared:
+class _Shared(Generic[T]):
     """One in-flight call shared by every caller, and its answer kept for `ttl_s`."""
 
-    def __init__(self, fetch: Callable[[], Coroutine[Any, Any, Any]], ttl_s: float) -> None:
+    def __init__(self, fetch: Callable[[], Coroutine[Any, Any, T]], ttl_s: float) -> None:
         self._fetch = fetch
         self._ttl_s = ttl_s
-        self._task: asyncio.Task[Any] | None = None
+        self._task: asyncio.Task[T] | None = None
         self._at = 0.0
 
-    async def get(self, refresh: bool = False) -> Any:
+    async def get(self, refresh: bool = False) -> T:
         task = self._task
         # A call still in flight is always shared; a finished one is reused unless it failed,
         # went stale, or the caller asks for a fresh one.
@@ -198,10 +155,15 @@ class _Shared:
         return await asyncio.shield(task)
 
 
+def _venue_filter(given: str) -> str:
+    venue = VENUES.get(given.strip().lower())
+    return venue.value if venue is not None else ""
+
+
 class Overview:
     def __init__(
         self,
-        executor: ExecutorClient,
+        executor: VenueReader,
         journal: AsyncJournal,
         webhooks: WebhookService,
         *,
@@ -211,18 +173,14 @@ class Overview:
         self.journal = journal
         self.webhooks = webhooks
         self.started_at = started_at if started_at is not None else time.time()
-        self._connections = _Shared(self._test_connections, CONNECTIONS_CACHE_S)
-
-    async def _test_connections(self) -> list[dict[str, Any]]:
-        reply = await self.executor.test_connection()
-        return [_check_dict(c) for c in reply.checks]
+        self._connections = _Shared(self.executor.test_connection, CONNECTIONS_CACHE_S)
 
     async def connections(self, refresh: bool = False) -> dict[str, Any]:
         try:
-            checks: list[dict[str, Any]] = await self._connections.get(refresh)
+            checks = await self._connections.get(refresh)
         except TvbridgeError as exc:
             return {"checks": [], "error": _error_dict(exc)}
-        return {"checks": checks}
+        return {"checks": [c.view() for c in checks]}
 
     async def status(self, refresh: bool = False) -> dict[str, Any]:
         executor_ready, connections, trading = await asyncio.gather(
@@ -255,26 +213,29 @@ class Overview:
             "last_24h": await self.journal.counts_since(now - 24 * 3600 * 1000),
             "strategies": strategies,
             "defaults": {
-                "exchange": self.webhooks.defaults.exchange,
+                "exchange": self.webhooks.defaults.venue.value,
                 "account": self.webhooks.defaults.account,
             },
         }
 
     async def _trading(self) -> dict[str, Any]:
         try:
-            return status_dict(await self.executor.trading_status())
+            return (await self.executor.trading_status()).view()
         except TvbridgeError as exc:
             return {"enabled": None, "error": _error_dict(exc)}
 
     async def accounts(self) -> list[dict[str, Any]]:
         """Balances and open positions of every configured venue and account."""
-        connections = await self.connections()
-        targets = [(c["venue"], c["account"]) for c in connections["checks"]]
+        try:
+            checks = await self._connections.get()
+        except TvbridgeError:
+            return []  # /api/status says why the venues cannot be listed
+        targets = [(c.venue, c.account) for c in checks if c.venue is not None]
 
-        async def one(venue: str, account: str) -> dict[str, Any]:
-            entry: dict[str, Any] = {"venue": venue, "account": account}
+        async def one(venue: Venue, account: str) -> dict[str, Any]:
+            entry: dict[str, Any] = {"venue": venue.value, "account": account}
             try:
-                entry.update(_account_dict(await self.executor.get_account(venue, account)))
+                entry.update((await self.executor.get_account(venue, account)).view())
             except TvbridgeError as exc:
                 entry["error"] = _error_dict(exc)
             return entry
@@ -293,7 +254,7 @@ class Overview:
         rows = await self.journal.recent(
             status=status if status in STATUSES else "",
             symbol=symbol.strip().upper()[:_MAX_FILTER],
-            venue=EXCHANGES.get(venue.strip().lower(), ""),
+            venue=_venue_filter(venue),
             limit=max(1, min(limit, 500)),
             before_seq=before,
         )

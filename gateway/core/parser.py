@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from common.symbols import canonical_symbol
-from gateway.core.signal import Action, Signal, SizeKind
+from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, SizeKind, Venue
 
 MAX_ID_LENGTH = 128
 MAX_LEVERAGE = 200
@@ -37,7 +37,13 @@ ACTIONS: dict[str, Action] = {
     "close_short": Action.CLOSE_SHORT,
     "exit_short": Action.CLOSE_SHORT,
 }
-EXCHANGES = {"bingx": "bingx", "binance": "binance", "binanceusdm": "binance", "binance_futures": "binance"}
+# The alert's `exchange` field, as users and ccxt spell the venues.
+VENUES: dict[str, Venue] = {
+    "bingx": Venue.BINGX,
+    "binance": Venue.BINANCE,
+    "binanceusdm": Venue.BINANCE,
+    "binance_futures": Venue.BINANCE,
+}
 SIZE_FIELDS: dict[str, SizeKind] = {
     "quantity": SizeKind.QUANTITY,
     "qty": SizeKind.QUANTITY,
@@ -46,9 +52,9 @@ SIZE_FIELDS: dict[str, SizeKind] = {
     "balance_pct": SizeKind.BALANCE_PCT,
     "position_pct": SizeKind.POSITION_PCT,
 }
-MARKET_POSITIONS = {"long": "long", "short": "short", "flat": "flat"}
-MARGIN_MODES = {"isolated": "isolated", "cross": "cross", "crossed": "cross"}
-ORDER_TYPES = {"market": "market", "limit": "limit"}
+MARKET_POSITIONS = {p.value: p for p in MarketPosition}
+MARGIN_MODES = {"isolated": MarginMode.ISOLATED, "cross": MarginMode.CROSS, "crossed": MarginMode.CROSS}
+ORDER_TYPES = {t.value: t for t in OrderType}
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off", ""}
 
@@ -62,13 +68,19 @@ class SignalError(Exception):
         self.message = message
 
 
+_TARGET_ACTIONS = {
+    MarketPosition.LONG: Action.BUY,
+    MarketPosition.SHORT: Action.SELL,
+    MarketPosition.FLAT: Action.CLOSE,
+}
+
 # A signal is one flat object; a little nesting is tolerated for tools that wrap it.
 MAX_DEPTH = 8
 
 
 @dataclass(frozen=True)
 class Defaults:
-    exchange: str = "bingx"
+    venue: Venue = Venue.BINGX
     account: str = "default"
 
 
@@ -130,12 +142,13 @@ def parse_signal(
     *,
     received_at: datetime | None = None,
 ) -> Signal:
-    market_position = _choice(body, "market_position", MARKET_POSITIONS)
+    market_position: MarketPosition | None = _choice(body, "market_position", MARKET_POSITIONS)
     action_field = "action" if "action" in body else "accion"
     # A target ({{strategy.market_position}}) says where to be; the action is then only a label.
     action = _choice(body, action_field, ACTIONS, required=market_position is None, label="action")
     if action is None:
-        action = {"long": Action.BUY, "short": Action.SELL, "flat": Action.CLOSE}[market_position]
+        assert market_position is not None  # _choice demanded an action without one
+        action = _TARGET_ACTIONS[market_position]
     symbol_field = "ticker" if "ticker" in body else "symbol"
     symbol_text = _string(body, symbol_field, required=True, label="ticker") or ""
     try:
@@ -143,11 +156,11 @@ def parse_signal(
     except ValueError as exc:
         raise SignalError(symbol_field, str(exc)) from None
 
-    exchange = _choice(body, "exchange", EXCHANGES) or defaults.exchange
+    venue = _choice(body, "exchange", VENUES) or defaults.venue
     account = _string(body, "account") or defaults.account
 
-    size_kind, size = _size(body, allow_zero=market_position == "flat")
-    if market_position == "flat":
+    size_kind, size = _size(body, allow_zero=market_position is MarketPosition.FLAT)
+    if market_position is MarketPosition.FLAT:
         size_kind, size = None, None  # flat is flat, whatever size came with it
     elif market_position is not None and size is None:
         raise SignalError(
@@ -161,9 +174,9 @@ def parse_signal(
             "balance_pct or position_pct",
         )
 
-    order_type = _choice(body, "order_type", ORDER_TYPES) or "market"
+    order_type = _choice(body, "order_type", ORDER_TYPES) or OrderType.MARKET
     price = _positive(body, "price")
-    if order_type == "limit" and price is None:
+    if order_type is OrderType.LIMIT and price is None:
         raise SignalError("price", "a limit order needs a price greater than zero")
 
     leverage = _leverage(body)
@@ -194,7 +207,7 @@ def parse_signal(
         ),
         None,
     )
-    opening = market_position in ("long", "short") or (
+    opening = market_position in (MarketPosition.LONG, MarketPosition.SHORT) or (
         market_position is None and action in (Action.BUY, Action.SELL) and not _bool(body, "reduce_only")
     )
     if guarded is not None and not opening:
@@ -207,7 +220,7 @@ def parse_signal(
     signal_id, explicit = _signal_id(body)
     return Signal(
         signal_id=signal_id,
-        exchange=exchange,
+        venue=venue,
         account=account,
         symbol=symbol,
         action=action,

@@ -8,6 +8,13 @@ from decimal import Decimal
 from enum import StrEnum
 
 
+class Venue(StrEnum):
+    """Where a signal trades. Alerts name it in their `exchange` field."""
+
+    BINGX = "bingx"
+    BINANCE = "binance"
+
+
 class Action(StrEnum):
     BUY = "buy"
     SELL = "sell"
@@ -23,19 +30,37 @@ class SizeKind(StrEnum):
     POSITION_PCT = "position_pct"
 
 
+class MarketPosition(StrEnum):
+    """TradingView's {{strategy.market_position}}: with a size, the signal is a target."""
+
+    LONG = "long"
+    SHORT = "short"
+    FLAT = "flat"
+
+
+class MarginMode(StrEnum):
+    ISOLATED = "isolated"
+    CROSS = "cross"
+
+
+class OrderType(StrEnum):
+    MARKET = "market"
+    LIMIT = "limit"
+
+
 @dataclass(frozen=True)
 class Signal:
     signal_id: str
-    exchange: str
+    venue: Venue
     account: str
     symbol: str  # canonical BASE-QUOTE
     action: Action
     size_kind: SizeKind | None
     size: Decimal | None
-    market_position: str | None = None
+    market_position: MarketPosition | None = None
     leverage: int | None = None
-    margin_mode: str | None = None
-    order_type: str = "market"
+    margin_mode: MarginMode | None = None
+    order_type: OrderType = OrderType.MARKET
     price: Decimal | None = None
     take_profit: Decimal | None = None
     stop_loss: Decimal | None = None

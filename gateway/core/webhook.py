@@ -1,4 +1,5 @@
-"""Handling one webhook: authenticate, parse, forward, answer. No HTTP here."""
+"""Handling one webhook: authenticate, parse, forward, answer. No HTTP here: the answer is a
+Reply, decided, pending or refused, and the route gives it its status code."""
 
 from __future__ import annotations
 
@@ -9,42 +10,25 @@ import json
 import logging
 import time
 import uuid
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from google.protobuf import json_format
-
 from common import jsonlog
-from common.errors import ErrorClass, TvbridgeError
+from common.errors import ErrorClass
 from common.jsonlog import signal_context
 from gateway import metrics
 from gateway.config import GatewaySettings
 from gateway.core.dispatcher import Dispatcher, Job, answer_of
-from gateway.core.executor_client import signal_to_pb
 from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
-from gateway.core.signal import Signal
+from gateway.core.reply import Reply, error_reply
+from gateway.core.signal import Signal, Venue
+from gateway.journal import signal_json
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.store import FINAL, NewSignal, now_ms
+from gateway.journal.records import FINAL, NewSignal, now_ms
 from gateway.notify.events import Event
 from gateway.notify.sender import Notifier
-from tvbridge.executor.v1 import executor_pb2 as pb
 
 log = logging.getLogger("gateway.webhook")
-
-
-@dataclass(frozen=True)
-class Reply:
-    status_code: int
-    body: dict[str, Any]
-
-
-def error_reply(error_class: ErrorClass, message: str, *, field: str | None = None, **extra: Any) -> Reply:
-    error: dict[str, Any] = {"code": error_class.value, "message": message}
-    if field is not None:
-        error["field"] = field
-    body: dict[str, Any] = {"error": error, **extra}
-    return Reply(TvbridgeError(error_class, message).http_status, body)
 
 
 class WebhookService:
@@ -63,7 +47,7 @@ class WebhookService:
         self._strategy_passphrases = {
             name: passphrase.encode() for name, passphrase in settings.strategy_passphrase_map().items()
         }
-        self.defaults = Defaults(exchange=settings.default_exchange, account=settings.default_account)
+        self.defaults = Defaults(venue=Venue(settings.default_exchange), account=settings.default_account)
         self.max_age_ms = int(settings.signal_max_age_s * 1000)
         self.dedupe_window_ms = int(settings.dedupe_window_s * 1000)
         self.wait_s = settings.webhook_wait_s
@@ -104,7 +88,7 @@ class WebhookService:
         label = self.strategy_label(body.get("strategy"))
         metrics.HEARTBEATS.labels(label).inc()  # handle() has already noted it as heard
         log.info("heartbeat", extra={"client_ip": client_ip, "strategy": label})
-        return Reply(200, {"status": "heartbeat", "strategy": label})
+        return Reply({"status": "heartbeat", "strategy": label})
 
     def authorised(self, passphrase: object, strategy: object = None) -> bool:
         given_bytes = passphrase.encode() if isinstance(passphrase, str) else b""
@@ -171,14 +155,13 @@ class WebhookService:
                 "signal received",
                 extra={
                     "client_ip": client_ip,
-                    "exchange": signal.exchange,
+                    "venue": signal.venue.value,
                     "symbol": signal.symbol,
                     "action": signal.action.value,
                     "test": signal.test,
                 },
             )
-            request = signal_to_pb(signal)
-            new = self._new_signal(signal, body, stored_body, request)
+            new = self._new_signal(signal, body, stored_body)
             try:
                 admission = await self.journal.admit(new)
             except Exception as exc:  # the database is down or full: record nothing, promise nothing
@@ -201,16 +184,14 @@ class WebhookService:
             job = Job(
                 signal.signal_id,
                 (row["venue"], row["account"], row["symbol"]),
-                request,
+                signal,
                 row["expires_ms"],
                 row["journalled_ms"],
                 begun=1 if new.first_attempt else 0,
             )
             return await self._await_outcome(job, arrived)
 
-    def _new_signal(
-        self, signal: Signal, body: dict[str, Any], stored_body: str, request: pb.Signal
-    ) -> NewSignal:
+    def _new_signal(self, signal: Signal, body: dict[str, Any], stored_body: str) -> NewSignal:
         received_ms = _ms(signal.received_at) or now_ms()
         fired_ms = _ms(signal.fired_at)
         if signal.explicit_id:
@@ -228,13 +209,13 @@ class WebhookService:
             status="pending",
             body=stored_body,
             received_ms=received_ms,
-            venue=signal.exchange,
+            venue=signal.venue.value,
             account=signal.account,
             symbol=signal.symbol,
             action=signal.action.value,
             strategy=signal.strategy,
             test=signal.test,
-            normalized=json_format.MessageToJson(request, indent=None),
+            normalized=signal_json.dumps(signal),
             fired_ms=fired_ms,
             expires_ms=(fired_ms or received_ms) + self.max_age_ms if self.max_age_ms else None,
             dedupe_key=key,
@@ -268,11 +249,11 @@ class WebhookService:
             if waiting is not None:
                 try:
                     result = await asyncio.wait_for(asyncio.shield(waiting), self._left(arrived))
-                    return Reply(200, {**result, "duplicate": True})
+                    return Reply({**result, "duplicate": True})
                 except TimeoutError:
                     pass
-            return Reply(202, {**answer_of(row), "status": "pending", "duplicate": True})
-        return Reply(200, {**answer_of(row), "duplicate": True})
+            return Reply({**answer_of(row), "status": "pending", "duplicate": True}, pending=True)
+        return Reply({**answer_of(row), "duplicate": True})
 
     async def _await_outcome(self, job: Job, arrived: float) -> Reply:
         future = self.dispatcher.submit(job)
@@ -281,12 +262,12 @@ class WebhookService:
         except TimeoutError:
             metrics.WEBHOOKS.labels("pending").inc()
             return Reply(
-                202,
                 {
                     "signal_id": job.signal_id,
                     "status": "pending",
                     "reason": "recorded; the outcome is not known yet (GET /signals/{id})",
                 },
+                pending=True,
             )
         metrics.WEBHOOKS.labels(result["status"]).inc()
         # From the request's arrival to its answer, our whole part plus the venue's: the one
@@ -298,7 +279,7 @@ class WebhookService:
             # Received -> acknowledged by the venue, on the wall clock both services share.
             arrived_ms = (time.time() - (time.monotonic() - arrived)) * 1000
             timings["received_to_venue_ack"] = round(answered - arrived_ms, 1)
-        return Reply(200, {**result, "timings_ms": timings})
+        return Reply({**result, "timings_ms": timings})
 
     def _left(self, arrived: float) -> float:
         """What is left of the wait; never zero, so an outcome already there is still taken."""
@@ -317,7 +298,7 @@ class WebhookService:
             "attempts": row["attempts"],
             "body": json.loads(row["body"]),
         }
-        return Reply(200, answer)
+        return Reply(answer)
 
 
 def _ms(value: datetime | None) -> int | None:

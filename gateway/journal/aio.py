@@ -7,7 +7,8 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
-from gateway.journal.store import Admission, Journal, NewSignal, Outcome
+from gateway.journal.records import Admission, NewSignal, Outcome
+from gateway.journal.store import Journal
 
 T = TypeVar("T")
 

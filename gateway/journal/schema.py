@@ -32,7 +32,7 @@ signals = Table(
     Column("strategy", String(128), nullable=False, default=""),
     Column("test", Boolean, nullable=False, default=False),
     Column("body", Text, nullable=False),  # as received, secrets removed
-    Column("normalized", Text, nullable=True),  # the executor request (protobuf JSON)
+    Column("normalized", Text, nullable=True),  # the signal, in gateway/journal/signal_json.py's form
     Column("received_ms", BigInteger, nullable=False),
     Column("fired_ms", BigInteger, nullable=True),
     Column("journalled_ms", BigInteger, nullable=False),

@@ -1,116 +1,29 @@
 """The journal store: admission with dedupe, attempts, outcomes and trades, durably committed.
 
-SQLite by default (WAL, synchronous=FULL: a committed signal survives a power cut) or
-PostgreSQL through DATABASE_URL. Every method is one transaction; the schema is brought to
-the newest migration when the store opens.
+Every method is one transaction; the schema is brought to the newest migration when the
+store opens.
 """
 
 from __future__ import annotations
 
 import json
-import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
+from gateway.journal import engine as db
+from gateway.journal.reads import JournalReads
+from gateway.journal.records import FINAL, PENDING, Admission, NewSignal, Outcome, now_ms
 from gateway.journal.schema import attempts, audit, dedupe_keys, signals, trades
 
-FINAL = ("executed", "rejected", "failed", "expired")
-PENDING = "pending"
 FOREVER_MS = 253_402_300_799_000  # 9999-12-31: an explicit id is never reused
-MIGRATIONS = Path(__file__).with_name("migrations")
 
 
-def now_ms() -> int:
-    return int(time.time() * 1000)
-
-
-@dataclass(frozen=True)
-class NewSignal:
-    signal_id: str
-    status: str  # pending, or rejected when the gateway refused it
-    body: str
-    received_ms: int
-    venue: str = ""
-    account: str = ""
-    symbol: str = ""
-    action: str = ""
-    strategy: str = ""
-    test: bool = False
-    normalized: str | None = None
-    fired_ms: int | None = None
-    expires_ms: int | None = None
-    dedupe_key: str | None = None
-    dedupe_until_ms: int | None = None
-    # Count attempt 1 in the admitting transaction: the executor is connected and the signal
-    # goes out next, so the commit that numbers the attempt is saved from the answer's path.
-    first_attempt: bool = False
-    error_code: str | None = None
-    reason: str | None = None
-    result: dict[str, Any] | None = None
-
-
-@dataclass(frozen=True)
-class Admission:
-    new: bool
-    row: dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Trade:
-    venue: str
-    symbol: str
-    side: str
-    quantity: str
-    price: str
-    order_id: str
-    purpose: str
-
-
-@dataclass(frozen=True)
-class Outcome:
-    status: str
-    result: dict[str, Any]
-    error_code: str | None = None
-    reason: str | None = None
-    executor_ms: int | None = None
-    venue_ms: int | None = None
-    trades: list[Trade] = field(default_factory=list)
-    finished_ms: int | None = None  # when it was decided; now by default
-
-
-def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=FULL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.close()
-
-
-def open_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        path = sa.engine.make_url(url).database
-        if path and path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 10})
-        sa.event.listen(engine, "connect", _sqlite_pragmas)
-        return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return sa.create_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
-
-
-class Journal:
+class Journal(JournalReads):
     def __init__(self, url: str) -> None:
         self.url = url
-        self.engine = open_engine(url)
+        self.engine = db.open_engine(url)
         self._insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
         # Admission is on every signal's path to the venue: its statements are built once, so
         # each call only binds values (a statement built per call is compiled per call).
@@ -127,11 +40,7 @@ class Journal:
         self._insert_attempt = attempts.insert()
 
     def migrate(self) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with self.engine.begin() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, "head")
+        db.upgrade(self.engine)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -296,106 +205,3 @@ class Journal:
             conn.execute(
                 audit.insert().values(time_ms=now_ms(), actor=actor, action=action, detail=detail[:2000])
             )
-
-    def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc()).limit(limit))
-            return [dict(r._mapping) for r in rows]
-
-    # -- reading --------------------------------------------------------------------------
-
-    def get(self, signal_id: str) -> dict[str, Any] | None:
-        with self.engine.connect() as conn:
-            return self._row(conn, signal_id)
-
-    def attempts_of(self, signal_id: str) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(
-                sa.select(attempts).where(attempts.c.signal_id == signal_id).order_by(attempts.c.attempt)
-            )
-            return [dict(r._mapping) for r in rows]
-
-    def pending(self) -> list[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            rows = conn.execute(sa.select(signals).where(signals.c.status == PENDING).order_by(signals.c.seq))
-            return [dict(r._mapping) for r in rows]
-
-    def backlog(self) -> tuple[int, int | None]:
-        """Pending signals and the oldest one's receive time."""
-        with self.engine.connect() as conn:
-            count, oldest = conn.execute(
-                sa.select(sa.func.count(), sa.func.min(signals.c.received_ms)).where(
-                    signals.c.status == PENDING
-                )
-            ).one()
-            return int(count), int(oldest) if oldest is not None else None
-
-    def recent(
-        self,
-        *,
-        status: str = "",
-        symbol: str = "",
-        venue: str = "",
-        limit: int = 100,
-        before_seq: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """The newest signals first, filtered; `before_seq` pages back from an earlier page's last."""
-        query = sa.select(signals).order_by(signals.c.seq.desc()).limit(limit)
-        if status:
-            query = query.where(signals.c.status == status)
-        if symbol:
-            query = query.where(signals.c.symbol == symbol)
-        if venue:
-            query = query.where(signals.c.venue == venue)
-        if before_seq is not None:
-            query = query.where(signals.c.seq < before_seq)
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
-
-    def last_by_strategy(self) -> list[dict[str, Any]]:
-        """Each strategy's newest signal: when it came and what became of it."""
-        newest = (
-            sa.select(sa.func.max(signals.c.seq).label("seq"))
-            .where(signals.c.strategy != "")
-            .group_by(signals.c.strategy)
-            .subquery()
-        )
-        query = (
-            sa.select(
-                signals.c.seq,
-                signals.c.strategy,
-                signals.c.signal_id,
-                signals.c.status,
-                signals.c.received_ms,
-            )
-            .join(newest, signals.c.seq == newest.c.seq)
-            .order_by(signals.c.strategy)
-        )
-        with self.engine.connect() as conn:
-            return [dict(r._mapping) for r in conn.execute(query)]
-
-    def counts_since(self, since_ms: int) -> dict[str, int]:
-        """Signals received since `since_ms`, by status."""
-        query = (
-            sa.select(signals.c.status, sa.func.count())
-            .where(signals.c.received_ms >= since_ms)
-            .group_by(signals.c.status)
-        )
-        with self.engine.connect() as conn:
-            return {status: int(count) for status, count in conn.execute(query)}
-
-    def trades(self) -> Iterator[dict[str, Any]]:
-        with self.engine.connect() as conn:
-            for row in conn.execute(sa.select(trades).order_by(trades.c.id)):
-                yield dict(row._mapping)
-
-    def statuses(self) -> dict[str, str]:
-        with self.engine.connect() as conn:
-            return {
-                r.signal_id: r.status for r in conn.execute(sa.select(signals.c.signal_id, signals.c.status))
-            }
-
-    @staticmethod
-    def _row(conn: Connection, signal_id: str) -> dict[str, Any] | None:
-        row = conn.execute(sa.select(signals).where(signals.c.signal_id == signal_id)).first()
-        return dict(row._mapping) if row is not None else None

@@ -37,11 +37,11 @@ class Event:
         return {"source": "tvbridge", **asdict(self), "message": self.message()}
 
 
-def from_outcome(result: dict[str, Any], *, exchange: str, symbol: str, action: str) -> Event | None:
+def from_outcome(result: dict[str, Any], *, venue: str, symbol: str, action: str) -> Event | None:
     """The event for a decided signal, with its essentials; None when there is nothing to say."""
     status = str(result.get("status"))
     signal_id = str(result.get("signal_id", ""))
-    where = f"{action} {symbol} on {exchange}"
+    where = f"{action} {symbol} on {venue}"
     if result.get("test"):
         return None  # a dry run is not news
     if status == "executed":

@@ -20,6 +20,7 @@ from executor.config import ExecutorSettings
 from executor.core.model import Venue
 from executor.server import RunningExecutor, start
 from executor.venues.bingx.adapter import BingxAdapter
+from gateway.api.errors import status_of
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from gateway.journal.store import Journal
@@ -200,14 +201,14 @@ def test_time_queued_before_the_handler_counts_against_the_wait(
     arrived, not after it was journalled, so TradingView hears back inside its 3 s."""
     slow = {"kind": "latency", "method": "POST", "path": "/openApi/swap/v2/trade/order", "latency_ms": 3000}
     requests.put(f"{simulator.url}/_sim/faults", json={"rules": [slow]}, timeout=5).raise_for_status()
-    webhooks = client.app.state.webhooks  # type: ignore[attr-defined]
+    webhooks = client.app.state.services.webhooks  # type: ignore[attr-defined]
     body = json.dumps(signal(id="tv-queued")).encode()
     arrived = time.monotonic() - 1.7  # as if it had queued 1.7 s behind a burst
     started = time.monotonic()
     assert client.portal is not None
     reply = client.portal.call(lambda: webhooks.handle(body, client_ip="127.0.0.1", arrived=arrived))
     assert time.monotonic() - started < 0.8
-    assert (reply.status_code, reply.body["status"]) == (202, "pending")
+    assert (status_of(reply), reply.body["status"]) == (202, "pending")
     assert wait_until(
         lambda: client.get("/signals/tv-queued", headers=AUTH).json()["status"] == "executed", 15
     )

@@ -12,18 +12,14 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from gateway.journal.records import NewSignal, Outcome, Trade, now_ms
 from gateway.journal.schema import metadata
-from gateway.journal.store import Journal, NewSignal, Outcome, Trade, now_ms
-from tests.support.postgres import fresh_database
+from gateway.journal.store import Journal
 
 
-@pytest.fixture(params=["sqlite", "postgres"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'j.db'}"
-    else:
-        with fresh_database() as database:
-            yield database
+@pytest.fixture
+def url(journal_url: str) -> str:
+    return journal_url
 
 
 @pytest.fixture
@@ -43,12 +39,12 @@ def new(signal_id: str, key: str | None = None, until: int | None = None) -> New
 def test_migrations_run_once_and_sqlite_uses_wal(journal: Journal, tmp_path: Path, url: str) -> None:
     journal.migrate()  # a second start finds nothing to do
     with journal.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0003",)]
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0004",)]
     if not url.startswith("sqlite"):
         return
     with sqlite3.connect(tmp_path / "j.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0003",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0004",)]
 
 
 def test_an_explicit_id_is_the_same_signal_forever(journal: Journal) -> None:

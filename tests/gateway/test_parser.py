@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
-from gateway.core.signal import Action, Signal, SizeKind
+from gateway.core.signal import Action, Signal, SizeKind, Venue
 
-DEFAULTS = Defaults(exchange="bingx", account="default")
+DEFAULTS = Defaults(venue=Venue.BINGX, account="default")
 
 
 def parse(raw: str) -> Signal:
@@ -21,12 +21,12 @@ def test_seed_000_payload_as_written() -> None:
     assert signal.symbol == "BTC-USDT"
     assert signal.size_kind is SizeKind.BALANCE
     assert signal.size == Decimal(100)
-    assert signal.exchange == "bingx"  # seed 000 names no exchange: the default
+    assert signal.venue is Venue.BINGX  # seed 000 names no exchange: the default
 
 
 def test_seed_004_payload_as_written() -> None:
     signal = parse('{"action": "buy", "ticker": "BTC/USDT", "quantity": 0.001, "exchange": "binance"}')
-    assert (signal.action, signal.symbol, signal.exchange) == (Action.BUY, "BTC-USDT", "binance")
+    assert (signal.action, signal.symbol, signal.venue) == (Action.BUY, "BTC-USDT", Venue.BINANCE)
     assert signal.size == Decimal("0.001")
 
 

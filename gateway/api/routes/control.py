@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from common.errors import ErrorClass
-from gateway.api.deps import OwnerActor, Sessions, Settings, StateChange, TheControls
+from gateway.api.deps import (
+    OWNER_ONLY,
+    ClientIpDep,
+    ControlsDep,
+    JournalDep,
+    SessionsDep,
+    SettingsDep,
+    StateChangeDep,
+    WebhooksDep,
+)
+from gateway.api.errors import refusal
 from gateway.core.sessions import CSRF_COOKIE, SESSION_COOKIE
-from gateway.core.webhook import error_reply
 
 router = APIRouter()
 
@@ -24,12 +33,17 @@ class TradingSwitch(BaseModel):
 
 
 @router.post("/login", summary="Owner login: a session cookie and its CSRF token")
-async def login(body: Login, request: Request, sessions: Sessions, settings: Settings) -> Response:
+async def login(
+    body: Login,
+    sessions: SessionsDep,
+    settings: SettingsDep,
+    webhooks: WebhooksDep,
+    journal: JournalDep,
+    client_ip: ClientIpDep,
+) -> Response:
     owner_password = settings.dashboard_password
-    webhooks = request.app.state.webhooks
     if owner_password is None or not webhooks.password_ok(body.password, owner_password.get_secret_value()):
-        reply = error_reply(ErrorClass.UNAUTHORIZED, "password missing or wrong")
-        return JSONResponse(reply.body, status_code=reply.status_code)
+        return refusal(ErrorClass.UNAUTHORIZED, "password missing or wrong")
     cookie = sessions.issue()
     csrf = sessions.csrf_token(cookie)
     response = JSONResponse({"csrf_token": csrf})
@@ -42,7 +56,7 @@ async def login(body: Login, request: Request, sessions: Sessions, settings: Set
     response.set_cookie(SESSION_COOKIE, cookie, httponly=True, **common)  # type: ignore[arg-type]
     # Readable by our own page, which echoes it in X-CSRF-Token; useless to any other site.
     response.set_cookie(CSRF_COOKIE, csrf, httponly=False, **common)  # type: ignore[arg-type]
-    await request.app.state.journal.audit("owner", "login", f"from {request.state.client_ip}")
+    await journal.audit("owner", "login", f"from {client_ip}")
     return response
 
 
@@ -54,11 +68,11 @@ async def logout() -> Response:
     return response
 
 
-@router.get("/api/trading", summary="The trading switch", dependencies=[OwnerActor])
-async def trading(controls: TheControls) -> dict[str, object]:
+@router.get("/api/trading", summary="The trading switch", dependencies=[OWNER_ONLY])
+async def trading(controls: ControlsDep) -> dict[str, object]:
     return await controls.trading()
 
 
 @router.post("/api/trading", summary="Switch trading on or off (audited)")
-async def set_trading(body: TradingSwitch, controls: TheControls, actor: StateChange) -> dict[str, object]:
+async def set_trading(body: TradingSwitch, controls: ControlsDep, actor: StateChangeDep) -> dict[str, object]:
     return await controls.set_trading(body.enabled, actor, body.reason)

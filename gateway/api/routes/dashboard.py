@@ -6,24 +6,26 @@ from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
-from gateway.api.deps import Journal, OwnerActor, Sessions, Settings, StateChange
-from gateway.core.overview import Overview, TestSignalForm
-from gateway.core.sessions import SESSION_COOKIE
+from gateway.api.deps import (
+    OWNER_ONLY,
+    ClientIpDep,
+    JournalDep,
+    OverviewDep,
+    SessionsDep,
+    SettingsDep,
+    StateChangeDep,
+)
+from gateway.api.errors import status_of
+from gateway.core.overview import TestSignalForm
+from gateway.core.sessions import SESSION_COOKIE, Sessions
+from gateway.core.signal import Venue
 from gateway.dashboard.pages import SECURITY_HEADERS, render
 
 router = APIRouter()
-
-
-def _overview(request: Request) -> Overview:
-    overview: Overview = request.app.state.overview
-    return overview
-
-
-TheOverview = Annotated[Overview, Depends(_overview)]
 
 
 class TestSignal(BaseModel):
@@ -54,7 +56,7 @@ async def root() -> RedirectResponse:
 
 
 @router.get("/login", include_in_schema=False)
-async def login_page(request: Request, sessions: Sessions, settings: Settings) -> Response:
+async def login_page(request: Request, sessions: SessionsDep, settings: SettingsDep) -> Response:
     if sessions.valid(request.cookies.get(SESSION_COOKIE)):
         return RedirectResponse("/dashboard", status_code=303)
     return _page("login", "" if settings.dashboard_password is not None else "off")
@@ -71,7 +73,7 @@ OWNER_PAGES = {
 
 
 def _serve(page: str) -> Callable[..., Awaitable[Response]]:
-    async def serve(request: Request, sessions: Sessions) -> Response:
+    async def serve(request: Request, sessions: SessionsDep) -> Response:
         return _owner_page(request, sessions, page)
 
     return serve
@@ -81,14 +83,14 @@ for _path, _page_name in OWNER_PAGES.items():
     router.add_api_route(_path, _serve(_page_name), methods=["GET"], include_in_schema=False)
 
 
-@router.get("/api/status", summary="Gateway, executor, venues, switch, backlog", dependencies=[OwnerActor])
-async def status(overview: TheOverview, refresh: bool = False) -> dict[str, Any]:
+@router.get("/api/status", summary="Gateway, executor, venues, switch, backlog", dependencies=[OWNER_ONLY])
+async def status(overview: OverviewDep, refresh: bool = False) -> dict[str, Any]:
     return await overview.status(refresh)
 
 
-@router.get("/api/signals", summary="Signals, newest first", dependencies=[OwnerActor])
+@router.get("/api/signals", summary="Signals, newest first", dependencies=[OWNER_ONLY])
 async def signals(
-    overview: TheOverview,
+    overview: OverviewDep,
     status: Annotated[str, Query(max_length=16)] = "",
     symbol: Annotated[str, Query(max_length=64)] = "",
     venue: Annotated[str, Query(max_length=16)] = "",
@@ -100,25 +102,28 @@ async def signals(
 
 
 @router.get(
-    "/api/accounts", summary="Balances and positions per venue and account", dependencies=[OwnerActor]
+    "/api/accounts", summary="Balances and positions per venue and account", dependencies=[OWNER_ONLY]
 )
-async def accounts(overview: TheOverview) -> dict[str, Any]:
+async def accounts(overview: OverviewDep) -> dict[str, Any]:
     return {"accounts": await overview.accounts()}
 
 
-@router.get("/api/audit", summary="The owner's controls, newest first", dependencies=[OwnerActor])
-async def audit(journal: Journal, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
+@router.get("/api/audit", summary="The owner's controls, newest first", dependencies=[OWNER_ONLY])
+async def audit(journal: JournalDep, limit: Annotated[int, Query(ge=1, le=500)] = 50) -> dict[str, Any]:
     return {"entries": await journal.audit_trail(limit)}
 
 
 @router.post("/api/test-signal", summary="Send an alert message built by the form through the webhook")
 async def test_signal(
-    body: TestSignal, request: Request, overview: TheOverview, actor: StateChange
+    body: TestSignal,
+    overview: OverviewDep,
+    journal: JournalDep,
+    actor: StateChangeDep,
+    client_ip: ClientIpDep,
 ) -> JSONResponse:
-    form = TestSignalForm(**body.model_dump())
-    message, reply = await overview.send_test(form, client_ip=request.state.client_ip)
+    fields = body.model_dump(exclude={"exchange"})
+    form = TestSignalForm(**fields, venue=Venue(body.exchange) if body.exchange else None)
+    message, reply = await overview.send_test(form, client_ip=client_ip)
     if not form.test:
-        await request.app.state.journal.audit(
-            actor, "real_signal_from_dashboard", f"{message['action']} {message['symbol']}"
-        )
-    return JSONResponse({"message": message, "outcome": reply.body}, status_code=reply.status_code)
+        await journal.audit(actor, "real_signal_from_dashboard", f"{message['action']} {message['symbol']}")
+    return JSONResponse({"message": message, "outcome": reply.body}, status_code=status_of(reply))

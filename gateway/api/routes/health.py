@@ -6,7 +6,7 @@ from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from gateway.api.deps import Executor
+from gateway.api.deps import ExecutorDep
 
 router = APIRouter()
 
@@ -17,7 +17,7 @@ async def healthz() -> dict[str, str]:
 
 
 @router.get("/readyz", summary="The executor is reachable and serving")
-async def readyz(executor: Executor) -> JSONResponse:
+async def readyz(executor: ExecutorDep) -> JSONResponse:
     if await executor.ready():
         return JSONResponse({"status": "ready", "executor": "serving"})
     return JSONResponse({"status": "not ready", "executor": "unreachable"}, status_code=503)

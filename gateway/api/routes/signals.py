@@ -7,7 +7,8 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.api.deps import Journal, OwnerActor, Webhooks
+from gateway.api.deps import OWNER_ONLY, JournalDep, WebhooksDep
+from gateway.api.errors import response
 from gateway.core.trades_csv import render
 
 router = APIRouter()
@@ -16,18 +17,17 @@ router = APIRouter()
 @router.get(
     "/signals/{signal_id}",
     summary="A signal's outcome and journal entry",
-    dependencies=[OwnerActor],
+    dependencies=[OWNER_ONLY],
     responses={401: {"description": "No or wrong bearer passphrase"}, 404: {"description": "Unknown id"}},
 )
-async def signal(signal_id: str, webhooks: Webhooks) -> JSONResponse:
-    reply = await webhooks.signal_view(signal_id)
-    return JSONResponse(reply.body, status_code=reply.status_code)
+async def signal(signal_id: str, webhooks: WebhooksDep) -> JSONResponse:
+    return response(await webhooks.signal_view(signal_id))
 
 
 @router.get(
-    "/trades.csv", summary="Every executed order, as the seed's trades.csv", dependencies=[OwnerActor]
+    "/trades.csv", summary="Every executed order, as the seed's trades.csv", dependencies=[OWNER_ONLY]
 )
-async def trades_csv(journal: Journal) -> StreamingResponse:
+async def trades_csv(journal: JournalDep) -> StreamingResponse:
     rows = await journal.trades()
 
     def lines() -> Iterator[str]:

@@ -7,9 +7,10 @@ from fastapi.responses import JSONResponse
 
 from common.errors import ErrorClass
 from gateway import metrics
-from gateway.api.deps import Settings, Webhooks
+from gateway.api.deps import ClientIpDep, SettingsDep, WebhooksDep
+from gateway.api.errors import response
 from gateway.api.schema import WEBHOOK_BODY
-from gateway.core.webhook import error_reply
+from gateway.core.reply import error_reply
 
 router = APIRouter()
 
@@ -29,7 +30,9 @@ router = APIRouter()
         503: {"description": "The executor is unreachable; nothing was placed"},
     },
 )
-async def webhook(request: Request, webhooks: Webhooks, settings: Settings) -> JSONResponse:
+async def webhook(
+    request: Request, webhooks: WebhooksDep, settings: SettingsDep, client_ip: ClientIpDep
+) -> JSONResponse:
     raw = await _bounded_body(request, settings.max_body_bytes)
     if raw is None:
         metrics.WEBHOOKS.labels("too_large").inc()
@@ -38,8 +41,9 @@ async def webhook(request: Request, webhooks: Webhooks, settings: Settings) -> J
             f"the body is over {settings.max_body_bytes} bytes; an alert is far smaller",
         )
     else:
-        reply = await webhooks.handle(raw, client_ip=request.state.client_ip, arrived=request.state.arrived)
-    return JSONResponse(reply.body, status_code=reply.status_code)
+        # Timed from when the edge first saw the request, queueing included.
+        reply = await webhooks.handle(raw, client_ip=client_ip, arrived=request.state.arrived)
+    return response(reply)
 
 
 async def _bounded_body(request: Request, limit: int) -> bytes | None:

@@ -1,0 +1,176 @@
+"""The gateway's side of the gRPC contract: every call carries a deadline, every answer comes
+back as a domain type, every failure as a classified TvbridgeError."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import grpc
+from grpc_health.v1 import health_pb2, health_pb2_grpc
+
+from common.errors import ErrorClass, TvbridgeError
+from common.tls import read_pem
+from gateway import metrics
+from gateway.core.accounts import Account, ConnectionCheck
+from gateway.core.controls import TradingStatus
+from gateway.core.execution import Execution
+from gateway.core.signal import Signal, Venue
+from gateway.executor import convert
+from tvbridge.executor.v1 import executor_pb2 as pb
+from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
+
+R = TypeVar("R")
+
+SERVICE_NAME = pb.DESCRIPTOR.services_by_name["ExecutorService"].full_name
+# The executor names a refusal's class in this trailer; the status code alone is coarser.
+ERROR_CLASS_TRAILER = "tvbridge-error-class"
+
+# Reconnect quickly after an executor restart; notice a dead peer within seconds.
+_CHANNEL_OPTIONS: list[tuple[str, str | int]] = [
+    ("grpc.initial_reconnect_backoff_ms", 200),
+    ("grpc.min_reconnect_backoff_ms", 200),
+    ("grpc.max_reconnect_backoff_ms", 2000),
+    ("grpc.keepalive_time_ms", 20_000),
+    ("grpc.keepalive_timeout_ms", 5_000),
+]
+
+
+@dataclass(frozen=True)
+class MutualTls:
+    """PEM paths: the CA that signed the executor's certificate, and the gateway's own pair."""
+
+    ca: str
+    cert: str
+    key: str
+    server_name: str = ""  # the name in the executor's certificate, if not the address's host
+
+
+class ExecutorClient:
+    def __init__(
+        self,
+        addr: str,
+        timeout_s: float,
+        readiness_timeout_s: float = 1.0,
+        *,
+        tls: MutualTls | None = None,
+    ) -> None:
+        self.addr = addr
+        self.timeout_s = timeout_s
+        self.readiness_timeout_s = readiness_timeout_s
+        self.tls = tls
+        # The trading switch is one quick call; a little longer than a health check.
+        self.control_timeout_s = readiness_timeout_s * 3
+        self._channel: grpc.aio.Channel | None = None
+        self._stub: pb_grpc.ExecutorServiceStub | None = None
+        self._health: health_pb2_grpc.HealthStub | None = None
+
+    async def start(self) -> None:
+        if self.tls is None:
+            self._channel = grpc.aio.insecure_channel(self.addr, options=_CHANNEL_OPTIONS)
+        else:
+            credentials = grpc.ssl_channel_credentials(
+                root_certificates=read_pem(self.tls.ca),
+                private_key=read_pem(self.tls.key),
+                certificate_chain=read_pem(self.tls.cert),
+            )
+            options = list(_CHANNEL_OPTIONS)
+            if self.tls.server_name:
+                options.append(("grpc.ssl_target_name_override", self.tls.server_name))
+            self._channel = grpc.aio.secure_channel(self.addr, credentials, options=options)
+        self._stub = pb_grpc.ExecutorServiceStub(self._channel)
+        self._health = health_pb2_grpc.HealthStub(self._channel)
+
+    async def close(self) -> None:
+        if self._channel is not None:
+            await self._channel.close(grace=1.0)
+
+    async def ready(self) -> bool:
+        assert self._health is not None, "start() first"
+        try:
+            reply = await self._health.Check(
+                health_pb2.HealthCheckRequest(service=SERVICE_NAME), timeout=self.readiness_timeout_s
+            )
+        except grpc.aio.AioRpcError:
+            return False
+        return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
+
+    def connected(self) -> bool:
+        return self._channel is not None and (
+            self._channel.get_state(try_to_connect=False) is grpc.ChannelConnectivity.READY
+        )
+
+    async def wait_ready(self, timeout_s: float) -> bool:
+        """True once the channel is connected; False when the executor cannot be reached in time."""
+        assert self._channel is not None, "start() first"
+        try:
+            await asyncio.wait_for(self._channel.channel_ready(), timeout_s)
+        except TimeoutError:
+            return False
+        return True
+
+    async def execute(self, signal: Signal, *, max_age_ms: int, attempt: int = 1) -> Execution:
+        assert self._stub is not None, "start() first"
+        request = pb.ExecuteSignalRequest(
+            signal=convert.signal_to_pb(signal), max_age_ms=max_age_ms, attempt=attempt
+        )
+        with metrics.EXECUTOR_RPC_SECONDS.labels("ExecuteSignal").time():
+            reply = await self._call(
+                "ExecuteSignal", self._stub.ExecuteSignal(request, timeout=self.timeout_s), self.timeout_s
+            )
+        return convert.execution_from_pb(reply)
+
+    async def trading_status(self) -> TradingStatus:
+        assert self._stub is not None, "start() first"
+        call = self._stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=self.control_timeout_s)
+        return convert.trading_status_from_pb(await self._call("GetTradingStatus", call))
+
+    async def set_trading(self, enabled: bool, actor: str, reason: str) -> TradingStatus:
+        assert self._stub is not None, "start() first"
+        request = pb.SetTradingEnabledRequest(enabled=enabled, actor=actor, reason=reason)
+        call = self._stub.SetTradingEnabled(request, timeout=self.control_timeout_s)
+        return convert.trading_status_from_pb(await self._call("SetTradingEnabled", call))
+
+    async def test_connection(self) -> list[ConnectionCheck]:
+        """Every configured venue and account, reached with its keys. Each check is a venue round
+        trip, so this has the executor's whole deadline."""
+        assert self._stub is not None, "start() first"
+        call = self._stub.TestConnection(pb.TestConnectionRequest(), timeout=self.timeout_s)
+        return convert.checks_from_pb(await self._call("TestConnection", call, self.timeout_s))
+
+    async def get_account(self, venue: Venue, account: str) -> Account:
+        assert self._stub is not None, "start() first"
+        request = pb.GetAccountRequest(venue=convert.VENUE_TO_PB[venue], account=account)
+        call = self._stub.GetAccount(request, timeout=self.timeout_s)
+        return convert.account_from_pb(await self._call("GetAccount", call, self.timeout_s))
+
+    async def _call(self, method: str, call: Awaitable[R], timeout_s: float | None = None) -> R:
+        try:
+            return await call
+        except grpc.aio.AioRpcError as exc:
+            metrics.EXECUTOR_RPC_ERRORS.labels(method, exc.code().name).inc()
+            raise classify(exc, timeout_s or self.control_timeout_s) from None
+
+
+def classify(exc: grpc.aio.AioRpcError, timeout_s: float) -> TvbridgeError:
+    """A failed call as an error class: the one the executor declared, else what the status says."""
+    trailing = dict(exc.trailing_metadata() or ())
+    declared = trailing.get(ERROR_CLASS_TRAILER)
+    if isinstance(declared, str) and declared in ErrorClass.__members__.values():
+        return TvbridgeError(ErrorClass(declared), exc.details() or declared)
+    code = exc.code()
+    if code is grpc.StatusCode.DEADLINE_EXCEEDED:
+        return TvbridgeError(
+            ErrorClass.EXECUTOR_UNAVAILABLE,
+            f"the executor did not answer within {timeout_s:.1f}s; the order may still be placed",
+            venue_code="deadline",
+        )
+    if code is grpc.StatusCode.UNAVAILABLE:
+        return TvbridgeError(
+            ErrorClass.EXECUTOR_UNAVAILABLE, "the executor is unreachable; nothing was placed"
+        )
+    return TvbridgeError(
+        ErrorClass.INTERNAL, f"the executor refused the request: {code.name}: {exc.details()}"
+    )

@@ -1,0 +1,257 @@
+"""Protobuf messages <-> the gateway's domain types. With client.py, the only place that knows
+the executor's wire format (executor/convert.py is the other side's).
+
+What the executor left unspecified stays None; a decimal that is not a number breaks the
+contract and is refused as an internal error rather than passed on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import TypeVar
+
+from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
+from google.protobuf.timestamp_pb2 import Timestamp
+
+from common.decimals import parse_decimal, plain
+from common.errors import ErrorClass, TvbridgeError
+from gateway.core.accounts import Account, Balance, ConnectionCheck, Position
+from gateway.core.controls import TradingStatus
+from gateway.core.execution import (
+    Decision,
+    Execution,
+    ExecutionError,
+    Order,
+    OrderPurpose,
+    OrderStatus,
+    PositionSide,
+    Side,
+    Sizing,
+)
+from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, Venue
+from tvbridge.executor.v1 import executor_pb2 as pb
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _by_name(prefix: str, members: Iterable[E], wire: EnumTypeWrapper) -> dict[E, str]:
+    """Each domain member's proto enum name (message constructors take names). A member the
+    proto lacks fails here, at import, never later as a silent fallback."""
+    names = {m: f"{prefix}{m.name}" for m in members}
+    for name in names.values():
+        wire.Value(name)
+    return names
+
+
+VENUE_TO_PB = _by_name("VENUE_", Venue, pb.Venue)
+ACTION_TO_PB = _by_name("ACTION_", Action, pb.Action)
+MARKET_POSITION_TO_PB = _by_name("MARKET_POSITION_", MarketPosition, pb.MarketPosition)
+MARGIN_MODE_TO_PB = _by_name("MARGIN_MODE_", MarginMode, pb.MarginMode)
+ORDER_TYPE_TO_PB = _by_name("ORDER_TYPE_", OrderType, pb.OrderType)
+ERROR_CLASS_TO_PB = _by_name("ERROR_CLASS_", ErrorClass, pb.ErrorClass)
+DECISION_TO_PB = _by_name("OUTCOME_", Decision, pb.Outcome)
+SIDE_TO_PB = _by_name("SIDE_", Side, pb.Side)
+POSITION_SIDE_TO_PB = _by_name("POSITION_SIDE_", PositionSide, pb.PositionSide)
+ORDER_STATUS_TO_PB = _by_name("ORDER_STATUS_", OrderStatus, pb.OrderStatus)
+ORDER_PURPOSE_TO_PB = _by_name("ORDER_PURPOSE_", OrderPurpose, pb.OrderPurpose)
+
+
+def _by_number(table: Mapping[E, str], wire: EnumTypeWrapper) -> dict[int, E]:
+    """What a number read off the wire means; UNSPECIFIED (0) is in no table."""
+    return {wire.Value(name): member for member, name in table.items()}
+
+
+VENUE_FROM_PB = _by_number(VENUE_TO_PB, pb.Venue)
+MARGIN_MODE_FROM_PB = _by_number(MARGIN_MODE_TO_PB, pb.MarginMode)
+ORDER_TYPE_FROM_PB = _by_number(ORDER_TYPE_TO_PB, pb.OrderType)
+ERROR_CLASS_FROM_PB = _by_number(ERROR_CLASS_TO_PB, pb.ErrorClass)
+DECISION_FROM_PB = _by_number(DECISION_TO_PB, pb.Outcome)
+SIDE_FROM_PB = _by_number(SIDE_TO_PB, pb.Side)
+POSITION_SIDE_FROM_PB = _by_number(POSITION_SIDE_TO_PB, pb.PositionSide)
+ORDER_STATUS_FROM_PB = _by_number(ORDER_STATUS_TO_PB, pb.OrderStatus)
+ORDER_PURPOSE_FROM_PB = _by_number(ORDER_PURPOSE_TO_PB, pb.OrderPurpose)
+
+
+# -- to the executor ---------------------------------------------------------------------
+
+
+def _timestamp(value: datetime) -> Timestamp:
+    ts = Timestamp()
+    ts.FromDatetime(value)
+    return ts
+
+
+def _opt(value: Decimal | None) -> str:
+    return plain(value) if value is not None else ""
+
+
+def signal_to_pb(signal: Signal) -> pb.Signal:
+    msg = pb.Signal(
+        signal_id=signal.signal_id,
+        venue=VENUE_TO_PB[signal.venue],
+        account=signal.account,
+        symbol=signal.symbol,
+        action=ACTION_TO_PB[signal.action],
+        market_position=(
+            MARKET_POSITION_TO_PB[signal.market_position]
+            if signal.market_position is not None
+            else "MARKET_POSITION_UNSPECIFIED"
+        ),
+        margin_mode=(
+            MARGIN_MODE_TO_PB[signal.margin_mode]
+            if signal.margin_mode is not None
+            else pb.MARGIN_MODE_UNSPECIFIED
+        ),
+        order_type=ORDER_TYPE_TO_PB[signal.order_type],
+        price=_opt(signal.price),
+        take_profit=_opt(signal.take_profit),
+        stop_loss=_opt(signal.stop_loss),
+        tp_pct=_opt(signal.tp_pct),
+        sl_pct=_opt(signal.sl_pct),
+        reduce_only=signal.reduce_only,
+        test=signal.test,
+        strategy=signal.strategy,
+    )
+    if signal.size_kind is not None and signal.size is not None:
+        setattr(msg, signal.size_kind.value, plain(signal.size))
+    if signal.leverage is not None:
+        msg.leverage = signal.leverage
+    if signal.fired_at is not None:
+        msg.fired_at.CopyFrom(_timestamp(signal.fired_at))
+    if signal.received_at is not None:
+        msg.received_at.CopyFrom(_timestamp(signal.received_at))
+    return msg
+
+
+# -- from the executor -------------------------------------------------------------------
+
+
+def _decimal(text: str, what: str) -> Decimal | None:
+    """A decimal string from the wire; empty is "not given"."""
+    if not text:
+        return None
+    try:
+        return parse_decimal(text)
+    except ValueError:
+        raise TvbridgeError(
+            ErrorClass.INTERNAL, f"the executor's answer holds {what} {text!r}, which is not a number"
+        ) from None
+
+
+def _required(text: str, what: str) -> Decimal:
+    value = _decimal(text, what)
+    if value is None:
+        raise TvbridgeError(ErrorClass.INTERNAL, f"the executor's answer holds no {what}")
+    return value
+
+
+def error_from_pb(error: pb.Error) -> ExecutionError:
+    return ExecutionError(
+        error_class=ERROR_CLASS_FROM_PB.get(error.error_class),
+        message=error.message,
+        venue_code=error.venue_code,
+        venue_message=error.venue_message,
+    )
+
+
+def _order(o: pb.Order) -> Order:
+    return Order(
+        venue=VENUE_FROM_PB.get(o.venue),
+        venue_symbol=o.venue_symbol,
+        order_id=o.order_id,
+        client_order_id=o.client_order_id,
+        side=SIDE_FROM_PB.get(o.side),
+        position_side=POSITION_SIDE_FROM_PB.get(o.position_side),
+        order_type=ORDER_TYPE_FROM_PB.get(o.order_type),
+        quantity=_decimal(o.quantity, "an order quantity"),
+        status=ORDER_STATUS_FROM_PB.get(o.status),
+        purpose=ORDER_PURPOSE_FROM_PB.get(o.purpose),
+        price=_decimal(o.price, "an order price"),
+        avg_price=_decimal(o.avg_price, "an average price"),
+        trigger_price=_decimal(o.trigger_price, "a trigger price"),
+        reduce_only=o.reduce_only,
+    )
+
+
+def _sizing(s: pb.Sizing) -> Sizing:
+    return Sizing(
+        quantity=_decimal(s.quantity, "a sized quantity"),
+        price=_decimal(s.price, "a sizing price"),
+        notional=_decimal(s.notional, "a notional"),
+        leverage=s.leverage or None,
+        margin=_decimal(s.margin, "a margin"),
+    )
+
+
+def execution_from_pb(reply: pb.ExecuteSignalResponse) -> Execution:
+    return Execution(
+        signal_id=reply.signal_id,
+        # An outcome the executor did not name is no success.
+        decision=DECISION_FROM_PB.get(reply.outcome, Decision.FAILED),
+        test=reply.test,
+        error=error_from_pb(reply.error) if reply.HasField("error") else None,
+        sizing=_sizing(reply.sizing) if reply.HasField("sizing") else None,
+        orders=[_order(o) for o in reply.orders],
+        note=reply.note,
+        # Tenths of a millisecond when the executor sends microseconds; whole ones from an older one.
+        executor_ms=round(reply.executor_us / 1000, 1) if reply.executor_us else reply.executor_ms,
+        venue_ms=round(reply.venue_us / 1000, 1) if reply.venue_us else reply.venue_ms,
+        venue_answered_ms=(
+            reply.venue_answered_at.ToNanoseconds() / 1e6 if reply.HasField("venue_answered_at") else None
+        ),
+    )
+
+
+def trading_status_from_pb(status: pb.TradingStatus) -> TradingStatus:
+    changed = status.changed_at.ToDatetime(tzinfo=UTC) if status.HasField("changed_at") else None
+    return TradingStatus(enabled=status.enabled, changed_at=changed, actor=status.actor, reason=status.reason)
+
+
+def checks_from_pb(reply: pb.TestConnectionResponse) -> list[ConnectionCheck]:
+    return [
+        ConnectionCheck(
+            venue=VENUE_FROM_PB.get(c.venue),
+            account=c.account,
+            base_url=c.base_url,
+            ok=c.ok,
+            latency_ms=c.latency_ms,
+            clock_offset_ms=c.clock_offset_ms,
+            can_read=c.can_read,
+            can_trade=c.can_trade,
+            error=error_from_pb(c.error) if c.HasField("error") else None,
+        )
+        for c in reply.checks
+    ]
+
+
+def account_from_pb(reply: pb.GetAccountResponse) -> Account:
+    return Account(
+        hedge_mode=reply.hedge_mode,
+        balances=[
+            Balance(
+                asset=b.asset,
+                wallet=_required(b.wallet, "a wallet balance"),
+                available=_required(b.available, "an available balance"),
+                equity=_required(b.equity, "an equity"),
+                unrealized_pnl=_required(b.unrealized_pnl, "an unrealised PnL"),
+            )
+            for b in reply.balances
+        ],
+        positions=[
+            Position(
+                symbol=p.symbol,
+                venue_symbol=p.venue_symbol,
+                position_side=POSITION_SIDE_FROM_PB.get(p.position_side),
+                quantity=_required(p.quantity, "a position quantity"),
+                entry_price=_required(p.entry_price, "an entry price"),
+                mark_price=_required(p.mark_price, "a mark price"),
+                unrealized_pnl=_required(p.unrealized_pnl, "an unrealised PnL"),
+                leverage=p.leverage,
+                margin_mode=MARGIN_MODE_FROM_PB.get(p.margin_mode),
+            )
+            for p in reply.positions
+        ],
+    )

@@ -1,0 +1,115 @@
+"""Builds the gateway's long-lived objects from the settings, once, into one typed container.
+
+The app (gateway/app.py) assembles HTTP around it and runs its lifespan; routes reach these
+objects only through gateway/api/deps.py.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from common.settings import secret_value
+from gateway.config import GatewaySettings
+from gateway.core.controls import Controls
+from gateway.core.dispatcher import Dispatcher, Job
+from gateway.core.overview import Overview
+from gateway.core.sessions import Sessions
+from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
+from gateway.core.trades_csv import TradesFile
+from gateway.core.webhook import WebhookService
+from gateway.executor.client import ExecutorClient, MutualTls
+from gateway.journal.aio import AsyncJournal
+from gateway.journal.records import Trade
+from gateway.journal.store import Journal
+from gateway.notify.events import from_outcome
+from gateway.notify.sender import Notifier
+from gateway.notify.wiring import build_channels
+
+
+@dataclass(frozen=True)
+class Services:
+    settings: GatewaySettings
+    executor: ExecutorClient
+    store: Journal
+    journal: AsyncJournal
+    trades_file: TradesFile
+    notifier: Notifier
+    dispatcher: Dispatcher
+    webhooks: WebhookService
+    sessions: Sessions
+    controls: Controls
+    overview: Overview
+    guard: SourceGuard
+
+
+def executor_client(settings: GatewaySettings) -> ExecutorClient:
+    tls = None
+    if settings.executor_tls_ca and settings.executor_client_cert and settings.executor_client_key:
+        tls = MutualTls(
+            ca=settings.executor_tls_ca,
+            cert=settings.executor_client_cert,
+            key=settings.executor_client_key,
+            server_name=settings.executor_tls_server_name,
+        )
+    return ExecutorClient(
+        settings.executor_addr, settings.executor_timeout_s, settings.readiness_timeout_s, tls=tls
+    )
+
+
+def source_guard(settings: GatewaySettings) -> SourceGuard:
+    return SourceGuard(
+        allowed=parse_networks(settings.allowed_sources, "ALLOWED_SOURCES"),
+        trusted_proxies=parse_networks(settings.trusted_proxies, "TRUSTED_PROXIES"),
+        limiter=RateLimiter(settings.rate_limit_per_s, settings.rate_limit_burst),
+        cert_header=settings.client_cert_header,
+        cert_subject=settings.client_cert_subject,
+        unauthorized_cost=settings.unauthorized_cost,
+    )
+
+
+def build(settings: GatewaySettings) -> Services:
+    """Everything the gateway runs on; the journal is brought to the newest schema here."""
+    executor = executor_client(settings)
+    store = Journal(settings.database_url.get_secret_value())
+    store.migrate()
+    journal = AsyncJournal(store)
+    trades_file = TradesFile(settings.trades_csv)
+    notifier = Notifier(build_channels(settings))
+
+    def on_trades(signal_id: str, at: int, trades: list[Trade]) -> None:
+        trades_file.append({**vars(t), "signal_id": signal_id, "time_ms": at} for t in trades)
+
+    def on_decided(job: Job, result: dict[str, Any]) -> None:
+        signal = job.signal
+        event = from_outcome(
+            result, venue=signal.venue.value, symbol=signal.symbol, action=signal.action.value
+        )
+        if event is not None:
+            notifier.publish(event)
+
+    dispatcher = Dispatcher(
+        journal,
+        executor,
+        max_age_ms=int(settings.signal_max_age_s * 1000),
+        on_trades=on_trades,
+        on_decided=on_decided,
+    )
+    webhooks = WebhookService(settings, journal, dispatcher, notifier)
+    # Without a configured secret, sessions last as long as this process.
+    secret = secret_value(settings.session_secret) or secrets.token_hex(32)
+    return Services(
+        settings=settings,
+        executor=executor,
+        store=store,
+        journal=journal,
+        trades_file=trades_file,
+        notifier=notifier,
+        dispatcher=dispatcher,
+        webhooks=webhooks,
+        sessions=Sessions(secret.encode(), settings.session_ttl_s),
+        controls=Controls(executor, journal, notifier),
+        overview=Overview(executor, journal, webhooks),
+        guard=source_guard(settings),
+    )

@@ -1,0 +1,109 @@
+"""The journal's own JSON form of a signal: pinned, since journals written today are read later."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta, timezone
+from decimal import Decimal
+
+import pytest
+
+from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, SizeKind, Venue
+from gateway.journal import signal_json
+
+SIGNAL = Signal(
+    "tv-42",
+    Venue.BINGX,
+    "default",
+    "BTC-USDT",
+    Action.BUY,
+    SizeKind.QUANTITY,
+    Decimal("0.0100"),
+    leverage=5,
+    margin_mode=MarginMode.ISOLATED,
+    take_profit=Decimal("7E+4"),
+    fired_at=datetime(2024, 5, 1, 14, 0, tzinfo=timezone(timedelta(hours=2))),
+    received_at=datetime(2024, 5, 1, 12, 0, 0, 210518, tzinfo=UTC),
+    strategy="ema-cross",
+    explicit_id=True,
+)
+
+
+def test_the_form_is_pinned() -> None:
+    assert json.loads(signal_json.dumps(SIGNAL)) == {
+        "v": 1,
+        "signal_id": "tv-42",
+        "venue": "bingx",
+        "account": "default",
+        "symbol": "BTC-USDT",
+        "action": "buy",
+        "size_kind": "quantity",
+        "size": "0.01",
+        "market_position": None,
+        "leverage": 5,
+        "margin_mode": "isolated",
+        "order_type": "market",
+        "price": None,
+        "take_profit": "70000",
+        "stop_loss": None,
+        "tp_pct": None,
+        "sl_pct": None,
+        "reduce_only": False,
+        "fired_at": "2024-05-01T12:00:00.000000Z",
+        "received_at": "2024-05-01T12:00:00.210518Z",
+        "test": False,
+        "strategy": "ema-cross",
+        "explicit_id": True,
+    }
+
+
+@pytest.mark.parametrize(
+    "signal",
+    [
+        SIGNAL,
+        Signal(
+            "a", Venue.BINANCE, "x", "ETH-USDT", Action.CLOSE, None, None, market_position=MarketPosition.FLAT
+        ),
+        Signal(
+            "b",
+            Venue.BINANCE,
+            "x",
+            "ETH-USDT",
+            Action.SELL,
+            SizeKind.BALANCE,
+            Decimal("100"),
+            order_type=OrderType.LIMIT,
+            price=Decimal("3000.5"),
+            tp_pct=Decimal("2"),
+            sl_pct=Decimal("0.5"),
+            test=True,
+        ),
+    ],
+)
+def test_a_signal_reads_back_as_itself(signal: Signal) -> None:
+    assert signal_json.loads(signal_json.dumps(signal)) == signal
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        ({"v": 2}, "form 2"),
+        ({"v": None}, "form None"),
+        ({"venue": "VENUE_BINGX"}, "VENUE_BINGX"),
+        ({"size": 0.01}, "decimal is a string"),
+        ({"leverage": "5"}, "whole number"),
+        ({"test": "false"}, "true or false"),
+        ({"received_at": "2024-05-01T12:00:00"}, "names its zone"),
+    ],
+)
+def test_a_form_it_does_not_know_is_refused(change: dict[str, object], words: str) -> None:
+    text = json.dumps({**signal_json.to_dict(SIGNAL), **change})
+    with pytest.raises(ValueError, match=words):
+        signal_json.loads(text)
+
+
+def test_a_missing_key_is_named() -> None:
+    data = signal_json.to_dict(SIGNAL)
+    del data["symbol"]
+    with pytest.raises(ValueError, match="symbol"):
+        signal_json.from_dict(data)
