@@ -1,4 +1,4 @@
-"""Gateway settings, from the environment or `.env` (see DESIGN.md for the names)."""
+"""Gateway settings, from the environment or `.env` (the README lists every name)."""
 
 from __future__ import annotations
 
