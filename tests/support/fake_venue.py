@@ -151,7 +151,10 @@ class FakeVenue:
         fault = self._fault("place_order")
         if fault is not None and not fault.acted:
             raise fault.error
-        if request.client_order_id in self.orders:
+        held = self.orders.get(request.client_order_id)
+        # As on Binance: only an open order's client id is refused; a filled one's may be reused,
+        # which is why a redelivery must ask before it places.
+        if held is not None and held.status is OrderStatus.NEW:
             raise TvbridgeError(
                 ErrorClass.DUPLICATE_CLIENT_ID, "duplicate client order id", venue_code="-4116"
             )

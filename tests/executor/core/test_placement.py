@@ -8,7 +8,7 @@ import pytest
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.engine import ExecutionEngine
-from executor.core.model import Action, OrderStatus, Outcome, PositionSide, Venue
+from executor.core.model import Action, OrderStatus, OrderType, Outcome, PositionSide, Venue
 from tests.conftest import make_signal
 from tests.support.fake_venue import FakeVenue, lost_answer, rate_limited, unreachable
 
@@ -64,10 +64,11 @@ def test_a_long_rate_limit_goes_back_for_redelivery() -> None:
     assert venue.placed == []
 
 
-def test_a_restarted_engine_finds_the_order_by_its_duplicate_client_id() -> None:
+def test_a_restarted_engine_finds_a_resting_order_by_its_duplicate_client_id() -> None:
     venue = FakeVenue()
-    first = engine_on(venue).execute(buy())
-    again = engine_on(venue).execute(buy())  # same signal id, attempt 1: the venue says duplicate
+    limit = buy(order_type=OrderType.LIMIT, price=Decimal("50000"))
+    first = engine_on(venue).execute(limit)
+    again = engine_on(venue).execute(limit)  # same signal id, attempt 1: the venue says duplicate
     assert again.orders[0].order_id == first.orders[0].order_id
     assert len(venue.placed) == 1
 
