@@ -223,7 +223,9 @@ def position_to_pb(p: VenuePosition) -> pb.Position:
     return pb.Position(
         symbol=p.symbol,
         venue_symbol=p.venue_symbol,
-        position_side=POSITION_SIDE_TO_PB[p.position_side],
+        position_side=(
+            POSITION_SIDE_TO_PB[p.position_side] if p.position_side else pb.POSITION_SIDE_UNSPECIFIED
+        ),
         quantity=plain(p.quantity),
         entry_price=plain(p.entry_price),
         mark_price=plain(p.mark_price),

@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 from enum import StrEnum
 from typing import Protocol
 
+from common.trading import Balance, Position
 from executor.core.model import MarginMode, OrderPurpose, OrderStatus, OrderType, PositionSide, Side, Venue
 
 # Seconds spent waiting on venues in the current call, and when the venue's last answer (an
@@ -19,6 +20,10 @@ from executor.core.model import MarginMode, OrderPurpose, OrderStatus, OrderType
 # the engine reports them with each result.
 venue_seconds: contextvars.ContextVar[float] = contextvars.ContextVar("venue_seconds", default=0.0)
 venue_answered_ns: contextvars.ContextVar[int] = contextvars.ContextVar("venue_answered_ns", default=0)
+
+# What a venue reports of an account, in the words both services share.
+VenueBalance = Balance
+VenuePosition = Position
 
 
 def floor_to_step(value: Decimal, step: Decimal) -> Decimal:
@@ -46,28 +51,6 @@ class InstrumentRules:
 
     def floor_price(self, price: Decimal) -> Decimal:
         return floor_to_step(price, self.price_tick)
-
-
-@dataclass(frozen=True)
-class VenueBalance:
-    asset: str
-    wallet: Decimal
-    available: Decimal
-    equity: Decimal
-    unrealized_pnl: Decimal
-
-
-@dataclass(frozen=True)
-class VenuePosition:
-    symbol: str
-    venue_symbol: str
-    position_side: PositionSide
-    quantity: Decimal  # signed: positive long, negative short
-    entry_price: Decimal
-    mark_price: Decimal
-    unrealized_pnl: Decimal
-    leverage: int
-    margin_mode: MarginMode | None
 
 
 class ProtectionKind(StrEnum):

@@ -164,7 +164,7 @@ def order_params(request: OrderRequest) -> dict[str, Any]:
         "symbol": request.venue_symbol,
         "side": request.side.value,
         "positionSide": request.position_side.value,
-        "type": request.order_type.value,
+        "type": request.order_type.value.upper(),  # both venues spell it MARKET / LIMIT
         "quantity": request.quantity,
     }
     if request.order_type is OrderType.LIMIT:

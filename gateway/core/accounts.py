@@ -4,11 +4,11 @@ typed, and the views the dashboard reads (/api/status, /api/accounts)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
-from gateway.core.execution import UNSPECIFIED, ExecutionError, PositionSide, text, word
-from gateway.core.signal import MarginMode, Venue
+from common.trading import Balance, Position
+from gateway.core.execution import UNSPECIFIED, ExecutionError, text, word
+from gateway.core.signal import Venue
 
 
 @dataclass(frozen=True)
@@ -37,28 +37,6 @@ class ConnectionCheck:
         if self.error is not None:
             out["error"] = {"code": self.error.code, "message": self.error.message}
         return out
-
-
-@dataclass(frozen=True)
-class Balance:
-    asset: str
-    wallet: Decimal
-    available: Decimal
-    equity: Decimal
-    unrealized_pnl: Decimal
-
-
-@dataclass(frozen=True)
-class Position:
-    symbol: str
-    venue_symbol: str
-    position_side: PositionSide | None
-    quantity: Decimal  # signed: positive long, negative short
-    entry_price: Decimal
-    mark_price: Decimal
-    unrealized_pnl: Decimal
-    leverage: int
-    margin_mode: MarginMode | None
 
 
 @dataclass(frozen=True)

@@ -13,51 +13,31 @@ from enum import StrEnum
 from typing import Any
 
 from common.errors import ErrorClass
+from common.trading import OrderPurpose, OrderStatus, PositionSide
+from common.trading import Outcome as Decision
 from gateway.core.signal import OrderType, Venue
 
+__all__ = [
+    "UNSPECIFIED",
+    "Decision",
+    "Execution",
+    "ExecutionError",
+    "Order",
+    "OrderPurpose",
+    "OrderStatus",
+    "PositionSide",
+    "Side",
+    "Sizing",
+    "text",
+    "word",
+]
+
 UNSPECIFIED = "unspecified"
-
-
-class Decision(StrEnum):
-    """A signal's final state."""
-
-    EXECUTED = "executed"
-    REJECTED = "rejected"
-    FAILED = "failed"
-    EXPIRED = "expired"
 
 
 class Side(StrEnum):
     BUY = "buy"
     SELL = "sell"
-
-
-class PositionSide(StrEnum):
-    # Shown in capitals, as the venues and our answers always have.
-    BOTH = "BOTH"
-    LONG = "LONG"
-    SHORT = "SHORT"
-
-
-class OrderStatus(StrEnum):
-    NEW = "NEW"
-    PARTIALLY_FILLED = "PARTIALLY_FILLED"
-    FILLED = "FILLED"
-    CANCELED = "CANCELED"
-    EXPIRED = "EXPIRED"
-    REJECTED = "REJECTED"
-    TRIGGERED = "TRIGGERED"
-    ATTACHED = "ATTACHED"
-
-
-class OrderPurpose(StrEnum):
-    ENTRY = "entry"
-    CLOSE = "close"
-    TAKE_PROFIT = "take_profit"
-    STOP_LOSS = "stop_loss"
-
-
-TRADED = frozenset({OrderStatus.FILLED, OrderStatus.PARTIALLY_FILLED})
 
 
 @dataclass(frozen=True)
@@ -101,7 +81,11 @@ class Order:
     @property
     def traded(self) -> bool:
         """An entry or close with a fill (resting limits and triggers have not traded)."""
-        return self.purpose in (OrderPurpose.ENTRY, OrderPurpose.CLOSE) and self.status in TRADED
+        return (
+            self.purpose in (OrderPurpose.ENTRY, OrderPurpose.CLOSE)
+            and self.status is not None
+            and self.status.traded
+        )
 
     def answer(self) -> dict[str, Any]:
         return {

@@ -18,7 +18,8 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.decimals import parse_decimal, plain
 from common.errors import ErrorClass, TvbridgeError
-from gateway.core.accounts import Account, Balance, ConnectionCheck, Position
+from common.trading import Balance, Position
+from gateway.core.accounts import Account, ConnectionCheck
 from gateway.core.controls import TradingStatus
 from gateway.core.execution import (
     Decision,

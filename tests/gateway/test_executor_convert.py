@@ -222,13 +222,13 @@ def test_only_filled_entries_and_closes_are_trades() -> None:
 
 def test_a_signal_reaches_the_executor_whole() -> None:
     signal = Signal(
-        "tv-1",
-        Venue.BINANCE,
-        "main",
-        "ETH-USDT",
-        Action.SELL,
-        SizeKind.BALANCE_PCT,
-        Decimal("12.50"),
+        signal_id="tv-1",
+        venue=Venue.BINANCE,
+        account="main",
+        symbol="ETH-USDT",
+        action=Action.SELL,
+        size_kind=SizeKind.BALANCE_PCT,
+        size=Decimal("12.50"),
         market_position=MarketPosition.SHORT,
         leverage=7,
         margin_mode=MarginMode.CROSS,
@@ -268,7 +268,17 @@ def test_a_signal_reaches_the_executor_whole() -> None:
     assert (
         msg.fired_at.ToMilliseconds() == 1714564800000 and msg.received_at.ToMilliseconds() == 1714564800250
     )
-    bare = convert.signal_to_pb(Signal("tv-2", Venue.BINGX, "default", "BTC-USDT", Action.CLOSE, None, None))
+    bare = convert.signal_to_pb(
+        Signal(
+            signal_id="tv-2",
+            venue=Venue.BINGX,
+            account="default",
+            symbol="BTC-USDT",
+            action=Action.CLOSE,
+            size_kind=None,
+            size=None,
+        )
+    )
     assert bare.WhichOneof("size") is None and not bare.HasField("leverage") and not bare.HasField("fired_at")
     assert (bare.market_position, bare.margin_mode, bare.order_type) == (0, 0, pb.ORDER_TYPE_MARKET)
 
