@@ -71,8 +71,8 @@ class PositionState:
     unrealized: Decimal
     margin: Decimal
     isolated: bool
-    realized: Decimal  # accumulated, before fees
-    fees: Decimal  # accumulated
+    realized: Decimal = Decimal(0)  # accumulated, before fees
+    fees: Decimal = Decimal(0)  # accumulated
 
 
 @dataclass(frozen=True)

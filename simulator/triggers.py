@@ -99,6 +99,13 @@ class TriggerBook(ABC, Generic[T]):
             if t.api_key == account.api_key and t.status == "NEW" and symbol in (None, t.symbol)
         ]
 
+    def fired_by(self, order_id: int) -> T | None:
+        """The trigger that placed this order, if one did."""
+        for trigger in self.orders.values():
+            if trigger.actual is not None and trigger.actual.order_id == order_id:
+                return trigger
+        return None
+
     def any_open(self, account: Account, symbol: str | None = None) -> bool:
         """Open orders on the account (or one symbol), resting on the book or waiting here."""
         return bool(self.exchange.open_orders(account, symbol) or self.open_orders(account, symbol))
@@ -120,12 +127,10 @@ class TriggerBook(ABC, Generic[T]):
         """A fired trigger is finished when the order it placed fills or leaves the book."""
         if not isinstance(event, OrderUpdate) or event.order.status == "NEW":
             return
-        for trigger in self.orders.values():
-            actual = trigger.actual
-            if actual is not None and actual.order_id == event.order.order_id and not trigger.finished:
-                trigger.finished = True
-                self.announce(trigger, TriggerChange.FINISHED)
-                return
+        trigger = self.fired_by(event.order.order_id)
+        if trigger is not None and not trigger.finished:
+            trigger.finished = True
+            self.announce(trigger, TriggerChange.FINISHED)
 
     def on_price(self, symbol: str, mark: Decimal) -> None:
         for trigger in list(self.orders.values()):
