@@ -343,3 +343,28 @@ def test_decimals_are_strings_at_the_contracts_precision(venue: Binance) -> None
         assert isinstance(o[name], str), name
         assert Decimal(o[name]).is_finite()
     assert isinstance(o["i"], int) and isinstance(o["t"], int)
+
+
+def test_a_websocket_ping_is_answered(venue: Binance) -> None:
+    with venue.stream() as stream:
+        assert stream.ws.ping(b"alive?").wait(WAIT_S)
+
+
+def test_an_algo_order_with_nothing_to_close_is_rejected_when_it_fires(venue: Binance) -> None:
+    with venue.stream() as stream:
+        venue.call(
+            "POST",
+            "/fapi/v1/algoOrder",
+            algoType="CONDITIONAL",
+            symbol="BTCUSDT",
+            side="SELL",
+            type="STOP_MARKET",
+            triggerPrice="59000",
+            closePosition="true",
+        )
+        assert stream.next("ALGO_UPDATE")["o"]["X"] == "NEW"
+        venue.price("58900")
+        assert stream.next("ALGO_UPDATE")["o"]["X"] == "TRIGGERING"
+        rejected = stream.next("ALGO_UPDATE")["o"]
+        assert (rejected["X"], rejected["rm"], rejected["ai"]) == ("REJECTED", "no position to close", "")
+    assert not [e for e in stream.skipped if e["e"] == "ORDER_TRADE_UPDATE"]

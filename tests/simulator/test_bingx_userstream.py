@@ -253,3 +253,12 @@ def test_an_expired_key_says_so_and_cannot_be_extended(venue: Bingx) -> None:
         closed = stream.closed()
         assert closed.rcvd is not None and closed.rcvd.code == 1000
     assert _listen_key(venue, "PUT", key).status_code == 404
+
+
+def test_a_conditional_order_that_cannot_fire_is_cancelled(venue: Bingx) -> None:
+    with venue.stream() as stream:
+        stop = venue.order(side="SELL", type="STOP_MARKET", stopPrice="59000", closePosition="true")
+        assert stream.next("ORDER_TRADE_UPDATE")["o"]["X"] == "NEW"
+        venue.price("58900")  # nothing to close: the venue cancels it
+        cancelled = stream.next("ORDER_TRADE_UPDATE")["o"]
+        assert (cancelled["i"], cancelled["x"], cancelled["X"]) == (stop["orderId"], "CANCELED", "CANCELED")
