@@ -307,7 +307,7 @@ def test_a_close_from_the_venues_app(venue: Binance) -> None:
 
 @pytest.fixture
 def short_lived() -> Iterator[RunningSimulator]:
-    with running_simulator(simulator_listen_key_ttl_s=0.5, simulator_stream_lifetime_s=60) as sim:
+    with running_simulator(simulator_listen_key_ttl_s=1.0, simulator_stream_lifetime_s=60) as sim:
         yield sim
 
 
@@ -324,7 +324,7 @@ def test_a_key_left_without_keep_alive_expires(short_lived: RunningSimulator) ->
 
 
 def test_a_connection_ends_at_its_lifetime() -> None:
-    with running_simulator(simulator_stream_lifetime_s=1.0) as sim:
+    with running_simulator(simulator_stream_lifetime_s=1.5) as sim:
         venue = Binance(sim)
         with venue.stream() as stream:
             closed = stream.closed()

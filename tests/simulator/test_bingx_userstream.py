@@ -80,7 +80,7 @@ def test_frames_are_gzip_in_binary_frames_and_open_with_a_settings_snapshot(venu
 
 @pytest.fixture
 def quick_heartbeat() -> Iterator[RunningSimulator]:
-    with running_simulator(simulator_bingx_heartbeat_s=0.2, simulator_bingx_snapshot_s=60) as sim:
+    with running_simulator(simulator_bingx_heartbeat_s=0.3, simulator_bingx_snapshot_s=60) as sim:
         yield sim
 
 
