@@ -15,9 +15,11 @@ from simulator.binance.instruments import default_instruments as binance_instrum
 from simulator.bingx import api as bingx_api
 from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
+from simulator.control_outside import build_router as outside_router
 from simulator.exchange import Exchange
 from simulator.faults import FaultKind, Faults
-from simulator.venue import Clock, VenueFacade, system_ms
+from simulator.streams.hub import StreamHub
+from simulator.venue import Clock, StreamOptions, VenueFacade, system_ms
 
 
 @dataclass
@@ -26,9 +28,10 @@ class Simulator:
     exchanges: dict[str, Exchange]
     requests_seen: Counter[tuple[str, str]]
     faults: Faults
+    streams: dict[str, StreamHub]
 
 
-def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[VenueFacade]:
+def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock], faults: Faults) -> list[VenueFacade]:
     """One entry a venue: its exchange (with the accounts from the shared env names) and façade."""
     bingx = Exchange("bingx", truncate_excess_precision=True)
     binance = Exchange(
@@ -48,9 +51,15 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock]) -> list[
             secret_value(named), f"{exchange.venue.upper()}_ACCOUNTS"
         ).values():
             exchange.add_account(api_key, secret_key, settings.simulator_start_balance)
+    streams = StreamOptions(
+        listen_key_ttl_s=settings.simulator_listen_key_ttl_s,
+        lifetime_s=settings.simulator_stream_lifetime_s,
+        heartbeat_s=settings.simulator_bingx_heartbeat_s,
+        snapshot_every_s=settings.simulator_bingx_snapshot_s,
+    )
     return [
-        bingx_api.build_facade(bingx, clock("bingx")),
-        binance_api.build_facade(binance, clock("binance")),
+        bingx_api.build_facade(bingx, clock("bingx"), faults=faults, streams=streams),
+        binance_api.build_facade(binance, clock("binance"), faults=faults, streams=streams),
     ]
 
 
@@ -61,7 +70,7 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     def venue_clock(venue: str) -> Clock:
         return lambda: base_clock() + faults.skew_ms(venue)
 
-    facades = _venues(settings, venue_clock)
+    facades = _venues(settings, venue_clock, faults)
     seen: Counter[tuple[str, str]] = Counter()
     app = FastAPI(title="tvbridge venue simulator", docs_url=None, redoc_url=None, openapi_url=None)
 
@@ -94,4 +103,6 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
         app.include_router(facade.router)
     exchanges = {f.name: f.exchange for f in facades}
     app.include_router(control_router(exchanges, seen, faults, settings.simulator_start_balance))
-    return Simulator(app, exchanges, seen, faults)
+    app.include_router(outside_router({f.name: f for f in facades}))
+    hubs = {f.name: f.streams for f in facades if f.streams is not None}
+    return Simulator(app, exchanges, seen, faults, hubs)

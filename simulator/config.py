@@ -19,6 +19,11 @@ class SimulatorSettings(ServiceSettings):
     # TLS handshake and encryption as it would across the internet.
     simulator_tls_cert: str | None = None
     simulator_tls_key: str | None = None
+    # User-data streams run on the venues' own clocks; a test may shorten them.
+    simulator_listen_key_ttl_s: float = 3600.0  # a listen key's term (both venues: 60 minutes)
+    simulator_stream_lifetime_s: float = 86400.0  # Binance ends a connection at 24 hours
+    simulator_bingx_heartbeat_s: float = 5.0  # BingX's "Ping"
+    simulator_bingx_snapshot_s: float = 5.0  # BingX's settings snapshot
 
     bingx_api_key: SecretStr | None = None
     bingx_secret_key: SecretStr | None = None

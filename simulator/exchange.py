@@ -6,15 +6,19 @@ wire format and error codes onto it. All money is Decimal.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal
 
+from simulator import snapshots
+from simulator.events import ConfigChange, EventBus, Execution, Expiry, OrderUpdate
 from simulator.positions import closable, closes, direction, fill, order_direction, pnl
 from simulator.records import (
     Account,
+    Fill,
     Instrument,
     Order,
     Position,
@@ -34,13 +38,21 @@ def marketable(side: str, limit: Decimal, market: Decimal) -> bool:
     return (side == "BUY" and limit >= market) or (side == "SELL" and limit <= market)
 
 
+def now_ms() -> int:
+    return int(time.time() * 1000)
+
+
 class Exchange:
     def __init__(
         self,
         venue: str,
         instruments: list[Instrument] | None = None,
         *,
+        # Both venues' published standard rates for USDT perpetuals: 0.05% taker, 0.02% maker
+        # (docs/venues/*.md, "User-data stream"). A fill on arrival is a taker's; a resting
+        # order's later fill is a maker's.
         taker_fee: Decimal = Decimal("0.0005"),
+        maker_fee: Decimal = Decimal("0.0002"),
         default_leverage: int = 10,
         truncate_excess_precision: bool = False,
         client_ids_unique_while_open: bool = False,
@@ -57,10 +69,14 @@ class Exchange:
         self.reset_listeners: list[Callable[[], None]] = []
         self.instruments = {i.symbol: i for i in (instruments or default_instruments())}
         self.taker_fee = taker_fee
+        self.maker_fee = maker_fee
         self.default_leverage = default_leverage
         self.accounts: dict[str, Account] = {}
         self.lock = threading.RLock()
-        self._ids = itertools.count(int(time.time() * 1000) * 1000)
+        # Every order, fill, balance and setting change, published under the lock as it happens.
+        self.events = EventBus()
+        self._ids = itertools.count(now_ms() * 1000)
+        self._trade_ids = itertools.count(100_000_001)
 
     # -- accounts and market -------------------------------------------------
 
@@ -81,6 +97,11 @@ class Exchange:
                 account.wallet = wallet
             for listener in list(self.reset_listeners):
                 listener()
+
+    @staticmethod
+    def clock_ms() -> int:
+        """The time the exchange stamps on orders, fills and events."""
+        return now_ms()
 
     def new_order_id(self) -> int:
         """An id from the same sequence as the book's orders, for orders a façade keeps itself."""
@@ -111,6 +132,12 @@ class Exchange:
             sides = ["LONG", "SHORT"] if side == "BOTH" else [side]
             for s in sides:
                 account.leverage[(symbol, s)] = leverage
+            self._config_changed(account, symbol, ConfigChange.LEVERAGE)
+
+    def set_margin_mode(self, account: Account, symbol: str, isolated: bool) -> None:
+        with self.lock:
+            account.isolated[symbol] = isolated
+            self._config_changed(account, symbol, ConfigChange.MARGIN_MODE)
 
     # -- balances ------------------------------------------------------------------
 
@@ -147,7 +174,10 @@ class Exchange:
         price: Decimal | None,
         client_order_id: str,
         reduce_only: bool,
+        time_in_force: str = "GTC",
+        accepted: Callable[[Order], None] | None = None,
     ) -> Order:
+        """`accepted` sees the order once it is on the book, before anyone hears of it."""
         with self.lock:
             inst = self.instrument(symbol)
             if side not in ("BUY", "SELL"):
@@ -175,15 +205,23 @@ class Exchange:
                 qty=quantity,
                 price=price,
                 reduce_only=reduce_only,
+                time_in_force=time_in_force,
             )
-            account.orders[order.order_id] = order
-            if client_order_id:
-                account.by_client_id[client_order_id] = order.order_id
+            self.record(account, order, accepted)
             if order_type == "MARKET":
-                self._fill(account, order, inst.price)
+                self.execute(account, order, inst.price, maker=False)
             elif order.price is not None and marketable(order.side, order.price, inst.price):
-                self._fill(account, order, order.price)
+                self.execute(account, order, order.price, maker=False)
             return order
+
+    def record(self, account: Account, order: Order, accepted: Callable[[Order], None] | None = None) -> None:
+        """Put a new order on the account's books and announce it."""
+        account.orders[order.order_id] = order
+        if order.client_order_id:
+            account.by_client_id[order.client_order_id] = order.order_id
+        if accepted is not None:
+            accepted(order)
+        self._order_changed(account, order, Execution.NEW)
 
     def find_order(
         self, account: Account, *, order_id: int | None = None, client_order_id: str = ""
@@ -196,13 +234,18 @@ class Exchange:
                 raise SimError(Reject.UNKNOWN_ORDER, "order does not exist")
             return order
 
-    def cancel_order(self, account: Account, order: Order, *, status: str = "CANCELLED") -> Order:
-        """Take an open order off the book; `status` may say EXPIRED when the venue, not the user, did."""
+    def cancel_order(
+        self, account: Account, order: Order, *, status: str = "CANCELLED", why: Expiry = Expiry.NONE
+    ) -> Order:
+        """Take an open order off the book; `status` may say EXPIRED when the venue, not the user,
+        did, and `why` says for what."""
         with self.lock:
             if order.status != "NEW":
                 raise SimError(Reject.UNKNOWN_ORDER, f"order is {order.status}, not open")
             order.status = status
-            order.update_ms = int(time.time() * 1000)
+            order.update_ms = now_ms()
+            execution = Execution.EXPIRED if status == "EXPIRED" else Execution.CANCELED
+            self._order_changed(account, order, execution, expiry=why)
             return order
 
     def positions(self, account: Account, symbol: str | None = None) -> list[Position]:
@@ -297,7 +340,48 @@ class Exchange:
                 if order.symbol != symbol or order.status != "NEW" or order.price is None:
                     continue
                 if marketable(order.side, order.price, price):
-                    self._fill(account, order, order.price)
+                    self.execute(account, order, order.price, maker=True)
 
-    def _fill(self, account: Account, order: Order, price: Decimal) -> None:
-        fill(account, order, price, self.taker_fee)
+    def execute(
+        self, account: Account, order: Order, price: Decimal, *, maker: bool, how: Execution = Execution.TRADE
+    ) -> Fill:
+        """Fill the whole order at `price`, keep the trade, and announce the fill and what it did
+        to the account."""
+        realized, fee = fill(account, order, price, self.maker_fee if maker else self.taker_fee)
+        inst = self.instrument(order.symbol)
+        trade = Fill(
+            trade_id=next(self._trade_ids),
+            order_id=order.order_id,
+            client_order_id=order.client_order_id,
+            symbol=order.symbol,
+            side=order.side,
+            position_side=order.position_side,
+            qty=order.qty,
+            price=price,
+            fee=fee,
+            fee_asset=inst.quote,
+            realized_pnl=realized,
+            maker=maker,
+            time_ms=order.update_ms,
+        )
+        account.fills.append(trade)
+        self._order_changed(account, order, how, fill=trade)
+        self.events.publish(snapshots.account_update(self, account, order, trade.time_ms))
+        return trade
+
+    # -- what the exchange tells its listeners -----------------------------------------
+
+    def _order_changed(
+        self,
+        account: Account,
+        order: Order,
+        execution: Execution,
+        *,
+        fill: Fill | None = None,
+        expiry: Expiry = Expiry.NONE,
+    ) -> None:
+        event = OrderUpdate(account.api_key, execution, copy.copy(order), now_ms(), fill, expiry)
+        self.events.publish(event)
+
+    def _config_changed(self, account: Account, symbol: str, change: ConfigChange) -> None:
+        self.events.publish(snapshots.config_update(self, account, symbol, change))

@@ -1,8 +1,10 @@
-"""Faults tests can switch on: latency, 5xx, timeouts after accepting, 429, clock skew.
+"""Faults tests can switch on: latency, 5xx, timeouts after accepting, 429, clock skew, and on
+the user-data streams: late, doubled or swapped events and refused connections.
 
 Rules match by venue, method and path prefix, fire with a probability, and
 may be limited to a number of firings, so a test can say "the next order
 times out after the venue accepted it" or "20% of orders fail with 503".
+Stream rules match by venue only and fire per event (or per connection attempt).
 """
 
 from __future__ import annotations
@@ -21,6 +23,16 @@ class FaultKind(StrEnum):
     TIMEOUT_AFTER_ACCEPT = "timeout_after_accept"  # act on it, then hold the answer for hold_s
     RATE_LIMIT = "rate_limit"  # answer 429 with Retry-After: retry_after_s, without acting
     SKEW = "skew"  # the venue's clock runs skew_ms ahead of ours (negative: behind)
+    STREAM_DELAY = "stream_delay"  # hold a user-stream event (and those behind it) latency_ms
+    STREAM_DUPLICATE = "stream_duplicate"  # send a user-stream event twice
+    STREAM_REORDER = "stream_reorder"  # hold an event back until the next one has gone
+    STREAM_REFUSE = "stream_refuse"  # refuse a user-stream connection at the handshake
+
+
+# Drawn for user-stream events and connections, never for a request.
+STREAM_KINDS = frozenset(
+    {FaultKind.STREAM_DELAY, FaultKind.STREAM_DUPLICATE, FaultKind.STREAM_REORDER, FaultKind.STREAM_REFUSE}
+)
 
 
 class FaultRule(BaseModel):
@@ -70,16 +82,31 @@ class Faults:
         fired: list[Fired] = []
         with self._lock:
             for rule in self._rules:
-                if rule.kind is FaultKind.SKEW or rule.count == 0:
+                if rule.kind is FaultKind.SKEW or rule.kind in STREAM_KINDS:
                     continue
-                if rule.venue not in (None, venue) or rule.method not in (None, method.upper()):
+                if rule.method not in (None, method.upper()):
                     continue
                 if rule.path is not None and not path.startswith(rule.path):
                     continue
-                if self._random.random() >= rule.probability:
-                    continue
-                if rule.count is not None:
-                    rule.count -= 1
-                self.fired[rule.kind] += 1
-                fired.append(Fired(rule.kind, rule))
+                self._fire(rule, venue, fired)
         return fired
+
+    def draw_stream(self, venue: str, kinds: frozenset[FaultKind]) -> list[Fired]:
+        """The stream faults of these kinds that fire for one event or connection attempt."""
+        fired: list[Fired] = []
+        with self._lock:
+            for rule in self._rules:
+                if rule.kind in kinds:
+                    self._fire(rule, venue, fired)
+        return fired
+
+    def _fire(self, rule: FaultRule, venue: str, fired: list[Fired]) -> None:
+        """Add the rule to `fired` if it is for this venue, has firings left and its dice say so."""
+        if rule.count == 0 or rule.venue not in (None, venue):
+            return
+        if self._random.random() >= rule.probability:
+            return
+        if rule.count is not None:
+            rule.count -= 1
+        self.fired[rule.kind] += 1
+        fired.append(Fired(rule.kind, rule))

@@ -50,8 +50,9 @@ def closable(account: Account, symbol: str, position_side: str, side: str) -> De
     return pos.qty
 
 
-def fill(account: Account, order: Order, price: Decimal, fee_rate: Decimal) -> None:
-    """Fill the whole order at `price`: move its position, book realized profit less the fee."""
+def fill(account: Account, order: Order, price: Decimal, fee_rate: Decimal) -> tuple[Decimal, Decimal]:
+    """Fill the whole order at `price`: move its position, book realized profit less the fee.
+    Returns (realized profit before the fee, fee)."""
     pos = account.positions.setdefault(
         (order.symbol, order.position_side), Position(order.symbol, order.position_side)
     )
@@ -61,12 +62,15 @@ def fill(account: Account, order: Order, price: Decimal, fee_rate: Decimal) -> N
         realized = _fill_hedged(pos, order, price)
     fee = order.qty * price * fee_rate
     account.wallet += realized - fee
+    pos.realized += realized
+    pos.fees += fee
     order.status = "FILLED"
     order.avg_price = price
     order.executed_qty = order.qty
     order.realized_pnl = realized
     order.fee = fee
     order.update_ms = int(time.time() * 1000)
+    return realized, fee
 
 
 def _fill_one_way(pos: Position, order: Order, price: Decimal) -> Decimal:

@@ -84,6 +84,9 @@ class Position:
     qty: Decimal = Decimal(0)  # signed for BOTH; non-negative for LONG/SHORT
     entry: Decimal = Decimal(0)
     isolated: bool = False
+    # Accumulated over the position's life, as the venues' account events report them.
+    realized: Decimal = Decimal(0)  # profit booked by closing fills, before fees
+    fees: Decimal = Decimal(0)
 
 
 @dataclass
@@ -97,6 +100,7 @@ class Order:
     qty: Decimal
     price: Decimal | None
     reduce_only: bool
+    time_in_force: str = "GTC"
     status: str = "NEW"
     avg_price: Decimal = Decimal(0)
     executed_qty: Decimal = Decimal(0)
@@ -117,3 +121,23 @@ class Account:
     positions: dict[tuple[str, str], Position] = field(default_factory=dict)
     orders: dict[int, Order] = field(default_factory=dict)
     by_client_id: dict[str, int] = field(default_factory=dict)
+    fills: list[Fill] = field(default_factory=list)  # oldest first; trade ids only grow
+
+
+@dataclass(frozen=True)
+class Fill:
+    """One execution of an order: what the venues list as a trade (REST) and push on the stream."""
+
+    trade_id: int
+    order_id: int
+    client_order_id: str
+    symbol: str
+    side: str
+    position_side: str
+    qty: Decimal
+    price: Decimal
+    fee: Decimal  # charged, so never negative
+    fee_asset: str
+    realized_pnl: Decimal  # before the fee
+    maker: bool
+    time_ms: int

@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 
 from simulator import wire
 from simulator.exchange import Exchange
 from simulator.records import Account, SimError
 from simulator.venue import Clock
 
+# A handler answers the venue's data (wrapped by the Dialect), or a whole Response for the rare
+# endpoint that answers outside the venue's envelope.
 Handler = Callable[[dict[str, str], Account | None], Awaitable[Any]]
 RouteDecorator = Callable[[Handler], Handler]
 Headers = dict[str, str]
@@ -48,11 +50,14 @@ class Dialect:
     refuse: Callable[[Refusal, Headers], JSONResponse]
     # What every answer to a request of this weight carries.
     headers: Callable[[int], Headers] = no_headers
+    # The account an API key names, for endpoints keyed but not signed (the listen keys).
+    identify: Callable[[Exchange, Request, wire.Sent, int], Account] | None = None
 
 
 class Routes:
     """Registers venue endpoints on the router: `@route(method, path, ..., signed=...)` serves one
-    handler under every path given (a venue often serves the same answer under two versions)."""
+    handler under every path given (a venue often serves the same answer under two versions).
+    `keyed=True` asks only for the API key, as a venue does for its listen keys."""
 
     def __init__(self, router: APIRouter, exchange: Exchange, clock: Clock, dialect: Dialect) -> None:
         self.router = router
@@ -60,27 +65,40 @@ class Routes:
         self.clock = clock
         self.dialect = dialect
 
-    def __call__(self, method: str, *paths: str, signed: bool, weight: int = 1) -> RouteDecorator:
+    def __call__(
+        self, method: str, *paths: str, signed: bool, keyed: bool = False, weight: int = 1
+    ) -> RouteDecorator:
         def register(fn: Handler) -> Handler:
             for path in paths:
                 self.router.add_api_route(
-                    path, self._endpoint(fn, signed, weight), methods=[method], include_in_schema=False
+                    path,
+                    self._endpoint(fn, signed, keyed, weight),
+                    methods=[method],
+                    include_in_schema=False,
                 )
             return fn
 
         return register
 
     def _endpoint(
-        self, fn: Handler, signed: bool, weight: int
-    ) -> Callable[[Request], Awaitable[JSONResponse]]:
+        self, fn: Handler, signed: bool, keyed: bool, weight: int
+    ) -> Callable[[Request], Awaitable[Response]]:
         dialect = self.dialect
 
-        async def endpoint(request: Request) -> JSONResponse:
+        async def endpoint(request: Request) -> Response:
             headers = dialect.headers(weight)
             try:
                 sent = await wire.read(request)
-                account = dialect.authenticate(self.exchange, request, sent, self.clock()) if signed else None
-                return dialect.answer(await fn(sent.params(), account), headers)
+                account: Account | None = None
+                if signed:
+                    account = dialect.authenticate(self.exchange, request, sent, self.clock())
+                elif keyed and dialect.identify is not None:
+                    account = dialect.identify(self.exchange, request, sent, self.clock())
+                answer = await fn(sent.params(), account)
+                if isinstance(answer, Response):
+                    answer.headers.update(headers)
+                    return answer
+                return dialect.answer(answer, headers)
             except Refusal as exc:
                 return dialect.refuse(exc, headers)
             except SimError as exc:

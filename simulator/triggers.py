@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import ClassVar, Generic, TypeVar
 
+from simulator.events import Event, OrderUpdate, TriggerChange, TriggerUpdate
 from simulator.exchange import Exchange
 from simulator.positions import closable
 from simulator.records import Account, Order, SimError
@@ -48,6 +49,7 @@ class Trigger:
     update_ms: int = 0
     trigger_ms: int = 0  # when it fired
     actual: Order | None = None  # the order it placed when it fired
+    finished: bool = False  # that order has filled or left the book
 
 
 T = TypeVar("T", bound=Trigger)
@@ -63,6 +65,7 @@ class TriggerBook(ABC, Generic[T]):
         self.orders: dict[int, T] = {}
         exchange.price_listeners.append(self.on_price)
         exchange.reset_listeners.append(self.reset)
+        exchange.events.subscribe(self.on_event)
 
     # -- the venue's words -------------------------------------------------------------
 
@@ -96,6 +99,13 @@ class TriggerBook(ABC, Generic[T]):
             if t.api_key == account.api_key and t.status == "NEW" and symbol in (None, t.symbol)
         ]
 
+    def fired_by(self, order_id: int) -> T | None:
+        """The trigger that placed this order, if one did."""
+        for trigger in self.orders.values():
+            if trigger.actual is not None and trigger.actual.order_id == order_id:
+                return trigger
+        return None
+
     def any_open(self, account: Account, symbol: str | None = None) -> bool:
         """Open orders on the account (or one symbol), resting on the book or waiting here."""
         return bool(self.exchange.open_orders(account, symbol) or self.open_orders(account, symbol))
@@ -105,7 +115,22 @@ class TriggerBook(ABC, Generic[T]):
             raise self.not_open(trigger)
         trigger.status = self.CANCELLED
         trigger.update_ms = self.clock()
+        self.announce(trigger, TriggerChange.CANCELED)
         return trigger
+
+    def announce(self, trigger: T, change: TriggerChange, reason: str = "") -> None:
+        self.exchange.events.publish(
+            TriggerUpdate(trigger.api_key, trigger, change, self.exchange.clock_ms(), reason)
+        )
+
+    def on_event(self, event: Event) -> None:
+        """A fired trigger is finished when the order it placed fills or leaves the book."""
+        if not isinstance(event, OrderUpdate) or event.order.status == "NEW":
+            return
+        trigger = self.fired_by(event.order.order_id)
+        if trigger is not None and not trigger.finished:
+            trigger.finished = True
+            self.announce(trigger, TriggerChange.FINISHED)
 
     def on_price(self, symbol: str, mark: Decimal) -> None:
         for trigger in list(self.orders.values()):
@@ -115,16 +140,25 @@ class TriggerBook(ABC, Generic[T]):
     def fire(self, trigger: T) -> None:
         account = self.exchange.accounts[trigger.api_key]
         trigger.trigger_ms = trigger.update_ms = self.clock()
+        self.announce(trigger, TriggerChange.TRIGGERING)
         quantity, reduce = trigger.quantity, trigger.reduce_only
         if quantity is None:
             quantity = closable(account, trigger.symbol, trigger.position_side, trigger.side)
             reduce = self.close_is_reduce_only(trigger)
         if not quantity:
             trigger.status = self.REFUSED
+            self.announce(trigger, TriggerChange.REFUSED, "no position to close")
             return
         market = trigger.order_type.endswith("MARKET")
+
+        def placed(order: Order) -> None:
+            # On the book, before its own events: listeners can tell whose order it is.
+            trigger.actual = order
+            trigger.status = "TRIGGERED"
+            self.announce(trigger, TriggerChange.TRIGGERED)
+
         try:
-            trigger.actual = self.exchange.place_order(
+            self.exchange.place_order(
                 account,
                 symbol=trigger.symbol,
                 side=trigger.side,
@@ -134,10 +168,10 @@ class TriggerBook(ABC, Generic[T]):
                 price=None if market else trigger.price,
                 client_order_id=self.placed_client_id(),
                 reduce_only=reduce,
+                accepted=placed,
             )
-        except SimError:
+        except SimError as exc:
             # e.g. the margin check it skipped while waiting fails now, or the position it
             # guarded was closed by hand and nothing is left to reduce.
             trigger.status = self.REFUSED
-            return
-        trigger.status = "TRIGGERED"
+            self.announce(trigger, TriggerChange.REFUSED, exc.message)

@@ -29,6 +29,7 @@ from simulator.binance.orders import (
     reduce_only,
 )
 from simulator.binance.render import price, qty
+from simulator.events import TriggerChange
 from simulator.exchange import Exchange
 from simulator.records import Account, Instrument
 from simulator.triggers import Trigger, TriggerBook, crossed, is_stop
@@ -153,6 +154,7 @@ class AlgoBook(TriggerBook[AlgoOrder]):
             if _crossed(algo, inst.price):
                 raise BinanceError(codes.WOULD_TRIGGER)
         self.orders[algo.algo_id] = algo
+        self.announce(algo, TriggerChange.PLACED)
         return algo
 
     def _trailing(self, inst: Instrument, filters: Filters, algo: AlgoOrder, params: dict[str, str]) -> None:

@@ -19,6 +19,9 @@ NOT_REQUIRED_PARAM = -1106
 INVALID_TIF = -1115
 INVALID_ORDER_TYPE = -1116
 INVALID_SYMBOL = -1121
+LISTEN_KEY_UNKNOWN = -1125
+LOOKUP_INTERVAL = -1127
+BAD_PARAM_COMBO = -1128
 BAD_PRECISION = -1111
 UNKNOWN_ORDER = -2013
 CANCEL_REJECTED = -2011
@@ -56,6 +59,9 @@ MESSAGES: dict[int, str] = {
     INVALID_SIGNATURE: "Signature for this request is not valid.",
     INVALID_TIMESTAMP: "Timestamp for this request is outside of the recvWindow.",
     INVALID_SYMBOL: "Invalid symbol.",
+    LISTEN_KEY_UNKNOWN: "This listenKey does not exist.",
+    LOOKUP_INTERVAL: "Lookup interval is too big.",
+    BAD_PARAM_COMBO: "Combination of optional parameters invalid.",
     INVALID_TIF: "Invalid timeInForce.",
     INVALID_ORDER_TYPE: "Invalid orderType.",
     BAD_PRECISION: "Precision is over the maximum defined for this asset.",

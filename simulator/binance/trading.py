@@ -9,6 +9,7 @@ from simulator.binance.algo import AlgoBook, algo_json
 from simulator.binance.codes import BinanceError
 from simulator.binance.instruments import Filters, venue_symbol
 from simulator.binance.orders import choice, find_order, instrument_for, parse_new_order
+from simulator.events import Expiry
 from simulator.exchange import Exchange
 from simulator.records import Account, Order, Reject, SimError
 from simulator.routes import Routes
@@ -60,7 +61,7 @@ def _settings(route: Routes, exchange: Exchange, algos: AlgoBook) -> None:
                 raise BinanceError(codes.MARGIN_TYPE_OPEN_ORDERS)
             if position:
                 raise BinanceError(codes.MARGIN_TYPE_POSITION)
-            account.isolated[inst.symbol] = isolated
+            exchange.set_margin_mode(account, inst.symbol, isolated)
         return OK
 
     @route("GET", "/fapi/v1/positionSide/dual", signed=True, weight=30)
@@ -85,13 +86,9 @@ def _settings(route: Routes, exchange: Exchange, algos: AlgoBook) -> None:
 
 
 def _orders(route: Routes, exchange: Exchange, filters: dict[str, Filters]) -> None:
-    time_in_force: dict[int, str] = {}  # order id -> as sent; the exchange keeps no such field
-
     def show(order: Order, *, as_accepted: bool = False) -> dict[str, Any]:
         inst = exchange.instruments[order.symbol]
-        return render.order_json(
-            inst, order, time_in_force.get(order.order_id, "GTC"), as_accepted=as_accepted
-        )
+        return render.order_json(inst, order, order.time_in_force, as_accepted=as_accepted)
 
     def new_order(params: dict[str, str], account: Account, *, test: bool) -> Any:
         with exchange.lock:
@@ -111,10 +108,11 @@ def _orders(route: Routes, exchange: Exchange, filters: dict[str, Filters]) -> N
                 price=new.price,
                 client_order_id=new.client_order_id,
                 reduce_only=new.reduce_only,
+                time_in_force=new.time_in_force,
             )
-            time_in_force[order.order_id] = new.time_in_force
             if new.time_in_force in ("IOC", "FOK") and order.status == "NEW":
-                exchange.cancel_order(account, order, status="EXPIRED")
+                why = Expiry.IOC if new.time_in_force == "IOC" else Expiry.FOK
+                exchange.cancel_order(account, order, status="EXPIRED", why=why)
             # ACK (the default) reports the order as it entered; RESULT reports its fill.
             return show(order, as_accepted=new.response_type == "ACK")
 

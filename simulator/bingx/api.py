@@ -1,4 +1,5 @@
-"""BingX swap v2 REST, as the venue documents it, over the simulator's exchange.
+"""BingX swap v2 REST and user-data stream, as the venue documents them, over the simulator's
+exchange.
 
 Business answers are HTTP 200 with the `{"code", "msg", "data"}` envelope; code 0 is success.
 Signed endpoints are checked in `auth`. See docs/venues/bingx.md.
@@ -9,34 +10,55 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from simulator.bingx import account, answers, auth, codes, market, trading
+from simulator.bingx import account, answers, auth, codes, fills, market, trading, userstream
 from simulator.bingx.conditional import ConditionalBook
 from simulator.exchange import Exchange
+from simulator.faults import Faults
 from simulator.routes import Dialect, Headers, Refusal, Routes
-from simulator.venue import Clock, VenueFacade, system_ms
+from simulator.venue import Clock, OwnOrders, StreamOptions, VenueFacade, system_ms
+
+# The venue's forced closes and app orders carry no client id (its force-order list shows "").
+OWN_ORDERS = OwnOrders(liquidation=lambda ms: "", from_app=lambda: "")
 
 
-def build_facade(exchange: Exchange, clock: Clock = system_ms) -> VenueFacade:
-    return VenueFacade(
-        "bingx",
-        "/openApi/",
-        build_router(exchange, clock),
-        exchange,
-        answers.rate_limited,
-        answers.server_error,
-    )
-
-
-def build_router(exchange: Exchange, clock: Clock = system_ms) -> APIRouter:
+def build_facade(
+    exchange: Exchange,
+    clock: Clock = system_ms,
+    *,
+    faults: Faults | None = None,
+    streams: StreamOptions | None = None,
+) -> VenueFacade:
     def refused(refusal: Refusal, headers: Headers) -> JSONResponse:
         return answers.refused(refusal, clock(), headers)  # a refusal carries the server time
 
     router = APIRouter()
     dialect = Dialect(
-        authenticate=auth.authenticate, refusal=codes.refusal_for, answer=answers.success, refuse=refused
+        authenticate=auth.authenticate,
+        refusal=codes.refusal_for,
+        answer=answers.success,
+        refuse=refused,
+        identify=auth.identify,
     )
     route = Routes(router, exchange, clock, dialect)
+    book = ConditionalBook(exchange, clock)
     market.register(route, exchange, clock)
     account.register(route, exchange, clock)
-    trading.register(route, exchange, ConditionalBook(exchange, clock))
-    return router
+    trading.register(route, exchange, book)
+    fills.register(route, exchange, book, clock)
+    hub = userstream.build(
+        route, router, exchange, book, clock, faults or Faults(), streams or StreamOptions()
+    )
+    return VenueFacade(
+        "bingx",
+        "/openApi/",
+        router,
+        exchange,
+        answers.rate_limited,
+        answers.server_error,
+        streams=hub,
+        own_orders=OWN_ORDERS,
+    )
+
+
+def build_router(exchange: Exchange, clock: Clock = system_ms) -> APIRouter:
+    return build_facade(exchange, clock).router

@@ -56,3 +56,14 @@ def authenticate(exchange: Exchange, request: Request, sent: wire.Sent, now_ms: 
     if timestamp > now_ms + AHEAD_TOLERANCE_MS or now_ms - timestamp > window:
         raise BingxError(codes.TIMESTAMP, codes.TIMESTAMP_MESSAGE)
     return account
+
+
+def identify(exchange: Exchange, request: Request, sent: wire.Sent, now_ms: int) -> Account:
+    """The account `X-BX-APIKEY` names, for the listen key, which the venue documents with the
+    key header alone; a request that is signed anyway (as ccxt's is) must be signed right."""
+    if any(p.key == "signature" for p in sent.query + sent.body):
+        return authenticate(exchange, request, sent, now_ms)
+    account = exchange.accounts.get(request.headers.get(API_KEY_HEADER, ""))
+    if account is None:
+        raise BingxError(codes.BAD_API_KEY, "Incorrect API key")
+    return account

@@ -19,6 +19,7 @@ from common.decimals import plain
 from simulator.bingx import codes
 from simulator.bingx.codes import BingxError
 from simulator.bingx.orders import CONDITIONAL_TYPES, LIMIT_TRIGGER_TYPES, OrderRequest, TriggerRequest
+from simulator.events import TriggerChange
 from simulator.exchange import Exchange
 from simulator.records import Account, Order, Reject, SimError, truncate
 from simulator.triggers import STOP_TYPES, TAKE_PROFIT_TYPES, Trigger, TriggerBook, crossed, is_stop
@@ -106,7 +107,10 @@ class ConditionalBook(TriggerBook[Conditional]):
 
     # -- placing ---------------------------------------------------------------------
 
-    def place(self, account: Account, order: OrderRequest, spec: TriggerRequest) -> Conditional:
+    def place(
+        self, account: Account, order: OrderRequest, spec: TriggerRequest, *, test: bool = False
+    ) -> Conditional:
+        """Check and keep a conditional order; a `test` one is checked and built, never kept."""
         inst = self.exchange.instrument(order.symbol)
         if order.order_type not in CONDITIONAL_TYPES:
             raise codes.invalid(f"Invalid parameters,type: unsupported {order.order_type}")
@@ -131,7 +135,11 @@ class ConditionalBook(TriggerBook[Conditional]):
         if cid and (cid in account.by_client_id or self.holds_client_id(account, cid)):
             raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {cid} already used")
         return self._keep(
-            account, order, TriggerRequest(quantity, stop_price, price, spec.working_type), self.clock()
+            account,
+            order,
+            TriggerRequest(quantity, stop_price, price, spec.working_type),
+            self.clock(),
+            keep=not test,
         )
 
     def parse_attachments(
@@ -176,7 +184,9 @@ class ConditionalBook(TriggerBook[Conditional]):
             trigger = TriggerRequest(entry.executed_qty, spec.stop_price, spec.price, spec.working_type)
             self._keep(account, order, trigger, now)
 
-    def _keep(self, account: Account, order: OrderRequest, trigger: TriggerRequest, now: int) -> Conditional:
+    def _keep(
+        self, account: Account, order: OrderRequest, trigger: TriggerRequest, now: int, *, keep: bool = True
+    ) -> Conditional:
         conditional = Conditional(
             order_id=self.exchange.new_order_id(),
             client_order_id=order.client_order_id,
@@ -193,7 +203,9 @@ class ConditionalBook(TriggerBook[Conditional]):
             time_ms=now,
             update_ms=now,
         )
-        self.orders[conditional.order_id] = conditional
+        if keep:
+            self.orders[conditional.order_id] = conditional
+            self.announce(conditional, TriggerChange.PLACED)
         return conditional
 
     # -- triggering ---------------------------------------------------------------------

@@ -31,7 +31,7 @@ def contract(exchange: Exchange, n: int, inst: Instrument) -> dict[str, Any]:
         "quantityPrecision": inst.qty_precision,
         "pricePrecision": inst.price_precision,
         "feeRate": float(exchange.taker_fee),
-        "makerFeeRate": 0.0002,
+        "makerFeeRate": float(exchange.maker_fee),
         "takerFeeRate": float(exchange.taker_fee),
         "tradeMinLimit": 0,
         "tradeMinQuantity": float(inst.min_qty),

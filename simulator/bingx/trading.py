@@ -64,7 +64,7 @@ def _settings(route: Routes, exchange: Exchange, book: ConditionalBook) -> None:
         with exchange.lock:
             if exchange.positions(account, symbol) or book.any_open(account, symbol):
                 raise codes.invalid("the account has positions or pending orders")
-            account.isolated[symbol] = wanted == "ISOLATED"
+            exchange.set_margin_mode(account, symbol, wanted == "ISOLATED")
         return None
 
     @route("GET", "/openApi/swap/v1/positionSide/dual", signed=True)
@@ -135,9 +135,8 @@ def new_order(
 def _place_conditional(
     book: ConditionalBook, params: dict[str, str], account: Account, request: OrderRequest, *, test: bool
 ) -> Any:
-    conditional = book.place(account, request, orders.parse_trigger(params, request))
+    conditional = book.place(account, request, orders.parse_trigger(params, request), test=test)
     if test:
-        del book.orders[conditional.order_id]
         return _tested(request)
     return {"order": conditional_json(conditional)}
 
