@@ -8,11 +8,14 @@ import threading
 import time
 
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.events import Where
 from executor.core.model import MarginMode, PositionSide
 from executor.core.ports import ConnectionReport, InstrumentRules
 from executor.venues.base import BaseVenueAdapter
+from executor.venues.event_fields import OrderOrigin
 from executor.venues.http import VenueHttp
 from executor.venues.signed_client import SignedRestClient
+from executor.venues.stream_base import StreamObserver, websocket_url
 
 RULES_RELOAD_S = 60
 
@@ -31,8 +34,14 @@ class RestVenueAdapter(BaseVenueAdapter):
         secret_key: str,
         http: VenueHttp | None = None,
         recv_window_ms: int = 5000,
+        stream_url: str | None = None,
     ) -> None:
         super().__init__(account, base_url)
+        # The user-data stream's host: the configured one, else this REST host's own
+        # (a simulator serves both on one port).
+        self.stream_url = stream_url or websocket_url(base_url)
+        self.stream_observer: StreamObserver | None = None
+        self._origins: dict[str, OrderOrigin] = {}  # by order id, for REST fills
         self.http = http or VenueHttp(base_url)
         self.client = self.client_class(self.http, api_key, secret_key, recv_window_ms)
         self._lock = threading.Lock()
@@ -71,6 +80,10 @@ class RestVenueAdapter(BaseVenueAdapter):
         """The canonical BASE-QUOTE of a symbol in the venue's spelling."""
         rules = self._by_venue_symbol.get(venue_symbol)
         return rules.symbol if rules is not None else venue_symbol
+
+    def where(self, venue_symbol: str) -> Where:
+        """This account and symbol, as the keeper's events name them."""
+        return Where(self.venue, self.account, self._symbol_of(venue_symbol), venue_symbol)
 
     def any_rules(self) -> InstrumentRules | None:
         """Some listed instrument, for checks that need one (a test order)."""

@@ -56,6 +56,33 @@ class SignedRestClient(abc.ABC):
     def public(self, method: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self._unwrap(self.http.request(method, path, query=self._query(params or {})))
 
+    def keyed_reply(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> HttpReply:
+        """A call that carries the API key header and no signature (a listen key's), unread."""
+        return self.http.request(
+            method,
+            path,
+            query=self._query(params or {}),
+            headers={self.api_key_header: self._api_key},
+            timeout_s=timeout_s,
+        )
+
+    def keyed(
+        self,
+        method: str,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+    ) -> Any:
+        return self._unwrap(self.keyed_reply(method, path, params, timeout_s=timeout_s))
+
     def signed(
         self,
         method: str,

@@ -7,6 +7,7 @@ from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.events import Fill, OrderUpdate
 from executor.core.model import MarginMode, PositionSide, Side, Venue
 from executor.core.ports import (
     InstrumentRules,
@@ -21,7 +22,10 @@ from executor.venues.base import order_params, order_status, venue_order
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
 from executor.venues.binance.errors import NO_NEED_TO_CHANGE_MARGIN_TYPE
+from executor.venues.binance.events import algo_row, is_liquidation, order_row, trade_row
 from executor.venues.binance.statuses import ALGO_STATUSES, ORDER_STATUSES
+from executor.venues.binance.stream import BinanceUserStream
+from executor.venues.event_fields import OrderOrigin, order_kind
 from executor.venues.rest_adapter import RestVenueAdapter
 
 
@@ -213,6 +217,71 @@ class BinanceAdapter(RestVenueAdapter):
         except TvbridgeError as exc:
             if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
                 raise
+
+    # -- what the position keeper reads (executor/core/events.py VenueWatch) -------------------
+
+    def open_orders(self, venue_symbol: str | None = None) -> list[OrderUpdate]:
+        params = {"symbol": venue_symbol} if venue_symbol else {}
+        plain = self.client.signed("GET", endpoints.OPEN_ORDERS, params) or []
+        algos = self.client.signed("GET", endpoints.OPEN_ALGO_ORDERS, params) or []
+        return [order_row(row, self.where(str(row["symbol"]))) for row in plain] + [
+            algo_row(row, self.where(str(row["symbol"]))) for row in algos
+        ]
+
+    def fills(self, venue_symbol: str, since_ms: int) -> list[Fill]:
+        rows: list[dict[str, Any]] = []
+        params: dict[str, Any] = {"symbol": venue_symbol, "startTime": since_ms, "limit": USER_TRADES_PAGE}
+        while True:
+            page = self.client.signed("GET", endpoints.USER_TRADES, params) or []
+            rows.extend(page)
+            if len(page) < USER_TRADES_PAGE:
+                break
+            # A full page: the rest from the next trade id on (fromId takes no time range).
+            params = {"symbol": venue_symbol, "fromId": int(page[-1]["id"]) + 1, "limit": USER_TRADES_PAGE}
+        where = self.where(venue_symbol)
+        out = []
+        for row in rows:
+            origin = self._order_origin(venue_symbol, str(row["orderId"]))
+            out.append(trade_row(row, where, origin.client_order_id, origin.liquidation))
+        return out
+
+    def _order_origin(self, venue_symbol: str, order_id: str) -> OrderOrigin:
+        """A trade's order's client id and whether the venue liquidated with it: the trade row
+        names neither. Read once per order."""
+        known = self._origins.get(order_id)
+        if known is None:
+            try:
+                order = self.client.signed(
+                    "GET", endpoints.ORDER, {"symbol": venue_symbol, "orderId": order_id}
+                )
+            except TvbridgeError as exc:
+                if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
+                    raise
+                return OrderOrigin("", False)  # aged out of the venue's order history; not remembered
+            client_order_id = str(order.get("clientOrderId") or "")
+            kind = order_kind(order.get("origType") or order.get("type"))
+            known = OrderOrigin(client_order_id, is_liquidation(kind, client_order_id))
+            self._origins[order_id] = known
+        return known
+
+    def cancel_order(self, venue_symbol: str, order: OrderUpdate) -> None:
+        # Conditional orders live in the Algo Order API (section 5.9), under their algoId.
+        if order.kind.protective:
+            self.cancel_protection(venue_symbol, order.order_id)
+            return
+        try:
+            self.client.signed("DELETE", endpoints.ORDER, {"symbol": venue_symbol, "orderId": order.order_id})
+        except TvbridgeError as exc:
+            if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
+                raise  # -2011: not open any more, already gone
+
+    def user_stream(self) -> BinanceUserStream:
+        return BinanceUserStream(
+            self.client, self.where, self.account, self.stream_url, observer=self.stream_observer
+        )
+
+
+USER_TRADES_PAGE = 1000  # the most the venue lists at once
 
 
 def _algo_order(data: dict[str, Any], client_order_id: str) -> VenueOrder:

@@ -30,6 +30,7 @@ QTY_NOT_INCREASED_BY_STEP_SIZE = -4023  # quantity off the step
 DUPLICATED_CLIENT_ORDER_ID = -4116
 NO_SUCH_ORDER = -2013  # query: no such order
 UNKNOWN_ORDER_SENT = -2011  # cancel: not an open order
+LISTEN_KEY_UNKNOWN = -1125  # listen-key keep-alive: the key has lapsed (section 9.2)
 BAD_SYMBOL = -1121
 REDUCE_ONLY_REJECT = -2022  # reduce-only order rejected: nothing to reduce
 INVALID_LEVERAGE = -4028  # leverage not valid for the symbol

@@ -7,6 +7,7 @@ from typing import Any
 
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.events import Fill, OrderUpdate
 from executor.core.model import MarginMode, PositionSide, Side, Venue
 from executor.core.ports import (
     InstrumentRules,
@@ -21,7 +22,10 @@ from executor.core.ports import (
 from executor.venues.base import order_params, venue_order
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
+from executor.venues.bingx.events import fill_row, order_row, origin_of
 from executor.venues.bingx.statuses import STATUSES
+from executor.venues.bingx.stream import BingxUserStream
+from executor.venues.event_fields import OrderOrigin
 from executor.venues.rest_adapter import RestVenueAdapter
 
 # The venue's conditional order types; any of them resting on a symbol may close part of a position.
@@ -235,3 +239,73 @@ class BingxAdapter(RestVenueAdapter):
         except TvbridgeError as exc:
             if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
                 raise
+
+    # -- what the position keeper reads (executor/core/events.py VenueWatch) -------------------
+
+    def open_orders(self, venue_symbol: str | None = None) -> list[OrderUpdate]:
+        params = {"symbol": venue_symbol} if venue_symbol else {}
+        data = self.client.signed("GET", endpoints.OPEN_ORDERS, params)
+        return [order_row(o, self.where(str(o["symbol"]))) for o in (data or {}).get("orders") or []]
+
+    def fills(self, venue_symbol: str, since_ms: int) -> list[Fill]:
+        # Section 9.5: startTs < filled <= endTs, a start alone lists nothing, 7 days at most.
+        end = self.client.now_ms()
+        start = max(since_ms - 1, end - FILL_HISTORY_WINDOW_MS)
+        rows: list[dict[str, Any]] = []
+        index = 1
+        while True:
+            data = self.client.signed(
+                "GET",
+                endpoints.FILL_HISTORY,
+                {
+                    "symbol": venue_symbol,
+                    "startTs": start,
+                    "endTs": end,
+                    "pageIndex": index,
+                    "pageSize": FILL_PAGE,
+                },
+            )
+            page = (data or {}).get("fill_history_orders") or []
+            rows.extend(page)
+            if len(page) < FILL_PAGE or len(rows) >= int((data or {}).get("total", 0)):
+                break
+            index += 1
+        where = self.where(venue_symbol)
+        return [fill_row(row, where, self._order_origin(venue_symbol, str(row["orderId"]))) for row in rows]
+
+    def _order_origin(self, venue_symbol: str, order_id: str) -> OrderOrigin:
+        """A fill's order's client id, whether it liquidated, its profit: the row has none.
+        Read once per order that has finished filling."""
+        known = self._origins.get(order_id)
+        if known is not None:
+            return known
+        try:
+            data = self.client.signed("GET", endpoints.ORDER, {"symbol": venue_symbol, "orderId": order_id})
+        except TvbridgeError as exc:
+            if exc.error_class is not ErrorClass.UNKNOWN_ORDER:
+                raise
+            return OrderOrigin("", False)
+        order = data.get("order", data)
+        origin = origin_of(order)
+        if str(order.get("status", "")).upper() in _FINAL_WORDS:
+            self._origins[order_id] = origin  # its profit will not change any more
+        return origin
+
+    def cancel_order(self, venue_symbol: str, order: OrderUpdate) -> None:
+        # One order endpoint for every type, conditional ones included (section 5.10).
+        self.cancel_protection(venue_symbol, order.order_id)
+
+    def user_stream(self) -> BingxUserStream:
+        return BingxUserStream(
+            self.client,
+            self.where,
+            self.hedge_mode,
+            self.account,
+            self.stream_url,
+            observer=self.stream_observer,
+        )
+
+
+FILL_PAGE = 1000  # the most fillHistory lists at once
+FILL_HISTORY_WINDOW_MS = 7 * 24 * 3600 * 1000
+_FINAL_WORDS = ("FILLED", "CANCELED", "CANCELLED", "EXPIRED")

@@ -18,3 +18,9 @@ POSITION_MODE = "/openApi/swap/v1/positionSide/dual"
 ORDER = "/openApi/swap/v2/trade/order"
 OPEN_ORDERS = "/openApi/swap/v2/trade/openOrders"
 TEST_ORDER = "/openApi/swap/v2/trade/order/test"
+FILL_HISTORY = "/openApi/swap/v2/trade/fillHistory"  # the fills list with trade ids
+# User-data stream (docs/venues/bingx.md section 9): the listen key, and the stream hosts.
+LISTEN_KEY = "/openApi/user/auth/userDataStream"
+LIVE_WS_URL = "wss://open-api-swap.bingx.com"
+DEMO_WS_URL = "wss://vst-open-api-ws.bingx.com"  # section 9.1 prefers it over the conflicting live host
+STREAM_PATH = "/swap-market"
