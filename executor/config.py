@@ -41,6 +41,8 @@ class ExecutorSettings(ServiceSettings):
     bingx_secret_key: SecretStr | None = None
     bingx_base_url: str | None = None
     bingx_demo: bool = False
+    # The user-data stream's host, overriding the live/demo one (a simulator: ws://host:8900).
+    bingx_ws_url: str | None = None
 
     # More key sets on the same venue, picked by a signal's `account`:
     # "name:api_key:secret_key" entries, comma- or newline-separated (or from BINGX_ACCOUNTS_FILE).
@@ -50,6 +52,7 @@ class ExecutorSettings(ServiceSettings):
     binance_secret_key: SecretStr | None = None
     binance_base_url: str | None = None
     binance_testnet: bool = False
+    binance_ws_url: str | None = None
     binance_accounts: SecretStr | None = None
 
     venue_connect_timeout_s: float = 3.0
@@ -144,3 +147,11 @@ class ExecutorSettings(ServiceSettings):
         if explicit:
             return explicit
         return entry.demo_url if getattr(self, entry.demo_switch) else entry.live_url
+
+    def ws_url(self, venue: Venue) -> str:
+        """`<PREFIX>_WS_URL` when set, else the venue's demo stream host when its switch is on, else live."""
+        entry = BY_VENUE[venue]
+        explicit: str | None = getattr(self, entry.setting("ws_url"))
+        if explicit:
+            return explicit
+        return entry.demo_ws_url if getattr(self, entry.demo_switch) else entry.live_ws_url

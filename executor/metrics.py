@@ -37,7 +37,53 @@ RATE_LIMIT_BACKOFFS = Counter(
     "Times a venue told us to back off (429/418 or its own rate-limit code)",
     ["venue"],
 )
+STREAM_CONNECTED = Gauge(
+    "tvbridge_executor_stream_connected",
+    "1 while the account's user-data stream is connected",
+    ["venue", "account"],
+)
+STREAM_EVENTS = Counter(
+    "tvbridge_executor_stream_events_total",
+    "User-data stream events received, by the venue's event type",
+    ["venue", "account", "event"],
+)
+STREAM_RECONNECTS = Counter(
+    "tvbridge_executor_stream_reconnects_total",
+    "User-data stream reconnect attempts after a loss",
+    ["venue", "account"],
+)
+# The event types the streams deliver; any other is counted as "other" (labels stay bounded).
+STREAM_EVENT_NAMES = frozenset(
+    {
+        "ORDER_TRADE_UPDATE",
+        "TRADE_UPDATE",
+        "ALGO_UPDATE",
+        "ACCOUNT_UPDATE",
+        "ACCOUNT_CONFIG_UPDATE",
+        "listenKeyExpired",
+    }
+)
 TRADING_ENABLED = Gauge("tvbridge_executor_trading_enabled", "1 while trading is switched on")
+
+
+class StreamMetrics:
+    """One account's stream, as `executor/venues/stream_base.py` reports it."""
+
+    def __init__(self, venue: str, account: str) -> None:
+        self.venue = venue
+        self.account = account
+        STREAM_CONNECTED.labels(venue, account).set(0)
+        STREAM_RECONNECTS.labels(venue, account)
+
+    def connected(self, up: bool) -> None:
+        STREAM_CONNECTED.labels(self.venue, self.account).set(1 if up else 0)
+
+    def event(self, name: str) -> None:
+        label = name if name in STREAM_EVENT_NAMES else "other"
+        STREAM_EVENTS.labels(self.venue, self.account, label).inc()
+
+    def reconnect(self) -> None:
+        STREAM_RECONNECTS.labels(self.venue, self.account).inc()
 
 
 def backoff_observer(venue: str) -> Callable[[float], None]:

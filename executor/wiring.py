@@ -37,8 +37,15 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueA
                 verify_tls=settings.tls_verify(),
             )
             adapter = entry.adapter(
-                account, url, key, secret, http=http, recv_window_ms=settings.venue_recv_window_ms
+                account,
+                url,
+                key,
+                secret,
+                http=http,
+                recv_window_ms=settings.venue_recv_window_ms,
+                stream_url=settings.ws_url(entry.venue),
             )
+            adapter.stream_observer = metrics.StreamMetrics(entry.venue.value, account)
             adapter.price_ttl_s = settings.venue_price_cache_s
             adapter.balance_ttl_s = settings.venue_balance_cache_s
             adapters[(entry.venue, account)] = adapter

@@ -26,6 +26,8 @@ class VenueEntry:
     demo_url: str  # the venue's own test venue (demo money)
     prefix: str  # of its settings' environment names
     demo_switch: str  # the setting that picks demo_url
+    live_ws_url: str  # the user-data stream's host
+    demo_ws_url: str
 
     def setting(self, suffix: str) -> str:
         """The settings field for one of this venue's names, e.g. `api_key` -> `bingx_api_key`."""
@@ -40,6 +42,8 @@ VENUES: tuple[VenueEntry, ...] = (
         bingx_endpoints.DEMO_BASE_URL,
         "BINGX",
         "bingx_demo",
+        bingx_endpoints.LIVE_WS_URL,
+        bingx_endpoints.DEMO_WS_URL,
     ),
     VenueEntry(
         Venue.BINANCE,
@@ -48,6 +52,8 @@ VENUES: tuple[VenueEntry, ...] = (
         binance_endpoints.TESTNET_BASE_URL,
         "BINANCE",
         "binance_testnet",
+        binance_endpoints.LIVE_WS_URL,
+        binance_endpoints.TESTNET_WS_URL,
     ),
 )
 
