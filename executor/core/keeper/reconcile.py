@@ -45,8 +45,8 @@ def read(venue: VenueWatch, state: AccountState, since_ms: int, as_of_ms: int) -
 
 def events(snapshot: Snapshot, state: AccountState) -> list[VenueEvent]:
     """What the stream would have said, for the handler; call under the account's lock."""
-    out: list[VenueEvent] = []
-    out.extend(sorted(snapshot.fills, key=lambda f: f.time_ms))
+    fills: list[Fill] = sorted(snapshot.fills, key=lambda f: f.time_ms)
+    out: list[VenueEvent] = [*fills]
     out.extend(_positions(snapshot, state))
     out.extend(snapshot.orders)
     out.extend(_gone_orders(snapshot, state))
