@@ -4,7 +4,8 @@ have sent, for the one handler to take.
 Reads go open orders first, then positions: a stop is placed only after its entry filled, so a
 stop in the list has a position that the later read shows (unless it has closed since, and
 then the stop is stale indeed). The events go fills first (so a flat knows what flattened it),
-then positions (so a side's state is current before its orders are judged), then orders. What
+then the orders no longer listed (so a flat does not cancel what is gone), then positions (so a
+side's state is current before its resting orders are judged), then the listed orders. What
 the keeper thinks open and REST no longer lists is synthesised away: a side to zero, an order
 as gone. Everything synthesised carries the time the reads began, so a stream event newer than
 the reads is never rolled back by them.
@@ -47,9 +48,9 @@ def events(snapshot: Snapshot, state: AccountState) -> list[VenueEvent]:
     """What the stream would have said, for the handler; call under the account's lock."""
     fills: list[Fill] = sorted(snapshot.fills, key=lambda f: f.time_ms)
     out: list[VenueEvent] = [*fills]
+    out.extend(_gone_orders(snapshot, state))
     out.extend(_positions(snapshot, state))
     out.extend(snapshot.orders)
-    out.extend(_gone_orders(snapshot, state))
     return out
 
 
