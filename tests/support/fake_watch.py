@@ -20,6 +20,7 @@ from executor.core.events import (
     Sink,
     StreamState,
     StreamStatus,
+    UserStream,
     VenueEvent,
     Where,
 )
@@ -156,7 +157,7 @@ class FakeWatch(FakeVenue):
             raise fault.error
         self.open.pop(order.order_id, None)  # one already gone is no error
 
-    def user_stream(self) -> ScriptedStream:
+    def user_stream(self) -> UserStream:
         return ScriptedStream(self.script, self.emitted)
 
     def settings_changed(self, config: AccountConfig) -> None:

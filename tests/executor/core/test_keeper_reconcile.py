@@ -7,7 +7,7 @@ from executor.core.events import OrderKind, StreamStatus
 from executor.core.keeper import NewsKind
 from executor.core.model import PositionSide, Side
 from tests.executor.core.keeper_support import RECONCILE_S, Rig
-from tests.support.fake_venue import unreachable
+from tests.support.fake_venue import refused, unreachable
 from tests.support.fake_watch import fill, order, position, stream_state
 
 TP = order("tp", OrderKind.TAKE_PROFIT_MARKET, Side.SELL)
@@ -133,8 +133,6 @@ def test_hedge_sides_reported_flat_by_rest_cancel_their_levels() -> None:
 
 
 def test_an_unknown_order_answer_to_a_cancel_is_success() -> None:
-    from tests.support.fake_venue import refused
-
     rig = Rig()
     rig.venue.rest(SL)
     rig.venue.fail_next("cancel_order", refused(ErrorClass.UNKNOWN_ORDER, "Order does not exist", "80018"))
