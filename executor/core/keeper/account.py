@@ -107,6 +107,7 @@ class AccountKeeper:
             side.last_fill, side.awaiting_cause = None, ZERO  # a new position: no cause pending
         if turned:
             self.watch.end(update.where.venue_symbol, update.position_side)
+            self.stats.unprotected = self.watch.unprotected
             news = self._flat_cause(book, update, before)
         if self._cancel(oco.stale(book)) and turned:
             self.stats.sibling_cancel_seconds.append(self._monotonic() - received)

@@ -11,7 +11,7 @@ from executor.core.model import PositionSide, Side
 from executor.core.ports import ProtectionKind, ProtectionRequest
 from tests.executor.core.keeper_support import RECONCILE_S, Rig
 from tests.support.fake_venue import unreachable
-from tests.support.fake_watch import WHERE, order, stream_state
+from tests.support.fake_watch import WHERE, order, position, stream_state
 
 SIGNAL = "sig-1"
 STOP = ProtectionRequest(
@@ -104,3 +104,13 @@ def test_a_view_older_than_the_guard_is_not_judged() -> None:
     rig.clock.now -= 1
     rig.reconcile()
     assert rig.venue.calls["place_protection"] == 0
+
+
+def test_a_flat_heard_on_the_stream_ends_the_count_at_once() -> None:
+    rig = Rig()
+    guarded_long(rig)
+    rig.venue.fail_next("place_protection", unreachable())
+    rig.reconcile()
+    assert rig.keeper.unprotected(WHERE.venue, WHERE.account) == 1
+    rig.keeper.handle(position("0", time_ms=20_000))
+    assert rig.keeper.unprotected(WHERE.venue, WHERE.account) == 0
