@@ -171,3 +171,9 @@ class VenueWatch(VenueAdapter, Protocol):
     def user_stream(self) -> UserStream:
         """A new stream client for this account, on the venue's (or the configured) stream host."""
         ...
+
+    def settings_changed(self, config: AccountConfig) -> None:
+        """The trader (or we) changed leverage, margin mode or position mode, as the stream or a
+        read reported: take it into what the adapter caches, so the next signal sizes and
+        places with the settings the venue really has."""
+        ...

@@ -83,6 +83,11 @@ class Plan:
         return [*self.closed, *whole]
 
 
+# Every order tvbridge places carries a client id with this prefix; the position keeper tells
+# ours from the trader's own (placed in the exchange's app) by it.
+CLIENT_ID_PREFIX = "tvb"
+
+
 def client_order_id(signal_id: str, tag: str) -> str:
     """Derived from the signal id, so a retry carries the same id.
 
@@ -90,12 +95,18 @@ def client_order_id(signal_id: str, tag: str) -> str:
     lower-cases them; Binance wants ^[.A-Z:/a-z0-9_-]{1,36}$.
     """
     digest = hashlib.sha256(f"{signal_id}|{tag}".encode()).hexdigest()
-    return f"tvb{digest[:32]}"
+    return f"{CLIENT_ID_PREFIX}{digest[:32]}"
 
 
 def protection_tag(kind: ProtectionKind, position_side: PositionSide) -> str:
     """A take-profit or stop-loss guarding the entry on `position_side`."""
     return f"{kind.value}-{position_side.value}"
+
+
+def replacement_tag(kind: ProtectionKind, position_side: PositionSide) -> str:
+    """The same guard placed again by the position keeper after the first went missing: a
+    client id of its own, so the venue never refuses it as a repeat of the first."""
+    return f"{protection_tag(kind, position_side)}-replaced"
 
 
 def direction(signal: TradeSignal) -> PositionSide:

@@ -1,0 +1,99 @@
+"""What the keeper saw happen, as data: typed news for notifications, counters for metrics, and
+an ordered, bounded log of fills and news for the gateway to replay after a reconnect.
+
+The keeper core knows no Prometheus, no notifier and no gRPC; the wiring reads these.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, deque
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+
+from executor.core.events import Fill
+from executor.core.model import PositionSide, Venue
+
+
+class NewsKind(StrEnum):
+    TAKE_PROFIT_HIT = "take_profit_hit"
+    STOP_HIT = "stop_hit"
+    LIQUIDATION = "liquidation"
+    CLOSED_OUTSIDE = "closed_outside"  # a flattening fill whose client id is not ours
+    STREAM_DOWN = "stream_down"  # the user-data stream has been down past STREAM_DOWN_S
+    FELL_BACK_TO_REST = "fell_back_to_rest"  # reconciliation alone is keeping watch
+    UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
+
+
+@dataclass(frozen=True)
+class News:
+    kind: NewsKind
+    venue: Venue
+    account: str
+    symbol: str = ""  # canonical; empty for news about the whole account (the stream)
+    position_side: PositionSide | None = None
+    quantity: Decimal | None = None
+    price: Decimal | None = None
+    detail: str = ""
+    time_ms: int = 0
+
+
+@dataclass(frozen=True)
+class Record:
+    """One entry of the replay log: a fill or a piece of news, numbered in the order seen."""
+
+    seq: int
+    item: Fill | News
+
+
+class ReplayLog:
+    """The last `capacity` fills and news, numbered from 1, so a reader that reconnects can ask
+    for what came after the last number it saw; older entries are dropped (REST reconciliation
+    on the gateway's side closes a longer gap)."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._records: deque[Record] = deque(maxlen=capacity)
+        self._seq = 0
+        self._lock = threading.Lock()
+
+    def append(self, item: Fill | News) -> int:
+        with self._lock:
+            self._seq += 1
+            self._records.append(Record(self._seq, item))
+            return self._seq
+
+    def since(self, seq: int) -> list[Record]:
+        """Records numbered above `seq`, oldest first."""
+        with self._lock:
+            return [r for r in self._records if r.seq > seq]
+
+    @property
+    def last_seq(self) -> int:
+        with self._lock:
+            return self._seq
+
+
+@dataclass
+class AccountStats:
+    """Counters per (venue, account) that a metrics module reads; plain numbers, no client."""
+
+    events: Counter[str] = field(default_factory=Counter)  # handled, by event type name
+    duplicate_fills: int = 0
+    stale_updates: int = 0  # order or position updates older than what was known
+    cancelled: int = 0  # protective orders cancelled because their side went flat
+    cancel_failures: int = 0
+    reconciles: int = 0
+    reconcile_failures: int = 0
+    stops_replaced: int = 0
+    unprotected: int = 0  # positions whose missing stop could not be re-placed, now
+    # Seconds from receiving the event that flattened a side to its siblings being cancelled;
+    # the metrics module drains them into a histogram.
+    sibling_cancel_seconds: deque[float] = field(default_factory=lambda: deque(maxlen=1000))
+
+    def drain_sibling_cancel_seconds(self) -> list[float]:
+        # popleft one by one: a reading thread never loses a value appended meanwhile.
+        out: list[float] = []
+        while self.sibling_cancel_seconds:
+            out.append(self.sibling_cancel_seconds.popleft())
+        return out

@@ -1,0 +1,140 @@
+"""The unprotected-position watch: a position whose signal asked for a stop must keep one.
+
+The engine tells the keeper each stop it placed (`Guard`). At every reconciliation, from the
+venue's own list of open orders, a side still open whose resting stops do not cover its size
+is unprotected: the stop is placed again once, under a client id of its own; if that fails, or
+the position is found bare again, it is reported and counted until it is covered or flat.
+The watch ends when the side goes flat.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+from decimal import Decimal
+
+from common.decimals import plain
+from common.errors import TvbridgeError
+from executor.core.events import OrderKind, VenueWatch, Where
+from executor.core.keeper.news import News, NewsKind
+from executor.core.keeper.oco import guards_position
+from executor.core.keeper.state import Book, SideState
+from executor.core.legs import client_order_id, replacement_tag
+from executor.core.model import PositionSide
+from executor.core.placement import Placer
+from executor.core.ports import ProtectionRequest
+
+log = logging.getLogger("executor.keeper.watch")
+
+ZERO = Decimal(0)
+_STOPS = frozenset({OrderKind.STOP_MARKET, OrderKind.STOP, OrderKind.TRAILING_STOP_MARKET})
+
+
+@dataclass
+class Guard:
+    """A stop the engine placed for a signal's entry, and what the watch has done about it."""
+
+    where: Where
+    position_side: PositionSide
+    stop: ProtectionRequest
+    signal_id: str
+    since_ms: int  # when the engine reported it: a view of the venue older than this is moot
+    replaced: bool = False
+    reported: bool = False
+
+
+def covered(book: Book, guard: Guard, side: SideState) -> bool:
+    """Whether resting stops on the guarded side, closing the right way, cover its size."""
+    stops = [
+        o
+        for o in book.open_orders.values()
+        if o.kind in _STOPS
+        and o.position_side is guard.position_side
+        and o.side is guard.stop.side
+        and guards_position(o)
+    ]
+    if any(o.close_position for o in stops):
+        return True
+    resting = sum((o.quantity - o.filled for o in stops), ZERO)
+    return resting >= abs(side.quantity)
+
+
+class Watch:
+    """The guards of one account, by (venue symbol, position side)."""
+
+    def __init__(self, placer: Placer) -> None:
+        self._placer = placer
+        self._guards: dict[tuple[str, PositionSide], Guard] = {}
+
+    def add(self, guard: Guard) -> None:
+        # A newer entry's stop replaces the older one's: it is the stop that now matters.
+        self._guards[(guard.where.venue_symbol, guard.position_side)] = guard
+
+    def end(self, venue_symbol: str, position_side: PositionSide) -> None:
+        self._guards.pop((venue_symbol, position_side), None)
+
+    @property
+    def unprotected(self) -> int:
+        return sum(1 for g in self._guards.values() if g.reported)
+
+    def check(self, books: dict[str, Book], venue: VenueWatch, as_of_ms: int) -> tuple[list[News], int]:
+        """Judge every guard against a view of the venue taken at `as_of_ms`: (news, stops
+        re-placed)."""
+        news: list[News] = []
+        replaced = 0
+        for key, guard in list(self._guards.items()):
+            book = books.get(guard.where.venue_symbol)
+            if book is None or guard.since_ms > as_of_ms:
+                continue
+            side = book.side(guard.position_side)
+            if side.flat and side.time_ms >= guard.since_ms:
+                del self._guards[key]  # closed since it was guarded
+                continue
+            if side.quantity == 0 or covered(book, guard, side):
+                guard.reported = False
+                continue
+            if not guard.replaced:
+                guard.replaced = True
+                if self._replace(venue, guard, abs(side.quantity)):
+                    replaced += 1
+                    continue
+            if not guard.reported:
+                guard.reported = True
+                news.append(self._news(guard, side))
+        return news, replaced
+
+    def _replace(self, venue: VenueWatch, guard: Guard, quantity: Decimal) -> bool:
+        tag = replacement_tag(guard.stop.kind, guard.position_side)
+        request = replace(
+            guard.stop, quantity=quantity, client_order_id=client_order_id(guard.signal_id, tag)
+        )
+        try:
+            self._placer.send_or_find(
+                lambda: venue.place_protection(request),
+                lambda: venue.find_protection(request.venue_symbol, request.client_order_id),
+                f"{venue.venue.value} replaced stop {request.client_order_id}",
+            )
+        except TvbridgeError as exc:
+            log.warning(
+                "missing stop not re-placed",
+                extra={"symbol": request.venue_symbol, "reason": exc.message},
+            )
+            return False
+        return True
+
+    def _news(self, guard: Guard, side: SideState) -> News:
+        where = guard.where
+        return News(
+            NewsKind.UNPROTECTED,
+            where.venue,
+            where.account,
+            where.symbol,
+            guard.position_side,
+            quantity=side.quantity,
+            price=guard.stop.trigger_price,
+            detail=(
+                f"the stop at {plain(guard.stop.trigger_price)} is missing and could not be placed "
+                "again; the position stands unprotected"
+            ),
+            time_ms=side.time_ms,
+        )
