@@ -33,7 +33,14 @@ from executor.core.model import (
 )
 from executor.core.placement import Placer
 from executor.core.ports import InstrumentRules, Protection, VenueAdapter, venue_answered_ns, venue_seconds
-from executor.core.protection import Guards, ProtectionPlan, describe, known_triggers, plan_for
+from executor.core.protection import (
+    Guards,
+    OnGuarded,
+    ProtectionPlan,
+    describe,
+    known_triggers,
+    plan_for,
+)
 from executor.core.risk import RiskLimits
 from executor.core.sizing import Sizer, closes
 from executor.core.switch import TradingSwitch
@@ -76,13 +83,14 @@ class ExecutionEngine:
         remembered_results: int = 10_000,
         rate_limit_wait_s: float = 1.0,
         risk: RiskLimits | None = None,
+        on_guarded: OnGuarded | None = None,
     ) -> None:
         self.adapters = dict(adapters)
         self.risk = risk or RiskLimits()
         self.switch = switch or TradingSwitch()
         self.sizer = Sizer(self.risk)
         self.placer = Placer(rate_limit_wait_s)
-        self.guards = Guards(self.placer)
+        self.guards = Guards(self.placer, on_guarded)
         self._results: OrderedDict[str, ExecutionResult] = OrderedDict()
         self._results_cap = remembered_results
         self._results_lock = threading.Lock()

@@ -10,11 +10,13 @@ a signal closed.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.events import Where
 from executor.core.legs import client_order_id, protection_tag
 from executor.core.model import (
     Action,
@@ -39,6 +41,9 @@ from executor.core.ports import (
 )
 
 log = logging.getLogger("executor.protection")
+
+# (where, position side, the stop, the signal that asked for it)
+OnGuarded = Callable[[Where, PositionSide, ProtectionRequest, str], None]
 
 HUNDRED = Decimal(100)
 
@@ -190,8 +195,11 @@ class Guards:
     """Places the take-profit and stop-loss of a filled entry, and cancels those of a position
     a signal closed, so that none can fire on a later position."""
 
-    def __init__(self, placer: Placer) -> None:
+    def __init__(self, placer: Placer, on_guarded: OnGuarded | None = None) -> None:
         self.placer = placer
+        # Told of every stop a signal asked for, placed or not: the position keeper watches that
+        # one stays live for as long as the position does.
+        self.on_guarded = on_guarded
         # Symbols known to hold no resting take-profit/stop-loss, so a close need not look.
         self._unprotected: set[tuple[Venue, str, str]] = set()
 
@@ -216,6 +224,8 @@ class Guards:
         if adapter.attaches_protection and known is not None:
             # The venue arms these itself once the entry fills, for the entry's quantity.
             self._unprotected.discard(key)
+            for p in known:
+                self._watch(adapter, rules, signal, _request(rules, signal, entry, p, entry.quantity))
             return Guarded([_report(entry, closing, p, entry.quantity, None) for p in known], [])
         triggers = known
         if triggers is None:
@@ -223,17 +233,8 @@ class Guards:
             triggers = plan.triggers(rules, base)
         guarded = Guarded([], [])
         for trigger in triggers:
-            request = ProtectionRequest(
-                venue_symbol=rules.venue_symbol,
-                kind=trigger.kind,
-                side=closing,
-                position_side=entry.position_side,
-                quantity=quantity,
-                trigger_price=trigger.trigger_price,
-                client_order_id=client_order_id(
-                    signal.signal_id, protection_tag(trigger.kind, entry.position_side)
-                ),
-            )
+            request = _request(rules, signal, entry, trigger, quantity)
+            self._watch(adapter, rules, signal, request)
             try:
                 placed = self._place(adapter, request, redelivery=redelivery)
             except TvbridgeError as exc:
@@ -249,6 +250,14 @@ class Guards:
             self._unprotected.discard(key)
             guarded.orders.append(_report(entry, closing, trigger, quantity, placed))
         return guarded
+
+    def _watch(
+        self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal, request: ProtectionRequest
+    ) -> None:
+        if self.on_guarded is None or request.kind is not ProtectionKind.STOP_LOSS:
+            return
+        where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
+        self.on_guarded(where, request.position_side, request, signal.signal_id)
 
     def _place(self, adapter: VenueAdapter, request: ProtectionRequest, *, redelivery: bool) -> VenueOrder:
         def find() -> VenueOrder | None:
@@ -293,6 +302,20 @@ class Guards:
         if not stale:
             return []
         return [f"cancelled {len(stale)} take-profit/stop-loss order(s) of the closed position"]
+
+
+def _request(
+    rules: InstrumentRules, signal: TradeSignal, entry: OrderReport, trigger: Protection, quantity: Decimal
+) -> ProtectionRequest:
+    return ProtectionRequest(
+        venue_symbol=rules.venue_symbol,
+        kind=trigger.kind,
+        side=Side.SELL if entry.side is Side.BUY else Side.BUY,
+        position_side=entry.position_side,
+        quantity=quantity,
+        trigger_price=trigger.trigger_price,
+        client_order_id=client_order_id(signal.signal_id, protection_tag(trigger.kind, entry.position_side)),
+    )
 
 
 def _report(

@@ -8,7 +8,7 @@ import threading
 import time
 
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.events import Where
+from executor.core.events import AccountConfig, Where
 from executor.core.model import MarginMode, PositionSide
 from executor.core.ports import ConnectionReport, InstrumentRules
 from executor.venues.base import BaseVenueAdapter
@@ -92,6 +92,21 @@ class RestVenueAdapter(BaseVenueAdapter):
     def warm(self) -> None:
         self.client.sync_time()
         self._load_rules()
+
+    def settings_changed(self, config: AccountConfig) -> None:
+        """The trader (or we) changed a setting on the venue: what the event says is taken, and
+        what it leaves out for the symbol is read again when next needed."""
+        with self._lock:
+            if config.hedge_mode is not None:
+                self._hedge_mode = config.hedge_mode
+            symbol = config.venue_symbol
+            if symbol is None:
+                return
+            if config.margin_mode is not None:
+                self._margin_modes[symbol] = config.margin_mode
+            # Leverage is cached per side on one venue and per symbol on the other: forget it.
+            for key in [k for k in self._leverage if k[0] == symbol]:
+                del self._leverage[key]
 
     def check_connection(self) -> ConnectionReport:
         started = time.perf_counter()

@@ -27,6 +27,9 @@ BOUNDED_LABELS = {
     "venue",
     "side",
     "endpoint",
+    "account",  # the owner's configured key sets
+    "event",  # a venue's stream event types, others counted as "other"
+    "kind",  # the keeper's news kinds
 }
 
 

@@ -101,3 +101,28 @@ def test_a_stop_that_cannot_be_above_zero_is_refused_before_the_entry() -> None:
     assert result.outcome is Outcome.REJECTED
     assert result.error is not None and result.error.message == "a long's sl_pct must be below 100"
     assert venue.placed == []
+
+
+def test_every_stop_a_signal_asks_for_is_handed_to_the_keeper_placed_or_not() -> None:
+    told: list[tuple[str, str, str, str]] = []
+    venue = FakeVenue()
+    venue.fail_next("place_protection", unreachable())  # the take-profit fails; the stop is placed
+    engine = ExecutionEngine(
+        {(Venue.BINANCE, "default"): venue},
+        on_guarded=lambda where, side, stop, sid: told.append(
+            (where.venue_symbol, side.value, stop.kind.value, sid)
+        ),
+    )
+    engine.execute(buy(take_profit=Decimal("70000"), stop_loss=Decimal("55000")))
+    assert told == [("BTCUSDT", "BOTH", "stop_loss", "sig-1")]
+
+
+def test_an_attached_stop_is_handed_to_the_keeper_too() -> None:
+    told: list[Decimal] = []
+    venue = FakeVenue(attaches_protection=True)
+    engine = ExecutionEngine(
+        {(Venue.BINANCE, "default"): venue},
+        on_guarded=lambda where, side, stop, sid: told.append(stop.trigger_price),
+    )
+    engine.execute(buy(stop_loss=Decimal("55000")))
+    assert told == [Decimal("55000")]
