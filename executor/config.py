@@ -14,6 +14,7 @@ from common.tls import check_complete
 from executor.core.model import Venue
 from executor.core.risk import RiskLimits
 from executor.venues.registry import BY_VENUE
+from executor.venues.stream_base import websocket_url
 
 
 class ExecutorSettings(ServiceSettings):
@@ -69,6 +70,10 @@ class ExecutorSettings(ServiceSettings):
     venue_balance_cache_s: float = 2.0
 
     trading_enabled: bool = True
+
+    # The position keeper reads every account through REST this often (seconds), even while its
+    # user-data stream is up: the safety net for whatever the stream missed.
+    reconcile_s: float = 30.0
 
     # Risk limits, enforced on every signal (empty = no limit).
     risk_allowed_symbols: str = ""  # comma-separated, e.g. "BTC-USDT, ETHUSDT"
@@ -149,9 +154,14 @@ class ExecutorSettings(ServiceSettings):
         return entry.demo_url if getattr(self, entry.demo_switch) else entry.live_url
 
     def ws_url(self, venue: Venue) -> str:
-        """`<PREFIX>_WS_URL` when set, else the venue's demo stream host when its switch is on, else live."""
+        """`<PREFIX>_WS_URL` when set; else, with `<PREFIX>_BASE_URL` set, that host in websocket form
+        (a simulator or a proxy serves both on one port); else the venue's demo stream host when
+        its switch is on, else live."""
         entry = BY_VENUE[venue]
         explicit: str | None = getattr(self, entry.setting("ws_url"))
         if explicit:
             return explicit
+        base: str | None = getattr(self, entry.setting("base_url"))
+        if base:
+            return websocket_url(base)
         return entry.demo_ws_url if getattr(self, entry.demo_switch) else entry.live_ws_url

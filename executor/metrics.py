@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram, Info
+
+from executor.core.keeper.keeper import Keeper
+from executor.core.keeper.news import News, NewsKind
+from executor.core.model import Venue
 
 BUILD = Info("tvbridge_executor_build", "Executor build information")
 RPCS = Counter(
@@ -64,6 +69,43 @@ STREAM_EVENT_NAMES = frozenset(
     }
 )
 TRADING_ENABLED = Gauge("tvbridge_executor_trading_enabled", "1 while trading is switched on")
+# The position keeper (executor/core/keeper), read from its plain counters once a second.
+UNPROTECTED = Gauge(
+    "tvbridge_executor_unprotected_positions",
+    "Positions whose stop-loss is missing and could not be re-placed",
+    ["venue", "account"],
+)
+OCO_CANCELS = Counter(
+    "tvbridge_executor_oco_cancels_total",
+    "Protective orders cancelled because their position went flat (one-cancels-other)",
+    ["venue", "account"],
+)
+OCO_CANCEL_FAILURES = Counter(
+    "tvbridge_executor_oco_cancel_failures_total",
+    "Cancels of a flat position's protective orders that failed (tried again at the next reconciliation)",
+    ["venue", "account"],
+)
+SIBLING_CANCEL_SECONDS = Histogram(
+    "tvbridge_executor_sibling_cancel_seconds",
+    "From the event that flattened a position to its remaining protective orders being cancelled",
+    ["venue"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+RECONCILES = Counter(
+    "tvbridge_executor_reconciliations_total",
+    "REST reconciliations of an account, by outcome (ok, failed)",
+    ["venue", "account", "outcome"],
+)
+STOPS_REPLACED = Counter(
+    "tvbridge_executor_stops_replaced_total",
+    "Missing stop-losses the keeper placed again",
+    ["venue", "account"],
+)
+KEEPER_NEWS = Counter(
+    "tvbridge_executor_keeper_news_total",
+    "What the position keeper saw happen, by kind (take-profit or stop hit, liquidation, ...)",
+    ["venue", "account", "kind"],
+)
 
 
 class StreamMetrics:
@@ -84,6 +126,56 @@ class StreamMetrics:
 
     def reconnect(self) -> None:
         STREAM_RECONNECTS.labels(self.venue, self.account).inc()
+
+
+class KeeperMetrics:
+    """The keeper's plain counters (`AccountStats`) as Prometheus series; `update` adds what
+    changed since the last call."""
+
+    _COUNTERS = (
+        ("cancelled", OCO_CANCELS),
+        ("cancel_failures", OCO_CANCEL_FAILURES),
+        ("stops_replaced", STOPS_REPLACED),
+    )
+
+    def __init__(self, keeper: Keeper, accounts: Iterable[tuple[Venue, str]]) -> None:
+        self.keeper = keeper
+        self.accounts = list(accounts)
+        self._seen: dict[tuple[Venue, str, str], int] = {}
+        for venue, account in self.accounts:
+            UNPROTECTED.labels(venue.value, account).set(0)
+            for _, counter in self._COUNTERS:
+                counter.labels(venue.value, account)
+            for outcome in ("ok", "failed"):
+                RECONCILES.labels(venue.value, account, outcome)
+            for kind in NewsKind:
+                KEEPER_NEWS.labels(venue.value, account, kind.value)
+            SIBLING_CANCEL_SECONDS.labels(venue.value)
+
+    def update(self) -> None:
+        for venue, account in self.accounts:
+            stats = self.keeper.stats(venue, account)
+            UNPROTECTED.labels(venue.value, account).set(stats.unprotected)
+            for name, counter in self._COUNTERS:
+                self._add(counter.labels(venue.value, account), (venue, account, name), getattr(stats, name))
+            self._add(RECONCILES.labels(venue.value, account, "ok"), (venue, account, "ok"), stats.reconciles)
+            self._add(
+                RECONCILES.labels(venue.value, account, "failed"),
+                (venue, account, "failed"),
+                stats.reconcile_failures,
+            )
+            for seconds in stats.drain_sibling_cancel_seconds():
+                SIBLING_CANCEL_SECONDS.labels(venue.value).observe(seconds)
+
+    def _add(self, child: Any, key: tuple[Venue, str, str], total: int) -> None:
+        grown = total - self._seen.get(key, 0)
+        if grown > 0:
+            child.inc(grown)
+        self._seen[key] = total
+
+    @staticmethod
+    def news(item: News) -> None:
+        KEEPER_NEWS.labels(item.venue.value, item.account, item.kind.value).inc()
 
 
 def backoff_observer(venue: str) -> Callable[[float], None]:

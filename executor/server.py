@@ -20,12 +20,14 @@ from common.errors import TvbridgeError
 from executor import grpc_tls, metrics
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
+from executor.core.events import VenueWatch
+from executor.core.keeper.keeper import Keeper
 from executor.core.model import Venue
 from executor.core.ports import VenueAdapter
 from executor.core.switch import TradingSwitch
 from executor.grpc_service import ExecutorServicer
 from executor.interceptors import DeadlineAndMetricsInterceptor
-from executor.wiring import build_adapters
+from executor.wiring import build_adapters, build_keeper
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 
@@ -41,6 +43,7 @@ class RunningExecutor:
     engine: ExecutionEngine
     health: health.HealthServicer
     grace_s: float
+    keeper: Keeper
     stopped: threading.Event = field(default_factory=threading.Event)
 
     def stop(self) -> None:
@@ -49,6 +52,7 @@ class RunningExecutor:
             return
         self.health.enter_graceful_shutdown()
         self.server.stop(self.grace_s).wait()
+        self.keeper.stop()
         for adapter in self.engine.adapters.values():
             adapter.close()
         self.stopped.set()
@@ -77,15 +81,21 @@ def keep_warm(
                 )
 
 
+def keeper_metrics(bridge: metrics.KeeperMetrics, stop: threading.Event) -> None:
+    while not stop.wait(1.0):
+        bridge.update()
+
+
 def start(
-    settings: ExecutorSettings, adapters: Mapping[tuple[Venue, str], VenueAdapter] | None = None
+    settings: ExecutorSettings, adapters: Mapping[tuple[Venue, str], VenueWatch] | None = None
 ) -> RunningExecutor:
     built = build_adapters(settings) if adapters is None else adapters
     if settings.venue_warm_on_start:
         warm(built)
     switch = TradingSwitch(settings.trading_enabled)
     metrics.TRADING_ENABLED.set(1 if switch.enabled else 0)
-    engine = ExecutionEngine(built, switch, risk=settings.risk_limits())
+    keeper = build_keeper(settings, built)
+    engine = ExecutionEngine(built, switch, risk=settings.risk_limits(), on_guarded=keeper.guarded)
 
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.executor_max_workers, thread_name_prefix="rpc"),
@@ -113,7 +123,16 @@ def start(
     server.start()
     health_servicer.set("", health_pb2.HealthCheckResponse.SERVING)
     health_servicer.set(SERVICE_NAME, health_pb2.HealthCheckResponse.SERVING)
-    running = RunningExecutor(server, port, engine, health_servicer, settings.executor_grace_s)
+    running = RunningExecutor(server, port, engine, health_servicer, settings.executor_grace_s, keeper)
+    # Streams and reconciliation run beside the server: a venue that cannot be watched must
+    # never stop it from trading.
+    keeper.start()
+    threading.Thread(
+        target=keeper_metrics,
+        args=(metrics.KeeperMetrics(keeper, built), running.stopped),
+        name="keeper-metrics",
+        daemon=True,
+    ).start()
     if settings.venue_keepalive_s > 0:
         threading.Thread(
             target=keep_warm,

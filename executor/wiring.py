@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 
 from executor import metrics
 from executor.config import ExecutorSettings
+from executor.core.events import VenueWatch
+from executor.core.keeper.keeper import Keeper
+from executor.core.keeper.news import News, NewsKind
 from executor.core.model import Venue
-from executor.core.ports import VenueAdapter
 from executor.venues.http import VenueHttp
 from executor.venues.registry import VENUES
 
 log = logging.getLogger("executor.wiring")
 
 
-def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueAdapter]:
-    adapters: dict[tuple[Venue, str], VenueAdapter] = {}
+def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueWatch]:
+    adapters: dict[tuple[Venue, str], VenueWatch] = {}
     for entry in VENUES:
         url = settings.base_url(entry.venue)
         if sum(map(bool, settings.keys(entry.venue))) == 1:
@@ -52,3 +55,27 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueA
     if not adapters:
         log.warning("no venue credentials configured: every signal will be rejected as unknown_account")
     return adapters
+
+
+def build_keeper(settings: ExecutorSettings, adapters: Mapping[tuple[Venue, str], VenueWatch]) -> Keeper:
+    """The position keeper over every account; what it sees is logged and counted."""
+    return Keeper(list(adapters.values()), settings.reconcile_s, on_news=_told)
+
+
+# News a trader must act on is a warning in the log; the rest is information.
+_WARN = {NewsKind.LIQUIDATION, NewsKind.STREAM_DOWN, NewsKind.UNPROTECTED, NewsKind.CLOSED_OUTSIDE}
+
+
+def _told(item: News) -> None:
+    metrics.KeeperMetrics.news(item)
+    log.log(
+        logging.WARNING if item.kind in _WARN else logging.INFO,
+        "keeper: %s",
+        item.kind.value,
+        extra={
+            "venue": item.venue.value,
+            "account": item.account,
+            "symbol": item.symbol,
+            "detail": item.detail,
+        },
+    )

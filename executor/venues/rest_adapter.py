@@ -8,7 +8,7 @@ import threading
 import time
 
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.events import AccountConfig, Where
+from executor.core.events import AccountConfig, Fill, OrderUpdate, UserStream, Where
 from executor.core.model import MarginMode, PositionSide
 from executor.core.ports import ConnectionReport, InstrumentRules
 from executor.venues.base import BaseVenueAdapter
@@ -92,6 +92,20 @@ class RestVenueAdapter(BaseVenueAdapter):
     def warm(self) -> None:
         self.client.sync_time()
         self._load_rules()
+
+    # -- what the position keeper reads (the core's `VenueWatch` port) -----------------------
+
+    @abc.abstractmethod
+    def open_orders(self, venue_symbol: str | None = None) -> list[OrderUpdate]: ...
+
+    @abc.abstractmethod
+    def fills(self, venue_symbol: str, since_ms: int) -> list[Fill]: ...
+
+    @abc.abstractmethod
+    def cancel_order(self, venue_symbol: str, order: OrderUpdate) -> None: ...
+
+    @abc.abstractmethod
+    def user_stream(self) -> UserStream: ...
 
     def settings_changed(self, config: AccountConfig) -> None:
         """The trader (or we) changed a setting on the venue: what the event says is taken, and

@@ -38,3 +38,22 @@ def test_wiring_builds_each_venue_from_its_row(venue: Venue, monkeypatch: pytest
     adapters = build_adapters(settings)
     assert list(adapters) == [(venue, "default")]
     assert adapters[(venue, "default")].base_url == entry.demo_url
+
+
+@pytest.mark.parametrize("venue", list(Venue))
+def test_the_stream_host_follows_the_rest_host_unless_named(
+    venue: Venue, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = BY_VENUE[venue]
+    for name in ("BASE_URL", "WS_URL"):
+        monkeypatch.delenv(f"{entry.prefix}_{name}", raising=False)
+    monkeypatch.delenv(entry.demo_switch.upper(), raising=False)
+
+    def ws(**fields: object) -> str:
+        return ExecutorSettings(_env_file=None, **fields).ws_url(venue)  # type: ignore[call-arg, arg-type]
+
+    assert ws() == entry.live_ws_url
+    assert ws(**{entry.demo_switch: True}) == entry.demo_ws_url
+    assert ws(**{entry.setting("base_url"): "https://sim.local:8900"}) == "wss://sim.local:8900"
+    named = {entry.setting("base_url"): "http://sim:8900", entry.setting("ws_url"): "wss://other"}
+    assert ws(**named) == "wss://other"

@@ -12,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -189,9 +190,14 @@ def files_under(path: Path) -> set[str]:
     }
 
 
+# make's own closing words: `make: *** ...`, or `make[1]: *** ...` when the suite itself runs
+# under make (`make test`).
+MAKE_SAYS = re.compile(r"^make(\[\d+\])?: ")
+
+
 def own_lines(stderr: str) -> list[str]:
     """What the recipe said, without make's own `make: *** ... Error 1`."""
-    return [line for line in stderr.splitlines() if not line.startswith("make:")]
+    return [line for line in stderr.splitlines() if not MAKE_SAYS.match(line)]
 
 
 @pytest.mark.parametrize(
