@@ -65,8 +65,6 @@ class ExecutorSettings(ServiceSettings):
     venue_price_cache_s: float = 1.0
     venue_balance_cache_s: float = 2.0
 
-    trading_enabled: bool = True
-
     # Risk limits, enforced on every signal (empty = no limit).
     risk_allowed_symbols: str = ""  # comma-separated, e.g. "BTC-USDT, ETHUSDT"
     risk_max_leverage: int | None = None

@@ -4,8 +4,9 @@ back as a domain type, every failure as a classified TvbridgeError."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 import grpc
@@ -17,6 +18,7 @@ from gateway import metrics
 from gateway.core.accounts import Account, ConnectionCheck
 from gateway.core.controls import TradingStatus
 from gateway.core.execution import Execution
+from gateway.core.flatten import FlattenedAccount
 from gateway.core.signal import Signal, Venue
 from gateway.executor import convert
 from tvbridge.executor.v1 import executor_pb2 as pb
@@ -127,11 +129,32 @@ class ExecutorClient:
         call = self._stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=self.control_timeout_s)
         return convert.trading_status_from_pb(await self._call("GetTradingStatus", call))
 
-    async def set_trading(self, enabled: bool, actor: str, reason: str) -> TradingStatus:
+    async def set_trading(
+        self, enabled: bool, actor: str, reason: str, changed_at: datetime | None = None
+    ) -> TradingStatus:
         assert self._stub is not None, "start() first"
-        request = pb.SetTradingEnabledRequest(enabled=enabled, actor=actor, reason=reason)
+        request = convert.set_trading_to_pb(enabled, actor, reason, changed_at)
         call = self._stub.SetTradingEnabled(request, timeout=self.control_timeout_s)
         return convert.trading_status_from_pb(await self._call("SetTradingEnabled", call))
+
+    async def flatten(self, venue: Venue | None, account: str) -> list[FlattenedAccount]:
+        """Cancel and close on every chosen account: venue round trips, the executor's deadline each."""
+        assert self._stub is not None, "start() first"
+        call = self._stub.Flatten(convert.flatten_to_pb(venue, account), timeout=self.timeout_s * 4)
+        return convert.flatten_from_pb(await self._call("Flatten", call, self.timeout_s * 4))
+
+    async def connections(self) -> AsyncIterator[None]:
+        """Yields each time the channel becomes connected: at start and after every reconnect
+        (an executor restart shows as the connection lost, then made again)."""
+        assert self._channel is not None, "start() first"
+        was_ready = False
+        while True:
+            state = self._channel.get_state(try_to_connect=True)
+            ready = state is grpc.ChannelConnectivity.READY
+            if ready and not was_ready:
+                yield
+            was_ready = ready
+            await self._channel.wait_for_state_change(state)
 
     async def test_connection(self) -> list[ConnectionCheck]:
         """Every configured venue and account, reached with its keys. Each check is a venue round
