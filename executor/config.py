@@ -69,8 +69,6 @@ class ExecutorSettings(ServiceSettings):
     venue_price_cache_s: float = 1.0
     venue_balance_cache_s: float = 2.0
 
-    trading_enabled: bool = True
-
     # The position keeper reads every account through REST this often (seconds), even while its
     # user-data stream is up: the safety net for whatever the stream missed.
     reconcile_s: float = 30.0

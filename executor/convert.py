@@ -13,6 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.decimals import parse_decimal, plain
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.flatten import AccountFlatten
 from executor.core.model import (
     Action,
     ErrorInfo,
@@ -31,6 +32,7 @@ from executor.core.model import (
     Venue,
 )
 from executor.core.ports import VenueBalance, VenuePosition
+from executor.core.switch import SwitchState
 from tvbridge.executor.v1 import executor_pb2 as pb
 
 VENUE_FROM_PB = {pb.VENUE_BINGX: Venue.BINGX, pb.VENUE_BINANCE: Venue.BINANCE}
@@ -232,4 +234,54 @@ def position_to_pb(p: VenuePosition) -> pb.Position:
         unrealized_pnl=plain(p.unrealized_pnl),
         leverage=p.leverage,
         margin_mode=MARGIN_TO_PB[p.margin_mode] if p.margin_mode else pb.MARGIN_MODE_UNSPECIFIED,
+    )
+
+
+def switch_changed_at(request: pb.SetTradingEnabledRequest) -> datetime | None:
+    """When the journal recorded the state handed over; None: now."""
+    return request.changed_at.ToDatetime(tzinfo=UTC) if request.HasField("changed_at") else None
+
+
+def trading_status_to_pb(state: SwitchState) -> pb.TradingStatus:
+    changed = Timestamp()
+    changed.FromDatetime(state.changed_at)
+    return pb.TradingStatus(
+        enabled=state.enabled,
+        changed_at=changed,
+        actor=state.actor,
+        reason=state.reason,
+        awaiting_gateway=state.awaiting_gateway,
+    )
+
+
+def flatten_to_pb(reports: list[AccountFlatten]) -> pb.FlattenResponse:
+    return pb.FlattenResponse(
+        accounts=[
+            pb.FlattenedAccount(
+                venue=VENUE_TO_PB[r.venue],
+                account=r.account,
+                cancelled=[
+                    pb.CancelledOrder(
+                        symbol=c.venue_symbol, order_id=c.order_id, client_order_id=c.client_order_id
+                    )
+                    for c in r.cancelled
+                ],
+                closed=[
+                    pb.ClosedPosition(
+                        symbol=c.venue_symbol,
+                        position_side=POSITION_SIDE_TO_PB[c.position_side],
+                        quantity=plain(c.quantity),
+                        order_id=c.order_id,
+                        client_order_id=c.client_order_id,
+                        status=ORDER_STATUS_TO_PB[c.status],
+                    )
+                    for c in r.closed
+                ],
+                failures=[
+                    pb.FlattenFailure(symbol=f.venue_symbol, step=f.step, error=error_to_pb(f.error))
+                    for f in r.failures
+                ],
+            )
+            for r in reports
+        ]
     )

@@ -6,14 +6,12 @@ import logging
 from typing import NoReturn
 
 import grpc
-from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.errors import ErrorClass, TvbridgeError
 from common.jsonlog import signal_context
 from executor import convert, metrics
 from executor.core.engine import ExecutionEngine
 from executor.core.model import Venue
-from executor.core.switch import SwitchState
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 
@@ -56,12 +54,6 @@ GRPC_CODES: dict[ErrorClass, grpc.StatusCode] = {
 def _abort(context: grpc.ServicerContext, exc: TvbridgeError) -> NoReturn:
     context.set_trailing_metadata((("tvbridge-error-class", exc.error_class.value),))
     context.abort(GRPC_CODES[exc.error_class], exc.message)
-
-
-def _status_pb(state: SwitchState) -> pb.TradingStatus:
-    changed = Timestamp()
-    changed.FromDatetime(state.changed_at)
-    return pb.TradingStatus(enabled=state.enabled, changed_at=changed, actor=state.actor, reason=state.reason)
 
 
 class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
@@ -141,16 +133,37 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
     def SetTradingEnabled(
         self, request: pb.SetTradingEnabledRequest, context: grpc.ServicerContext
     ) -> pb.TradingStatus:
-        state = self.engine.switch.set(request.enabled, request.actor, request.reason)
+        state = self.engine.switch.set(
+            request.enabled, request.actor, request.reason, convert.switch_changed_at(request)
+        )
         metrics.TRADING_ENABLED.set(1 if state.enabled else 0)
         log.warning(
             "trading switched %s",
             "on" if state.enabled else "off",
             extra={"actor": state.actor, "reason": state.reason},
         )
-        return _status_pb(state)
+        return convert.trading_status_to_pb(state)
 
     def GetTradingStatus(
         self, request: pb.GetTradingStatusRequest, context: grpc.ServicerContext
     ) -> pb.TradingStatus:
-        return _status_pb(self.engine.switch.state)
+        return convert.trading_status_to_pb(self.engine.switch.state)
+
+    def Flatten(self, request: pb.FlattenRequest, context: grpc.ServicerContext) -> pb.FlattenResponse:
+        venue = convert.VENUE_FROM_PB.get(request.venue)
+        try:
+            reports = self.engine.flatten(venue, request.account)
+        except TvbridgeError as exc:
+            _abort(context, exc)
+        for report in reports:
+            log.warning(
+                "account flattened",
+                extra={
+                    "venue": report.venue.value,
+                    "account": report.account,
+                    "cancelled": len(report.cancelled),
+                    "closed": len(report.closed),
+                    "failures": len(report.failures),
+                },
+            )
+        return convert.flatten_to_pb(reports)

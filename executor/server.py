@@ -92,8 +92,9 @@ def start(
     built = build_adapters(settings) if adapters is None else adapters
     if settings.venue_warm_on_start:
         warm(built)
-    switch = TradingSwitch(settings.trading_enabled)
-    metrics.TRADING_ENABLED.set(1 if switch.enabled else 0)
+    # Off until the gateway hands over the journal's state (executor/core/switch.py says why).
+    switch = TradingSwitch.awaiting_gateway()
+    metrics.TRADING_ENABLED.set(0)
     keeper = build_keeper(settings, built)
     engine = ExecutionEngine(built, switch, risk=settings.risk_limits(), on_guarded=keeper.guarded)
 

@@ -13,12 +13,15 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from common.errors import TvbridgeError
 from gateway import metrics
 from gateway.api.edge import Edge
 from gateway.api.routes import control, dashboard, health, signals, webhook
 from gateway.config import GatewaySettings
+from gateway.core.controls import Controls
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
+from gateway.executor.client import ExecutorClient
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.records import now_ms
 from gateway.notify.events import Event
@@ -49,6 +52,24 @@ async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s
             )
 
 
+async def _hand_over_switch(executor: ExecutorClient, controls: Controls) -> None:
+    """On every (re)connect to the executor, hand it the journal's kill switch. Until it has it,
+    the executor refuses every signal as a condition to retry, so none is lost or traded on a
+    stale default; retried here until it takes it or the connection is lost again."""
+    async for _ in executor.connections():
+        delay = 0.2
+        while executor.channel_up():
+            try:
+                await controls.hand_over()
+                executor.switch_handed_over()
+                break
+            except Exception as exc:  # the journal or the executor: try again while connected
+                reason = exc.message if isinstance(exc, TvbridgeError) else type(exc).__name__
+                log.warning("trading switch not handed over yet", extra={"reason": reason})
+            await asyncio.sleep(delay)
+            delay = min(5.0, delay * 2)
+
+
 def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     settings = services.settings
 
@@ -59,7 +80,10 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
         services.trades_file.rewrite(services.store.trades())
         services.notifier.start()
         await services.dispatcher.resume()
-        watchers = [asyncio.create_task(_watch_backlog(services.journal))]
+        watchers = [
+            asyncio.create_task(_watch_backlog(services.journal)),
+            asyncio.create_task(_hand_over_switch(services.executor, services.controls)),
+        ]
         if settings.strategy_silence_s > 0:
             watchers.append(
                 asyncio.create_task(

@@ -92,6 +92,9 @@ class GatewaySettings(ServiceSettings):
     # How long the webhook waits for the outcome before answering 202 (TradingView gives up at 3 s).
     webhook_wait_s: float = 2.0
     readiness_timeout_s: float = 1.0
+    # The kill switch while the journal has recorded no change of it; after the first change
+    # the journal's state wins over this on every start.
+    trading_enabled: bool = True
 
     default_exchange: str = "bingx"
     default_account: str = "default"

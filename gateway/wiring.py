@@ -99,6 +99,7 @@ def build(settings: GatewaySettings) -> Services:
     webhooks = WebhookService(settings, journal, dispatcher, notifier)
     # Without a configured secret, sessions last as long as this process.
     secret = secret_value(settings.session_secret) or secrets.token_hex(32)
+    controls = Controls(executor, journal, notifier, default_enabled=settings.trading_enabled)
     return Services(
         settings=settings,
         executor=executor,
@@ -109,7 +110,7 @@ def build(settings: GatewaySettings) -> Services:
         dispatcher=dispatcher,
         webhooks=webhooks,
         sessions=Sessions(secret.encode(), settings.session_ttl_s),
-        controls=Controls(executor, journal, notifier),
-        overview=Overview(executor, journal, webhooks),
+        controls=controls,
+        overview=Overview(executor, journal, webhooks, controls),
         guard=source_guard(settings),
     )

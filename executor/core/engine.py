@@ -19,6 +19,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.flatten import AccountFlatten, flatten_account
 from executor.core.legs import Held, Plan, direction, plan_legs
 from executor.core.model import (
     Action,
@@ -106,6 +107,24 @@ class ExecutionEngine:
             )
         return adapter
 
+    def flatten(self, venue: Venue | None = None, account: str = "") -> list[AccountFlatten]:
+        """Cancel our open orders and close every position, on one venue/account or all."""
+        chosen = [
+            adapter
+            for (v, name), adapter in sorted(self.adapters.items())
+            if (venue is None or v is venue) and (not account or name == account)
+        ]
+        if not chosen:
+            where = f"{venue.value if venue else 'any venue'}/{account or 'any account'}"
+            raise TvbridgeError(ErrorClass.UNKNOWN_ACCOUNT, f"no account is configured for {where}")
+        reports = []
+        for adapter in chosen:
+            with self._symbol_locks_guard:
+                traded = {s for v, a, s in self._symbol_locks if (v, a) == (adapter.venue, adapter.account)}
+            symbols = traded | set(self.risk.allowed_symbols)
+            reports.append(flatten_account(adapter, symbols, self._symbol_lock))
+        return reports
+
     def execute(self, signal: TradeSignal, *, max_age_ms: int = 0, attempt: int = 1) -> ExecutionResult:
         started = time.perf_counter()
         venue_seconds.set(0.0)
@@ -142,8 +161,7 @@ class ExecutionEngine:
         expired = _expired(signal, max_age_ms)
         if expired is not None:
             return expired
-        if not self.switch.enabled:
-            raise TvbridgeError(ErrorClass.TRADING_DISABLED, "trading is switched off")
+        self.switch.check()
         self.risk.check_symbol(signal.symbol)
         ctx = ctx or self._context(signal)
         _apply_margin_mode(ctx.adapter, ctx.rules, signal)

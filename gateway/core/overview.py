@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
 from gateway.core.accounts import Account, ConnectionCheck
-from gateway.core.controls import TradingStatus
+from gateway.core.controls import Controls
 from gateway.core.parser import ACTIONS, SIZE_FIELDS, VENUES
 from gateway.core.reply import Reply, error_reply
 from gateway.core.signal import Venue
@@ -42,8 +42,6 @@ class VenueReader(Protocol):
     addr: str
 
     async def ready(self) -> bool: ...
-
-    async def trading_status(self) -> TradingStatus: ...
 
     async def test_connection(self) -> list[ConnectionCheck]: ...
 
@@ -166,10 +164,12 @@ class Overview:
         executor: VenueReader,
         journal: AsyncJournal,
         webhooks: WebhookService,
+        controls: Controls,
         *,
         started_at: float | None = None,
     ) -> None:
         self.executor = executor
+        self.controls = controls
         self.journal = journal
         self.webhooks = webhooks
         self.started_at = started_at if started_at is not None else time.time()
@@ -219,8 +219,9 @@ class Overview:
         }
 
     async def _trading(self) -> dict[str, Any]:
+        """The kill switch as the journal records it, its history, and the executor's copy."""
         try:
-            return (await self.executor.trading_status()).view()
+            return await self.controls.trading()
         except TvbridgeError as exc:
             return {"enabled": None, "error": _error_dict(exc)}
 

@@ -4,8 +4,9 @@ back as a domain type, every failure as a classified TvbridgeError."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 import grpc
@@ -17,6 +18,7 @@ from gateway import metrics
 from gateway.core.accounts import Account, ConnectionCheck
 from gateway.core.controls import TradingStatus
 from gateway.core.execution import Execution
+from gateway.core.flatten import FlattenedAccount
 from gateway.core.signal import Signal, Venue
 from gateway.executor import convert
 from tvbridge.executor.v1 import executor_pb2 as pb
@@ -66,6 +68,8 @@ class ExecutorClient:
         self._channel: grpc.aio.Channel | None = None
         self._stub: pb_grpc.ExecutorServiceStub | None = None
         self._health: health_pb2_grpc.HealthStub | None = None
+        # Set once the journal's kill switch is handed to the executor on the current connection.
+        self._switch_handed_over = asyncio.Event()
 
     async def start(self) -> None:
         if self.tls is None:
@@ -97,16 +101,30 @@ class ExecutorClient:
             return False
         return bool(reply.status == health_pb2.HealthCheckResponse.SERVING)
 
-    def connected(self) -> bool:
+    def channel_up(self) -> bool:
         return self._channel is not None and (
             self._channel.get_state(try_to_connect=False) is grpc.ChannelConnectivity.READY
         )
 
+    def connected(self) -> bool:
+        """Connected, and the executor holds the journal's kill switch for this connection: a
+        signal sent now is decided, not refused as "waiting for the gateway"."""
+        return self.channel_up() and self._switch_handed_over.is_set()
+
+    def switch_handed_over(self) -> None:
+        self._switch_handed_over.set()
+
     async def wait_ready(self, timeout_s: float) -> bool:
-        """True once the channel is connected; False when the executor cannot be reached in time."""
+        """True once `connected()`; False when that does not come in time."""
         assert self._channel is not None, "start() first"
+        channel = self._channel
+
+        async def ready() -> None:
+            await channel.channel_ready()
+            await self._switch_handed_over.wait()
+
         try:
-            await asyncio.wait_for(self._channel.channel_ready(), timeout_s)
+            await asyncio.wait_for(ready(), timeout_s)
         except TimeoutError:
             return False
         return True
@@ -127,11 +145,34 @@ class ExecutorClient:
         call = self._stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=self.control_timeout_s)
         return convert.trading_status_from_pb(await self._call("GetTradingStatus", call))
 
-    async def set_trading(self, enabled: bool, actor: str, reason: str) -> TradingStatus:
+    async def set_trading(
+        self, enabled: bool, actor: str, reason: str, changed_at: datetime | None = None
+    ) -> TradingStatus:
         assert self._stub is not None, "start() first"
-        request = pb.SetTradingEnabledRequest(enabled=enabled, actor=actor, reason=reason)
+        request = convert.set_trading_to_pb(enabled, actor, reason, changed_at)
         call = self._stub.SetTradingEnabled(request, timeout=self.control_timeout_s)
         return convert.trading_status_from_pb(await self._call("SetTradingEnabled", call))
+
+    async def flatten(self, venue: Venue | None, account: str) -> list[FlattenedAccount]:
+        """Cancel and close on every chosen account: venue round trips, the executor's deadline each."""
+        assert self._stub is not None, "start() first"
+        call = self._stub.Flatten(convert.flatten_to_pb(venue, account), timeout=self.timeout_s * 4)
+        return convert.flatten_from_pb(await self._call("Flatten", call, self.timeout_s * 4))
+
+    async def connections(self) -> AsyncIterator[None]:
+        """Yields each time the channel becomes connected: at start and after every reconnect
+        (an executor restart shows as the connection lost, then made again)."""
+        assert self._channel is not None, "start() first"
+        was_ready = False
+        while True:
+            state = self._channel.get_state(try_to_connect=True)
+            ready = state is grpc.ChannelConnectivity.READY
+            if ready and not was_ready:
+                # A new connection may be a restarted executor, which holds no switch yet.
+                self._switch_handed_over.clear()
+                yield
+            was_ready = ready
+            await self._channel.wait_for_state_change(state)
 
     async def test_connection(self) -> list[ConnectionCheck]:
         """Every configured venue and account, reached with its keys. Each check is a venue round

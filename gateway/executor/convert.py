@@ -32,6 +32,7 @@ from gateway.core.execution import (
     Side,
     Sizing,
 )
+from gateway.core.flatten import CancelledOrder, ClosedPosition, FlattenedAccount, FlattenFailure
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, Venue
 from tvbridge.executor.v1 import executor_pb2 as pb
 
@@ -208,7 +209,51 @@ def execution_from_pb(reply: pb.ExecuteSignalResponse) -> Execution:
 
 def trading_status_from_pb(status: pb.TradingStatus) -> TradingStatus:
     changed = status.changed_at.ToDatetime(tzinfo=UTC) if status.HasField("changed_at") else None
-    return TradingStatus(enabled=status.enabled, changed_at=changed, actor=status.actor, reason=status.reason)
+    return TradingStatus(
+        enabled=status.enabled,
+        changed_at=changed,
+        actor=status.actor,
+        reason=status.reason,
+        awaiting_gateway=status.awaiting_gateway,
+    )
+
+
+def set_trading_to_pb(
+    enabled: bool, actor: str, reason: str, changed_at: datetime | None
+) -> pb.SetTradingEnabledRequest:
+    request = pb.SetTradingEnabledRequest(enabled=enabled, actor=actor, reason=reason)
+    if changed_at is not None:
+        request.changed_at.FromDatetime(changed_at)
+    return request
+
+
+def flatten_to_pb(venue: Venue | None, account: str) -> pb.FlattenRequest:
+    return pb.FlattenRequest(
+        venue=VENUE_TO_PB[venue] if venue is not None else "VENUE_UNSPECIFIED", account=account
+    )
+
+
+def flatten_from_pb(reply: pb.FlattenResponse) -> list[FlattenedAccount]:
+    return [
+        FlattenedAccount(
+            venue=VENUE_FROM_PB.get(a.venue),
+            account=a.account,
+            cancelled=[CancelledOrder(c.symbol, c.order_id, c.client_order_id) for c in a.cancelled],
+            closed=[
+                ClosedPosition(
+                    symbol=c.symbol,
+                    position_side=POSITION_SIDE_FROM_PB.get(c.position_side),
+                    quantity=_required(c.quantity, "a closed quantity"),
+                    order_id=c.order_id,
+                    client_order_id=c.client_order_id,
+                    status=ORDER_STATUS_FROM_PB.get(c.status),
+                )
+                for c in a.closed
+            ],
+            failures=[FlattenFailure(f.symbol, f.step, error_from_pb(f.error)) for f in a.failures],
+        )
+        for a in reply.accounts
+    ]
 
 
 def checks_from_pb(reply: pb.TestConnectionResponse) -> list[ConnectionCheck]:

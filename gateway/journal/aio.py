@@ -65,6 +65,12 @@ class AsyncJournal:
     async def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
         return await self._run(self.journal.audit_trail, limit)
 
+    async def record_switch(self, enabled: bool, actor: str, reason: str, detail: str) -> dict[str, Any]:
+        return await self._run(self.journal.record_switch, enabled, actor, reason, detail)
+
+    async def switch_history(self, limit: int = 50) -> list[dict[str, Any]]:
+        return await self._run(self.journal.switch_history, limit)
+
     def close(self) -> None:
         self._pool.shutdown(wait=True)
         self.journal.close()

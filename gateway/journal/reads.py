@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from gateway.journal.records import PENDING
-from gateway.journal.schema import attempts, audit, signals, trades
+from gateway.journal.schema import attempts, audit, signals, switch_changes, trades
 
 
 class JournalReads:
@@ -19,6 +19,12 @@ class JournalReads:
         with self.engine.connect() as conn:
             rows = conn.execute(sa.select(audit).order_by(audit.c.id.desc()).limit(limit))
             return [dict(r._mapping) for r in rows]
+
+    def switch_history(self, limit: int = 50) -> list[dict[str, Any]]:
+        """The kill switch's changes, newest first; the first is the state (none: TRADING_ENABLED)."""
+        query = sa.select(switch_changes).order_by(switch_changes.c.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
 
     # -- reading --------------------------------------------------------------------------
 

@@ -98,3 +98,14 @@ audit = Table(
     Column("action", String(64), nullable=False),
     Column("detail", Text, nullable=False),
 )
+
+# The kill switch: every change, in order; the newest row is the state. Empty: TRADING_ENABLED.
+switch_changes = Table(
+    "switch_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("enabled", Boolean, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+)

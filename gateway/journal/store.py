@@ -7,6 +7,7 @@ store opens.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -15,7 +16,7 @@ from sqlalchemy.engine import Connection
 from gateway.journal import engine as db
 from gateway.journal.reads import JournalReads
 from gateway.journal.records import FINAL, PENDING, Admission, NewSignal, Outcome, now_ms
-from gateway.journal.schema import attempts, audit, dedupe_keys, signals, trades
+from gateway.journal.schema import attempts, audit, dedupe_keys, signals, switch_changes, trades
 
 FOREVER_MS = 253_402_300_799_000  # 9999-12-31: an explicit id is never reused
 
@@ -205,3 +206,20 @@ class Journal(JournalReads):
             conn.execute(
                 audit.insert().values(time_ms=now_ms(), actor=actor, action=action, detail=detail[:2000])
             )
+
+    def record_switch(self, enabled: bool, actor: str, reason: str, detail: str) -> dict[str, Any]:
+        """A change of the kill switch and its audit line, in one transaction; the row written."""
+        row: dict[str, Any] = {
+            "time_ms": now_ms(),
+            "enabled": enabled,
+            "actor": actor[:64],
+            "reason": reason[:2000],
+        }
+        with self.engine.begin() as conn:
+            conn.execute(switch_changes.insert().values(**row))
+            conn.execute(
+                audit.insert().values(
+                    time_ms=row["time_ms"], actor=actor[:64], action="trading_switch", detail=detail[:2000]
+                )
+            )
+        return row

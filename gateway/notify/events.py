@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("fill", "rejection", "failure", "expiry", "switch", "quiet")
+KINDS = ("fill", "rejection", "failure", "expiry", "switch", "flatten", "quiet")
 _TITLES = {
     "fill": "Filled",
     "rejection": "Rejected",
     "failure": "FAILED",
     "expiry": "Expired",
     "switch": "Trading switch",
+    "flatten": "Flatten",
     "quiet": "Strategy quiet",
 }
 

@@ -317,6 +317,18 @@ def test_owner_session_in_a_real_browser(
     assert not driver.find_elements(By.CSS_SELECTOR, "#signal-journal img")
     assert "pwned" not in driver.title
 
+    # Flatten, confirmed: the positions the orders made are closed, trading is off, and the
+    # switch's history says why.
+    driver.get(base + "/dashboard")
+    wait_for(lambda: "stop everything" in text(driver, "#switch-history"), 10, "the switch's history")
+    find(driver, "#flatten-all").click()
+    confirm(driver, screenshot="09b-flatten-confirmation")
+    wait_for(lambda: "positions closed" in text(driver, "#flatten-result"), 15, "the flatten report")
+    assert "bingx/default: 0 orders cancelled, 2 positions closed" in text(driver, "#flatten-result")
+    wait_for(lambda: text(driver, "#trading-state") == "OFF", 5, "trading off")
+    assert stack.venue_get("/_sim/positions?venue_name=bingx") == []
+    assert "flatten all venues/all accounts" in text(driver, "#switch-history")
+
     # Readable on a phone: the page itself never scrolls sideways (wide tables scroll inside).
     driver.set_window_size(390, 844)
     for name, path in (

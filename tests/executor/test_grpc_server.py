@@ -19,9 +19,19 @@ from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 
 
 @pytest.fixture
-def channel(executor: RunningExecutor) -> Iterator[grpc.Channel]:
+def fresh_channel(executor: RunningExecutor) -> Iterator[grpc.Channel]:
+    """A channel to an executor that has not been handed the kill switch yet."""
     with grpc.insecure_channel(f"127.0.0.1:{executor.port}") as ch:
         yield ch
+
+
+@pytest.fixture
+def channel(fresh_channel: grpc.Channel) -> grpc.Channel:
+    """As the gateway leaves it on connect: the recorded switch (here: on) handed over."""
+    pb_grpc.ExecutorServiceStub(fresh_channel).SetTradingEnabled(
+        pb.SetTradingEnabledRequest(enabled=True, actor="gateway", reason=""), timeout=2
+    )
+    return fresh_channel
 
 
 def _signal(**fields: object) -> pb.Signal:
@@ -96,6 +106,30 @@ def test_kill_switch_round_trip(channel: grpc.Channel) -> None:
     assert not status.enabled and status.actor == "ops"
     assert not stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=2).enabled
     reply = stub.ExecuteSignal(pb.ExecuteSignalRequest(signal=_signal()), timeout=5)
+    assert reply.error.error_class == pb.ERROR_CLASS_TRADING_DISABLED
+
+
+def test_a_started_executor_trades_nothing_until_handed_the_switch(
+    fresh_channel: grpc.Channel, simulator: RunningSimulator
+) -> None:
+    stub = pb_grpc.ExecutorServiceStub(fresh_channel)
+    status = stub.GetTradingStatus(pb.GetTradingStatusRequest(), timeout=2)
+    assert (status.enabled, status.awaiting_gateway) == (False, True)
+    with pytest.raises(grpc.RpcError) as caught:
+        stub.ExecuteSignal(pb.ExecuteSignalRequest(signal=_signal(), max_age_ms=60_000), timeout=5)
+    # A condition to retry, not a rejection: the signal is redelivered once the state is known.
+    assert caught.value.code() is grpc.StatusCode.UNAVAILABLE
+    trailing = {md.key: md.value for md in (caught.value.trailing_metadata() or ())}
+    assert str(trailing["tvbridge-error-class"]) == "executor_unavailable"
+    assert not simulator.sim.exchanges["bingx"].positions(
+        next(iter(simulator.sim.exchanges["bingx"].accounts.values()))
+    )
+
+    recorded = pb.SetTradingEnabledRequest(enabled=False, actor="dashboard", reason="news")
+    recorded.changed_at.FromSeconds(1_700_000_000)
+    held = stub.SetTradingEnabled(recorded, timeout=2)
+    assert (held.enabled, held.awaiting_gateway, held.changed_at.seconds) == (False, False, 1_700_000_000)
+    reply = stub.ExecuteSignal(pb.ExecuteSignalRequest(signal=_signal(), max_age_ms=60_000), timeout=5)
     assert reply.error.error_class == pb.ERROR_CLASS_TRADING_DISABLED
 
 

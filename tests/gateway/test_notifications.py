@@ -185,6 +185,19 @@ def test_the_trading_switch_is_announced(executor: RunningExecutor, fakes: Fakes
     ]
 
 
+def test_a_flatten_is_announced(executor: RunningExecutor, simulator: RunningSimulator, fakes: Fakes) -> None:
+    with gateway(executor, fakes) as client:
+        auth = {"Authorization": f"Bearer {PASSPHRASE}"}
+        assert client.post("/api/flatten", json={"venue": "bingx"}, headers=auth).status_code == 200
+        assert wait_until(lambda: len(fakes.texts("telegram")) == 2, timeout_s=10)
+    assert fakes.texts("telegram") == [
+        "tvbridge · Trading switch: trading switched off: flatten bingx/all accounts (by api)",
+        "tvbridge · Flatten: flatten bingx/all accounts: bingx/default: 0 orders cancelled,"
+        " 0 positions closed (by api)",
+    ]
+    assert fakes.received["hook"][1]["kind"] == "flatten"
+
+
 def test_an_expired_signal_is_told_with_its_reason(executor: RunningExecutor, fakes: Fakes) -> None:
     fired = int(time.time() * 1000) - 120_000  # TradingView fired it two minutes ago
     with gateway(executor, fakes, signal_max_age_s=30) as client:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from common.errors import ErrorClass
+from common.errors import ErrorClass, TvbridgeError
 from gateway.api.deps import (
     OWNER_ONLY,
     ClientIpDep,
@@ -19,6 +21,7 @@ from gateway.api.deps import (
 )
 from gateway.api.errors import refusal
 from gateway.core.sessions import CSRF_COOKIE, SESSION_COOKIE
+from gateway.core.signal import Venue
 
 router = APIRouter()
 
@@ -30,6 +33,11 @@ class Login(BaseModel):
 class TradingSwitch(BaseModel):
     enabled: bool
     reason: str = Field(default="", max_length=500)
+
+
+class Flatten(BaseModel):
+    venue: Literal["", "bingx", "binance"] = ""  # empty: every configured venue
+    account: str = Field(default="", max_length=64)  # empty: every account
 
 
 @router.post("/login", summary="Owner login: a session cookie and its CSRF token")
@@ -76,3 +84,13 @@ async def trading(controls: ControlsDep) -> dict[str, object]:
 @router.post("/api/trading", summary="Switch trading on or off (audited)")
 async def set_trading(body: TradingSwitch, controls: ControlsDep, actor: StateChangeDep) -> dict[str, object]:
     return await controls.set_trading(body.enabled, actor, body.reason)
+
+
+@router.post("/api/flatten", summary="Switch trading off, cancel our orders, close every position (audited)")
+async def flatten(body: Flatten, controls: ControlsDep, actor: StateChangeDep) -> Response:
+    venue = Venue(body.venue) if body.venue else None
+    try:
+        report = await controls.flatten(venue, body.account.strip(), actor)
+    except TvbridgeError as exc:
+        return refusal(exc.error_class, exc.message)
+    return JSONResponse(report)

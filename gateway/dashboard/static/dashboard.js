@@ -246,6 +246,27 @@
       await load(false);
     });
 
+    document.getElementById("flatten-all").addEventListener("click", async () => {
+      const answer = await confirmAction(
+        "Flatten every venue and account: trading is switched OFF, tvbridge's open orders are cancelled and every position is closed at market. Orders placed by hand stay.",
+        { title: "Flatten everything?", confirm: "Flatten", danger: true },
+      );
+      if (!answer.confirmed) return;
+      const reply = await api("/api/flatten", { method: "POST", body: {} });
+      const out = document.getElementById("flatten-result");
+      if (!reply.ok) {
+        out.textContent = "Flatten failed: " + ((reply.body && reply.body.error && reply.body.error.message) || reply.status);
+      } else {
+        out.textContent = reply.body.accounts
+          .map(
+            (a) => `${a.venue}/${a.account}: ${a.cancelled.length} orders cancelled, ${a.closed.length} positions closed` +
+              (a.failures.length ? `, ${a.failures.length} FAILED (${a.failures.map((f) => f.error.code).join(", ")})` : ""),
+          )
+          .join("; ");
+      }
+      await load(false);
+    });
+
     document.getElementById("refresh-status").addEventListener("click", () => load(true));
 
     async function load(refresh) {
@@ -266,13 +287,32 @@
         state.className = "fs-4 fw-semibold " + (tradingOn ? "text-success" : "text-danger");
         const by = s.trading.actor ? ` by ${s.trading.actor}` : "";
         const why = s.trading.reason ? `: ${s.trading.reason}` : "";
-        document.getElementById("trading-detail").textContent = s.trading.changed_at
+        const held = s.trading.executor || {};
+        const lag = held.in_sync === false ? " (the executor has not applied it yet)" : "";
+        document.getElementById("trading-detail").textContent = (s.trading.changed_at
           ? `since ${when(Date.parse(s.trading.changed_at))}${by}${why}`
-          : "since the executor started";
+          : "from TRADING_ENABLED: nothing recorded yet") + lag;
         toggle.disabled = false;
         toggle.textContent = tradingOn ? "Switch trading off" : "Switch trading on";
         toggle.className = "btn btn-sm mt-2 " + (tradingOn ? "btn-outline-danger" : "btn-success");
       }
+
+      const history = s.trading.history || [];
+      fillRows(
+        document.querySelector("#switch-history tbody"),
+        history.length
+          ? history.map((h) =>
+              el(
+                "tr",
+                {},
+                el("td", { text: when(Date.parse(h.changed_at)) }),
+                el("td", {}, el("span", { class: "badge " + (h.enabled ? "text-bg-success" : "text-bg-danger"), text: h.enabled ? "on" : "off" })),
+                el("td", { text: h.actor }),
+                el("td", { text: h.reason }),
+              ),
+            )
+          : [el("tr", {}, el("td", { colSpan: 4, class: "text-body-secondary", text: "No change recorded: TRADING_ENABLED applies." }))],
+      );
 
       const gw = document.getElementById("gateway-state");
       gw.textContent = "up";

@@ -430,27 +430,95 @@ class TestConnectionResponse(_message.Message):
     def __init__(self, checks: _Optional[_Iterable[_Union[ConnectionCheck, _Mapping]]] = ...) -> None: ...
 
 class SetTradingEnabledRequest(_message.Message):
-    __slots__ = ("enabled", "actor", "reason")
+    __slots__ = ("enabled", "actor", "reason", "changed_at")
     ENABLED_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
     enabled: bool
     actor: str
     reason: str
-    def __init__(self, enabled: _Optional[bool] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    changed_at: _timestamp_pb2.Timestamp
+    def __init__(self, enabled: _Optional[bool] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class GetTradingStatusRequest(_message.Message):
     __slots__ = ()
     def __init__(self) -> None: ...
 
 class TradingStatus(_message.Message):
-    __slots__ = ("enabled", "changed_at", "actor", "reason")
+    __slots__ = ("enabled", "changed_at", "actor", "reason", "awaiting_gateway")
     ENABLED_FIELD_NUMBER: _ClassVar[int]
     CHANGED_AT_FIELD_NUMBER: _ClassVar[int]
     ACTOR_FIELD_NUMBER: _ClassVar[int]
     REASON_FIELD_NUMBER: _ClassVar[int]
+    AWAITING_GATEWAY_FIELD_NUMBER: _ClassVar[int]
     enabled: bool
     changed_at: _timestamp_pb2.Timestamp
     actor: str
     reason: str
-    def __init__(self, enabled: _Optional[bool] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ...) -> None: ...
+    awaiting_gateway: bool
+    def __init__(self, enabled: _Optional[bool] = ..., changed_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., actor: _Optional[str] = ..., reason: _Optional[str] = ..., awaiting_gateway: _Optional[bool] = ...) -> None: ...
+
+class FlattenRequest(_message.Message):
+    __slots__ = ("venue", "account")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ...) -> None: ...
+
+class CancelledOrder(_message.Message):
+    __slots__ = ("symbol", "order_id", "client_order_id")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    order_id: str
+    client_order_id: str
+    def __init__(self, symbol: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ...) -> None: ...
+
+class ClosedPosition(_message.Message):
+    __slots__ = ("symbol", "position_side", "quantity", "order_id", "client_order_id", "status")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    POSITION_SIDE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    position_side: PositionSide
+    quantity: str
+    order_id: str
+    client_order_id: str
+    status: OrderStatus
+    def __init__(self, symbol: _Optional[str] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., quantity: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., status: _Optional[_Union[OrderStatus, str]] = ...) -> None: ...
+
+class FlattenFailure(_message.Message):
+    __slots__ = ("symbol", "step", "error")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    STEP_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    step: str
+    error: Error
+    def __init__(self, symbol: _Optional[str] = ..., step: _Optional[str] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class FlattenedAccount(_message.Message):
+    __slots__ = ("venue", "account", "cancelled", "closed", "failures")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    CANCELLED_FIELD_NUMBER: _ClassVar[int]
+    CLOSED_FIELD_NUMBER: _ClassVar[int]
+    FAILURES_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    cancelled: _containers.RepeatedCompositeFieldContainer[CancelledOrder]
+    closed: _containers.RepeatedCompositeFieldContainer[ClosedPosition]
+    failures: _containers.RepeatedCompositeFieldContainer[FlattenFailure]
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., cancelled: _Optional[_Iterable[_Union[CancelledOrder, _Mapping]]] = ..., closed: _Optional[_Iterable[_Union[ClosedPosition, _Mapping]]] = ..., failures: _Optional[_Iterable[_Union[FlattenFailure, _Mapping]]] = ...) -> None: ...
+
+class FlattenResponse(_message.Message):
+    __slots__ = ("accounts",)
+    ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    accounts: _containers.RepeatedCompositeFieldContainer[FlattenedAccount]
+    def __init__(self, accounts: _Optional[_Iterable[_Union[FlattenedAccount, _Mapping]]] = ...) -> None: ...

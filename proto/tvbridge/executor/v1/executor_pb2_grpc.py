@@ -59,6 +59,11 @@ class ExecutorServiceStub:
                 request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetTradingStatusRequest.SerializeToString,
                 response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.TradingStatus.FromString,
                 _registered_method=True)
+        self.Flatten = channel.unary_unary(
+                '/tvbridge.executor.v1.ExecutorService/Flatten',
+                request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenRequest.SerializeToString,
+                response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenResponse.FromString,
+                _registered_method=True)
 
 
 class ExecutorServiceServicer:
@@ -91,6 +96,9 @@ class ExecutorServiceServicer:
 
     def SetTradingEnabled(self, request, context):
         """The kill switch: while off, every signal is rejected with TRADING_DISABLED.
+        The gateway journals it and hands the recorded state over on every
+        (re)connect; until then a started executor trades nothing and answers
+        every signal UNAVAILABLE (retry later), never with a stale default.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
@@ -98,6 +106,14 @@ class ExecutorServiceServicer:
 
     def GetTradingStatus(self, request, context):
         """Missing associated documentation comment in .proto file."""
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def Flatten(self, request, context):
+        """Cancel tvbridge's open orders and close every position with reduce-only
+        market orders, on one venue/account or all configured ones.
+        """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
@@ -129,6 +145,11 @@ def add_ExecutorServiceServicer_to_server(servicer, server):
                     servicer.GetTradingStatus,
                     request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetTradingStatusRequest.FromString,
                     response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.TradingStatus.SerializeToString,
+            ),
+            'Flatten': grpc.unary_unary_rpc_method_handler(
+                    servicer.Flatten,
+                    request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenRequest.FromString,
+                    response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -266,6 +287,33 @@ class ExecutorService:
             '/tvbridge.executor.v1.ExecutorService/GetTradingStatus',
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetTradingStatusRequest.SerializeToString,
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.TradingStatus.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def Flatten(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tvbridge.executor.v1.ExecutorService/Flatten',
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenRequest.SerializeToString,
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenResponse.FromString,
             options,
             channel_credentials,
             insecure,

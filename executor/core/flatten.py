@@ -1,0 +1,142 @@
+"""Flatten: cancel tvbridge's open orders and close every position of an account.
+
+Over the venue port only. Our orders are those whose client id starts with `tvb`
+(`legs.client_order_id`); anything placed by hand is left alone. The port reads resting
+orders per symbol and only trigger orders (`open_protections`: take-profits and stop-losses,
+the only kind tvbridge leaves resting); a resting *limit* entry is not listed by the port, so
+it is not cancelled here. The symbols looked at are those with a position, those this
+executor has traded since it started, and `RISK_ALLOWED_SYMBOLS`.
+
+Each position side is closed whole by one reduce-only market order. A failure on one symbol
+is reported with its error class and the rest go on: a panic button does all it can.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from common.errors import TvbridgeError
+from executor.core.legs import client_order_id
+from executor.core.model import OrderPurpose, OrderStatus, OrderType, PositionSide, Side, Venue
+from executor.core.ports import OrderRequest, VenueAdapter, VenuePosition
+
+OUR_PREFIX = "tvb"
+
+SymbolLock = Callable[[Venue, str, str], AbstractContextManager[object]]
+
+
+@dataclass(frozen=True)
+class CancelledOrder:
+    venue_symbol: str
+    order_id: str
+    client_order_id: str
+
+
+@dataclass(frozen=True)
+class ClosedPosition:
+    venue_symbol: str
+    position_side: PositionSide
+    quantity: Decimal  # absolute
+    order_id: str
+    client_order_id: str
+    status: OrderStatus
+
+
+@dataclass(frozen=True)
+class FlattenFailure:
+    venue_symbol: str  # empty: the account itself could not be read
+    step: str  # "read", "cancel" or "close"
+    error: TvbridgeError
+
+
+@dataclass
+class AccountFlatten:
+    venue: Venue
+    account: str
+    cancelled: list[CancelledOrder] = field(default_factory=list)
+    closed: list[ClosedPosition] = field(default_factory=list)
+    failures: list[FlattenFailure] = field(default_factory=list)
+
+
+def is_ours(client_id: str) -> bool:
+    return client_id.lower().startswith(OUR_PREFIX)
+
+
+def flatten_account(
+    adapter: VenueAdapter, symbols: Iterable[str], lock: SymbolLock, run_id: str | None = None
+) -> AccountFlatten:
+    """Flatten one account. `symbols` (canonical) are looked at besides those with a position."""
+    report = AccountFlatten(adapter.venue, adapter.account)
+    run = run_id or uuid.uuid4().hex
+    try:
+        positions = adapter.positions()
+    except TvbridgeError as exc:
+        report.failures.append(FlattenFailure("", "read", exc))
+        return report
+    held: dict[str, list[VenuePosition]] = {}
+    for position in positions:
+        held.setdefault(position.symbol, []).append(position)
+    venue_symbols = {symbol: ps[0].venue_symbol for symbol, ps in held.items()}
+    for symbol in symbols:
+        if symbol not in venue_symbols:
+            try:
+                venue_symbols[symbol] = adapter.rules(symbol).venue_symbol
+            except TvbridgeError:
+                continue  # not listed on this venue: nothing of ours can rest there
+    for symbol, venue_symbol in sorted(venue_symbols.items()):
+        # One at a time with the signals of the same symbol, as the engine runs them.
+        with lock(adapter.venue, adapter.account, symbol):
+            _cancel_ours(adapter, venue_symbol, report)
+            for position in held.get(symbol, []):
+                _close(adapter, position, run, report)
+    return report
+
+
+def _cancel_ours(adapter: VenueAdapter, venue_symbol: str, report: AccountFlatten) -> None:
+    try:
+        resting = adapter.open_protections(venue_symbol)
+    except TvbridgeError as exc:
+        report.failures.append(FlattenFailure(venue_symbol, "read", exc))
+        return
+    for order in resting:
+        if not is_ours(order.client_order_id):
+            continue
+        try:
+            adapter.cancel_protection(venue_symbol, order.order_id)
+        except TvbridgeError as exc:
+            report.failures.append(FlattenFailure(venue_symbol, "cancel", exc))
+            continue
+        report.cancelled.append(CancelledOrder(venue_symbol, order.order_id, order.client_order_id))
+
+
+def _close(adapter: VenueAdapter, position: VenuePosition, run: str, report: AccountFlatten) -> None:
+    side_held = position.position_side or PositionSide.BOTH
+    quantity = abs(position.quantity)
+    closing = Side.SELL if position.quantity > 0 else Side.BUY
+    client_id = client_order_id(f"flatten-{run}", f"{position.venue_symbol}-{side_held.value}")
+    request = OrderRequest(
+        venue_symbol=position.venue_symbol,
+        side=closing,
+        position_side=side_held,
+        order_type=OrderType.MARKET,
+        quantity=quantity,
+        client_order_id=client_id,
+        reduce_only=True,
+        purpose=OrderPurpose.CLOSE,
+    )
+    try:
+        placed = adapter.place_order(request)
+    except TvbridgeError as exc:
+        report.failures.append(FlattenFailure(position.venue_symbol, "close", exc))
+        return
+    finally:
+        adapter.account_changed()
+    report.closed.append(
+        ClosedPosition(
+            position.venue_symbol, side_held, quantity, placed.order_id, placed.client_order_id, placed.status
+        )
+    )
