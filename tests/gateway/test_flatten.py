@@ -93,7 +93,7 @@ def test_flatten_one_venue(
 ) -> None:
     adapter = both.engine.adapters[(venue, "default")]
     other = both.engine.adapters[(Venue.BINANCE if venue is Venue.BINGX else Venue.BINGX, "default")]
-    symbol, ours, by_hand = open_both_sides(adapter, simulator)
+    symbol, ours, _by_hand = open_both_sides(adapter, simulator)
     other_symbol = other.rules("BTC-USDT").venue_symbol
     other.place_order(
         OrderRequest(other_symbol, Side.BUY, PositionSide.LONG, OrderType.MARKET, Decimal("0.01"), "k1")

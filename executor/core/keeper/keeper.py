@@ -14,7 +14,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from executor.core.events import AccountConfig, StreamState, StreamStatus, VenueEvent, VenueWatch, Where
+from executor.core.events import (
+    AccountConfig,
+    PositionUpdate,
+    StreamState,
+    StreamStatus,
+    VenueEvent,
+    VenueWatch,
+    Where,
+)
 from executor.core.keeper.account import AccountKeeper
 from executor.core.keeper.news import AccountStats, News, NewsKind, ReplayLog
 from executor.core.keeper.state import MEMORY
@@ -94,6 +102,13 @@ class Keeper:
         if isinstance(event, StreamState):
             self._stream_state(key, event)
         self._publish(keeper.handle(event))
+        if isinstance(event, PositionUpdate) and event.quantity == 0:
+            # A side went flat: read the account now rather than at the next period. A venue's
+            # stream may not say everything the rules need (BingX's order events carry no
+            # reduce-only flag), and REST does, so the siblings go within a round trip or two.
+            with self._links_lock:
+                self._links[key].reconcile_now = True
+            self._wake.set()
 
     def _stream_state(self, key: Key, event: StreamState) -> None:
         with self._links_lock:

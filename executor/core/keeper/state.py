@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from executor.core.events import Fill, OrderUpdate, PositionUpdate, Where
@@ -125,12 +125,28 @@ class AccountState:
         book = self.book(update.where)
         known = book.open_orders.get(update.order_id) or self._finished.get(update.order_id)
         if known is not None and not newer(update, known):
-            return False
+            return self._learn_flags(book, known, update)
         if finished(update.status):
             book.open_orders.pop(update.order_id, None)
             self._finished.remember(update.order_id, update)
         else:
             book.open_orders[update.order_id] = update
+        return True
+
+    @staticmethod
+    def _learn_flags(book: Book, known: OrderUpdate, update: OrderUpdate) -> bool:
+        """A report of the same state may still say more: BingX's order events carry no
+        reduce-only flag, its REST rows do. What closes only is kept; True when it was new."""
+        more = (update.reduce_only and not known.reduce_only) or (
+            update.close_position and not known.close_position
+        )
+        if not more or update.order_id not in book.open_orders:
+            return False
+        book.open_orders[update.order_id] = replace(
+            known,
+            reduce_only=known.reduce_only or update.reduce_only,
+            close_position=known.close_position or update.close_position,
+        )
         return True
 
     def apply_fill(self, fill: Fill) -> bool:

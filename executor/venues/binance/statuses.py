@@ -20,7 +20,9 @@ ALGO_STATUSES: dict[str, OrderStatus] = {
     "CANCELED": OrderStatus.CANCELED,
     "TRIGGERING": OrderStatus.TRIGGERED,  # set off, on its way to the matching engine
     "TRIGGERED": OrderStatus.TRIGGERED,
-    "FINISHED": OrderStatus.TRIGGERED,  # set off, and the order it became has left the book
+    # Set off, and the order it became has left the book: for the market orders we place, filled.
+    # Read as TRIGGERED it would look in flight forever to whoever tracks open orders.
+    "FINISHED": OrderStatus.FILLED,
     "REJECTED": OrderStatus.REJECTED,
     "EXPIRED": OrderStatus.EXPIRED,
 }
