@@ -6,6 +6,8 @@ from __future__ import annotations
 import abc
 import threading
 import time
+from collections.abc import Mapping
+from typing import Any
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.events import AccountConfig, Fill, OrderUpdate, UserStream, Where
@@ -106,6 +108,30 @@ class RestVenueAdapter(BaseVenueAdapter):
 
     @abc.abstractmethod
     def user_stream(self) -> UserStream: ...
+
+    def _position_mode_refused(self, exc: TvbridgeError) -> bool:
+        """Whether the venue refused an order for naming the other position mode's sides."""
+        return False
+
+    def _send_order(self, path: str, params: Mapping[str, Any]) -> Any:
+        """POST an order. Refused for the other position mode's sides, the trader has switched
+        hedge / one-way in the exchange's app: the mode is read again, and the signal is sent
+        back for one more delivery, planned in the mode the venue now has (nothing was placed)."""
+        try:
+            return self.client.signed("POST", path, params)
+        except TvbridgeError as exc:
+            if not self._position_mode_refused(exc):
+                raise
+            with self._lock:
+                self._hedge_mode = None
+            raise TvbridgeError(
+                ErrorClass.VENUE_UNAVAILABLE,
+                f"{self.venue_label} says the position mode has changed ({exc.venue_message}); "
+                "it is read again and the signal delivered once more",
+                venue_code=exc.venue_code,
+                venue_message=exc.venue_message,
+                sent=False,
+            ) from exc
 
     def settings_changed(self, config: AccountConfig) -> None:
         """The trader (or we) changed a setting on the venue: what the event says is taken, and

@@ -3,8 +3,11 @@ read again, so a change made in the exchange's app does not wait for a restart."
 
 from __future__ import annotations
 
+import pytest
+
+from common.errors import TvbridgeError
 from executor.core.events import AccountConfig, VenueWatch
-from executor.core.model import PositionSide
+from executor.core.model import Outcome, PositionSide, SizeKind
 from tests.executor.conftest import VenueRig
 
 
@@ -32,3 +35,19 @@ def test_a_position_mode_change_is_taken_from_the_event(rig: VenueRig) -> None:
     rig.reset_requests()
     assert adapter.hedge_mode() is True
     assert rig.seen() == {}
+
+
+def test_a_position_mode_switched_in_the_app_is_read_again_and_the_signal_retried(rig: VenueRig) -> None:
+    engine = rig.engine
+    first = engine.execute(rig.signal(signal_id="one-way", size=(SizeKind.QUANTITY, "0.01")))
+    assert first.outcome is Outcome.EXECUTED, first.error
+    rig.account.hedge_mode = True  # switched in the exchange's app; nothing tells the executor
+    later = rig.signal(signal_id="after-switch", size=(SizeKind.QUANTITY, "0.01"))
+    with pytest.raises(TvbridgeError) as caught:
+        engine.execute(later)
+    assert caught.value.retryable and caught.value.sent is False
+    assert "position mode has changed" in caught.value.message
+    again = engine.execute(later, attempt=2)  # the gateway's redelivery
+    assert again.outcome is Outcome.EXECUTED, again.error
+    assert again.orders[0].position_side is PositionSide.LONG
+    assert len(rig.orders()) == 2

@@ -21,7 +21,7 @@ from executor.core.ports import (
 from executor.venues.base import order_params, order_status, venue_order
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
-from executor.venues.binance.errors import NO_NEED_TO_CHANGE_MARGIN_TYPE
+from executor.venues.binance.errors import NO_NEED_TO_CHANGE_MARGIN_TYPE, POSITION_SIDE_NOT_MATCH
 from executor.venues.binance.events import algo_row, is_liquidation, order_row, trade_row
 from executor.venues.binance.statuses import ALGO_STATUSES, ORDER_STATUSES
 from executor.venues.binance.stream import BinanceUserStream
@@ -151,11 +151,14 @@ class BinanceAdapter(RestVenueAdapter):
         params["newOrderRespType"] = "RESULT"
         return params
 
+    def _position_mode_refused(self, exc: TvbridgeError) -> bool:
+        return exc.venue_code == str(POSITION_SIDE_NOT_MATCH)
+
     def place_order(self, request: OrderRequest) -> VenueOrder:
         if request.attached:
             # Binance has no attached TP/SL: the engine places them as algo orders after the fill.
             raise TvbridgeError(ErrorClass.UNSUPPORTED, "Binance orders cannot carry take-profit/stop-loss")
-        data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
+        data = self._send_order(endpoints.ORDER, self._order_params(request))
         return venue_order(data, request.client_order_id, ORDER_STATUSES)
 
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
@@ -188,7 +191,7 @@ class BinanceAdapter(RestVenueAdapter):
         }
         if request.position_side is PositionSide.BOTH:
             params["reduceOnly"] = "true"
-        return _algo_order(self.client.signed("POST", endpoints.ALGO_ORDER, params), request.client_order_id)
+        return _algo_order(self._send_order(endpoints.ALGO_ORDER, params), request.client_order_id)
 
     def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:

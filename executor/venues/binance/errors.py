@@ -34,6 +34,8 @@ LISTEN_KEY_UNKNOWN = -1125  # listen-key keep-alive: the key has lapsed (section
 BAD_SYMBOL = -1121
 REDUCE_ONLY_REJECT = -2022  # reduce-only order rejected: nothing to reduce
 INVALID_LEVERAGE = -4028  # leverage not valid for the symbol
+# The order named the other position mode's sides: the trader switched hedge / one-way.
+POSITION_SIDE_NOT_MATCH = -4061
 # Not a refusal: the margin type asked for is already set.
 NO_NEED_TO_CHANGE_MARGIN_TYPE = -4046
 

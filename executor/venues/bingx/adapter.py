@@ -22,6 +22,7 @@ from executor.core.ports import (
 from executor.venues.base import order_params, venue_order
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
+from executor.venues.bingx.errors import INVALID_PARAMETERS
 from executor.venues.bingx.events import fill_row, order_row, origin_of
 from executor.venues.bingx.statuses import STATUSES
 from executor.venues.bingx.stream import BingxUserStream
@@ -186,8 +187,16 @@ class BingxAdapter(RestVenueAdapter):
             }
         return params
 
+    def _position_mode_refused(self, exc: TvbridgeError) -> bool:
+        # 109400 is the venue's generic invalid-parameter code; its position-mode refusals say
+        # which mode the account is in (docs/venues/bingx.md, section 6, position-mode mismatch).
+        words = exc.venue_message
+        return exc.venue_code == str(INVALID_PARAMETERS) and (
+            "Hedge mode" in words or "One-way mode" in words
+        )
+
     def place_order(self, request: OrderRequest) -> VenueOrder:
-        data = self.client.signed("POST", endpoints.ORDER, self._order_params(request))
+        data = self._send_order(endpoints.ORDER, self._order_params(request))
         return venue_order(data.get("order", data), request.client_order_id, STATUSES)
 
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
@@ -214,7 +223,7 @@ class BingxAdapter(RestVenueAdapter):
         }
         if request.position_side is PositionSide.BOTH:
             params["reduceOnly"] = "true"  # refused in hedge mode, where the side says it
-        data = self.client.signed("POST", endpoints.ORDER, params)
+        data = self._send_order(endpoints.ORDER, params)
         return venue_order(data.get("order", data), request.client_order_id, STATUSES)
 
     def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
