@@ -22,10 +22,8 @@ from common.errors import ErrorClass, TvbridgeError
 from executor.core.flatten import AccountFlatten, flatten_account
 from executor.core.legs import Held, Plan, direction, plan_legs
 from executor.core.model import (
-    Action,
     ErrorInfo,
     ExecutionResult,
-    MarketPosition,
     OrderReport,
     Outcome,
     Sizing,
@@ -43,7 +41,7 @@ from executor.core.protection import (
     plan_for,
 )
 from executor.core.risk import RiskLimits
-from executor.core.sizing import Sizer, closes
+from executor.core.sizing import Sizer, apply_margin_mode, closes
 from executor.core.switch import TradingSwitch
 
 log = logging.getLogger("executor.engine")
@@ -164,7 +162,7 @@ class ExecutionEngine:
         self.switch.check()
         self.risk.check_symbol(signal.symbol)
         ctx = ctx or self._context(signal)
-        _apply_margin_mode(ctx.adapter, ctx.rules, signal)
+        apply_margin_mode(ctx.adapter, ctx.rules, signal)
         return self._trade(ctx, signal)
 
     def _trade(self, ctx: _Context, signal: TradeSignal) -> ExecutionResult:
@@ -284,30 +282,6 @@ def _executed(
     return ExecutionResult(
         signal.signal_id, Outcome.EXECUTED, sizing=sizing, orders=orders, test=signal.test, note=note
     )
-
-
-def _apply_margin_mode(adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal) -> None:
-    """Switch the symbol's margin mode when an opening signal asks for another one."""
-    wanted = signal.margin_mode
-    opening = signal.action in (Action.BUY, Action.SELL) or signal.market_position in (
-        MarketPosition.LONG,
-        MarketPosition.SHORT,
-    )
-    if wanted is None or not opening or signal.test or adapter.margin_mode(rules.venue_symbol) is wanted:
-        return
-    try:
-        adapter.set_margin_mode(rules.venue_symbol, wanted)
-        adapter.account_changed()
-    except TvbridgeError as exc:
-        if exc.retryable:
-            raise
-        raise TvbridgeError(
-            ErrorClass.VENUE_REJECTED,
-            f"{adapter.venue.value} would not switch {rules.venue_symbol} to {wanted.value} margin "
-            f"(it refuses while a position or order is open): {exc.venue_message or exc.message}",
-            venue_code=exc.venue_code,
-            venue_message=exc.venue_message,
-        ) from exc
 
 
 def _expired(signal: TradeSignal, max_age_ms: int) -> ExecutionResult | None:

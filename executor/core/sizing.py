@@ -248,3 +248,28 @@ class Sizer:
             leverage=terms.leverage,
             margin=(notional / terms.leverage) if terms.leverage else Decimal(0),
         )
+
+
+def apply_margin_mode(adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal) -> None:
+    """Switch the symbol's margin mode when an opening signal asks for another one: with the
+    leverage (`Sizer.terms`), the terms the position it opens will get."""
+    wanted = signal.margin_mode
+    opening = signal.action in (Action.BUY, Action.SELL) or signal.market_position in (
+        MarketPosition.LONG,
+        MarketPosition.SHORT,
+    )
+    if wanted is None or not opening or signal.test or adapter.margin_mode(rules.venue_symbol) is wanted:
+        return
+    try:
+        adapter.set_margin_mode(rules.venue_symbol, wanted)
+        adapter.account_changed()
+    except TvbridgeError as exc:
+        if exc.retryable:
+            raise
+        raise TvbridgeError(
+            ErrorClass.VENUE_REJECTED,
+            f"{adapter.venue.value} would not switch {rules.venue_symbol} to {wanted.value} margin "
+            f"(it refuses while a position or order is open): {exc.venue_message or exc.message}",
+            venue_code=exc.venue_code,
+            venue_message=exc.venue_message,
+        ) from exc
