@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from typing import NoReturn
 
 import grpc
@@ -11,6 +12,8 @@ from common.errors import ErrorClass, TvbridgeError
 from common.jsonlog import signal_context
 from executor import convert, metrics
 from executor.core.engine import ExecutionEngine
+from executor.core.keeper.keeper import Keeper
+from executor.core.keeper.view import kept_positions
 from executor.core.model import Venue
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
@@ -56,9 +59,14 @@ def _abort(context: grpc.ServicerContext, exc: TvbridgeError) -> NoReturn:
     context.abort(GRPC_CODES[exc.error_class], exc.message)
 
 
+# How often a keeper stream with nothing to send looks whether its reader is still there.
+WATCH_POLL_S = 1.0
+
+
 class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
-    def __init__(self, engine: ExecutionEngine) -> None:
+    def __init__(self, engine: ExecutionEngine, keeper: Keeper | None = None) -> None:
         self.engine = engine
+        self.keeper = keeper
 
     def ExecuteSignal(
         self, request: pb.ExecuteSignalRequest, context: grpc.ServicerContext
@@ -167,3 +175,40 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
                 },
             )
         return convert.flatten_to_pb(reports)
+
+    def WatchKeeper(
+        self, request: pb.WatchKeeperRequest, context: grpc.ServicerContext
+    ) -> Iterator[pb.KeeperRecord]:
+        if self.keeper is None:
+            _abort(context, TvbridgeError(ErrorClass.UNSUPPORTED, "this executor runs no position keeper"))
+        replay = self.keeper.replay
+        # Another run's numbers mean nothing here: that reader gets all this run still holds.
+        seq = request.after_seq if request.epoch == replay.epoch else 0
+        while context.is_active():
+            for record in replay.wait_since(seq, WATCH_POLL_S):
+                yield convert.record_to_pb(replay.epoch, record)
+                seq = record.seq
+
+    def GetPositions(
+        self, request: pb.GetPositionsRequest, context: grpc.ServicerContext
+    ) -> pb.GetPositionsResponse:
+        if self.keeper is None:
+            _abort(context, TvbridgeError(ErrorClass.UNSUPPORTED, "this executor runs no position keeper"))
+        wanted = convert.VENUE_FROM_PB.get(request.venue)
+        accounts = []
+        for (venue, account), adapter in sorted(self.engine.adapters.items()):
+            named = (wanted is None or venue is wanted) and request.account in ("", account)
+            if not named or not self.keeper.watches(venue, account):
+                continue
+            seen = self.keeper.view(venue, account)
+            try:
+                kept = kept_positions(adapter.positions(), seen)
+            except TvbridgeError as exc:
+                accounts.append(convert.account_positions_to_pb(seen, None, exc))
+                continue
+            accounts.append(convert.account_positions_to_pb(seen, kept))
+        if not accounts and (wanted is not None or request.account):
+            where = f"{wanted.value if wanted else 'any venue'}/{request.account or 'any account'}"
+            missing = f"no account is configured for {where}"
+            _abort(context, TvbridgeError(ErrorClass.UNKNOWN_ACCOUNT, missing))
+        return pb.GetPositionsResponse(accounts=accounts)

@@ -103,7 +103,7 @@ def start(
         interceptors=[DeadlineAndMetricsInterceptor(settings.executor_require_deadline)],
         options=[("grpc.so_reuseport", 0)],
     )
-    pb_grpc.add_ExecutorServiceServicer_to_server(ExecutorServicer(engine), server)
+    pb_grpc.add_ExecutorServiceServicer_to_server(ExecutorServicer(engine, keeper), server)
     health_servicer = health.HealthServicer()
     health_pb2_grpc.add_HealthServicer_to_server(health_servicer, server)
     reflection.enable_server_reflection(

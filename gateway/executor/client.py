@@ -19,6 +19,7 @@ from gateway.core.accounts import Account, ConnectionCheck
 from gateway.core.controls import TradingStatus
 from gateway.core.execution import Execution
 from gateway.core.flatten import FlattenedAccount
+from gateway.core.keeper import AccountPositions, KeeperRecord
 from gateway.core.signal import Signal, Venue
 from gateway.executor import convert
 from tvbridge.executor.v1 import executor_pb2 as pb
@@ -186,6 +187,31 @@ class ExecutorClient:
         request = pb.GetAccountRequest(venue=convert.VENUE_TO_PB[venue], account=account)
         call = self._stub.GetAccount(request, timeout=self.timeout_s)
         return convert.account_from_pb(await self._call("GetAccount", call, self.timeout_s))
+
+    async def positions(self, venue: Venue | None, account: str) -> list[AccountPositions]:
+        """Open positions with their protective orders: a venue read per account."""
+        assert self._stub is not None, "start() first"
+        call = self._stub.GetPositions(convert.positions_to_pb(venue, account), timeout=self.timeout_s * 2)
+        return convert.positions_from_pb(await self._call("GetPositions", call, self.timeout_s * 2))
+
+    async def watch_keeper(self, epoch: str, after_seq: int) -> AsyncIterator[KeeperRecord]:
+        """The keeper's fills and news after (`epoch`, `after_seq`), then live, until the stream
+        breaks (raised as a classified TvbridgeError). Records this gateway cannot read are
+        skipped."""
+        assert self._stub is not None, "start() first"
+        # No deadline: the stream lives as long as the connection; keepalives notice a dead peer.
+        call = self._stub.WatchKeeper(convert.watch_keeper_to_pb(epoch, after_seq))
+        try:
+            async for message in call:
+                record = convert.keeper_record_from_pb(message)
+                if record is not None:
+                    yield record
+        except grpc.aio.AioRpcError as exc:
+            if exc.code() is not grpc.StatusCode.CANCELLED:
+                metrics.EXECUTOR_RPC_ERRORS.labels("WatchKeeper", exc.code().name).inc()
+            raise classify(exc, self.control_timeout_s) from None
+        finally:
+            call.cancel()
 
     async def _call(self, method: str, call: Awaitable[R], timeout_s: float | None = None) -> R:
         try:

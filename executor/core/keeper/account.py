@@ -49,7 +49,7 @@ class AccountKeeper:
         self.venue = venue
         self.state = AccountState(venue.venue, venue.account, memory)
         self.stats = AccountStats()
-        self.watch = Watch(placer or Placer())
+        self.watch = Watch(placer or Placer(), replay.attribution)
         self._replay = replay
         self._monotonic = monotonic
 

@@ -24,10 +24,11 @@ from executor.core.events import (
     Where,
 )
 from executor.core.keeper.account import AccountKeeper
-from executor.core.keeper.news import AccountStats, News, NewsKind, ReplayLog
+from executor.core.keeper.news import AccountStats, News, NewsKind, Owner, ReplayLog
 from executor.core.keeper.state import MEMORY
+from executor.core.keeper.view import AccountView, protective
 from executor.core.keeper.watch import Guard
-from executor.core.model import PositionSide, Venue
+from executor.core.model import OrderPurpose, PositionSide, Venue
 from executor.core.ports import ProtectionRequest
 
 log = logging.getLogger("executor.keeper")
@@ -113,11 +114,14 @@ class Keeper:
     def _stream_state(self, key: Key, event: StreamState) -> None:
         with self._links_lock:
             link = self._links[key]
+            restored = event.status is StreamStatus.CONNECTED and link.told_down
             if event.status is StreamStatus.CONNECTED:
                 link.down_since, link.told_down, link.told_rest = None, False, False
                 link.reconcile_now = True  # what happened while it was away
             elif link.down_since is None:
                 link.down_since = self._clock()
+        if restored:
+            self._publish([self._account_news(NewsKind.STREAM_RESTORED, key, "the stream is back")])
         self._wake.set()
 
     def guarded(
@@ -126,6 +130,22 @@ class Keeper:
         """The engine placed `stop` for the entry of `signal_id`: watch that it stays."""
         guard = Guard(where, position_side, stop, signal_id, int(self._clock() * 1000))
         self._accounts[(where.venue, where.account)].guarded(guard)
+        self.replay.attribution.add(stop.client_order_id, Owner(signal_id, OrderPurpose.STOP_LOSS))
+
+    def view(self, venue: Venue, account: str) -> AccountView:
+        """What the keeper knows of the account now: its protective orders, the sides found
+        bare, and the stream's health."""
+        keeper = self._accounts[(venue, account)]
+        with keeper.state.lock:
+            orders = [o for book in keeper.state.books.values() for o in book.open_orders.values()]
+            bare = keeper.watch.unprotected_sides()
+        with self._links_lock:
+            link = self._links[(venue, account)]
+            down_since, last = link.down_since, link.last_reconcile
+        return AccountView(venue, account, down_since is None, down_since, last, protective(orders), bare)
+
+    def watches(self, venue: Venue, account: str) -> bool:
+        return (venue, account) in self._accounts
 
     # -- reconciliation ------------------------------------------------------------------------
 

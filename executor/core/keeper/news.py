@@ -7,13 +7,14 @@ The keeper core knows no Prometheus, no notifier and no gRPC; the wiring reads t
 from __future__ import annotations
 
 import threading
-from collections import Counter, deque
+import uuid
+from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
 from executor.core.events import Fill
-from executor.core.model import PositionSide, Venue
+from executor.core.model import OrderPurpose, PositionSide, Venue
 
 
 class NewsKind(StrEnum):
@@ -24,6 +25,7 @@ class NewsKind(StrEnum):
     STREAM_DOWN = "stream_down"  # the user-data stream has been down past STREAM_DOWN_S
     FELL_BACK_TO_REST = "fell_back_to_rest"  # reconciliation alone is keeping watch
     UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
+    STREAM_RESTORED = "stream_restored"  # back after it was reported down
 
 
 @dataclass(frozen=True)
@@ -40,33 +42,87 @@ class News:
 
 
 @dataclass(frozen=True)
+class Owner:
+    """The signal an order was placed for, and what for."""
+
+    signal_id: str
+    purpose: OrderPurpose
+
+
+class Attribution:
+    """Client order ids the executor placed in this run, with the signal each belongs to. The
+    gateway knows the orders of every outcome it recorded; this covers what it cannot know,
+    such as a stop the keeper placed again. Bounded: the oldest are forgotten first."""
+
+    def __init__(self, capacity: int = 10_000) -> None:
+        self._owners: OrderedDict[str, Owner] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def add(self, client_order_id: str, owner: Owner) -> None:
+        if not client_order_id:
+            return
+        with self._lock:
+            self._owners[client_order_id] = owner
+            self._owners.move_to_end(client_order_id)
+            while len(self._owners) > self._capacity:
+                self._owners.popitem(last=False)
+
+    def of(self, client_order_id: str) -> Owner | None:
+        if not client_order_id:
+            return None
+        with self._lock:
+            return self._owners.get(client_order_id)
+
+
+@dataclass(frozen=True)
 class Record:
     """One entry of the replay log: a fill or a piece of news, numbered in the order seen."""
 
     seq: int
     item: Fill | News
+    owner: Owner | None = None  # a fill's signal, when this run placed its order
 
 
 class ReplayLog:
-    """The last `capacity` fills and news, numbered from 1, so a reader that reconnects can ask
-    for what came after the last number it saw; older entries are dropped (REST reconciliation
-    on the gateway's side closes a longer gap)."""
+    """The last `capacity` fills and news, numbered from 1 within this run (`epoch`), so a
+    reader that reconnects can ask for what came after the last number it saw; older entries
+    are dropped (the ledger is idempotent by trade id, and REST reconciliation re-reads the
+    venue's recent fills after a restart)."""
 
-    def __init__(self, capacity: int = 10_000) -> None:
+    def __init__(self, capacity: int = 10_000, attribution: Attribution | None = None) -> None:
+        self.epoch = uuid.uuid4().hex
+        self.attribution = attribution or Attribution()
         self._records: deque[Record] = deque(maxlen=capacity)
         self._seq = 0
         self._lock = threading.Lock()
+        self._appended = threading.Condition(self._lock)
 
     def append(self, item: Fill | News) -> int:
-        with self._lock:
+        owner = self.attribution.of(item.client_order_id) if isinstance(item, Fill) else None
+        with self._appended:
             self._seq += 1
-            self._records.append(Record(self._seq, item))
+            self._records.append(Record(self._seq, item, owner))
+            self._appended.notify_all()
             return self._seq
 
     def since(self, seq: int) -> list[Record]:
         """Records numbered above `seq`, oldest first."""
         with self._lock:
-            return [r for r in self._records if r.seq > seq]
+            return self._after(seq)
+
+    def wait_since(self, seq: int, timeout_s: float) -> list[Record]:
+        """Records numbered above `seq`; waits up to `timeout_s` for one when there are none."""
+        with self._appended:
+            self._appended.wait_for(lambda: self._seq > seq, timeout_s)
+            return self._after(seq)
+
+    def _after(self, seq: int) -> list[Record]:
+        if seq >= self._seq:
+            return []
+        # Records are numbered without gaps, so the wanted ones are the newest (last - seq).
+        wanted = min(self._seq - seq, len(self._records))
+        return list(self._records)[len(self._records) - wanted :]
 
     @property
     def last_seq(self) -> int:

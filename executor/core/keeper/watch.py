@@ -16,11 +16,11 @@ from decimal import Decimal
 from common.decimals import plain
 from common.errors import TvbridgeError
 from executor.core.events import OrderKind, VenueWatch, Where
-from executor.core.keeper.news import News, NewsKind
+from executor.core.keeper.news import Attribution, News, NewsKind, Owner
 from executor.core.keeper.oco import guards_position
 from executor.core.keeper.state import Book, SideState
 from executor.core.legs import client_order_id, replacement_tag
-from executor.core.model import PositionSide
+from executor.core.model import OrderPurpose, PositionSide
 from executor.core.placement import Placer
 from executor.core.ports import ProtectionRequest
 
@@ -62,8 +62,9 @@ def covered(book: Book, guard: Guard, side: SideState) -> bool:
 class Watch:
     """The guards of one account, by (venue symbol, position side)."""
 
-    def __init__(self, placer: Placer) -> None:
+    def __init__(self, placer: Placer, attribution: Attribution | None = None) -> None:
         self._placer = placer
+        self._attribution = attribution
         self._guards: dict[tuple[str, PositionSide], Guard] = {}
 
     def add(self, guard: Guard) -> None:
@@ -76,6 +77,9 @@ class Watch:
     @property
     def unprotected(self) -> int:
         return sum(1 for g in self._guards.values() if g.reported)
+
+    def unprotected_sides(self) -> frozenset[tuple[str, PositionSide]]:
+        return frozenset(key for key, g in self._guards.items() if g.reported)
 
     def check(self, books: dict[str, Book], venue: VenueWatch, as_of_ms: int) -> tuple[list[News], int]:
         """Judge every guard against a view of the venue taken at `as_of_ms`: (news, stops
@@ -108,6 +112,9 @@ class Watch:
         request = replace(
             guard.stop, quantity=quantity, client_order_id=client_order_id(guard.signal_id, tag)
         )
+        if self._attribution is not None:
+            # Before it is sent: its fill may arrive before the answer does.
+            self._attribution.add(request.client_order_id, Owner(guard.signal_id, OrderPurpose.STOP_LOSS))
         try:
             self._placer.send_or_find(
                 lambda: venue.place_protection(request),

@@ -114,6 +114,18 @@ class OrderPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORDER_PURPOSE_CLOSE: _ClassVar[OrderPurpose]
     ORDER_PURPOSE_TAKE_PROFIT: _ClassVar[OrderPurpose]
     ORDER_PURPOSE_STOP_LOSS: _ClassVar[OrderPurpose]
+
+class KeeperNewsKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    KEEPER_NEWS_KIND_UNSPECIFIED: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_TAKE_PROFIT_HIT: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_STOP_HIT: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_LIQUIDATION: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_CLOSED_OUTSIDE: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_STREAM_DOWN: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_FELL_BACK_TO_REST: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_UNPROTECTED: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_STREAM_RESTORED: _ClassVar[KeeperNewsKind]
 VENUE_UNSPECIFIED: Venue
 VENUE_BINGX: Venue
 VENUE_BINANCE: Venue
@@ -186,6 +198,15 @@ ORDER_PURPOSE_ENTRY: OrderPurpose
 ORDER_PURPOSE_CLOSE: OrderPurpose
 ORDER_PURPOSE_TAKE_PROFIT: OrderPurpose
 ORDER_PURPOSE_STOP_LOSS: OrderPurpose
+KEEPER_NEWS_KIND_UNSPECIFIED: KeeperNewsKind
+KEEPER_NEWS_KIND_TAKE_PROFIT_HIT: KeeperNewsKind
+KEEPER_NEWS_KIND_STOP_HIT: KeeperNewsKind
+KEEPER_NEWS_KIND_LIQUIDATION: KeeperNewsKind
+KEEPER_NEWS_KIND_CLOSED_OUTSIDE: KeeperNewsKind
+KEEPER_NEWS_KIND_STREAM_DOWN: KeeperNewsKind
+KEEPER_NEWS_KIND_FELL_BACK_TO_REST: KeeperNewsKind
+KEEPER_NEWS_KIND_UNPROTECTED: KeeperNewsKind
+KEEPER_NEWS_KIND_STREAM_RESTORED: KeeperNewsKind
 
 class Signal(_message.Message):
     __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy")
@@ -522,3 +543,149 @@ class FlattenResponse(_message.Message):
     ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
     accounts: _containers.RepeatedCompositeFieldContainer[FlattenedAccount]
     def __init__(self, accounts: _Optional[_Iterable[_Union[FlattenedAccount, _Mapping]]] = ...) -> None: ...
+
+class WatchKeeperRequest(_message.Message):
+    __slots__ = ("epoch", "after_seq")
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    AFTER_SEQ_FIELD_NUMBER: _ClassVar[int]
+    epoch: str
+    after_seq: int
+    def __init__(self, epoch: _Optional[str] = ..., after_seq: _Optional[int] = ...) -> None: ...
+
+class KeeperFill(_message.Message):
+    __slots__ = ("venue", "account", "symbol", "venue_symbol", "trade_id", "order_id", "client_order_id", "side", "position_side", "quantity", "price", "fee", "fee_asset", "realized_pnl", "liquidation", "time", "signal_id", "purpose")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    VENUE_SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    TRADE_ID_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    SIDE_FIELD_NUMBER: _ClassVar[int]
+    POSITION_SIDE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    FEE_FIELD_NUMBER: _ClassVar[int]
+    FEE_ASSET_FIELD_NUMBER: _ClassVar[int]
+    REALIZED_PNL_FIELD_NUMBER: _ClassVar[int]
+    LIQUIDATION_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    symbol: str
+    venue_symbol: str
+    trade_id: str
+    order_id: str
+    client_order_id: str
+    side: Side
+    position_side: PositionSide
+    quantity: str
+    price: str
+    fee: str
+    fee_asset: str
+    realized_pnl: str
+    liquidation: bool
+    time: _timestamp_pb2.Timestamp
+    signal_id: str
+    purpose: OrderPurpose
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., venue_symbol: _Optional[str] = ..., trade_id: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., fee: _Optional[str] = ..., fee_asset: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., liquidation: _Optional[bool] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., signal_id: _Optional[str] = ..., purpose: _Optional[_Union[OrderPurpose, str]] = ...) -> None: ...
+
+class KeeperNews(_message.Message):
+    __slots__ = ("kind", "venue", "account", "symbol", "position_side", "quantity", "price", "detail", "time")
+    KIND_FIELD_NUMBER: _ClassVar[int]
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    POSITION_SIDE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    DETAIL_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    kind: KeeperNewsKind
+    venue: Venue
+    account: str
+    symbol: str
+    position_side: PositionSide
+    quantity: str
+    price: str
+    detail: str
+    time: _timestamp_pb2.Timestamp
+    def __init__(self, kind: _Optional[_Union[KeeperNewsKind, str]] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., detail: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class KeeperRecord(_message.Message):
+    __slots__ = ("epoch", "seq", "fill", "news")
+    EPOCH_FIELD_NUMBER: _ClassVar[int]
+    SEQ_FIELD_NUMBER: _ClassVar[int]
+    FILL_FIELD_NUMBER: _ClassVar[int]
+    NEWS_FIELD_NUMBER: _ClassVar[int]
+    epoch: str
+    seq: int
+    fill: KeeperFill
+    news: KeeperNews
+    def __init__(self, epoch: _Optional[str] = ..., seq: _Optional[int] = ..., fill: _Optional[_Union[KeeperFill, _Mapping]] = ..., news: _Optional[_Union[KeeperNews, _Mapping]] = ...) -> None: ...
+
+class GetPositionsRequest(_message.Message):
+    __slots__ = ("venue", "account")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ...) -> None: ...
+
+class ProtectiveOrder(_message.Message):
+    __slots__ = ("order_id", "client_order_id", "purpose", "side", "quantity", "trigger_price", "close_position", "status", "order_type")
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    CLIENT_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    PURPOSE_FIELD_NUMBER: _ClassVar[int]
+    SIDE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_PRICE_FIELD_NUMBER: _ClassVar[int]
+    CLOSE_POSITION_FIELD_NUMBER: _ClassVar[int]
+    STATUS_FIELD_NUMBER: _ClassVar[int]
+    ORDER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    order_id: str
+    client_order_id: str
+    purpose: OrderPurpose
+    side: Side
+    quantity: str
+    trigger_price: str
+    close_position: bool
+    status: OrderStatus
+    order_type: str
+    def __init__(self, order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., purpose: _Optional[_Union[OrderPurpose, str]] = ..., side: _Optional[_Union[Side, str]] = ..., quantity: _Optional[str] = ..., trigger_price: _Optional[str] = ..., close_position: _Optional[bool] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., order_type: _Optional[str] = ...) -> None: ...
+
+class KeptPosition(_message.Message):
+    __slots__ = ("position", "protective", "unprotected")
+    POSITION_FIELD_NUMBER: _ClassVar[int]
+    PROTECTIVE_FIELD_NUMBER: _ClassVar[int]
+    UNPROTECTED_FIELD_NUMBER: _ClassVar[int]
+    position: Position
+    protective: _containers.RepeatedCompositeFieldContainer[ProtectiveOrder]
+    unprotected: bool
+    def __init__(self, position: _Optional[_Union[Position, _Mapping]] = ..., protective: _Optional[_Iterable[_Union[ProtectiveOrder, _Mapping]]] = ..., unprotected: _Optional[bool] = ...) -> None: ...
+
+class AccountPositions(_message.Message):
+    __slots__ = ("venue", "account", "positions", "stream_connected", "stream_down_since", "last_reconcile", "error")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    POSITIONS_FIELD_NUMBER: _ClassVar[int]
+    STREAM_CONNECTED_FIELD_NUMBER: _ClassVar[int]
+    STREAM_DOWN_SINCE_FIELD_NUMBER: _ClassVar[int]
+    LAST_RECONCILE_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    positions: _containers.RepeatedCompositeFieldContainer[KeptPosition]
+    stream_connected: bool
+    stream_down_since: _timestamp_pb2.Timestamp
+    last_reconcile: _timestamp_pb2.Timestamp
+    error: Error
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., positions: _Optional[_Iterable[_Union[KeptPosition, _Mapping]]] = ..., stream_connected: _Optional[bool] = ..., stream_down_since: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., last_reconcile: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., error: _Optional[_Union[Error, _Mapping]] = ...) -> None: ...
+
+class GetPositionsResponse(_message.Message):
+    __slots__ = ("accounts",)
+    ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    accounts: _containers.RepeatedCompositeFieldContainer[AccountPositions]
+    def __init__(self, accounts: _Optional[_Iterable[_Union[AccountPositions, _Mapping]]] = ...) -> None: ...

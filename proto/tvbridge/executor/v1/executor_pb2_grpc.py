@@ -64,6 +64,16 @@ class ExecutorServiceStub:
                 request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenRequest.SerializeToString,
                 response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenResponse.FromString,
                 _registered_method=True)
+        self.WatchKeeper = channel.unary_stream(
+                '/tvbridge.executor.v1.ExecutorService/WatchKeeper',
+                request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.WatchKeeperRequest.SerializeToString,
+                response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.KeeperRecord.FromString,
+                _registered_method=True)
+        self.GetPositions = channel.unary_unary(
+                '/tvbridge.executor.v1.ExecutorService/GetPositions',
+                request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsRequest.SerializeToString,
+                response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsResponse.FromString,
+                _registered_method=True)
 
 
 class ExecutorServiceServicer:
@@ -118,6 +128,25 @@ class ExecutorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def WatchKeeper(self, request, context):
+        """What the position keeper saw after the orders: every fill and every piece of
+        news, numbered within one executor run (the epoch). The stream first replays
+        what the executor still holds after `after_seq` (everything, when the epoch is
+        another run's), then follows live. Records may repeat across reconnects: a
+        fill is unique by (venue, account, trade_id), news by (epoch, seq).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
+    def GetPositions(self, request, context):
+        """Open positions with the protective orders that guard them, as the keeper
+        knows them, and each account's stream health.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ExecutorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -150,6 +179,16 @@ def add_ExecutorServiceServicer_to_server(servicer, server):
                     servicer.Flatten,
                     request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenRequest.FromString,
                     response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenResponse.SerializeToString,
+            ),
+            'WatchKeeper': grpc.unary_stream_rpc_method_handler(
+                    servicer.WatchKeeper,
+                    request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.WatchKeeperRequest.FromString,
+                    response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.KeeperRecord.SerializeToString,
+            ),
+            'GetPositions': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetPositions,
+                    request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsRequest.FromString,
+                    response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -314,6 +353,60 @@ class ExecutorService:
             '/tvbridge.executor.v1.ExecutorService/Flatten',
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenRequest.SerializeToString,
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.FlattenResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def WatchKeeper(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_stream(
+            request,
+            target,
+            '/tvbridge.executor.v1.ExecutorService/WatchKeeper',
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.WatchKeeperRequest.SerializeToString,
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.KeeperRecord.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetPositions(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tvbridge.executor.v1.ExecutorService/GetPositions',
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsRequest.SerializeToString,
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsResponse.FromString,
             options,
             channel_credentials,
             insecure,

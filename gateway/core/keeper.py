@@ -1,0 +1,154 @@
+"""What the executor's position keeper reports, in the gateway's words: the fills and news it
+streams (`KeeperRecord`), and the positions it watches with their protective orders
+(`AccountPositions`, the view of `GET /api/positions`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from common.trading import Position
+from gateway.core.execution import (
+    UNSPECIFIED,
+    ExecutionError,
+    OrderPurpose,
+    OrderStatus,
+    PositionSide,
+    Side,
+    text,
+    word,
+)
+from gateway.core.signal import Venue
+
+
+class NewsKind(StrEnum):
+    TAKE_PROFIT_HIT = "take_profit_hit"
+    STOP_HIT = "stop_hit"
+    LIQUIDATION = "liquidation"
+    CLOSED_OUTSIDE = "closed_outside"  # flattened by an order tvbridge did not place
+    STREAM_DOWN = "stream_down"  # the user-data stream has been down over 60 s
+    FELL_BACK_TO_REST = "fell_back_to_rest"  # REST reconciliation alone keeps watch
+    UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
+    STREAM_RESTORED = "stream_restored"
+
+
+@dataclass(frozen=True)
+class KeeperFill:
+    """One trade on the venue, as the keeper saw it (stream or REST)."""
+
+    venue: Venue
+    account: str
+    symbol: str  # canonical BASE-QUOTE
+    venue_symbol: str
+    trade_id: str
+    order_id: str
+    client_order_id: str
+    side: Side
+    position_side: PositionSide | None
+    quantity: Decimal
+    price: Decimal
+    fee: Decimal  # positive: paid
+    fee_asset: str
+    realized_pnl: Decimal
+    liquidation: bool
+    time_ms: int
+    signal_id: str = ""  # when the executor knew it
+    purpose: OrderPurpose | None = None
+
+
+@dataclass(frozen=True)
+class KeeperNews:
+    kind: NewsKind
+    venue: Venue
+    account: str
+    symbol: str = ""  # empty: news about the whole account (its stream)
+    position_side: PositionSide | None = None
+    quantity: Decimal | None = None
+    price: Decimal | None = None
+    detail: str = ""
+    time_ms: int = 0
+
+
+@dataclass(frozen=True)
+class KeeperRecord:
+    """One numbered entry of the keeper's log within one executor run (`epoch`)."""
+
+    epoch: str
+    seq: int
+    item: KeeperFill | KeeperNews
+
+
+@dataclass(frozen=True)
+class ProtectiveOrder:
+    order_id: str
+    client_order_id: str
+    purpose: OrderPurpose | None
+    side: Side | None
+    quantity: Decimal | None  # left to fill; zero with close_position
+    trigger_price: Decimal | None
+    close_position: bool
+    status: OrderStatus | None
+    order_type: str
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "order_id": self.order_id,
+            "client_order_id": self.client_order_id,
+            "purpose": word(self.purpose),
+            "side": word(self.side),
+            "quantity": text(self.quantity),
+            "trigger_price": text(self.trigger_price),
+            "close_position": self.close_position,
+            "status": word(self.status),
+            "order_type": self.order_type,
+        }
+
+
+@dataclass(frozen=True)
+class KeptPosition:
+    position: Position
+    protective: list[ProtectiveOrder] = field(default_factory=list)
+    unprotected: bool = False
+
+    def view(self) -> dict[str, Any]:
+        p = self.position
+        return {
+            "symbol": p.symbol,
+            "venue_symbol": p.venue_symbol,
+            "position_side": word(p.position_side, UNSPECIFIED.upper()),
+            "quantity": text(p.quantity),
+            "entry_price": text(p.entry_price),
+            "mark_price": text(p.mark_price),
+            "unrealized_pnl": text(p.unrealized_pnl),
+            "leverage": p.leverage,
+            "margin_mode": word(p.margin_mode),
+            "protective": [o.view() for o in self.protective],
+            "unprotected": self.unprotected,
+        }
+
+
+@dataclass(frozen=True)
+class AccountPositions:
+    venue: Venue | None
+    account: str
+    positions: list[KeptPosition]
+    stream_connected: bool
+    stream_down_since_ms: int | None = None
+    last_reconcile_ms: int | None = None
+    error: ExecutionError | None = None
+
+    def view(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "venue": word(self.venue),
+            "account": self.account,
+            # "stream" while the user-data stream is up; "rest" while reconciliation alone watches.
+            "watch": "stream" if self.stream_connected else "rest",
+            "stream_down_since_ms": self.stream_down_since_ms,
+            "last_reconcile_ms": self.last_reconcile_ms,
+            "positions": [p.view() for p in self.positions],
+        }
+        if self.error is not None:
+            out["error"] = {"code": self.error.code, "message": self.error.message}
+        return out
