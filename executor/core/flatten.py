@@ -1,11 +1,11 @@
 """Flatten: cancel tvbridge's open orders and close every position of an account.
 
 Over the venue port only. Our orders are those whose client id starts with `tvb`
-(`legs.client_order_id`); anything placed by hand is left alone. The port reads resting
-orders per symbol and only trigger orders (`open_protections`: take-profits and stop-losses,
-the only kind tvbridge leaves resting); a resting *limit* entry is not listed by the port, so
-it is not cancelled here. The symbols looked at are those with a position, those this
-executor has traded since it started, and `RISK_ALLOWED_SYMBOLS`.
+(`legs.client_order_id`); anything placed by hand is left alone. A venue that lists every open
+order of the account in one read (`ListsOrders`: both real venues) has all of ours cancelled,
+resting limit entries included, on whatever symbol they rest. Otherwise only trigger orders
+are read, per symbol: those with a position, those this executor has traded since it started,
+and `RISK_ALLOWED_SYMBOLS`.
 
 Each position side is closed whole by one reduce-only market order. A failure on one symbol
 is reported with its error class and the rest go on: a panic button does all it can.
@@ -13,16 +13,21 @@ is reported with its error class and the rest go on: a panic button does all it 
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable, Iterable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Protocol, runtime_checkable
 
 from common.errors import TvbridgeError
+from executor.core.events import OrderUpdate
 from executor.core.legs import client_order_id
 from executor.core.model import OrderPurpose, OrderStatus, OrderType, PositionSide, Side, Venue
 from executor.core.ports import OrderRequest, VenueAdapter, VenuePosition
+
+log = logging.getLogger("executor.flatten")
 
 OUR_PREFIX = "tvb"
 
@@ -62,6 +67,15 @@ class AccountFlatten:
     failures: list[FlattenFailure] = field(default_factory=list)
 
 
+@runtime_checkable
+class ListsOrders(Protocol):
+    """A venue that lists every open order of the account, of every kind, and cancels any."""
+
+    def open_orders(self, venue_symbol: str | None = None) -> list[OrderUpdate]: ...
+
+    def cancel_order(self, venue_symbol: str, order: OrderUpdate) -> None: ...
+
+
 def is_ours(client_id: str) -> bool:
     return client_id.lower().startswith(OUR_PREFIX)
 
@@ -81,19 +95,58 @@ def flatten_account(
     for position in positions:
         held.setdefault(position.symbol, []).append(position)
     venue_symbols = {symbol: ps[0].venue_symbol for symbol, ps in held.items()}
+    lister = adapter if isinstance(adapter, ListsOrders) else None
+    resting = None if lister is None else _ours_everywhere(lister)
+    if resting is not None:
+        for orders in resting.values():
+            venue_symbols.setdefault(orders[0].where.symbol, orders[0].where.venue_symbol)
+    else:
+        _add_symbols(adapter, symbols, venue_symbols)
+    for symbol, venue_symbol in sorted(venue_symbols.items()):
+        # One at a time with the signals of the same symbol, as the engine runs them.
+        with lock(adapter.venue, adapter.account, symbol):
+            if lister is not None and resting is not None:
+                _cancel_listed(lister, resting.get(venue_symbol, []), report)
+            else:
+                _cancel_ours(adapter, venue_symbol, report)
+            for position in held.get(symbol, []):
+                _close(adapter, position, run, report)
+    return report
+
+
+def _add_symbols(adapter: VenueAdapter, symbols: Iterable[str], venue_symbols: dict[str, str]) -> None:
     for symbol in symbols:
         if symbol not in venue_symbols:
             try:
                 venue_symbols[symbol] = adapter.rules(symbol).venue_symbol
             except TvbridgeError:
                 continue  # not listed on this venue: nothing of ours can rest there
-    for symbol, venue_symbol in sorted(venue_symbols.items()):
-        # One at a time with the signals of the same symbol, as the engine runs them.
-        with lock(adapter.venue, adapter.account, symbol):
-            _cancel_ours(adapter, venue_symbol, report)
-            for position in held.get(symbol, []):
-                _close(adapter, position, run, report)
-    return report
+
+
+def _ours_everywhere(adapter: ListsOrders) -> dict[str, list[OrderUpdate]] | None:
+    """Our open orders by venue symbol, from one read of the whole account; None when the read
+    failed (the per-symbol way is tried instead, and reports its own failures)."""
+    try:
+        orders = adapter.open_orders(None)
+    except TvbridgeError as exc:
+        log.warning("open orders not read at once; reading symbol by symbol", extra={"reason": exc.message})
+        return None
+    ours: dict[str, list[OrderUpdate]] = {}
+    for order in orders:
+        if is_ours(order.client_order_id):
+            ours.setdefault(order.where.venue_symbol, []).append(order)
+    return ours
+
+
+def _cancel_listed(adapter: ListsOrders, orders: list[OrderUpdate], report: AccountFlatten) -> None:
+    for order in orders:
+        venue_symbol = order.where.venue_symbol
+        try:
+            adapter.cancel_order(venue_symbol, order)
+        except TvbridgeError as exc:
+            report.failures.append(FlattenFailure(venue_symbol, "cancel", exc))
+            continue
+        report.cancelled.append(CancelledOrder(venue_symbol, order.order_id, order.client_order_id))
 
 
 def _cancel_ours(adapter: VenueAdapter, venue_symbol: str, report: AccountFlatten) -> None:

@@ -94,6 +94,22 @@ def test_flatten_one_venue(
     adapter = both.engine.adapters[(venue, "default")]
     other = both.engine.adapters[(Venue.BINANCE if venue is Venue.BINGX else Venue.BINGX, "default")]
     symbol, ours, _by_hand = open_both_sides(adapter, simulator)
+    # A resting limit entry of ours on a symbol this executor never traded: flatten finds it
+    # in the one read of every open order, and cancels it with the rest.
+    eth = adapter.rules("ETH-USDT")
+    resting = client_order_id("sig-flat", "entry")
+    adapter.place_order(
+        OrderRequest(
+            eth.venue_symbol,
+            Side.BUY,
+            PositionSide.LONG,
+            OrderType.LIMIT,
+            Decimal("0.1"),
+            resting,
+            price=eth.floor_price(adapter.price(eth.venue_symbol) * Decimal("0.5")),
+        )
+    )
+    assert [o.client_order_id for o in adapter.open_orders(eth.venue_symbol)] == [resting]  # type: ignore[attr-defined]
     other_symbol = other.rules("BTC-USDT").venue_symbol
     other.place_order(
         OrderRequest(other_symbol, Side.BUY, PositionSide.LONG, OrderType.MARKET, Decimal("0.01"), "k1")
@@ -103,7 +119,8 @@ def test_flatten_one_venue(
     assert resp.status_code == 200, resp.text
     [account] = resp.json()["accounts"]
     assert (account["venue"], account["account"], account["failures"]) == (venue.value, "default", [])
-    assert [c["client_order_id"] for c in account["cancelled"]] == [ours]
+    assert sorted(c["client_order_id"] for c in account["cancelled"]) == sorted([ours, resting])
+    assert adapter.open_orders(eth.venue_symbol) == []  # type: ignore[attr-defined]
     assert sorted((c["position_side"], c["quantity"]) for c in account["closed"]) == [
         ("LONG", "0.01"),
         ("SHORT", "0.01"),
@@ -122,7 +139,7 @@ def test_flatten_one_venue(
     trail = Journal(os.environ["DATABASE_URL"]).audit_trail()
     assert (trail[0]["action"], trail[1]["action"]) == ("flatten", "trading_switch")
     assert trail[0]["detail"].startswith(
-        f"flatten {venue.value}/all accounts: {venue.value}/default: 1 orders"
+        f"flatten {venue.value}/all accounts: {venue.value}/default: 2 orders"
     )
 
 
