@@ -98,8 +98,12 @@ class AccountKeeper:
         # later time for the same state, is no difference.
         if known is None or (known.status, known.filled) != (update.status, update.filled):
             self._differs(reconciled, Difference.ORDER)
+        book = self.state.book(update.where)
+        side = book.sides.get(update.position_side)
+        if side is not None and side.flat_at is not None and not oco.left_behind(book, update.position_side):
+            side.flat_at = None  # its siblings finished some other way: nothing left to time
         # A protective order seen for a side already flat is stale from birth.
-        self._cancel(oco.stale(self.state.book(update.where)))
+        self._cancel(oco.stale(book))
 
     def _position(self, update: PositionUpdate, received: float, reconciled: bool) -> list[News]:
         change = self.state.apply_position(update)
@@ -114,13 +118,15 @@ class AccountKeeper:
         news: list[News] = []
         turned = before != 0 and (after == 0 or (after > 0) != (before > 0))
         if before == 0 and after != 0:
-            side.last_fill, side.awaiting_cause = None, ZERO  # a new position: no cause pending
+            # A new position: no cause pending, no siblings of the old one to time.
+            side.last_fill, side.awaiting_cause, side.flat_at = None, ZERO, None
         if turned:
             self.watch.end(update.where.venue_symbol, update.position_side)
             self.stats.unprotected = self.watch.unprotected
             news = self._flat_cause(book, update, before)
-        if self._cancel(oco.stale(book)) and turned:
-            self.stats.sibling_cancel_seconds.append(self._monotonic() - received)
+            if oco.left_behind(book, update.position_side):
+                side.flat_at = received
+        self._cancel(oco.stale(book))
         return news
 
     def _flat_cause(self, book: Book, update: PositionUpdate, before: Decimal) -> list[News]:
@@ -142,7 +148,19 @@ class AccountKeeper:
             self.state.apply_order(replace(order, status=OrderStatus.CANCELED))
         self.stats.cancelled += len(result.done)
         self.stats.cancel_failures += len(result.failed)
+        self._time_siblings(result)
         return not result.failed
+
+    def _time_siblings(self, result: oco.Cancelled) -> None:
+        """A flat side whose siblings all went now (on this event or a later one: a read that
+        told their flags, a retried cancel) ends its fill-to-siblings-cancelled time."""
+        failed = {(o.where.venue_symbol, o.position_side) for o, _ in result.failed}
+        for symbol, position_side in {(o.where.venue_symbol, o.position_side) for o in result.done} - failed:
+            book = self.state.books[symbol]
+            side = book.sides.get(position_side)
+            if side is not None and side.flat_at is not None and not oco.left_behind(book, position_side):
+                self.stats.sibling_cancel_seconds.append(self._monotonic() - side.flat_at)
+                side.flat_at = None
 
     def _differs(self, reconciled: bool, kind: Difference) -> None:
         if reconciled:
