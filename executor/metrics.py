@@ -145,8 +145,8 @@ class StreamMetrics:
 
 
 class KeeperMetrics:
-    """The keeper's plain counters (`AccountStats`) as Prometheus series; `update` adds what
-    changed since the last call."""
+    """The keeper's plain counters (`AccountStats`) and each stream's health as Prometheus
+    series; `update` adds what changed since the last call."""
 
     _COUNTERS = (
         ("cancelled", OCO_CANCELS),

@@ -152,13 +152,13 @@ class AccountKeeper:
         return not result.failed
 
     def _time_siblings(self, result: oco.Cancelled) -> None:
-        """A flat side whose siblings all went now (on this event or a later one: a read that
-        told their flags, a retried cancel) ends its fill-to-siblings-cancelled time."""
+        """A flat side whose stale orders all went now (on this event or a later one: a read
+        that told their flags, a retried cancel) ends its fill-to-siblings-cancelled time.
+        Every stale order was in this cancel, so a side without a failure has none left."""
         failed = {(o.where.venue_symbol, o.position_side) for o, _ in result.failed}
         for symbol, position_side in {(o.where.venue_symbol, o.position_side) for o in result.done} - failed:
-            book = self.state.books[symbol]
-            side = book.sides.get(position_side)
-            if side is not None and side.flat_at is not None and not oco.left_behind(book, position_side):
+            side = self.state.books[symbol].sides.get(position_side)
+            if side is not None and side.flat_at is not None:
                 self.stats.sibling_cancel_seconds.append(self._monotonic() - side.flat_at)
                 side.flat_at = None
 

@@ -74,3 +74,15 @@ def test_siblings_that_went_some_other_way_end_the_clock() -> None:
     rig.keeper.handle(order("late", OrderKind.STOP_MARKET, Side.SELL, time_ms=1_000))
     assert rig.venue.cancelled == ["late"]
     assert rig.stats.drain_sibling_cancel_seconds() == []
+
+
+def test_a_resting_stop_entry_does_not_hold_back_the_time_of_the_real_siblings() -> None:
+    rig = Rig()
+    entry = order("entry", OrderKind.STOP_MARKET, Side.SELL, reduce_only=False)  # opens a short if hit
+    rig.venue.rest(TP, SL, entry)
+    for event in (position("0.01"), TP, SL, entry):
+        rig.keeper.handle(event)
+    rig.clock.now += 0.5
+    rig.keeper.handle(position("0", time_ms=2_000))
+    assert sorted(rig.venue.cancelled) == ["sl", "tp"]
+    assert rig.stats.drain_sibling_cancel_seconds() == [0.0]
