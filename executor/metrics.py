@@ -8,7 +8,7 @@ from typing import Any
 from prometheus_client import Counter, Gauge, Histogram, Info
 
 from executor.core.keeper.keeper import Keeper
-from executor.core.keeper.news import News, NewsKind
+from executor.core.keeper.news import Difference, News, NewsKind
 from executor.core.model import Venue
 
 BUILD = Info("tvbridge_executor_build", "Executor build information")
@@ -70,10 +70,26 @@ STREAM_EVENT_NAMES = frozenset(
 )
 TRADING_ENABLED = Gauge("tvbridge_executor_trading_enabled", "1 while trading is switched on")
 # The position keeper (executor/core/keeper), read from its plain counters once a second.
+# Named by issue 16 and its alert rule without the service's part: a stable interface.
 UNPROTECTED = Gauge(
-    "tvbridge_executor_unprotected_positions",
+    "tvbridge_unprotected_positions",
     "Positions whose stop-loss is missing and could not be re-placed",
     ["venue", "account"],
+)
+STREAM_DOWN_SECONDS = Gauge(
+    "tvbridge_executor_stream_down_seconds",
+    "Seconds the account's user-data stream has been down (never connected counts); 0 while up",
+    ["venue", "account"],
+)
+REST_ONLY = Gauge(
+    "tvbridge_executor_watching_rest_only",
+    "1 while the stream is down and REST reconciliation alone keeps watch of the account",
+    ["venue", "account"],
+)
+RECONCILE_DIFFERENCES = Counter(
+    "tvbridge_executor_reconcile_differences",
+    "What a REST reconciliation found that the stream had not told, by kind (fill, order, position)",
+    ["venue", "account", "kind"],
 )
 OCO_CANCELS = Counter(
     "tvbridge_executor_oco_cancels_total",
@@ -88,7 +104,7 @@ OCO_CANCEL_FAILURES = Counter(
 SIBLING_CANCEL_SECONDS = Histogram(
     "tvbridge_executor_sibling_cancel_seconds",
     "From the event that flattened a position to its remaining protective orders being cancelled",
-    ["venue"],
+    ["venue", "account"],
     buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 RECONCILES = Counter(
@@ -129,8 +145,8 @@ class StreamMetrics:
 
 
 class KeeperMetrics:
-    """The keeper's plain counters (`AccountStats`) as Prometheus series; `update` adds what
-    changed since the last call."""
+    """The keeper's plain counters (`AccountStats`) and each stream's health as Prometheus
+    series; `update` adds what changed since the last call."""
 
     _COUNTERS = (
         ("cancelled", OCO_CANCELS),
@@ -144,18 +160,25 @@ class KeeperMetrics:
         self._seen: dict[tuple[Venue, str, str], int] = {}
         for venue, account in self.accounts:
             UNPROTECTED.labels(venue.value, account).set(0)
+            STREAM_DOWN_SECONDS.labels(venue.value, account).set(0)
+            REST_ONLY.labels(venue.value, account).set(0)
             for _, counter in self._COUNTERS:
                 counter.labels(venue.value, account)
             for outcome in ("ok", "failed"):
                 RECONCILES.labels(venue.value, account, outcome)
             for kind in NewsKind:
                 KEEPER_NEWS.labels(venue.value, account, kind.value)
-            SIBLING_CANCEL_SECONDS.labels(venue.value)
+            for difference in Difference:
+                RECONCILE_DIFFERENCES.labels(venue.value, account, difference.value)
+            SIBLING_CANCEL_SECONDS.labels(venue.value, account)
 
     def update(self) -> None:
         for venue, account in self.accounts:
             stats = self.keeper.stats(venue, account)
             UNPROTECTED.labels(venue.value, account).set(stats.unprotected)
+            health = self.keeper.health(venue, account)
+            STREAM_DOWN_SECONDS.labels(venue.value, account).set(health.down_s)
+            REST_ONLY.labels(venue.value, account).set(1 if health.rest_only else 0)
             for name, counter in self._COUNTERS:
                 self._add(counter.labels(venue.value, account), (venue, account, name), getattr(stats, name))
             self._add(RECONCILES.labels(venue.value, account, "ok"), (venue, account, "ok"), stats.reconciles)
@@ -164,8 +187,14 @@ class KeeperMetrics:
                 (venue, account, "failed"),
                 stats.reconcile_failures,
             )
+            for difference in Difference:
+                self._add(
+                    RECONCILE_DIFFERENCES.labels(venue.value, account, difference.value),
+                    (venue, account, f"difference:{difference.value}"),
+                    stats.reconcile_differences[difference.value],
+                )
             for seconds in stats.drain_sibling_cancel_seconds():
-                SIBLING_CANCEL_SECONDS.labels(venue.value).observe(seconds)
+                SIBLING_CANCEL_SECONDS.labels(venue.value, account).observe(seconds)
 
     def _add(self, child: Any, key: tuple[Venue, str, str], total: int) -> None:
         grown = total - self._seen.get(key, 0)

@@ -69,4 +69,11 @@ def test_every_panel_reads_metrics_the_services_export() -> None:
         "tvbridge_gateway_strategy_last_signal_timestamp_seconds",
         "tvbridge_executor_trading_enabled",
         "tvbridge_gateway_journal_pending_signals",
+        # The position keeper (issue 16).
+        "tvbridge_unprotected_positions",
+        "tvbridge_executor_stream_connected",
+        "tvbridge_executor_watching_rest_only",
+        "tvbridge_executor_oco_cancels_total",
+        "tvbridge_executor_sibling_cancel_seconds_bucket",
+        "tvbridge_executor_reconcile_differences_total",
     } <= used

@@ -125,9 +125,23 @@ def test_prometheus_sees_both_services_move_through_a_signal_flow(stack: LocalSt
     assert wait_until(
         lambda: value(prometheus, "tvbridge_gateway_journal_pending_signals") == 0, timeout_s=15
     )
+    # The position keeper, per venue and account: the simulator's stream is up, reads go well,
+    # nothing is unprotected.
+    keeper = {
+        'tvbridge_executor_stream_connected{venue="bingx", account="default"}': 1.0,
+        'tvbridge_executor_stream_down_seconds{venue="bingx", account="default"}': 0.0,
+        'tvbridge_executor_watching_rest_only{venue="bingx", account="default"}': 0.0,
+        'tvbridge_unprotected_positions{venue="bingx", account="default"}': 0.0,
+    }
+    assert wait_until(lambda: all(value(prometheus, q) == v for q, v in keeper.items()), timeout_s=30), {
+        q: value(prometheus, q) for q in keeper
+    }
+    assert value(prometheus, 'tvbridge_executor_reconciliations_total{venue="bingx", outcome="ok"}') >= 1
+    assert query(prometheus, 'tvbridge_executor_reconcile_differences_total{venue="bingx", kind="fill"}')
     rules = requests.get(f"{prometheus}/api/v1/rules", timeout=5).json()["data"]["groups"]
     loaded = {r["name"] for group in rules for r in group["rules"]}
     assert {"TvbridgeExecutorDown", "TvbridgeStrategySilent", "TvbridgeLatencyBudgetBroken"} <= loaded
+    assert {"TvbridgeUnprotectedPosition", "TvbridgeUserStreamDown", "TvbridgeKeeperBlind"} <= loaded
     firing = requests.get(f"{prometheus}/api/v1/alerts", timeout=5).json()["data"]["alerts"]
     assert [a for a in firing if a["labels"]["alertname"] == "TvbridgeExecutorDown"] == []
 

@@ -25,7 +25,7 @@ from executor.core.events import (
     VenueWatch,
 )
 from executor.core.keeper import causes, oco, reconcile
-from executor.core.keeper.news import AccountStats, News, ReplayLog
+from executor.core.keeper.news import AccountStats, Difference, News, ReplayLog
 from executor.core.keeper.state import MEMORY, AccountState, Book
 from executor.core.keeper.watch import Guard, Watch
 from executor.core.model import OrderStatus
@@ -55,27 +55,30 @@ class AccountKeeper:
 
     # -- the handler -------------------------------------------------------------------------
 
-    def handle(self, event: VenueEvent) -> list[News]:
-        """Take one event; the news it made, for the caller to publish outside the lock."""
+    def handle(self, event: VenueEvent, *, reconciled: bool = False) -> list[News]:
+        """Take one event; the news it made, for the caller to publish outside the lock.
+        `reconciled`: the event comes from a REST read, so what it changes is counted as a
+        difference the stream had not told."""
         received = self._monotonic()
         with self.state.lock:
             self.stats.events[type(event).__name__] += 1
             if isinstance(event, Fill):
-                return self._fill(event)
+                return self._fill(event, reconciled)
             if isinstance(event, OrderUpdate):
-                self._order(event)
+                self._order(event, reconciled)
             elif isinstance(event, PositionUpdate):
-                return self._position(event, received)
+                return self._position(event, received, reconciled)
             elif isinstance(event, AccountConfig):
                 self.venue.settings_changed(event)
             elif isinstance(event, StreamState):
                 pass  # the stream's health is the keeper's (keeper.py), across accounts
             return []
 
-    def _fill(self, fill: Fill) -> list[News]:
+    def _fill(self, fill: Fill, reconciled: bool) -> list[News]:
         if not self.state.apply_fill(fill):
             self.stats.duplicate_fills += 1
             return []
+        self._differs(reconciled, Difference.FILL)
         self._replay.append(fill)
         self.venue.saw_price(fill.where.venue_symbol, fill.price)
         self.venue.account_changed()
@@ -86,31 +89,44 @@ class AccountKeeper:
             return self._told(causes.flat_news(fill, self.state.order(fill.order_id), before))
         return []
 
-    def _order(self, update: OrderUpdate) -> None:
+    def _order(self, update: OrderUpdate, reconciled: bool) -> None:
+        known = self.state.order(update.order_id)
         if not self.state.apply_order(update):
             self.stats.stale_updates += 1
             return
+        # A REST row that only adds a flag the stream never carries (BingX's reduce-only), or a
+        # later time for the same state, is no difference.
+        if known is None or (known.status, known.filled) != (update.status, update.filled):
+            self._differs(reconciled, Difference.ORDER)
+        book = self.state.book(update.where)
+        side = book.sides.get(update.position_side)
+        if side is not None and side.flat_at is not None and not oco.left_behind(book, update.position_side):
+            side.flat_at = None  # its siblings finished some other way: nothing left to time
         # A protective order seen for a side already flat is stale from birth.
-        self._cancel(oco.stale(self.state.book(update.where)))
+        self._cancel(oco.stale(book))
 
-    def _position(self, update: PositionUpdate, received: float) -> list[News]:
+    def _position(self, update: PositionUpdate, received: float, reconciled: bool) -> list[News]:
         change = self.state.apply_position(update)
         if change is None:
             self.stats.stale_updates += 1
             return []
         before, after = change
+        if before != after:
+            self._differs(reconciled, Difference.POSITION)
         book = self.state.book(update.where)
         side = book.side(update.position_side)
         news: list[News] = []
         turned = before != 0 and (after == 0 or (after > 0) != (before > 0))
         if before == 0 and after != 0:
-            side.last_fill, side.awaiting_cause = None, ZERO  # a new position: no cause pending
+            # A new position: no cause pending, no siblings of the old one to time.
+            side.last_fill, side.awaiting_cause, side.flat_at = None, ZERO, None
         if turned:
             self.watch.end(update.where.venue_symbol, update.position_side)
             self.stats.unprotected = self.watch.unprotected
             news = self._flat_cause(book, update, before)
-        if self._cancel(oco.stale(book)) and turned:
-            self.stats.sibling_cancel_seconds.append(self._monotonic() - received)
+            if oco.left_behind(book, update.position_side):
+                side.flat_at = received
+        self._cancel(oco.stale(book))
         return news
 
     def _flat_cause(self, book: Book, update: PositionUpdate, before: Decimal) -> list[News]:
@@ -132,7 +148,23 @@ class AccountKeeper:
             self.state.apply_order(replace(order, status=OrderStatus.CANCELED))
         self.stats.cancelled += len(result.done)
         self.stats.cancel_failures += len(result.failed)
+        self._time_siblings(result)
         return not result.failed
+
+    def _time_siblings(self, result: oco.Cancelled) -> None:
+        """A flat side whose stale orders all went now (on this event or a later one: a read
+        that told their flags, a retried cancel) ends its fill-to-siblings-cancelled time.
+        Every stale order was in this cancel, so a side without a failure has none left."""
+        failed = {(o.where.venue_symbol, o.position_side) for o, _ in result.failed}
+        for symbol, position_side in {(o.where.venue_symbol, o.position_side) for o in result.done} - failed:
+            side = self.state.books[symbol].sides.get(position_side)
+            if side is not None and side.flat_at is not None:
+                self.stats.sibling_cancel_seconds.append(self._monotonic() - side.flat_at)
+                side.flat_at = None
+
+    def _differs(self, reconciled: bool, kind: Difference) -> None:
+        if reconciled:
+            self.stats.reconcile_differences[kind.value] += 1
 
     def _told(self, news: News | None) -> list[News]:
         if news is None:
@@ -162,8 +194,11 @@ class AccountKeeper:
             return None
         news: list[News] = []
         with self.state.lock:
+            # The first good read of a run is the baseline (everything is new to an empty
+            # state), not something the stream missed.
+            counted = self.stats.reconciles > 0
             for event in reconcile.events(snapshot, self.state):
-                news.extend(self.handle(event))
+                news.extend(self.handle(event, reconciled=counted))
             found, replaced = self.watch.check(self.state.books, self.venue, snapshot.as_of_ms)
             self.stats.stops_replaced += replaced
             self.stats.unprotected = self.watch.unprotected

@@ -53,6 +53,14 @@ class Link:
     thread: threading.Thread | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class Health:
+    """How one account is watched at one moment (for metrics)."""
+
+    down_s: float  # seconds the stream has been down (never connected counts); 0 while up
+    rest_only: bool  # the stream is down and reconciliation alone keeps watch, and does
+
+
 class Keeper:
     def __init__(
         self,
@@ -90,6 +98,18 @@ class Keeper:
     def unprotected(self, venue: Venue, account: str) -> int:
         """Positions whose missing stop could not be re-placed (`tvbridge_unprotected_positions`)."""
         return self._accounts[(venue, account)].stats.unprotected
+
+    def health(self, venue: Venue, account: str) -> Health:
+        now = self._clock()
+        with self._links_lock:
+            link = self._links[(venue, account)]
+            down_since, last = link.down_since, link.last_reconcile
+        if down_since is None:
+            return Health(0.0, False)
+        # A good read since the stream went down, and recent enough that the timer still runs
+        # (a failed read is retried every second, a good one comes every period).
+        watched = last is not None and last >= down_since and now - last <= 2 * self.reconcile_s
+        return Health(max(now - down_since, 0.0), watched)
 
     # -- events --------------------------------------------------------------------------------
 

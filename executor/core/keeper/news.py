@@ -130,6 +130,14 @@ class ReplayLog:
             return self._seq
 
 
+class Difference(StrEnum):
+    """What a reconciliation found that the stream had not told (the label of its counter)."""
+
+    FILL = "fill"  # a trade first seen through REST
+    ORDER = "order"  # an order's state (new, filled, gone) first seen through REST
+    POSITION = "position"  # a side's quantity first seen through REST
+
+
 @dataclass
 class AccountStats:
     """Counters per (venue, account) that a metrics module reads; plain numbers, no client."""
@@ -141,6 +149,8 @@ class AccountStats:
     cancel_failures: int = 0
     reconciles: int = 0
     reconcile_failures: int = 0
+    # News that reconciliation brought, by `Difference`: what the stream missed or has yet to say.
+    reconcile_differences: Counter[str] = field(default_factory=Counter)
     stops_replaced: int = 0
     unprotected: int = 0  # positions whose missing stop could not be re-placed, now
     # Seconds from receiving the event that flattened a side to its siblings being cancelled;

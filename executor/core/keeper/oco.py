@@ -58,6 +58,20 @@ def stale(book: Book) -> list[OrderUpdate]:
     return out
 
 
+def left_behind(book: Book, position_side: PositionSide) -> list[OrderUpdate]:
+    """Trigger orders resting for `position_side` that no longer guard an open position, flags
+    or not: a flat side's siblings, counting those a stream reports without their reduce-only
+    flag (BingX), which `stale` can only judge once REST tells it."""
+    side = book.sides.get(position_side)
+    if side is None:
+        return []
+    return [
+        o
+        for o in book.open_orders.values()
+        if o.position_side is position_side and o.kind.protective and not guards_open_side(o, side)
+    ]
+
+
 @dataclass(frozen=True)
 class Cancelled:
     done: list[OrderUpdate]

@@ -60,6 +60,9 @@ class SideState:
     # Flattened before the fill that did it was seen: the quantity it held (zero: none
     # pending); that fill, arriving late, tells why.
     awaiting_cause: Decimal = ZERO
+    # When (monotonic seconds) the event that flattened it arrived, while protective orders it
+    # left behind remain to cancel: the start of the fill-to-siblings-cancelled time.
+    flat_at: float | None = None
 
     @property
     def known(self) -> bool:
