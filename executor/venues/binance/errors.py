@@ -3,8 +3,8 @@
 
 Sources (binance.md section 0): [ERR] the USD-M futures "Error Codes" page, by its groups 10xx
 (server or network), 11xx (request), 20xx (processing), 40xx (filters and other), 50xx (order
-execution); [GI] the General Info page (HTTP codes, -1008 throttling); [ALGO] the Algo Order
-change (-4120). Binance's codes are mostly one meaning each; where a code carries several
+execution); [GI] the General Info page (HTTP codes, -1008 throttling); [CL] the change log's
+Algo Order move (section 5.9, -4120). Binance's codes are mostly one meaning each; where a code carries several
 messages ([ERR] -1003, -1008, -1021, -2010, -4028) the rules below read them.
 """
 
@@ -112,7 +112,7 @@ TABLE = CodeTable(
         # -4013/-4016/-4024 price bounds, -4015 client id, -4047/-4048/-4067/-4068 settings
         # blocked by orders or positions, -4059 position side already so, -4061 the other
         # position mode (the adapter reads the mode again), -4062, -4131 PERCENT_PRICE, -4142
-        # TP/SL would trigger, -4161, -4183/-4184, -5021 FOK, -5022 post-only; [ALGO] -4120.
+        # TP/SL would trigger, -4161, -4183/-4184, -5021 FOK, -5022 post-only; [CL] -4120.
         R(-1016, E.VENUE_REJECTED),
         R(-1100, E.VENUE_REJECTED),
         R(-1101, E.VENUE_REJECTED),
