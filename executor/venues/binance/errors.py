@@ -4,8 +4,8 @@
 Sources (binance.md section 0): [ERR] the USD-M futures "Error Codes" page, by its groups 10xx
 (server or network), 11xx (request), 20xx (processing), 40xx (filters and other), 50xx (order
 execution); [GI] the General Info page (HTTP codes, -1008 throttling); [CL] the change log's
-Algo Order move (section 5.9, -4120). Binance's codes are mostly one meaning each; where a code carries several
-messages ([ERR] -1003, -1008, -1021, -2010, -4028) the rules below read them.
+Algo Order move (section 5.9, -4120). Binance's codes are mostly one meaning each; where a code
+carries several messages ([ERR] -1003, -1008, -1021, -2010, -4028) the rules below read them.
 """
 
 from __future__ import annotations
