@@ -92,6 +92,8 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
                 return facade.rate_limited(fault.rule.retry_after_s)
             if fault.kind is FaultKind.HTTP_ERROR:
                 return facade.server_error(fault.rule.status)
+            if fault.kind is FaultKind.VENUE_ERROR:
+                return facade.refusal(fault.rule.code, fault.rule.msg, fault.rule.answer_status)
         response = await call_next(request)
         for fault in fired:
             if fault.kind is FaultKind.TIMEOUT_AFTER_ACCEPT:

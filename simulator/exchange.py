@@ -325,7 +325,9 @@ class Exchange:
         notional = quantity * (price if price is not None else inst.price)
         if notional < inst.min_notional:
             raise SimError(
-                Reject.MIN_NOTIONAL, f"order value {notional} below minimum {inst.min_notional} USDT"
+                Reject.MIN_NOTIONAL,
+                f"order value {notional} below minimum {inst.min_notional} USDT",
+                limit=inst.min_notional,
             )
         direction = "LONG" if side == "BUY" else "SHORT"
         if notional / self.leverage(account, inst.symbol, direction) > self.available(account):

@@ -1,5 +1,6 @@
-"""Faults tests can switch on: latency, 5xx, timeouts after accepting, 429, clock skew, and on
-the user-data streams: late, doubled or swapped events and refused connections.
+"""Faults tests can switch on: latency, 5xx, timeouts after accepting, 429, any answer code of the
+venue's own, clock skew, and on the user-data streams: late, doubled or swapped events and
+refused connections.
 
 Rules match by venue, method and path prefix, fire with a probability, and
 may be limited to a number of firings, so a test can say "the next order
@@ -14,7 +15,7 @@ import threading
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 
 class FaultKind(StrEnum):
@@ -22,6 +23,7 @@ class FaultKind(StrEnum):
     HTTP_ERROR = "http_error"  # answer `status` without acting on the request
     TIMEOUT_AFTER_ACCEPT = "timeout_after_accept"  # act on it, then hold the answer for hold_s
     RATE_LIMIT = "rate_limit"  # answer 429 with Retry-After: retry_after_s, without acting
+    VENUE_ERROR = "venue_error"  # answer `code` and `msg` in the venue's own refusal, without acting
     SKEW = "skew"  # the venue's clock runs skew_ms ahead of ours (negative: behind)
     STREAM_DELAY = "stream_delay"  # hold a user-stream event (and those behind it) latency_ms
     STREAM_DUPLICATE = "stream_duplicate"  # send a user-stream event twice
@@ -47,6 +49,16 @@ class FaultRule(BaseModel):
     hold_s: float = Field(30.0, ge=0, le=600)
     retry_after_s: int = Field(1, ge=0, le=3600)
     skew_ms: int = 0
+    code: int = 0  # venue_error: the venue's answer code
+    msg: str = ""  # venue_error: its message
+    # venue_error: the HTTP status it travels with; absent, the venue's usual one for a refusal.
+    answer_status: int | None = Field(None, ge=200, le=599)
+
+    @model_validator(mode="after")
+    def _venue_error_names_a_code(self) -> FaultRule:
+        if self.kind is FaultKind.VENUE_ERROR and self.code == 0:
+            raise ValueError("a venue_error rule needs the venue's answer `code` (0 is success)")
+        return self
 
 
 @dataclass

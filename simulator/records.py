@@ -25,10 +25,11 @@ class Reject(StrEnum):
 
 
 class SimError(Exception):
-    def __init__(self, reason: Reject, message: str) -> None:
+    def __init__(self, reason: Reject, message: str, limit: Decimal | None = None) -> None:
         super().__init__(message)
         self.reason = reason
         self.message = message
+        self.limit = limit  # the venue's bound the request crossed, for venues that quote it
 
 
 @dataclass

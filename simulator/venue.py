@@ -51,5 +51,7 @@ class VenueFacade:
     # The venue's own words for "too many requests" and "server error", as it sends them.
     rate_limited: Callable[[int], JSONResponse]
     server_error: Callable[[int], JSONResponse]
+    # Any refusal in the venue's own form: (code, message, HTTP status or None for the usual one).
+    refusal: Callable[[int, str, int | None], JSONResponse]
     streams: StreamHub | None = None
     own_orders: OwnOrders | None = None

@@ -47,6 +47,12 @@ def refused(refusal: Refusal, headers: dict[str, str]) -> JSONResponse:
     )
 
 
+def refusal(code: int, msg: str, status: int | None) -> JSONResponse:
+    """Any refusal as the venue sends one: HTTP 400 unless told otherwise, the page's wording
+    for the code when no message is given."""
+    return refused(codes.BinanceError(code, msg or None, status or 400), {})
+
+
 def rate_limited(retry_after_s: int) -> JSONResponse:
     return JSONResponse(
         {"code": codes.TOO_MANY_REQUESTS, "msg": RATE_LIMIT_MESSAGE},

@@ -54,6 +54,7 @@ def build_facade(
         exchange,
         answers.rate_limited,
         answers.server_error,
+        answers.refusal,
         streams=hub,
         own_orders=OWN_ORDERS,
     )

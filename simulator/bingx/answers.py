@@ -23,6 +23,11 @@ def refused(refusal: Refusal, now_ms: int, headers: dict[str, str]) -> JSONRespo
     )
 
 
+def refusal(code: int, msg: str, status: int | None, now_ms: int) -> JSONResponse:
+    """Any refusal as the venue sends one: in an HTTP 200 unless told otherwise."""
+    return refused(Refusal(code, msg, status or 200), now_ms, {})
+
+
 def rate_limited(retry_after_s: int) -> JSONResponse:
     # The venue's HTTP-level limit answer; it documents no Retry-After, but proxies in front
     # of it send one, and honouring it when present costs nothing.

@@ -55,6 +55,7 @@ def build_facade(
         exchange,
         answers.rate_limited,
         answers.server_error,
+        lambda code, msg, status: answers.refusal(code, msg, status, clock()),
         streams=hub,
         own_orders=OWN_ORDERS,
     )

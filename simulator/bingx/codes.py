@@ -3,6 +3,7 @@ message in the envelope. See docs/venues/bingx.md."""
 
 from __future__ import annotations
 
+from common.decimals import plain
 from simulator.records import Reject, SimError
 from simulator.routes import Refusal
 
@@ -45,8 +46,14 @@ class BingxError(Refusal):
         super().__init__(code, msg, 200)
 
 
+# The venue's wording for an order below the contract's minimum value (docs/venues/bingx.md §6).
+MIN_NOMINAL = "Please ensure that the minimum nominal value of the order placed must be greater than {}u"
+
+
 def refusal_for(error: SimError) -> BingxError:
     code, wording = REFUSALS[error.reason]
+    if error.reason is Reject.MIN_NOTIONAL and error.limit is not None:
+        return BingxError(code, MIN_NOMINAL.format(plain(error.limit)))
     return BingxError(code, wording or error.message)
 
 
