@@ -378,7 +378,7 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     # A position with its stop, opened through the real stack while the page is open.
     log_in_at(driver, base + "/dashboard/positions")
     wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".account-positions"), 10, "the accounts")
-    assert "active" in find(driver, '[data-nav="positions"]').get_attribute("class")
+    assert "active" in (find(driver, '[data-nav="positions"]').get_attribute("class") or "")
     opened = stack_webhook(
         stack,
         {
@@ -417,6 +417,22 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     pnl_css = row_css + " td:nth-child(6) span"
     wait_for(lambda: "text-success" in (find(driver, pnl_css).get_attribute("class") or ""), 15, "a profit")
 
+    # The BingX stream lost: the account says it is watched through REST alone, until it is back.
+    dropped = httpx.post(
+        stack.simulator_url + "/_sim/streams/drop",
+        json={"venue": "bingx", "refuse_s": 4},
+        verify=stack.venue_ca or True,
+        timeout=10,
+    )
+    assert dropped.status_code == 200 and dropped.json()["dropped"] >= 1, dropped.text
+    banner_css = '[data-venue="bingx"][data-account="default"] .watch-banner'
+    wait_for(lambda: find(driver, banner_css), 10, "the stream-down banner")
+    assert "watching through REST reconciliation" in text(driver, banner_css)
+    assert find(driver, '[data-venue="bingx"]').get_attribute("data-watch") == "rest"
+    assert not driver.find_elements(By.CSS_SELECTOR, '[data-venue="binance"] .watch-banner')
+    shot(driver, "11b-positions-stream-down")
+    wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, banner_css), 30, "the stream back")
+
     # Readable on a phone: the table scrolls inside its card, not the page.
     driver.set_window_size(390, 844)
     time.sleep(0.5)
@@ -436,8 +452,8 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     entry = find(driver, entry_css)
     assert "binance" in entry.text and "buy" in entry.text and "ema-cross" in entry.text, entry.text
     link = entry.find_element(By.CSS_SELECTOR, "a")
-    assert link.get_attribute("href").endswith("/dashboard/signals/tv-guarded-1")
-    assert find(driver, "#download-csv").get_attribute("href").endswith("/trades.csv")
+    assert str(link.get_attribute("href")).endswith("/dashboard/signals/tv-guarded-1")
+    assert str(find(driver, "#download-csv").get_attribute("href")).endswith("/trades.csv")
     shot(driver, "13-fills")
     find(driver, "#fill-symbol").send_keys("DOGE-USDT")
     wait_for(lambda: find(driver, "#fills-empty").is_displayed(), 5, "no DOGE fills")
@@ -445,8 +461,13 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     find(driver, "#fill-clear").click()
     wait_for(lambda: find(driver, entry_css), 5, "the rows back")
     find(driver, "#fill-strategy").send_keys("ema-cross")
+
+    def only_ema_cross() -> bool:
+        rows = driver.find_elements(By.CSS_SELECTOR, "#fills tbody tr")
+        return bool(rows) and all("ema-cross" in r.text for r in rows)
+
     wait_for(
-        lambda: all("ema-cross" in r.text for r in driver.find_elements(By.CSS_SELECTOR, "#fills tbody tr")),
+        only_ema_cross,
         5,
         "the strategy filter",
     )
