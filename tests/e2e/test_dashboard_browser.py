@@ -22,6 +22,7 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
+from executor.venues.binance.adapter import BinanceAdapter
 from tests.support.required import required
 from tools.stack import LocalStack, start_stack
 
@@ -407,23 +408,32 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     shot(driver, "11-positions")
 
     # A price move shows in the mark and the unrealised PnL, in colour.
-    moved = httpx.post(
-        stack.simulator_url + "/_sim/price",
-        json={"venue": "binance", "symbol": "BTC-USDT", "price": "61000"},
-        verify=stack.venue_ca or True,
-        timeout=10,
+    moved = control(
+        stack, "POST", "/_sim/price", {"venue": "binance", "symbol": "BTC-USDT", "price": "61000"}
     )
     assert moved.status_code == 200, moved.text
     pnl_css = row_css + " td:nth-child(6) span"
     wait_for(lambda: "text-success" in (find(driver, pnl_css).get_attribute("class") or ""), 15, "a profit")
 
+    # The stop cancelled by hand, and placing it again refused by the venue: the watch finds the
+    # position bare at the next reconciliation (a stream reconnect brings it now) and flags it.
+    refuse_stops = {"kind": "http_error", "venue": "binance", "method": "POST", "path": "/fapi/v1/algoOrder"}
+    assert control(stack, "PUT", "/_sim/faults", {"rules": [refuse_stops]}).is_success
+    by_hand = BinanceAdapter("default", stack.simulator_url, "binance-" + API_KEY, "binance-" + SECRET_KEY)
+    try:
+        by_hand.cancel_protection(by_hand.rules("BTC-USDT").venue_symbol, stop["order_id"])
+    finally:
+        by_hand.close()
+    wait_for(lambda: not driver.find_elements(By.CSS_SELECTOR, guard_css), 10, "the stop gone from the row")
+    assert control(stack, "POST", "/_sim/streams/drop", {"venue": "binance", "refuse_s": 0}).is_success
+    wait_for(lambda: find(driver, row_css + " .unprotected"), 20, "the Unprotected badge")
+    assert find(driver, row_css).get_attribute("data-unprotected") == "true"
+    assert text(driver, row_css + " .protection") == "none"
+    shot(driver, "11a-positions-unprotected")
+    assert control(stack, "DELETE", "/_sim/faults").is_success
+
     # The BingX stream lost: the account says it is watched through REST alone, until it is back.
-    dropped = httpx.post(
-        stack.simulator_url + "/_sim/streams/drop",
-        json={"venue": "bingx", "refuse_s": 4},
-        verify=stack.venue_ca or True,
-        timeout=10,
-    )
+    dropped = control(stack, "POST", "/_sim/streams/drop", {"venue": "bingx", "refuse_s": 4})
     assert dropped.status_code == 200 and dropped.json()["dropped"] >= 1, dropped.text
     banner_css = '[data-venue="bingx"][data-account="default"] .watch-banner'
     wait_for(lambda: find(driver, banner_css), 10, "the stream-down banner")
@@ -473,6 +483,12 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     )
     errors = console_errors(driver)
     assert not errors, errors
+
+
+def control(stack: LocalStack, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
+    """A call to the simulator's /_sim control API, trusting its CA."""
+    with httpx.Client(base_url=stack.simulator_url, verify=stack.venue_ca or True, timeout=10) as sim:
+        return sim.request(method, path, json=body)
 
 
 def stack_webhook(stack: LocalStack, body: dict[str, Any]) -> dict[str, Any]:

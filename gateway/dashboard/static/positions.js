@@ -111,5 +111,5 @@
     document.getElementById("positions-updated").textContent = "updated " + when(Date.now());
   }
 
-  every(3, load);
+  every(2, load);
 })();
