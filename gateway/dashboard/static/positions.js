@@ -101,6 +101,10 @@
     if (!reply.ok) {
       error.textContent = "Positions cannot be read: " + errorText(reply);
       error.classList.remove("d-none");
+      // What was shown before stays, under the error and its "updated" time; a first read that
+      // failed leaves nothing to wait for.
+      const waiting = document.getElementById("positions-waiting");
+      if (waiting) waiting.remove();
       return;
     }
     error.classList.add("d-none");
