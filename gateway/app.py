@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from common.errors import TvbridgeError
 from gateway import metrics
 from gateway.api.edge import Edge
-from gateway.api.routes import control, dashboard, health, signals, webhook
+from gateway.api.routes import control, dashboard, health, positions, signals, webhook
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.webhook import WebhookService
@@ -138,7 +138,14 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             {"error": {"code": "invalid_request", "message": str(exc.errors())}}, status_code=422
         )
 
-    for router in (webhook.router, health.router, signals.router, control.router, dashboard.router):
+    for router in (
+        webhook.router,
+        health.router,
+        signals.router,
+        control.router,
+        dashboard.router,
+        positions.router,
+    ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

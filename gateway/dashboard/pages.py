@@ -21,6 +21,8 @@ TITLES = {
     "status": "Status",
     "signals": "Signals",
     "signal": "Signal",
+    "positions": "Positions",
+    "fills": "Fills",
     "account": "Account",
     "test": "Test a signal",
 }

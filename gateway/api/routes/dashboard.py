@@ -67,6 +67,8 @@ OWNER_PAGES = {
     "/dashboard": "status",
     "/dashboard/signals": "signals",
     "/dashboard/signals/{signal_id}": "signal",
+    "/dashboard/positions": "positions",
+    "/dashboard/fills": "fills",
     "/dashboard/account": "account",
     "/dashboard/test": "test",
 }
