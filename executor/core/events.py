@@ -79,6 +79,10 @@ class OrderUpdate:
     reduce_only: bool
     close_position: bool  # a trigger that closes whatever the side holds when it fires
     time_ms: int
+    # A conditional order that fired, on a venue where firing places an order of its own id (a
+    # Binance algo order's `actualOrderId`): that order's id; its trades are this order's.
+    # Empty before it fires, and on a venue whose trigger fills carry the trigger's own id.
+    actual_order_id: str = ""
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,12 @@ class VenueWatch(VenueAdapter, Protocol):
 
     def fills(self, venue_symbol: str, since_ms: int) -> list[Fill]:
         """The account's trades on the symbol since `since_ms`, oldest first."""
+        ...
+
+    def triggered_orders(self, venue_symbol: str, since_ms: int) -> list[OrderUpdate]:
+        """Conditional orders of the symbol that fired and changed since `since_ms`, each naming
+        the order it placed (`actual_order_id`), so a trade of that order read by REST is known
+        as theirs; none on a venue whose trigger fills carry the trigger's own id."""
         ...
 
     def cancel_order(self, venue_symbol: str, order: OrderUpdate) -> None:

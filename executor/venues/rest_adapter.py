@@ -103,6 +103,11 @@ class RestVenueAdapter(BaseVenueAdapter):
     @abc.abstractmethod
     def fills(self, venue_symbol: str, since_ms: int) -> list[Fill]: ...
 
+    def triggered_orders(self, venue_symbol: str, since_ms: int) -> list[OrderUpdate]:
+        """None by default: a venue whose trigger fills carry the trigger's own id (BingX) has
+        no link to tell; one whose triggers place orders of their own ids overrides this."""
+        return []
+
     @abc.abstractmethod
     def cancel_order(self, venue_symbol: str, order: OrderUpdate) -> None: ...
 

@@ -120,6 +120,8 @@ class ScriptedStream:
 class FakeWatch(FakeVenue):
     open: dict[str, OrderUpdate] = field(default_factory=dict)  # by order id
     trades: list[Fill] = field(default_factory=list)
+    # Conditional orders that fired, each naming the order it placed (`actual_order_id`).
+    fired: list[OrderUpdate] = field(default_factory=list)
     cancelled: list[str] = field(default_factory=list)  # order ids asked to cancel, in order
     settings: list[AccountConfig] = field(default_factory=list)
     script: list[VenueEvent] = field(default_factory=list)
@@ -149,6 +151,9 @@ class FakeWatch(FakeVenue):
     def fills(self, venue_symbol: str, since_ms: int) -> list[Fill]:
         self.calls["fills"] += 1
         return [f for f in self.trades if f.where.venue_symbol == venue_symbol and f.time_ms >= since_ms]
+
+    def triggered_orders(self, venue_symbol: str, since_ms: int) -> list[OrderUpdate]:
+        return [o for o in self.fired if o.where.venue_symbol == venue_symbol and o.time_ms >= since_ms]
 
     def cancel_order(self, venue_symbol: str, order: OrderUpdate) -> None:
         fault = self._fault("cancel_order")

@@ -75,6 +75,7 @@ class AccountKeeper:
             return []
 
     def _fill(self, fill: Fill, reconciled: bool) -> list[News]:
+        fill = self._as_placed(fill)
         if not self.state.apply_fill(fill):
             self.stats.duplicate_fills += 1
             return []
@@ -86,8 +87,32 @@ class AccountKeeper:
         if side.awaiting_cause and side.quantity == 0 and causes.closes(fill, side.awaiting_cause):
             # The side was reported flat before the fill that flattened it arrived.
             before, side.awaiting_cause = side.awaiting_cause, ZERO
-            return self._told(causes.flat_news(fill, self.state.order(fill.order_id), before))
+            return self._told(causes.flat_news(fill, self._order_of(fill), before))
         return []
+
+    def _as_placed(self, fill: Fill) -> Fill:
+        """A trade of the order a conditional order placed when it fired, told as the trade of
+        that conditional order (a Binance algo order: `ai` / `actualOrderId`, docs/venues/
+        binance.md 5.9 and 9.4), when the link is known by now.
+
+        The ledger's order is the one tvbridge placed: the take-profit or stop under its own id
+        and our client id, which the gateway recorded in the signal's outcome and looks fills up
+        by, and which the replay log's attribution is keyed on. The order the venue placed for
+        it, with a client id the venue made up, is the venue's plumbing and would read as a
+        close made outside tvbridge. The trade id is the venue's either way, so the same trade
+        seen again under the other identity is still one trade."""
+        origin = self.state.origin(fill.order_id)
+        if origin is None:
+            return fill
+        return replace(
+            fill, order_id=origin.order_id, client_order_id=origin.client_order_id or fill.client_order_id
+        )
+
+    def _order_of(self, fill: Fill) -> OrderUpdate | None:
+        """The order `fill` tells the side's fate by: the conditional order behind it when one
+        fired it. A trade that came before its trigger's report is recorded under the venue's
+        order, so the link is looked up again when the side's flat is judged."""
+        return self.state.origin(fill.order_id) or self.state.order(fill.order_id)
 
     def _order(self, update: OrderUpdate, reconciled: bool) -> None:
         known = self.state.order(update.order_id)
@@ -136,7 +161,7 @@ class AccountKeeper:
             side.awaiting_cause = before  # the flattening fill is still on its way
             return []
         side.last_fill = None
-        return self._told(causes.flat_news(fill, self.state.order(fill.order_id), before))
+        return self._told(causes.flat_news(fill, self._order_of(fill), before))
 
     def _cancel(self, orders: list[OrderUpdate]) -> bool:
         """Cancel stale protective orders; True when there were any and all went."""

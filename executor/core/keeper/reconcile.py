@@ -3,12 +3,13 @@ have sent, for the one handler to take.
 
 Reads go open orders first, then positions: a stop is placed only after its entry filled, so a
 stop in the list has a position that the later read shows (unless it has closed since, and
-then the stop is stale indeed). The events go fills first (so a flat knows what flattened it),
-then the orders no longer listed (so a flat does not cancel what is gone), then positions (so a
-side's state is current before its resting orders are judged), then the listed orders. What
-the keeper thinks open and REST no longer lists is synthesised away: a side to zero, an order
-as gone. Everything synthesised carries the time the reads began, so a stream event newer than
-the reads is never rolled back by them.
+then the stop is stale indeed). The events go the conditional orders that fired first (so a
+trade of the order one placed is known as that take-profit's or stop's), then fills (so a flat
+knows what flattened it), then the orders no longer listed (so a flat does not cancel what is
+gone), then positions (so a side's state is current before its resting orders are judged), then
+the listed orders. What the keeper thinks open and REST no longer lists is synthesised away: a
+side to zero, an order as gone. Everything synthesised carries the time the reads began, so a
+stream event newer than the reads is never rolled back by them.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class Snapshot:
     orders: list[OrderUpdate]
     positions: list[VenuePosition]
     fills: list[Fill]
+    triggered: list[OrderUpdate]  # conditional orders that fired, naming the order each placed
 
 
 def read(venue: VenueWatch, state: AccountState, since_ms: int, as_of_ms: int) -> Snapshot:
@@ -41,13 +43,14 @@ def read(venue: VenueWatch, state: AccountState, since_ms: int, as_of_ms: int) -
         symbols = set(state.books)
     symbols |= {o.where.venue_symbol for o in orders} | {p.venue_symbol for p in positions}
     fills = [f for s in sorted(symbols) for f in venue.fills(s, since_ms)]
-    return Snapshot(as_of_ms, orders, positions, fills)
+    triggered = [o for s in sorted(symbols) for o in venue.triggered_orders(s, since_ms)]
+    return Snapshot(as_of_ms, orders, positions, fills, triggered)
 
 
 def events(snapshot: Snapshot, state: AccountState) -> list[VenueEvent]:
     """What the stream would have said, for the handler; call under the account's lock."""
     fills: list[Fill] = sorted(snapshot.fills, key=lambda f: f.time_ms)
-    out: list[VenueEvent] = [*fills]
+    out: list[VenueEvent] = [*snapshot.triggered, *fills]
     out.extend(_gone_orders(snapshot, state))
     out.extend(_positions(snapshot, state))
     out.extend(snapshot.orders)

@@ -13,12 +13,14 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from executor.core.events import Fill, OrderUpdate, PositionUpdate, Where
 from executor.core.model import OrderStatus, PositionSide, Venue
 
 ZERO = Decimal(0)
-MEMORY = 10_000  # fills and finished orders remembered per account
+MEMORY = 10_000  # fills, finished orders and fired triggers remembered per account
+V = TypeVar("V")
 
 _RANK = {
     OrderStatus.NEW: 0,
@@ -85,14 +87,14 @@ class Book:
         return self.sides.setdefault(position_side, SideState())
 
 
-class Bounded(OrderedDict[str, OrderUpdate | None]):
+class Bounded(OrderedDict[str, V], Generic[V]):
     """The last `capacity` keys in insertion order; the oldest go first."""
 
     def __init__(self, capacity: int) -> None:
         super().__init__()
         self.capacity = capacity
 
-    def remember(self, key: str, value: OrderUpdate | None = None) -> None:
+    def remember(self, key: str, value: V) -> None:
         self[key] = value
         self.move_to_end(key)
         while len(self) > self.capacity:
@@ -107,8 +109,11 @@ class AccountState:
         self.account = account
         self.lock = threading.RLock()
         self.books: dict[str, Book] = {}  # by venue symbol
-        self._fills = Bounded(memory)  # trade ids seen
-        self._finished = Bounded(memory)  # finished orders by id, so a late update cannot revive one
+        self._fills: Bounded[None] = Bounded(memory)  # trade ids seen
+        # Finished orders by id, so a late update cannot revive one.
+        self._finished: Bounded[OrderUpdate] = Bounded(memory)
+        # The order a conditional order placed when it fired -> that conditional order's id.
+        self._placed_by: Bounded[str] = Bounded(memory)
 
     def book(self, where: Where) -> Book:
         found = self.books.get(where.venue_symbol)
@@ -123,8 +128,17 @@ class AccountState:
                 return book.open_orders[order_id]
         return self._finished.get(order_id)
 
+    def origin(self, order_id: str) -> OrderUpdate | None:
+        """The conditional order that placed `order_id` when it fired, as last known; None when
+        `order_id` was placed otherwise, or its trigger has not (yet) said so."""
+        trigger_id = self._placed_by.get(order_id)
+        return self.order(trigger_id) if trigger_id is not None else None
+
     def apply_order(self, update: OrderUpdate) -> bool:
         """Take the update if it moves the order on; False for a repeat or an older one."""
+        if update.actual_order_id:
+            # Learnt from any report that names it, a stale one included: the link never changes.
+            self._placed_by.remember(update.actual_order_id, update.order_id)
         book = self.book(update.where)
         known = book.open_orders.get(update.order_id) or self._finished.get(update.order_id)
         if known is not None and not newer(update, known):
@@ -156,7 +170,7 @@ class AccountState:
         """Record a fill; False when its trade id was seen already."""
         if fill.trade_id in self._fills:
             return False
-        self._fills.remember(fill.trade_id)
+        self._fills.remember(fill.trade_id, None)
         side = self.book(fill.where).side(fill.position_side)
         side.last_fill = fill
         return True

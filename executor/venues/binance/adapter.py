@@ -231,6 +231,18 @@ class BinanceAdapter(RestVenueAdapter):
             algo_row(row, self.where(str(row["symbol"]))) for row in algos
         ]
 
+    def triggered_orders(self, venue_symbol: str, since_ms: int) -> list[OrderUpdate]:
+        # A conditional order that fires places a market (or limit) order of its own orderId and
+        # a client id of the venue's; its trades, in /fapi/v1/userTrades, name only that order.
+        # "Query All Algo Orders" (GET /fapi/v1/allAlgoOrders, section 5.9) lists the symbol's
+        # algo orders of the last 7 days, finished ones included, each with the `actualOrderId`
+        # it placed: one read (weight 5) per symbol and reconciliation links every such trade,
+        # whether or not the keeper ever saw the algo order open.
+        rows = self.client.signed("GET", endpoints.ALL_ALGO_ORDERS, {"symbol": venue_symbol}) or []
+        where = self.where(venue_symbol)
+        fired = (algo_row(row, where) for row in rows if row.get("actualOrderId"))
+        return [o for o in fired if o.time_ms >= since_ms]
+
     def fills(self, venue_symbol: str, since_ms: int) -> list[Fill]:
         rows: list[dict[str, Any]] = []
         params: dict[str, Any] = {"symbol": venue_symbol, "startTime": since_ms, "limit": USER_TRADES_PAGE}

@@ -20,6 +20,7 @@ ORDER = "/fapi/v1/order"
 TEST_ORDER = "/fapi/v1/order/test"
 ALGO_ORDER = "/fapi/v1/algoOrder"
 OPEN_ALGO_ORDERS = "/fapi/v1/openAlgoOrders"
+ALL_ALGO_ORDERS = "/fapi/v1/allAlgoOrders"
 OPEN_ORDERS = "/fapi/v1/openOrders"
 USER_TRADES = "/fapi/v1/userTrades"
 # User-data stream (docs/venues/binance.md section 9): the listen key, and the stream hosts.

@@ -74,7 +74,8 @@ def order_row(row: Mapping[str, Any], where: Where) -> OrderUpdate:
 
 
 def algo_row(row: Mapping[str, Any], where: Where) -> OrderUpdate:
-    """An open conditional order of `/fapi/v1/openAlgoOrders` (section 5.9): its id is the algoId."""
+    """A conditional order of `/fapi/v1/openAlgoOrders`, `/fapi/v1/allAlgoOrders` or
+    `/fapi/v1/algoOrder` (section 5.9): its id is the algoId."""
     return OrderUpdate(
         where=where,
         order_id=str(row["algoId"]),
@@ -90,6 +91,9 @@ def algo_row(row: Mapping[str, Any], where: Where) -> OrderUpdate:
         reduce_only=flag(row.get("reduceOnly")),
         close_position=flag(row.get("closePosition")),
         time_ms=millis(row.get("updateTime") or row.get("createTime") or 0),
+        # The order it placed in the matching engine once triggered, "" before ("Query Algo
+        # Order", "Query All Algo Orders": `actualOrderId`; section 5.9).
+        actual_order_id=str(row.get("actualOrderId") or ""),
     )
 
 
@@ -192,6 +196,9 @@ def _algo_update(frame: Mapping[str, Any], locate: Locate) -> OrderUpdate:
         reduce_only=flag(o.get("R")),
         close_position=flag(o.get("cp")),
         time_ms=millis(frame.get("E")),
+        # "Event: Algo Order Update": `ai`, the id of the order placed in the matching engine
+        # once TRIGGERED ("" before); that order's trades arrive as ORDER_TRADE_UPDATE under it.
+        actual_order_id=str(o.get("ai") or ""),
     )
 
 
