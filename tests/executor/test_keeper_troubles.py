@@ -140,3 +140,36 @@ def test_a_close_in_the_exchanges_app_cancels_both_levels(rig: VenueRig, keeper:
     assert [(n.kind, n.quantity) for n in news] == [(NewsKind.CLOSED_OUTSIDE, Decimal("0.01"))]
     assert len(fills) == 2
     assert keeper.stats(rig.venue, "default").cancelled == 2
+
+
+@pytest.fixture
+def rest_keeper(rig: VenueRig) -> Iterator[Keeper]:
+    # Every user-stream handshake refused for longer than the test: reconciliation alone.
+    body = {"venue": rig.profile.name, "refuse_s": 120}
+    requests.post(f"{rig.sim.url}/_sim/streams/drop", json=body, timeout=5).raise_for_status()
+    running = Keeper([rig.adapter], 0.5)
+    running.start()
+    yield running
+    running.stop()
+
+
+def told_of_position(keeper: Keeper) -> list[News]:
+    """The news about positions, without the stream's own (down, fell back to REST)."""
+    return [n for n in logged(keeper)[1] if n.symbol]
+
+
+def test_a_take_profit_read_by_rest_alone_is_told_and_keeps_its_ids(
+    rig: VenueRig, rest_keeper: Keeper
+) -> None:
+    # No stream: the trade is read from the venue's trade list (on Binance under the id of the
+    # order the algo order placed), and the link from the venue's list of conditional orders.
+    levels = guarded_long(rig, rest_keeper)
+    # A reconciliation has seen the long (and its levels) before the take-profit closes it.
+    assert wait_until(lambda: len(rest_keeper.view(rig.venue, "default").protective) == 2, timeout_s=3)
+    rig.set_price("BTC-USDT", "62500")
+    assert wait_until(lambda: told_of_position(rest_keeper) != [], timeout_s=5)
+    fills, _ = logged(rest_keeper)
+    assert [n.kind for n in told_of_position(rest_keeper)] == [NewsKind.TAKE_PROFIT_HIT]
+    assert len(fills) == 2
+    closing = fills[-1]
+    assert (closing.order_id, closing.client_order_id) in {(p.order_id, p.client_order_id) for p in levels}
