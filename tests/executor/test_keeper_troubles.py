@@ -23,6 +23,8 @@ from tests.executor.conftest import VenueRig
 from tools.processes import wait_until
 
 WITH_STREAM_S = 1.0  # the bound while the stream is up
+
+
 @pytest.fixture
 def keeper(rig: VenueRig) -> Iterator[Keeper]:
     # A period far longer than any test: what the keeper does in time is the stream's doing, or
