@@ -191,6 +191,16 @@ def test_stop_market_close_position_triggers_on_the_price(venue: Venue) -> None:
     _, order = venue.call("GET", "/fapi/v1/order", symbol="BTCUSDT", orderId=int(done["actualOrderId"]))
     assert (order["side"], order["executedQty"], order["reduceOnly"]) == ("SELL", "0.020", True)
     assert venue.call("GET", "/fapi/v3/positionRisk")[1] == []
+    # By REST alone the trade names only the order the algo order placed; the history of algo
+    # orders names that order too, which is how the trade is known as the stop's.
+    _, trades = venue.call("GET", "/fapi/v1/userTrades", symbol="BTCUSDT")
+    [listed] = venue.call("GET", "/fapi/v1/allAlgoOrders", symbol="BTCUSDT")[1]
+    assert (listed["algoId"], listed["clientAlgoId"], listed["algoStatus"]) == (
+        placed["algoId"],
+        "sl-1",
+        "FINISHED",
+    )
+    assert str(trades[-1]["orderId"]) == listed["actualOrderId"] == done["actualOrderId"]
 
 
 def test_take_profit_limit_places_a_limit_order(venue: Venue) -> None:
