@@ -23,6 +23,10 @@ class AsyncJournal:
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Other journal work (the ledger's, gateway/journal/ledger_aio.py) on the same threads."""
+        return await self._run(fn, *args)
+
     async def admit(self, new: NewSignal) -> Admission:
         return await self._run(self.journal.admit, new)
 
