@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from gateway.core.execution import text
+from gateway.core.execution import PositionSide, text
 from gateway.core.keeper import KeeperNews, NewsKind
 
 # The keeper's news kinds are its NewsKind values.
@@ -95,7 +95,9 @@ def from_news(news: KeeperNews) -> Event:
     where = f"{news.venue.value}/{news.account}"
     parts: list[str] = []
     if news.symbol:
-        side = f" {news.position_side.value}" if news.position_side is not None else ""
+        # One-way mode's BOTH says nothing a trader needs; hedge mode's LONG or SHORT does.
+        hedged = news.position_side in (PositionSide.LONG, PositionSide.SHORT)
+        side = f" {news.position_side.value}" if hedged and news.position_side is not None else ""
         amount = f" {text(news.quantity)}" if news.quantity is not None else ""
         price = f" @ {text(news.price)}" if news.price is not None else ""
         parts.append(f"{news.symbol}{side}{amount}{price} on {where}")
