@@ -81,6 +81,7 @@ def links_of(execution: Execution, signal: Signal) -> list[OrderLink]:
             order_id=order.order_id,
             client_order_id=order.client_order_id,
             purpose=word(order.purpose, ""),
+            venue_symbol=order.venue_symbol,
         )
         for order in execution.orders
     ]

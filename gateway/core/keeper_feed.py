@@ -125,6 +125,8 @@ class KeeperFeed:
         if not isinstance(item, KeeperFill):
             if new:
                 self.publish(from_news(item))
+                # A guard's hit may have named the signal of a fill held back from trades.csv.
+                self._outcomes.set()
             return
         if not new:
             metrics.FILLS_DUPLICATE.inc()

@@ -16,9 +16,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
 
 from gateway.core.execution import text, word
-from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord
+from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord, NewsKind
 from gateway.journal.records import OrderLink, now_ms
 from gateway.journal.schema import fills, keeper_cursor, keeper_news, order_links, signals
+
+# The guard whose hit each piece of news reports, by its purpose.
+_GUARD_HIT = {NewsKind.TAKE_PROFIT_HIT: "take_profit", NewsKind.STOP_HIT: "stop_loss"}
+_GUARDS = frozenset(_GUARD_HIT.values())
 
 
 def link_orders(conn: Connection, signal_id: str, links: Sequence[OrderLink]) -> None:
@@ -31,9 +35,11 @@ def link_orders(conn: Connection, signal_id: str, links: Sequence[OrderLink]) ->
             "client_order_id": link.client_order_id,
             "signal_id": signal_id,
             "purpose": link.purpose,
+            "venue_symbol": link.venue_symbol,
         }
         for link in links
-        if link.order_id or link.client_order_id
+        # An order without ids is kept only as a guard attached to its entry.
+        if link.order_id or link.client_order_id or link.purpose in _GUARDS
     ]
     if rows:
         conn.execute(order_links.insert(), rows)
@@ -103,6 +109,8 @@ class Ledger:
                 new = self._add_fill(conn, item)
             else:
                 new = self._add_news(conn, record.epoch, record.seq, item)
+                if new and item.kind in _GUARD_HIT:
+                    self._attribute_guard_fill(conn, item)
             self._advance(conn, name, record.epoch, record.seq)
         return new
 
@@ -156,6 +164,44 @@ class Ledger:
             .returning(keeper_news.c.id)
         )
         return conn.execute(stmt).first() is not None
+
+    def _attribute_guard_fill(self, conn: Connection, hit: KeeperNews) -> None:
+        """A take-profit or stop the venue placed from a guard attached to its entry fills as an
+        order tvbridge never named (no client id, an id the answer did not have). The keeper's
+        news that it hit names its time; the fill at that time on that symbol is the guard's,
+        and the guard's signal is the newest that attached one on the symbol."""
+        purpose = _GUARD_HIT[hit.kind]
+        target = conn.execute(
+            sa.select(fills.c.id, fills.c.venue_symbol)
+            .where(
+                fills.c.venue == hit.venue.value,
+                fills.c.account == hit.account,
+                fills.c.symbol == hit.symbol,
+                fills.c.time_ms == hit.time_ms,
+                fills.c.signal_id == "",
+                fills.c.purpose == "",
+            )
+            .order_by(fills.c.id.desc())
+            .limit(1)
+        ).first()
+        if target is None:
+            return
+        attached = conn.execute(
+            sa.select(order_links.c.signal_id)
+            .where(
+                order_links.c.venue == hit.venue.value,
+                order_links.c.account == hit.account,
+                order_links.c.venue_symbol == target.venue_symbol,
+                order_links.c.purpose == purpose,
+                order_links.c.order_id == "",
+                order_links.c.client_order_id == "",
+            )
+            .order_by(order_links.c.id.desc())
+            .limit(1)
+        ).scalar()
+        conn.execute(
+            fills.update().where(fills.c.id == target.id).values(purpose=purpose, signal_id=attached or "")
+        )
 
     def _advance(self, conn: Connection, name: str, epoch: str, seq: int) -> None:
         stmt = self._insert(keeper_cursor).values(name=name, epoch=epoch, seq=seq, updated_ms=now_ms())

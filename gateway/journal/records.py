@@ -65,6 +65,7 @@ class OrderLink:
     order_id: str
     client_order_id: str
     purpose: str
+    venue_symbol: str = ""
 
 
 @dataclass(frozen=True)

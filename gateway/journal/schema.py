@@ -153,6 +153,9 @@ order_links = Table(
     Column("client_order_id", String(64), nullable=False),
     Column("signal_id", String(128), nullable=False),
     Column("purpose", String(16), nullable=False),
+    # A guard attached to its entry (BingX) has no ids of its own until it triggers: it is
+    # found by its symbol when the keeper reports it hit.
+    Column("venue_symbol", String(32), nullable=False),
 )
 Index("ix_order_links_order", order_links.c.venue, order_links.c.account, order_links.c.order_id)
 Index("ix_order_links_client", order_links.c.venue, order_links.c.account, order_links.c.client_order_id)

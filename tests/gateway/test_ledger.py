@@ -4,6 +4,7 @@ often it comes, its signal found by the order's link whenever that is written, n
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -187,3 +188,36 @@ def test_filters_and_order(journal: Journal, ledger: Ledger) -> None:
     assert ids(strategy="ema") == ["4", "1"]
     assert ids(since_ms=base + 1000, until_ms=base + 2000) == ["3", "2"]
     assert [r["trade_id"] for r in Ledger.every_fill(ledger)] == ["1", "2", "3", "4"]
+
+
+def test_a_guard_attached_to_its_entry_is_the_signals_when_the_keeper_reports_it_hit(
+    journal: Journal, ledger: Ledger
+) -> None:
+    # BingX attaches the take-profit and stop to the entry: the answer names them by no id.
+    attached = [
+        OrderLink("bingx", "default", "", "", "take_profit", "BTC-USDT"),
+        OrderLink("bingx", "default", "", "", "stop_loss", "BTC-USDT"),
+    ]
+    executed(journal, "sig-old", "old", *[replace(a) for a in attached])
+    executed(journal, "sig-att", "ema", link("o-entry", OURS, "entry"), *attached)
+    at = now_ms()
+    ledger.record(
+        "executor", KeeperRecord("e1", 1, fill("t-tp", order_id="o-venue", client_order_id="", time_ms=at))
+    )
+    [before] = ledger.fills()
+    assert fill_view(before)["source"] == "external"  # until the keeper says what it was
+    ledger.record("executor", KeeperRecord("e1", 2, news(NewsKind.TAKE_PROFIT_HIT, time_ms=at)))
+    [row] = ledger.fills()
+    assert (row["signal_id"], row["purpose"], row["strategy"], fill_view(row)["source"]) == (
+        "sig-att",
+        "take_profit",
+        "ema",
+        "protection",
+    )
+    # A close made in the exchange's app is news too, and stays external.
+    ledger.record(
+        "executor", KeeperRecord("e1", 3, fill("t-app", order_id="o-app", client_order_id="", time_ms=at + 5))
+    )
+    ledger.record("executor", KeeperRecord("e1", 4, news(NewsKind.CLOSED_OUTSIDE, time_ms=at + 5)))
+    app = next(r for r in ledger.fills() if r["trade_id"] == "t-app")
+    assert (app["signal_id"], fill_view(app)["source"]) == ("", "external")

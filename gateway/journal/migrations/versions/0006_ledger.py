@@ -52,6 +52,7 @@ def upgrade() -> None:
         sa.Column("client_order_id", sa.String(64), nullable=False),
         sa.Column("signal_id", sa.String(128), nullable=False),
         sa.Column("purpose", sa.String(16), nullable=False),
+        sa.Column("venue_symbol", sa.String(32), nullable=False),
     )
     op.create_index("ix_order_links_order", "order_links", ["venue", "account", "order_id"])
     op.create_index("ix_order_links_client", "order_links", ["venue", "account", "client_order_id"])
