@@ -78,7 +78,9 @@ class KeeperFeed:
     async def stop(self) -> None:
         for task in self._tasks:
             task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self._tasks:
+            # Bounded: a shutdown never waits on the feed for long, whatever it was doing.
+            await asyncio.wait(self._tasks, timeout=2.0)
         self._tasks = []
         self._connected(False)
 
@@ -153,8 +155,10 @@ class KeeperFeed:
 
     async def _settle_held(self) -> None:
         while True:
+            # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow the cancel of stop().
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._outcomes.wait(), 1.0)
+                async with asyncio.timeout(1.0):
+                    await self._outcomes.wait()
             self._outcomes.clear()
             if not self._held:
                 continue
