@@ -55,6 +55,7 @@ ROUTES = (
     "/api/signals",
     "/api/accounts",
     "/api/test-signal",
+    "/api/fills",
 )
 for _route in (*ROUTES, "other"):
     REQUEST_SECONDS.labels(_route)
