@@ -48,9 +48,6 @@ class AsyncJournal:
     async def pending(self) -> list[dict[str, Any]]:
         return await self._run(self.journal.pending)
 
-    async def trades(self) -> list[dict[str, Any]]:
-        return await self._run(lambda: list(self.journal.trades()))
-
     async def audit(self, actor: str, action: str, detail: str) -> None:
         await self._run(self.journal.audit, actor, action, detail)
 
