@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from common.errors import TvbridgeError
 from gateway import metrics
 from gateway.api.edge import Edge
-from gateway.api.routes import control, dashboard, health, positions, signals, webhook
+from gateway.api.routes import control, dashboard, health, ledger, positions, signals, webhook
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.webhook import WebhookService
@@ -77,9 +77,10 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await services.executor.start()
         # The journal is the truth: the file is rebuilt from it, then appended to.
-        services.trades_file.rewrite(services.store.trades())
+        services.trades_file.rewrite(services.ledger.ledger.every_fill())
         services.notifier.start()
         await services.dispatcher.resume()
+        services.keeper_feed.start()
         watchers = [
             asyncio.create_task(_watch_backlog(services.journal)),
             asyncio.create_task(_hand_over_switch(services.executor, services.controls)),
@@ -95,6 +96,7 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
         finally:
             for watcher in watchers:
                 watcher.cancel()
+            await services.keeper_feed.stop()
             await services.dispatcher.stop(settings.gateway_grace_s)
             await services.notifier.drain(2.0)
             await services.executor.close()
@@ -145,6 +147,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         control.router,
         dashboard.router,
         positions.router,
+        ledger.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

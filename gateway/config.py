@@ -130,8 +130,10 @@ class GatewaySettings(ServiceSettings):
     # Session cookies only over HTTPS; set false for a plain-HTTP local demo.
     cookie_secure: bool = True
 
-    # Notifications, each optional: on fills, refusals, failures, expiries, the trading switch
-    # and strategies going quiet. Delivery never holds up a signal.
+    # Notifications, each optional: on fills, refusals, failures, expiries, the trading switch,
+    # strategies going quiet, and the position keeper's news (take-profit or stop hit,
+    # liquidation, a close outside tvbridge, stream down, the fall back to REST, an unprotected
+    # position, the stream restored). Delivery never holds up a signal.
     telegram_bot_token: SecretStr | None = None
     telegram_chat_id: str = ""
     telegram_api_url: str = "https://api.telegram.org"

@@ -55,6 +55,7 @@ ROUTES = (
     "/api/signals",
     "/api/accounts",
     "/api/test-signal",
+    "/api/fills",
 )
 for _route in (*ROUTES, "other"):
     REQUEST_SECONDS.labels(_route)
@@ -120,4 +121,15 @@ NOTIFICATIONS = Counter(
     "tvbridge_gateway_notifications_total",
     "Notifications by channel and outcome (sent, retried, failed, dropped)",
     ["channel", "outcome"],
+)
+
+FILLS_RECORDED = Counter(
+    "tvbridge_gateway_fills_recorded_total", "Fills the keeper feed wrote to the ledger for the first time"
+)
+FILLS_DUPLICATE = Counter(
+    "tvbridge_gateway_fills_duplicate_total",
+    "Fills the keeper feed delivered again (stream and REST, a replay) and the ledger already held",
+)
+KEEPER_FEED_CONNECTED = Gauge(
+    "tvbridge_gateway_keeper_feed_connected", "1 while the gateway reads the executor's keeper feed"
 )

@@ -14,6 +14,7 @@ from common.settings import secret_value
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.dispatcher import Dispatcher, Job
+from gateway.core.keeper_feed import KeeperFeed
 from gateway.core.overview import Overview
 from gateway.core.sessions import Sessions
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
@@ -21,7 +22,7 @@ from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
 from gateway.executor.client import ExecutorClient, MutualTls
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.records import Trade
+from gateway.journal.ledger_aio import AsyncLedger
 from gateway.journal.store import Journal
 from gateway.notify.events import from_outcome
 from gateway.notify.sender import Notifier
@@ -34,6 +35,8 @@ class Services:
     executor: ExecutorClient
     store: Journal
     journal: AsyncJournal
+    ledger: AsyncLedger
+    keeper_feed: KeeperFeed
     trades_file: TradesFile
     notifier: Notifier
     dispatcher: Dispatcher
@@ -77,11 +80,18 @@ def build(settings: GatewaySettings) -> Services:
     journal = AsyncJournal(store)
     trades_file = TradesFile(settings.trades_csv)
     notifier = Notifier(build_channels(settings))
-
-    def on_trades(signal_id: str, at: int, trades: list[Trade]) -> None:
-        trades_file.append({**vars(t), "signal_id": signal_id, "time_ms": at} for t in trades)
+    ledger = AsyncLedger(journal)
+    # trades.csv is the ledger's: a line per fill, appended as the feed records it.
+    keeper_feed = KeeperFeed(
+        ledger,
+        executor,
+        publish=notifier.publish,
+        on_fill=lambda fill: trades_file.append([fill]),
+        channel_up=executor.channel_up,
+    )
 
     def on_decided(job: Job, result: dict[str, Any]) -> None:
+        keeper_feed.outcome_recorded()
         signal = job.signal
         event = from_outcome(
             result, venue=signal.venue.value, symbol=signal.symbol, action=signal.action.value
@@ -93,7 +103,6 @@ def build(settings: GatewaySettings) -> Services:
         journal,
         executor,
         max_age_ms=int(settings.signal_max_age_s * 1000),
-        on_trades=on_trades,
         on_decided=on_decided,
     )
     webhooks = WebhookService(settings, journal, dispatcher, notifier)
@@ -105,6 +114,8 @@ def build(settings: GatewaySettings) -> Services:
         executor=executor,
         store=store,
         journal=journal,
+        ledger=ledger,
+        keeper_feed=keeper_feed,
         trades_file=trades_file,
         notifier=notifier,
         dispatcher=dispatcher,

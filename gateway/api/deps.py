@@ -15,6 +15,7 @@ from gateway.core.sessions import SESSION_COOKIE, Sessions
 from gateway.core.webhook import WebhookService
 from gateway.executor.client import ExecutorClient
 from gateway.journal.aio import AsyncJournal
+from gateway.journal.ledger_aio import AsyncLedger
 from gateway.wiring import Services
 
 T = TypeVar("T")
@@ -39,6 +40,7 @@ def _part(pick: Callable[[Services], T]) -> Any:
 
 SettingsDep = Annotated[GatewaySettings, _part(lambda s: s.settings)]
 JournalDep = Annotated[AsyncJournal, _part(lambda s: s.journal)]
+LedgerDep = Annotated[AsyncLedger, _part(lambda s: s.ledger)]
 WebhooksDep = Annotated[WebhookService, _part(lambda s: s.webhooks)]
 ExecutorDep = Annotated[ExecutorClient, _part(lambda s: s.executor)]
 SessionsDep = Annotated[Sessions, _part(lambda s: s.sessions)]

@@ -24,7 +24,7 @@ from gateway.core.execution import Execution, text, word
 from gateway.core.signal import Signal
 from gateway.journal import signal_json
 from gateway.journal.aio import AsyncJournal
-from gateway.journal.records import FINAL, Outcome, Trade, now_ms
+from gateway.journal.records import FINAL, OrderLink, Outcome, Trade, now_ms
 
 log = logging.getLogger("gateway.dispatcher")
 
@@ -68,6 +68,22 @@ def trades_of(execution: Execution) -> list[Trade]:
         )
         for order in execution.orders
         if order.traded
+    ]
+
+
+def links_of(execution: Execution, signal: Signal) -> list[OrderLink]:
+    """Every order of the answer, traded or resting (a take-profit fills later): how the ledger
+    finds the signal of a fill."""
+    return [
+        OrderLink(
+            venue=word(order.venue or signal.venue),
+            account=signal.account,
+            order_id=order.order_id,
+            client_order_id=order.client_order_id,
+            purpose=word(order.purpose, ""),
+            venue_symbol=order.venue_symbol,
+        )
+        for order in execution.orders
     ]
 
 
@@ -197,7 +213,8 @@ class Dispatcher:
                 )
                 await asyncio.sleep(delay)
                 continue
-            await self._finish(job, number, execution.answer(), trades_of(execution))
+            links = links_of(execution, job.signal)
+            await self._finish(job, number, execution.answer(), trades_of(execution), links)
             return
 
     async def _expire_unsent(self, job: Job) -> bool:
@@ -213,7 +230,12 @@ class Dispatcher:
         return True
 
     async def _finish(
-        self, job: Job, number: int, result: dict[str, Any], trades: list[Trade] | None = None
+        self,
+        job: Job,
+        number: int,
+        result: dict[str, Any],
+        trades: list[Trade] | None = None,
+        links: list[OrderLink] | None = None,
     ) -> None:
         # The answer goes out before the outcome is written: the signal is already journalled, and
         # should we die before this commit it stays pending and its redelivery (a higher attempt
@@ -243,6 +265,7 @@ class Dispatcher:
                 executor_ms=_whole_ms(timings.get("executor")),
                 venue_ms=_whole_ms(timings.get("venue")),
                 trades=trades,
+                links=links or [],
                 finished_ms=at,
             ),
             number,

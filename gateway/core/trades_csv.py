@@ -1,4 +1,5 @@
-"""The seed's trades.csv: one line per executed order, mirrored from the journal's trades."""
+"""trades.csv: one line per fill in the ledger. The seed's columns come first, in their order,
+so a trader's spreadsheet keeps working; the ledger's own follow."""
 
 from __future__ import annotations
 
@@ -6,37 +7,58 @@ import csv
 import io
 import threading
 from collections.abc import Iterable, Mapping
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-HEADER = ["time", "venue", "symbol", "side", "qty", "price", "order_id", "signal_id"]
+from gateway.core.fills import iso_time, source_of
+
+HEADER = [
+    "time",
+    "venue",
+    "symbol",
+    "side",
+    "qty",
+    "price",
+    "order_id",
+    "signal_id",
+    "fee",
+    "fee_asset",
+    "realized_pnl",
+    "strategy",
+    "source",
+    "trade_id",
+]
 
 
-def csv_row(trade: Mapping[str, Any]) -> list[str]:
-    when = datetime.fromtimestamp(int(trade["time_ms"]) / 1000, UTC).isoformat(timespec="milliseconds")
+def csv_row(fill: Mapping[str, Any]) -> list[str]:
     return [
-        when.replace("+00:00", "Z"),
-        str(trade["venue"]),
-        str(trade["symbol"]),
-        str(trade["side"]),
-        str(trade["quantity"]),
-        str(trade["price"]),
-        str(trade["order_id"]),
-        str(trade["signal_id"]),
+        iso_time(int(fill["time_ms"])),
+        str(fill["venue"]),
+        str(fill["symbol"]),
+        str(fill["side"]),
+        str(fill["quantity"]),
+        str(fill["price"]),
+        str(fill["order_id"]),
+        str(fill["signal_id"]),
+        str(fill["fee"]),
+        str(fill["fee_asset"]),
+        str(fill["realized_pnl"]),
+        str(fill["strategy"]),
+        source_of(fill),
+        str(fill["trade_id"]),
     ]
 
 
-def render(trades: Iterable[Mapping[str, Any]]) -> Iterable[str]:
+def render(fills: Iterable[Mapping[str, Any]]) -> Iterable[str]:
     """The CSV text, a line at a time (for downloads)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(HEADER)
     yield buffer.getvalue()
-    for trade in trades:
+    for fill in fills:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerow(csv_row(trade))
+        writer.writerow(csv_row(fill))
         yield buffer.getvalue()
 
 
@@ -48,17 +70,17 @@ class TradesFile:
         self.path = Path(path)
         self._lock = threading.Lock()
 
-    def rewrite(self, trades: Iterable[Mapping[str, Any]]) -> None:
+    def rewrite(self, fills: Iterable[Mapping[str, Any]]) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(self.path.suffix + ".tmp")
         with self._lock:
             with tmp.open("w", encoding="utf-8", newline="") as out:
-                for line in render(trades):
+                for line in render(fills):
                     out.write(line)
             tmp.replace(self.path)
 
-    def append(self, trades: Iterable[Mapping[str, Any]]) -> None:
+    def append(self, fills: Iterable[Mapping[str, Any]]) -> None:
         with self._lock, self.path.open("a", encoding="utf-8", newline="") as out:
             writer = csv.writer(out, lineterminator="\n")
-            for trade in trades:
-                writer.writerow(csv_row(trade))
+            for fill in fills:
+                writer.writerow(csv_row(fill))

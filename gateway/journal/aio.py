@@ -23,6 +23,10 @@ class AsyncJournal:
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Other journal work (the ledger's, gateway/journal/ledger_aio.py) on the same threads."""
+        return await self._run(fn, *args)
+
     async def admit(self, new: NewSignal) -> Admission:
         return await self._run(self.journal.admit, new)
 
@@ -43,9 +47,6 @@ class AsyncJournal:
 
     async def pending(self) -> list[dict[str, Any]]:
         return await self._run(self.journal.pending)
-
-    async def trades(self) -> list[dict[str, Any]]:
-        return await self._run(lambda: list(self.journal.trades()))
 
     async def audit(self, actor: str, action: str, detail: str) -> None:
         await self._run(self.journal.audit, actor, action, detail)

@@ -57,6 +57,18 @@ class Trade:
 
 
 @dataclass(frozen=True)
+class OrderLink:
+    """An order a signal placed: how the ledger finds a fill's signal."""
+
+    venue: str
+    account: str
+    order_id: str
+    client_order_id: str
+    purpose: str
+    venue_symbol: str = ""
+
+
+@dataclass(frozen=True)
 class Outcome:
     status: str
     result: dict[str, Any]
@@ -65,4 +77,5 @@ class Outcome:
     executor_ms: int | None = None
     venue_ms: int | None = None
     trades: list[Trade] = field(default_factory=list)
+    links: list[OrderLink] = field(default_factory=list)  # every order of the answer, traded or not
     finished_ms: int | None = None  # when it was decided; now by default

@@ -109,3 +109,83 @@ switch_changes = Table(
     Column("actor", String(64), nullable=False),
     Column("reason", Text, nullable=False),
 )
+
+# The ledger: every trade on every account, as the executor's position keeper reported it,
+# once per venue trade id however often it is delivered (stream, REST, a replay).
+fills = Table(
+    "fills",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("venue", String(16), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("symbol", String(32), nullable=False),  # canonical BASE-QUOTE
+    Column("venue_symbol", String(32), nullable=False),
+    Column("trade_id", String(64), nullable=False),
+    Column("order_id", String(64), nullable=False),
+    Column("client_order_id", String(64), nullable=False),
+    Column("side", String(8), nullable=False),
+    Column("position_side", String(8), nullable=False),
+    Column("quantity", String(40), nullable=False),
+    Column("price", String(40), nullable=False),
+    Column("fee", String(40), nullable=False),
+    Column("fee_asset", String(16), nullable=False),
+    Column("realized_pnl", String(40), nullable=False),
+    Column("liquidation", Boolean, nullable=False),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("signal_id", String(128), nullable=False),  # as the executor sent it; may be empty
+    Column("purpose", String(16), nullable=False),  # likewise
+    Column("recorded_ms", BigInteger, nullable=False),
+    UniqueConstraint("venue", "account", "trade_id", name="uq_fills_venue_account_trade"),
+)
+Index("ix_fills_time", fills.c.time_ms)
+Index("ix_fills_symbol_time", fills.c.symbol, fills.c.time_ms)
+Index("ix_fills_account_time", fills.c.venue, fills.c.account, fills.c.time_ms)
+
+# Which signal each order belongs to, written with the signal's outcome: a fill finds its
+# signal here by order id, or by client order id.
+order_links = Table(
+    "order_links",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("venue", String(16), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("order_id", String(64), nullable=False),
+    Column("client_order_id", String(64), nullable=False),
+    Column("signal_id", String(128), nullable=False),
+    Column("purpose", String(16), nullable=False),
+    # A guard attached to its entry (BingX) has no ids of its own until it triggers: it is
+    # found by its symbol when the keeper reports it hit.
+    Column("venue_symbol", String(32), nullable=False),
+)
+Index("ix_order_links_order", order_links.c.venue, order_links.c.account, order_links.c.order_id)
+Index("ix_order_links_client", order_links.c.venue, order_links.c.account, order_links.c.client_order_id)
+
+# The keeper's news, once per (epoch, seq): notified only by whoever inserted the row.
+keeper_news = Table(
+    "keeper_news",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("epoch", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("venue", String(16), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("symbol", String(32), nullable=False),
+    Column("position_side", String(8), nullable=False),
+    Column("quantity", String(40), nullable=True),
+    Column("price", String(40), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("time_ms", BigInteger, nullable=False),
+    Column("recorded_ms", BigInteger, nullable=False),
+    UniqueConstraint("epoch", "seq", name="uq_keeper_news_epoch_seq"),
+)
+
+# Where the keeper feed stopped reading: the last (epoch, seq) whose record is written.
+keeper_cursor = Table(
+    "keeper_cursor",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("epoch", String(64), nullable=False),
+    Column("seq", BigInteger, nullable=False),
+    Column("updated_ms", BigInteger, nullable=False),
+)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from gateway.journal import engine as db
+from gateway.journal import ledger
 from gateway.journal.reads import JournalReads
 from gateway.journal.records import FINAL, PENDING, Admission, NewSignal, Outcome, now_ms
 from gateway.journal.schema import attempts, audit, dedupe_keys, signals, switch_changes, trades
@@ -199,6 +200,7 @@ class Journal(JournalReads):
                         purpose=trade.purpose,
                     )
                 )
+            ledger.link_orders(conn, signal_id, outcome.links)
             return True
 
     def audit(self, actor: str, action: str, detail: str) -> None:

@@ -5,7 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-KINDS = ("fill", "rejection", "failure", "expiry", "switch", "flatten", "quiet")
+from gateway.core.execution import PositionSide, text
+from gateway.core.keeper import KeeperNews, NewsKind
+
+# The keeper's news kinds are its NewsKind values.
+KINDS = (
+    "fill",
+    "rejection",
+    "failure",
+    "expiry",
+    "switch",
+    "flatten",
+    "quiet",
+    *(kind.value for kind in NewsKind),
+)
 _TITLES = {
     "fill": "Filled",
     "rejection": "Rejected",
@@ -14,6 +27,14 @@ _TITLES = {
     "switch": "Trading switch",
     "flatten": "Flatten",
     "quiet": "Strategy quiet",
+    NewsKind.TAKE_PROFIT_HIT.value: "Take-profit hit",
+    NewsKind.STOP_HIT.value: "Stop hit",
+    NewsKind.LIQUIDATION.value: "LIQUIDATED",
+    NewsKind.CLOSED_OUTSIDE.value: "Closed outside tvbridge",
+    NewsKind.STREAM_DOWN.value: "Stream down",
+    NewsKind.FELL_BACK_TO_REST.value: "Watching through REST",
+    NewsKind.UNPROTECTED.value: "UNPROTECTED position",
+    NewsKind.STREAM_RESTORED.value: "Stream restored",
 }
 
 
@@ -67,3 +88,30 @@ def from_outcome(result: dict[str, Any], *, venue: str, symbol: str, action: str
         return None
     reason = result.get("reason") or (result.get("error") or {}).get("message") or "no reason given"
     return Event(kind, f"{where}: {reason}", signal_id, {"error": result.get("error")})
+
+
+def from_news(news: KeeperNews) -> Event:
+    """One line a trader reads at a glance: what, where, how much, at what price, and why."""
+    where = f"{news.venue.value}/{news.account}"
+    parts: list[str] = []
+    if news.symbol:
+        # One-way mode's BOTH says nothing a trader needs; hedge mode's LONG or SHORT does.
+        hedged = news.position_side in (PositionSide.LONG, PositionSide.SHORT)
+        side = f" {news.position_side.value}" if hedged and news.position_side is not None else ""
+        amount = f" {text(news.quantity)}" if news.quantity is not None else ""
+        price = f" @ {text(news.price)}" if news.price is not None else ""
+        parts.append(f"{news.symbol}{side}{amount}{price} on {where}")
+    else:
+        parts.append(f"account {where}")
+    if news.detail:
+        parts.append(news.detail)
+    details = {
+        "venue": news.venue.value,
+        "account": news.account,
+        "symbol": news.symbol,
+        "position_side": news.position_side.value if news.position_side is not None else None,
+        "quantity": text(news.quantity),
+        "price": text(news.price),
+        "time_ms": news.time_ms,
+    }
+    return Event(news.kind.value, " · ".join(parts), details=details)

@@ -452,10 +452,6 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     driver.set_window_size(1366, 900)
 
     # The fills of the ledger, newest first, each with its source and signal.
-    if httpx.get(base + "/api/fills", headers=owner, timeout=10).status_code == 404:
-        errors = console_errors(driver)
-        assert not errors, errors
-        pytest.skip("GET /api/fills is not on this branch yet: the Fills page has nothing to read")
     driver.get(base + "/dashboard/fills")
     entry_css = 'tr.fill-row[data-source="signal"][data-symbol="BTC-USDT"]'
     wait_for(lambda: find(driver, entry_css), 15, "the entry's fill")

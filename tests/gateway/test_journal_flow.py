@@ -8,6 +8,7 @@ import json
 import os
 import time
 from collections.abc import Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -108,19 +109,27 @@ def test_the_outcome_view_needs_a_passphrase_and_hides_it(client: TestClient) ->
     assert PASSPHRASE not in view.text
 
 
-def test_trades_csv_is_written_and_downloadable(client: TestClient) -> None:
-    answer = client.post("/webhook", json=signal(id="tv-csv")).json()
+def test_trades_csv_is_written_from_the_ledger_and_downloadable(client: TestClient) -> None:
+    answer = client.post("/webhook", json=signal(id="tv-csv", strategy="ema")).json()
     client.post("/webhook", json=signal(id="tv-test", test=True))  # test signals trade nothing
+    written = Path(os.environ["TRADES_CSV"])
+    # The fill reaches the ledger through the executor's keeper feed, beside the answer.
+    assert wait_until(lambda: len(written.read_text(encoding="utf-8").splitlines()) == 2, 10)
     download = client.get("/trades.csv", headers=AUTH)
     assert download.status_code == 200 and download.headers["content-type"].startswith("text/csv")
     assert client.get("/trades.csv").status_code == 401
     rows = list(csv.DictReader(io.StringIO(download.text)))
     order = answer["orders"][0]
+    # The seed's columns first, in their order; the ledger's after them.
+    assert list(rows[0])[:8] == ["time", "venue", "symbol", "side", "qty", "price", "order_id", "signal_id"]
     assert [
         (r["venue"], r["symbol"], r["side"], r["qty"], r["price"], r["order_id"], r["signal_id"])
         for r in rows
     ] == [("bingx", "BTC-USDT", "buy", "0.01", order["avg_price"], order["order_id"], "tv-csv")]
-    assert Path(os.environ["TRADES_CSV"]).read_text(encoding="utf-8") == download.text
+    [row] = rows
+    assert (row["strategy"], row["source"], row["fee_asset"]) == ("ema", "signal", "USDT")
+    assert row["trade_id"] and Decimal(row["fee"]) > 0 and Decimal(row["realized_pnl"]) == 0
+    assert written.read_text(encoding="utf-8") == download.text
 
 
 def test_a_restarted_gateway_delivers_what_it_journalled(

@@ -39,12 +39,12 @@ def new(signal_id: str, key: str | None = None, until: int | None = None) -> New
 def test_migrations_run_once_and_sqlite_uses_wal(journal: Journal, tmp_path: Path, url: str) -> None:
     journal.migrate()  # a second start finds nothing to do
     with journal.engine.connect() as conn:
-        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0005",)]
+        assert conn.execute(sa.text("SELECT version_num FROM alembic_version")).all() == [("0006",)]
     if not url.startswith("sqlite"):
         return
     with sqlite3.connect(tmp_path / "j.db") as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0005",)]
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchall() == [("0006",)]
 
 
 def test_an_explicit_id_is_the_same_signal_forever(journal: Journal) -> None:

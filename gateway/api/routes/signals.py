@@ -1,4 +1,4 @@
-"""GET /signals/{id} and GET /trades.csv: what became of a signal, and every executed order."""
+"""GET /signals/{id} and GET /trades.csv: what became of a signal, and every fill in the ledger."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from gateway.api.deps import OWNER_ONLY, JournalDep, WebhooksDep
+from gateway.api.deps import OWNER_ONLY, LedgerDep, WebhooksDep
 from gateway.api.errors import response
 from gateway.core.trades_csv import render
 
@@ -25,10 +25,12 @@ async def signal(signal_id: str, webhooks: WebhooksDep) -> JSONResponse:
 
 
 @router.get(
-    "/trades.csv", summary="Every executed order, as the seed's trades.csv", dependencies=[OWNER_ONLY]
+    "/trades.csv",
+    summary="Every fill in the ledger, oldest first: the seed's columns, then the ledger's",
+    dependencies=[OWNER_ONLY],
 )
-async def trades_csv(journal: JournalDep) -> StreamingResponse:
-    rows = await journal.trades()
+async def trades_csv(ledger: LedgerDep) -> StreamingResponse:
+    rows = await ledger.every_fill()
 
     def lines() -> Iterator[str]:
         yield from render(rows)

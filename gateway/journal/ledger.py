@@ -1,0 +1,273 @@
+"""The ledger in the journal: fills once per venue trade, the orders each signal placed, the
+keeper's news once per (epoch, seq), and the feed's cursor; fills read back with their signal.
+
+A fill's signal is found when it is read, not when it is written: a market entry's fill reaches
+the keeper's stream before the executor's answer (and so the order's link) is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.sql import ColumnElement, Select
+
+from gateway.core.execution import text, word
+from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord, NewsKind
+from gateway.journal.records import OrderLink, now_ms
+from gateway.journal.schema import fills, keeper_cursor, keeper_news, order_links, signals
+
+# The guard whose hit each piece of news reports, by its purpose.
+_GUARD_HIT = {NewsKind.TAKE_PROFIT_HIT: "take_profit", NewsKind.STOP_HIT: "stop_loss"}
+_GUARDS = frozenset(_GUARD_HIT.values())
+
+
+def link_orders(conn: Connection, signal_id: str, links: Sequence[OrderLink]) -> None:
+    """Within the transaction that records the signal's outcome."""
+    rows = [
+        {
+            "venue": link.venue,
+            "account": link.account,
+            "order_id": link.order_id,
+            "client_order_id": link.client_order_id,
+            "signal_id": signal_id,
+            "purpose": link.purpose,
+            "venue_symbol": link.venue_symbol,
+        }
+        for link in links
+        # An order without ids is kept only as a guard attached to its entry.
+        if link.order_id or link.client_order_id or link.purpose in _GUARDS
+    ]
+    if rows:
+        conn.execute(order_links.insert(), rows)
+
+
+def _linked(column: str, key: str) -> ColumnElement[Any]:
+    """`column` of the first order link matching the fill on `key` (order or client order id)."""
+    link = order_links.alias()
+    return (
+        sa.select(link.c[column])
+        .where(
+            link.c.venue == fills.c.venue,
+            link.c.account == fills.c.account,
+            link.c[key] == fills.c[key],
+            fills.c[key] != "",
+        )
+        .order_by(link.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+
+
+def _resolved(column: str) -> ColumnElement[Any]:
+    """The executor's own word first, then the link by order id, then by client order id."""
+    return sa.func.coalesce(
+        sa.func.nullif(fills.c[column], ""),
+        _linked(column, "order_id"),
+        _linked(column, "client_order_id"),
+        "",
+    )
+
+
+def _attributed(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    own = [c for c in fills.c if c.name not in ("signal_id", "purpose")]
+    inner = (
+        sa.select(*own, _resolved("signal_id").label("signal_id"), _resolved("purpose").label("purpose"))
+        .where(*where)
+        .subquery("attributed")
+    )
+    return sa.select(*inner.c, sa.func.coalesce(signals.c.strategy, "").label("strategy")).select_from(
+        inner.outerjoin(signals, signals.c.signal_id == inner.c.signal_id)
+    )
+
+
+class Ledger:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._insert: Callable[..., Any] = (
+            postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        )
+
+    # -- the feed's writes ------------------------------------------------------------------
+
+    def cursor(self, name: str) -> tuple[str, int]:
+        """The last (epoch, seq) written; ("", 0) before the first."""
+        query = sa.select(keeper_cursor.c.epoch, keeper_cursor.c.seq).where(keeper_cursor.c.name == name)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return (str(row.epoch), int(row.seq)) if row is not None else ("", 0)
+
+    def record(self, name: str, record: KeeperRecord) -> bool:
+        """Write one record and move the cursor past it, in one transaction. True when the fill or
+        news is new; False when it was already there (delivered again, or by another gateway)."""
+        item = record.item
+        with self.engine.begin() as conn:
+            if isinstance(item, KeeperFill):
+                new = self._add_fill(conn, item)
+            else:
+                new = self._add_news(conn, record.epoch, record.seq, item)
+                if new and item.kind in _GUARD_HIT:
+                    self._attribute_guard_fill(conn, item)
+            self._advance(conn, name, record.epoch, record.seq)
+        return new
+
+    def _add_fill(self, conn: Connection, fill: KeeperFill) -> bool:
+        stmt = (
+            self._insert(fills)
+            .values(
+                venue=fill.venue.value,
+                account=fill.account,
+                symbol=fill.symbol,
+                venue_symbol=fill.venue_symbol,
+                trade_id=fill.trade_id,
+                order_id=fill.order_id,
+                client_order_id=fill.client_order_id,
+                side=fill.side.value,
+                position_side=word(fill.position_side, ""),
+                quantity=text(fill.quantity),
+                price=text(fill.price),
+                fee=text(fill.fee),
+                fee_asset=fill.fee_asset,
+                realized_pnl=text(fill.realized_pnl),
+                liquidation=fill.liquidation,
+                time_ms=fill.time_ms,
+                signal_id=fill.signal_id,
+                purpose=word(fill.purpose, ""),
+                recorded_ms=now_ms(),
+            )
+            .on_conflict_do_nothing(index_elements=["venue", "account", "trade_id"])
+            .returning(fills.c.id)
+        )
+        return conn.execute(stmt).first() is not None
+
+    def _add_news(self, conn: Connection, epoch: str, seq: int, news: KeeperNews) -> bool:
+        stmt = (
+            self._insert(keeper_news)
+            .values(
+                epoch=epoch,
+                seq=seq,
+                kind=news.kind.value,
+                venue=news.venue.value,
+                account=news.account,
+                symbol=news.symbol,
+                position_side=word(news.position_side, ""),
+                quantity=text(news.quantity),
+                price=text(news.price),
+                detail=news.detail[:2000],
+                time_ms=news.time_ms,
+                recorded_ms=now_ms(),
+            )
+            .on_conflict_do_nothing(index_elements=["epoch", "seq"])
+            .returning(keeper_news.c.id)
+        )
+        return conn.execute(stmt).first() is not None
+
+    def _attribute_guard_fill(self, conn: Connection, hit: KeeperNews) -> None:
+        """A take-profit or stop the venue placed from a guard attached to its entry fills as an
+        order tvbridge never named (no client id, an id the answer did not have). The keeper's
+        news that it hit names its time; the fill at that time on that symbol is the guard's,
+        and the guard's signal is the newest that attached one on the symbol."""
+        purpose = _GUARD_HIT[hit.kind]
+        target = conn.execute(
+            sa.select(fills.c.id, fills.c.venue_symbol)
+            .where(
+                fills.c.venue == hit.venue.value,
+                fills.c.account == hit.account,
+                fills.c.symbol == hit.symbol,
+                fills.c.time_ms == hit.time_ms,
+                fills.c.signal_id == "",
+                fills.c.purpose == "",
+            )
+            .order_by(fills.c.id.desc())
+            .limit(1)
+        ).first()
+        if target is None:
+            return
+        attached = conn.execute(
+            sa.select(order_links.c.signal_id)
+            .where(
+                order_links.c.venue == hit.venue.value,
+                order_links.c.account == hit.account,
+                order_links.c.venue_symbol == target.venue_symbol,
+                order_links.c.purpose == purpose,
+                order_links.c.order_id == "",
+                order_links.c.client_order_id == "",
+            )
+            .order_by(order_links.c.id.desc())
+            .limit(1)
+        ).scalar()
+        conn.execute(
+            fills.update().where(fills.c.id == target.id).values(purpose=purpose, signal_id=attached or "")
+        )
+
+    def _advance(self, conn: Connection, name: str, epoch: str, seq: int) -> None:
+        stmt = self._insert(keeper_cursor).values(name=name, epoch=epoch, seq=seq, updated_ms=now_ms())
+        # Never back within one run: a second gateway reading behind this one must not rewind it.
+        conn.execute(
+            stmt.on_conflict_do_update(
+                index_elements=[keeper_cursor.c.name],
+                set_={
+                    "epoch": stmt.excluded.epoch,
+                    "seq": stmt.excluded.seq,
+                    "updated_ms": stmt.excluded.updated_ms,
+                },
+                where=sa.or_(
+                    keeper_cursor.c.epoch != stmt.excluded.epoch, keeper_cursor.c.seq < stmt.excluded.seq
+                ),
+            )
+        )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def fills(
+        self,
+        *,
+        venue: str = "",
+        account: str = "",
+        symbol: str = "",
+        strategy: str = "",
+        since_ms: int | None = None,
+        until_ms: int | None = None,
+        limit: int = 100,
+    ) -> list[dict[str, Any]]:
+        """Fills with their signal, purpose and strategy, newest first; times are inclusive."""
+        where: list[ColumnElement[bool]] = []
+        if venue:
+            where.append(fills.c.venue == venue)
+        if account:
+            where.append(fills.c.account == account)
+        if symbol:
+            where.append(fills.c.symbol == symbol)
+        if since_ms is not None:
+            where.append(fills.c.time_ms >= since_ms)
+        if until_ms is not None:
+            where.append(fills.c.time_ms <= until_ms)
+        query = _attributed(where)
+        if strategy:
+            query = query.where(signals.c.strategy == strategy)
+        inner = query.selected_columns
+        query = query.order_by(inner.time_ms.desc(), inner.id.desc()).limit(limit)
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
+    def fill(self, venue: str, account: str, trade_id: str) -> dict[str, Any] | None:
+        where = [fills.c.venue == venue, fills.c.account == account, fills.c.trade_id == trade_id]
+        with self.engine.connect() as conn:
+            row = conn.execute(_attributed(where)).first()
+        return dict(row._mapping) if row is not None else None
+
+    def every_fill(self) -> Iterator[dict[str, Any]]:
+        """Oldest first: trades.csv's order."""
+        query = _attributed([])
+        inner = query.selected_columns
+        with self.engine.connect() as conn:
+            for row in conn.execute(query.order_by(inner.time_ms, inner.id)):
+                yield dict(row._mapping)
+
+    def news(self, limit: int = 100) -> list[dict[str, Any]]:
+        with self.engine.connect() as conn:
+            rows = conn.execute(sa.select(keeper_news).order_by(keeper_news.c.id.desc()).limit(limit))
+            return [dict(r._mapping) for r in rows]
