@@ -52,6 +52,8 @@ class AccountKeeper:
         self.watch = Watch(placer or Placer(), replay.attribution)
         self._replay = replay
         self._monotonic = monotonic
+        # Symbols with a protective order whose report did not say it only closes (oco.unsure).
+        self._unsure: set[str] = set()
 
     # -- the handler -------------------------------------------------------------------------
 
@@ -90,6 +92,8 @@ class AccountKeeper:
         if not self.state.apply_order(update):
             self.stats.stale_updates += 1
             return
+        if oco.unsure(update):
+            self._unsure.add(update.where.venue_symbol)
         # A protective order seen for a side already flat is stale from birth.
         self._cancel(oco.stale(self.state.book(update.where)))
 
@@ -139,6 +143,34 @@ class AccountKeeper:
             return []
         self._replay.append(news)
         return [news]
+
+    # -- what a stream leaves unsaid -------------------------------------------------------------
+
+    def unsure(self) -> bool:
+        with self.state.lock:
+            return bool(self._unsure)
+
+    def learn_flags(self) -> None:
+        """Read the open orders of each symbol with an unsure protective order. What only closes
+        is then known before its position goes flat, so the stream's word of the flat alone
+        cancels it, within a round trip; otherwise the cancel waits for a whole reconciliation
+        of the account (a read per symbol and per fill, ~10 round trips)."""
+        with self.state.lock:
+            symbols, self._unsure = self._unsure, set()
+        for symbol in sorted(symbols):
+            try:
+                rows = self.venue.open_orders(symbol)
+            except TvbridgeError as exc:
+                # Not retried: the next reconciliation reads every open order anyway.
+                log.warning(
+                    "open orders not read",
+                    extra={"venue": self.state.venue.value, "symbol": symbol, "reason": exc.message},
+                )
+                continue
+            with self.state.lock:
+                for row in rows:
+                    if row.kind.protective:
+                        self._order(row)
 
     # -- the unprotected-position watch --------------------------------------------------------
 

@@ -103,6 +103,8 @@ class Keeper:
         if isinstance(event, StreamState):
             self._stream_state(key, event)
         self._publish(keeper.handle(event))
+        if keeper.unsure():
+            self._wake.set()  # the timer reads what the event left unsaid (AccountKeeper.learn_flags)
         if isinstance(event, PositionUpdate) and event.quantity == 0:
             # A side went flat: read the account now rather than at the next period. A venue's
             # stream may not say everything the rules need (BingX's order events carry no
@@ -182,7 +184,8 @@ class Keeper:
         the next one is due."""
         now = self._clock()
         wait = self.reconcile_s
-        for key in self._accounts:
+        for key, keeper in self._accounts.items():
+            keeper.learn_flags()  # first: one read, where a reconciliation is a dozen
             self._tell_down(key, now)
             with self._links_lock:
                 link = self._links[key]
