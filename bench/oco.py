@@ -90,7 +90,7 @@ class Sim:
         return None
 
 
-def _stop_told(symbol: str) -> Any:
+def stop_told(symbol: str) -> Any:
     def found(marks: list[dict[str, Any]]) -> tuple[int, str] | None:
         for index, m in enumerate(marks):
             told = m["kind"] == "sent" and m["symbol"] == symbol and m["status"] == "NEW"
@@ -101,7 +101,7 @@ def _stop_told(symbol: str) -> Any:
     return found
 
 
-def _cancelled(symbol: str, stop_id: str, after: int) -> Any:
+def cancelled(symbol: str, stop_id: str, after: int) -> Any:
     def found(marks: list[dict[str, Any]]) -> tuple[float, float, int] | None:
         later = marks[after + 1 :]
         told = [
@@ -145,20 +145,20 @@ def play(
         "id": f"oco-{venue}-{n}-{time.time_ns()}",
         "passphrase": passphrase,
         "quantity": QUANTITIES[symbol],
-        "take_profit": str(_tick(base * TAKE_PROFIT, base)),
-        "stop_loss": str(_tick(base * STOP_LOSS, base)),
+        "take_profit": str(tick(base * TAKE_PROFIT, base)),
+        "stop_loss": str(tick(base * STOP_LOSS, base)),
     }
     answer = requests.post(f"{gateway}/webhook", data=json.dumps(body), timeout=30).json()
     if answer.get("status") != "executed":
         raise RuntimeError(f"the position did not open: {answer}")
-    told = sim.until(venue, _stop_told(spelled))
+    told = sim.until(venue, stop_told(spelled))
     if told is None:
         raise RuntimeError(f"no stop told on {venue}'s stream for {spelled}")
     index, stop_id = told
     time.sleep(HOLD_S)
-    prices[symbol] = _tick(base * THROUGH, base)
+    prices[symbol] = tick(base * THROUGH, base)
     sim.price(venue, symbol, prices[symbol])
-    timed = sim.until(venue, _cancelled(spelled, stop_id, index))
+    timed = sim.until(venue, cancelled(spelled, stop_id, index))
     if timed is None:
         return Round(symbol, None, 0)
     told_ms, cancel_ms, between = timed
@@ -166,8 +166,22 @@ def play(
     return Round(symbol, cancel_ms - told_ms, between)
 
 
-def _tick(price: Decimal, like: Decimal) -> Decimal:
+def tick(price: Decimal, like: Decimal) -> Decimal:
     return price.quantize(like)
+
+
+def round_trip(venue_url: str, ca: str, samples: int = 20) -> float:
+    """p50 of a request and its answer on a kept connection to `venue_url` (through the proxy in
+    the bench): the round trip as the network, TLS and the simulator together deliver it."""
+    times = []
+    with requests.Session() as session:
+        url = f"{venue_url}/openApi/swap/v2/server/time"
+        session.get(url, verify=ca, timeout=10).raise_for_status()  # the connection, once
+        for _ in range(samples):
+            started = time.perf_counter()
+            session.get(url, verify=ca, timeout=10).raise_for_status()
+            times.append((time.perf_counter() - started) * 1000)
+    return percentile(times, 50)
 
 
 def flatten(gateway: str, passphrase: str, venue: str) -> None:
@@ -201,4 +215,5 @@ def summary(rounds: list[Round], rtt_ms: float) -> dict[str, Any]:
             "requests_between_p50": percentile(between, 50),
         }
     out["met"] = bool(timed) and out["missed"] == 0 and out["p50"] <= goal
+    out["rounds"] = [vars(r) for r in rounds]
     return out

@@ -13,7 +13,7 @@ from tests.support.inproc import RunningSimulator
 
 
 def _marks(sim: RunningSimulator, venue: str, after_ms: float = 0.0) -> list[dict[str, Any]]:
-    query = {"venue_name": venue, "after_ms": after_ms}
+    query: dict[str, str | float] = {"venue_name": venue, "after_ms": after_ms}
     reply = requests.get(f"{sim.url}/_sim/timeline", params=query, timeout=5)
     reply.raise_for_status()
     marks: list[dict[str, Any]] = reply.json()["marks"]
