@@ -115,6 +115,9 @@ class AccountKeeper:
             news = self._flat_cause(book, update, before)
         if self._cancel(oco.stale(book)) and turned:
             self.stats.sibling_cancel_seconds.append(self._monotonic() - received)
+        if turned and any(oco.unsure(o) for o in book.open_orders.values()):
+            # Still resting, not known to only close: what REST says of them decides, at once.
+            self._unsure.add(update.where.venue_symbol)
         return news
 
     def _flat_cause(self, book: Book, update: PositionUpdate, before: Decimal) -> list[News]:
@@ -151,10 +154,11 @@ class AccountKeeper:
             return bool(self._unsure)
 
     def learn_flags(self) -> None:
-        """Read the open orders of each symbol with an unsure protective order. What only closes
-        is then known before its position goes flat, so the stream's word of the flat alone
-        cancels it, within a round trip; otherwise the cancel waits for a whole reconciliation
-        of the account (a read per symbol and per fill, ~10 round trips)."""
+        """Read the open orders of each symbol with an unsure protective order. Read when the
+        order is first told, what only closes is known before its position goes flat, so the
+        stream's word of the flat alone cancels it, within a round trip; read when the side went
+        flat with such an order still resting, the read decides it, one round trip later. A
+        whole reconciliation of the account would cost ~10 (a read per symbol and per fill)."""
         with self.state.lock:
             symbols, self._unsure = self._unsure, set()
         for symbol in sorted(symbols):

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from executor.core.events import (
     AccountConfig,
-    PositionUpdate,
     StreamState,
     StreamStatus,
     VenueEvent,
@@ -104,13 +103,9 @@ class Keeper:
             self._stream_state(key, event)
         self._publish(keeper.handle(event))
         if keeper.unsure():
-            self._wake.set()  # the timer reads what the event left unsaid (AccountKeeper.learn_flags)
-        if isinstance(event, PositionUpdate) and event.quantity == 0:
-            # A side went flat: read the account now rather than at the next period. A venue's
-            # stream may not say everything the rules need (BingX's order events carry no
-            # reduce-only flag), and REST does, so the siblings go within a round trip or two.
-            with self._links_lock:
-                self._links[key].reconcile_now = True
+            # A venue's stream may not say everything the rules need (BingX's order events
+            # carry no reduce-only flag), and REST does: the timer reads that symbol's open
+            # orders now (AccountKeeper.learn_flags), one request, not the whole account.
             self._wake.set()
 
     def _stream_state(self, key: Key, event: StreamState) -> None:

@@ -78,3 +78,27 @@ def test_a_failed_read_is_left_to_the_next_reconciliation() -> None:
     rig.keeper.reconcile_due()
     rig.keeper.reconcile_due()
     assert rig.venue.calls["open_orders"] == 1  # not retried in a loop
+
+
+def test_a_flat_with_an_unflagged_stop_still_resting_reads_it_then() -> None:
+    rig = Rig()
+    started(rig)
+    rig.venue.fail_next("open_orders", refused(ErrorClass.VENUE_UNAVAILABLE, "busy"))
+    rig.venue.rest(replace(SL, order_id="sl2"))
+    # Later than the start-up reconciliation's reads (the rig's clock: 10 s).
+    for event in (position("0.01", time_ms=11_000), replace(TOLD_SL, order_id="sl2", time_ms=11_000)):
+        rig.keeper.handle(event)
+    rig.keeper.reconcile_due()  # the read at placement fails
+    rig.keeper.handle(position("0", time_ms=12_000))
+    rig.keeper.reconcile_due()
+    assert "sl2" in rig.venue.cancelled and rig.stats.reconciles == 1
+
+
+def test_flats_with_nothing_unsaid_read_nothing() -> None:
+    rig = Rig()
+    started(rig)
+    for n in range(5):
+        rig.keeper.handle(position("0.01" if n % 2 else "0", time_ms=11_000 + n))
+        rig.keeper.reconcile_due()
+    assert rig.venue.cancelled == ["tp", "sl"]  # the first flat's, known to close: no read for them
+    assert rig.venue.calls["open_orders"] == 0 and rig.stats.reconciles == 1
