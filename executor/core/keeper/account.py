@@ -116,8 +116,10 @@ class AccountKeeper:
         if self._cancel(oco.stale(book)) and turned:
             self.stats.sibling_cancel_seconds.append(self._monotonic() - received)
         if turned and any(oco.unsure(o) for o in book.open_orders.values()):
-            # Still resting, not known to only close: what REST says of them decides, at once.
-            self._unsure.add(update.where.venue_symbol)
+            # Still resting, not known to only close (their read is still to come or failed):
+            # what REST says of them decides, read here rather than behind the timer's queue,
+            # which a reconciliation with many fills to trace can hold for seconds.
+            self._learn(update.where.venue_symbol)
         return news
 
     def _flat_cause(self, book: Book, update: PositionUpdate, before: Decimal) -> list[News]:
@@ -154,27 +156,29 @@ class AccountKeeper:
             return bool(self._unsure)
 
     def learn_flags(self) -> None:
-        """Read the open orders of each symbol with an unsure protective order. Read when the
-        order is first told, what only closes is known before its position goes flat, so the
-        stream's word of the flat alone cancels it, within a round trip; read when the side went
-        flat with such an order still resting, the read decides it, one round trip later. A
-        whole reconciliation of the account would cost ~10 (a read per symbol and per fill)."""
+        """Read the open orders of each symbol where an unsure protective order was told (the
+        timer's work). What only closes is then known before its position goes flat, so the
+        stream's word of the flat alone cancels it, within a round trip. A whole reconciliation
+        of the account would cost ~10 (a read per symbol and per fill)."""
         with self.state.lock:
             symbols, self._unsure = self._unsure, set()
         for symbol in sorted(symbols):
-            try:
-                rows = self.venue.open_orders(symbol)
-            except TvbridgeError as exc:
-                # Not retried: the next reconciliation reads every open order anyway.
-                log.warning(
-                    "open orders not read",
-                    extra={"venue": self.state.venue.value, "symbol": symbol, "reason": exc.message},
-                )
-                continue
-            with self.state.lock:
-                for row in rows:
-                    if row.kind.protective:
-                        self._order(row)
+            self._learn(symbol)
+
+    def _learn(self, symbol: str) -> None:
+        try:
+            rows = self.venue.open_orders(symbol)
+        except TvbridgeError as exc:
+            # Not retried: the next reconciliation reads every open order anyway.
+            log.warning(
+                "open orders not read",
+                extra={"venue": self.state.venue.value, "symbol": symbol, "reason": exc.message},
+            )
+            return
+        with self.state.lock:
+            for row in rows:
+                if row.kind.protective:
+                    self._order(row)
 
     # -- the unprotected-position watch --------------------------------------------------------
 
