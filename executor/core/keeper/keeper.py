@@ -80,6 +80,9 @@ class Keeper:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._timer: threading.Thread | None = None
+        # Its own thread: a reconciliation tracing hundreds of fills holds the timer for seconds.
+        self._learn_wake = threading.Event()
+        self._learner: threading.Thread | None = None
 
     # -- what callers read ---------------------------------------------------------------------
 
@@ -106,7 +109,7 @@ class Keeper:
             # A venue's stream may not say everything the rules need (BingX's order events
             # carry no reduce-only flag), and REST does: the timer reads that symbol's open
             # orders now (AccountKeeper.learn_flags), one request, not the whole account.
-            self._wake.set()
+            self._learn_wake.set()
 
     def _stream_state(self, key: Key, event: StreamState) -> None:
         with self._links_lock:
@@ -179,8 +182,7 @@ class Keeper:
         the next one is due."""
         now = self._clock()
         wait = self.reconcile_s
-        for key, keeper in self._accounts.items():
-            keeper.learn_flags()  # first: one read, where a reconciliation is a dozen
+        for key in self._accounts:
             self._tell_down(key, now)
             with self._links_lock:
                 link = self._links[key]
@@ -194,6 +196,11 @@ class Keeper:
             next_in = 1.0 if last is None else self.reconcile_s - (self._clock() - last)
             wait = min(wait, max(next_in, 0.0))
         return wait
+
+    def learn_due(self) -> None:
+        """Read what the streams left unsaid about protective orders (AccountKeeper.learn_flags)."""
+        for keeper in self._accounts.values():
+            keeper.learn_flags()
 
     def _tell_down(self, key: Key, now: float) -> None:
         with self._links_lock:
@@ -234,13 +241,16 @@ class Keeper:
             thread.start()
         self._timer = threading.Thread(target=self._tick, name="keeper-reconcile", daemon=True)
         self._timer.start()
+        self._learner = threading.Thread(target=self._learn, name="keeper-learn", daemon=True)
+        self._learner.start()
 
     def stop(self) -> None:
         """Ask every thread to end and wait a little for each; a thread stuck in a venue call
         is a daemon and does not hold the process."""
         self._stop.set()
         self._wake.set()
-        threads = [link.thread for link in self._links.values()] + [self._timer]
+        self._learn_wake.set()
+        threads = [link.thread for link in self._links.values()] + [self._timer, self._learner]
         for thread in threads:
             if thread is not None:
                 thread.join(JOIN_S)
@@ -260,6 +270,17 @@ class Keeper:
                 wait = 1.0
             self._wake.wait(wait)
             self._wake.clear()
+
+    def _learn(self) -> None:
+        while not self._stop.is_set():
+            self._learn_wake.wait()
+            self._learn_wake.clear()  # before the reads: what is told meanwhile wakes it again
+            if self._stop.is_set():
+                return
+            try:
+                self.learn_due()
+            except Exception:  # the thread must outlive one bad read
+                log.exception("open orders not read")
 
 
 def _key(event: VenueEvent) -> Key:

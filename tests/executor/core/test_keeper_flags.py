@@ -12,6 +12,7 @@ from executor.core.model import Side
 from tests.executor.core.keeper_support import Rig
 from tests.support.fake_venue import refused
 from tests.support.fake_watch import order, position
+from tools.processes import wait_until
 
 # As the venue lists them (reduce-only), and as its stream tells them (no flag).
 TP = order("tp", OrderKind.TAKE_PROFIT_MARKET, Side.SELL)
@@ -34,7 +35,7 @@ def test_unflagged_levels_are_read_once_and_the_flat_then_cancels_the_stop_at_on
     rig.venue.rest(TP, SL)
     for event in (position("0.01"), TOLD_TP, TOLD_SL):
         rig.keeper.handle(event)
-    rig.keeper.reconcile_due()  # the timer's turn: no reconciliation is due, the read is
+    rig.keeper.learn_due()  # the learner thread's turn
     assert rig.venue.calls["open_orders"] == 1 and rig.stats.reconciles == 1
 
     rig.venue.open.pop("tp")  # the take-profit fills
@@ -55,7 +56,7 @@ def test_levels_known_to_close_are_not_read_again() -> None:
     rig = Rig()
     started(rig)
     rig.keeper.handle(TP)
-    rig.keeper.reconcile_due()
+    rig.keeper.learn_due()
     assert rig.venue.calls["open_orders"] == 0
 
 
@@ -65,6 +66,7 @@ def test_a_stop_entry_is_read_about_once_and_left_alone() -> None:
     rig.venue.rest(entry)
     rig.keeper.handle(entry)
     for _ in range(3):
+        rig.keeper.learn_due()
         rig.keeper.reconcile_due()
     assert rig.venue.calls["open_orders"] == 2  # the start-up reconciliation's, and the one read
     assert rig.venue.cancelled == []
@@ -75,8 +77,8 @@ def test_a_failed_read_is_left_to_the_next_reconciliation() -> None:
     started(rig)
     rig.venue.fail_next("open_orders", refused(ErrorClass.VENUE_UNAVAILABLE, "busy"))
     rig.keeper.handle(replace(TOLD_SL, order_id="sl2"))
-    rig.keeper.reconcile_due()
-    rig.keeper.reconcile_due()
+    rig.keeper.learn_due()
+    rig.keeper.learn_due()
     assert rig.venue.calls["open_orders"] == 1  # not retried in a loop
 
 
@@ -88,7 +90,7 @@ def test_a_flat_with_an_unflagged_stop_still_resting_reads_it_at_once() -> None:
     # Later than the start-up reconciliation's reads (the rig's clock: 10 s).
     for event in (position("0.01", time_ms=11_000), replace(TOLD_SL, order_id="sl2", time_ms=11_000)):
         rig.keeper.handle(event)
-    rig.keeper.reconcile_due()  # the read at placement fails
+    rig.keeper.learn_due()  # the read at placement fails
     rig.keeper.handle(position("0", time_ms=12_000))  # read there and then, not behind the timer
     assert "sl2" in rig.venue.cancelled and rig.stats.reconciles == 1
 
@@ -98,6 +100,19 @@ def test_flats_with_nothing_unsaid_read_nothing() -> None:
     started(rig)
     for n in range(5):
         rig.keeper.handle(position("0.01" if n % 2 else "0", time_ms=11_000 + n))
+        rig.keeper.learn_due()
         rig.keeper.reconcile_due()
     assert rig.venue.cancelled == ["tp", "sl"]  # the first flat's, known to close: no read for them
     assert rig.venue.calls["open_orders"] == 0 and rig.stats.reconciles == 1
+
+
+def test_the_learner_thread_reads_as_soon_as_an_unflagged_stop_is_told() -> None:
+    rig = Rig()
+    rig.keeper.start()
+    try:
+        assert wait_until(lambda: rig.stats.reconciles == 1, timeout_s=5)  # the start-up one
+        rig.keeper.handle(TOLD_SL)
+        # The timer sleeps RECONCILE_S on the rig's still clock: only the learner reads now.
+        assert wait_until(lambda: rig.venue.calls["open_orders"] == 2, timeout_s=5)
+    finally:
+        rig.keeper.stop()
