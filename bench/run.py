@@ -37,6 +37,8 @@ from typing import Any
 import requests
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
+from bench import oco
+from bench.stats import percentile
 from tools.dev_certs import make_ca, make_leaf
 from tools.processes import ServiceProcess, free_port, wait_port
 from tools.stack import LocalStack, VenueTls, start_stack
@@ -55,12 +57,6 @@ SIZES: dict[str, dict[str, str] | None] = {
     # 0.00002 % of the bench account's 100 M USDT: 20 USDT of margin, like the row above.
     "balance_pct": {"balance_pct": "0.00002"},
 }
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    index = min(len(ordered) - 1, max(0, round(pct / 100 * len(ordered)) - 1))
-    return ordered[index]
 
 
 def memory_mb(pid: int) -> tuple[float, float]:
@@ -277,7 +273,11 @@ def certificates(folder: Path) -> VenueTls:
 
 @contextmanager
 def network(upstream: int, rtt_ms: float) -> Iterator[str]:
-    """The venue's URL through the delaying proxy (bench/netem.py), for as long as it runs."""
+    """The venue's URL through the delaying proxy (bench/netem.py), for as long as it runs; with
+    no round trip, the venue itself."""
+    if rtt_ms <= 0:
+        yield f"https://127.0.0.1:{upstream}"
+        return
     port = free_port()
     command = [sys.executable, "-m", "bench.netem", "--listen", str(port), "--upstream", str(upstream)]
     proxy = subprocess.Popen([*command, "--rtt-ms", str(rtt_ms)], cwd=ROOT)
@@ -290,24 +290,37 @@ def network(upstream: int, rtt_ms: float) -> Iterator[str]:
 
 
 @contextmanager
+def tvbridge(folder: Path, venue: str, tls: VenueTls, simulator_port: int) -> Iterator[LocalStack]:
+    """Simulator, executor and gateway, the venue (REST and user-data streams) at `venue`."""
+    stack = start_stack(
+        folder,
+        api_key=API_KEY,
+        secret_key=SECRET_KEY,
+        passphrase=PASSPHRASE,
+        extra_env={
+            "SIMULATOR_START_BALANCE": "100000000",
+            "LOG_LEVEL": "WARNING",
+            # The keeper's periodic safety-net read costs requests per account and period, not
+            # per signal: kept out of the phases that count requests per signal.
+            "RECONCILE_S": "3600",
+            # The stream hosts follow these (executor/config.py ws_url): through the proxy too.
+            "BINGX_BASE_URL": venue,
+            "BINANCE_BASE_URL": venue,
+        },
+        venue_tls=tls,
+        simulator_port=simulator_port,
+    )
+    try:
+        yield stack
+    finally:
+        stack.stop()
+
+
+@contextmanager
 def systems(folder: Path, rtt_ms: float) -> Iterator[tuple[LocalStack, Target, Target, str]]:
     tls = certificates(folder)
     simulator_port = free_port()
-    with network(simulator_port, rtt_ms) as venue:
-        stack = start_stack(
-            folder,
-            api_key=API_KEY,
-            secret_key=SECRET_KEY,
-            passphrase=PASSPHRASE,
-            extra_env={
-                "SIMULATOR_START_BALANCE": "100000000",
-                "LOG_LEVEL": "WARNING",
-                "BINGX_BASE_URL": venue,
-                "BINANCE_BASE_URL": venue,
-            },
-            venue_tls=tls,
-            simulator_port=simulator_port,
-        )
+    with network(simulator_port, rtt_ms) as venue, tvbridge(folder, venue, tls, simulator_port) as stack:
         naive_port = free_port()
         naive_env = {
             "NAIVE_PORT": str(naive_port),
@@ -329,7 +342,32 @@ def systems(folder: Path, rtt_ms: float) -> Iterator[tuple[LocalStack, Target, T
             yield stack, ours, reference, tls.ca
         finally:
             naive.terminate()
-            stack.stop()
+
+
+def one_cancels_other(stack: LocalStack, ca: str, ns: argparse.Namespace) -> dict[str, Any]:
+    """Fill event -> siblings cancelled (bench/oco.py), on each venue."""
+    sim = oco.Sim(stack.simulator_url, ca)
+    measured = oco.round_trip(stack.env["BINGX_BASE_URL"], ca)
+    return {
+        venue: oco.measure(stack.gateway_url, sim, venue, ns.oco_positions, PASSPHRASE, ns.rtt_ms)
+        | {"round_trip_p50": measured}
+        for venue in oco.VENUES
+    }
+
+
+def run_oco(ns: argparse.Namespace) -> dict[str, Any]:
+    """The one-cancels-other measure alone, on tvbridge alone."""
+    out: dict[str, Any] = {"config": vars(ns).copy()}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        tls = certificates(folder)
+        simulator_port = free_port()
+        with (
+            network(simulator_port, ns.rtt_ms) as venue,
+            tvbridge(folder, venue, tls, simulator_port) as stack,
+        ):
+            out["oco"] = one_cancels_other(stack, tls.ca, ns)
+    return out
 
 
 def run(ns: argparse.Namespace) -> dict[str, Any]:
@@ -381,6 +419,8 @@ def run(ns: argparse.Namespace) -> dict[str, Any]:
             fired = burst(target, ns.burst, f"burst-{target.name}", sim, ca, journal)
             out["burst"][target.name] = vars(fired) | {"lost": fired.lost}
         out["peak_mb"] = {n: memory_mb(p)[1] for t in (ours, naive) for n, p in t.processes.items()}
+        if ns.oco_positions:
+            out["oco"] = one_cancels_other(stack, ca, ns)
     return out
 
 
@@ -413,6 +453,8 @@ def table(out: dict[str, Any]) -> str:
 
 def report(out: dict[str, Any]) -> str:
     cfg = out["config"]
+    if "steady" not in out:
+        return "\n".join([f"venue over TLS, {cfg['rtt_ms']:g} ms round trip", "", oco_table(out["oco"])])
     stages = out["stages_ms_p50"]
     mem_idle, mem_peak = out["idle_mb"], out["peak_mb"]
     return "\n".join(
@@ -421,6 +463,7 @@ def report(out: dict[str, Any]) -> str:
             f"venue over TLS, {cfg['rtt_ms']:g} ms round trip",
             "",
             table(out),
+            *(["", oco_table(out["oco"])] if "oco" in out else []),
             "",
             "tvbridge's own account (arrival -> answer, from its answers), ms: "
             + ", ".join(f"{k} {v:.1f}" for k, v in out["server"].items()),
@@ -438,8 +481,61 @@ def report(out: dict[str, Any]) -> str:
     )
 
 
+def oco_table(oco_out: dict[str, dict[str, Any]]) -> str:
+    """Fill event -> siblings cancelled, a column per venue."""
+    venues = list(oco_out)
+    lines = [
+        "| fill event -> siblings cancelled (at the venue) | " + " | ".join(venues) + " |",
+        "| --- |" + " ---: |" * len(venues),
+    ]
+    for key in ("p50", "p99", "max"):
+        cells = [f"{oco_out[v][key]:.1f}" if key in oco_out[v] else "-" for v in venues]
+        lines.append(f"| {key}, ms | " + " | ".join(cells) + " |")
+    lines.append(
+        "| positions (not cancelled) | "
+        + " | ".join(f"{oco_out[v]['positions']} ({oco_out[v]['missed']})" for v in venues)
+        + " |"
+    )
+    lines.append(
+        "| venue requests between, p50 | "
+        + " | ".join(
+            f"{oco_out[v]['requests_between_p50']:g}" if "requests_between_p50" in oco_out[v] else "-"
+            for v in venues
+        )
+        + " |"
+    )
+    measured = oco_out[venues[0]]["round_trip_p50"]
+    lines += [
+        "",
+        "Timed at the simulator: the first frame telling the take-profit's fill (or the flat "
+        "position) sent -> the stop's cancel received. A request's round trip to the venue on a "
+        f"kept connection, as this network, TLS and the simulator deliver it: p50 {measured:.1f} ms.",
+    ]
+    return "\n".join(lines)
+
+
+def oco_goals(oco_out: dict[str, dict[str, Any]]) -> list[tuple[str, bool, str]]:
+    return [
+        (
+            f"{venue}: fill event -> siblings cancelled, p50 within one round trip + 5 ms "
+            f"({result['goal_ms']:g} ms)",
+            result["met"],
+            (
+                f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, max {result['max']:.1f} ms"
+                if "p50" in result
+                else "none cancelled"
+            )
+            + f"; {result['positions']} positions, {result['missed']} not cancelled within "
+            f"{oco.WAIT_S:g} s; a request's measured round trip {result['round_trip_p50']:.1f} ms",
+        )
+        for venue, result in oco_out.items()
+    ]
+
+
 def goals(out: dict[str, Any]) -> list[tuple[str, bool, str]]:
     """Each goal of the benchmark, whether this run met it, and the figures that say so."""
+    if "steady" not in out:
+        return oco_goals(out["oco"])
     ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]
     server = out["server"]
     sizes = out["requests_per_signal"]
@@ -476,6 +572,7 @@ def goals(out: dict[str, Any]) -> list[tuple[str, bool, str]]:
             peak["gateway"] < 150 and peak["executor"] < 150,
             f"gateway {peak['gateway']:.0f} MB, executor {peak['executor']:.0f} MB",
         ),
+        *(oco_goals(out["oco"]) if "oco" in out else []),
     ]
 
 
@@ -507,11 +604,21 @@ def main() -> None:
     parser.add_argument("--rtt-ms", type=float, default=25.0, help="round trip to the venue")
     parser.add_argument("--burst", type=int, default=500)
     parser.add_argument("--size-signals", type=int, default=200)
+    parser.add_argument(
+        "--oco-positions", type=int, default=30, help="positions per venue for fill -> siblings cancelled"
+    )
+    parser.add_argument(
+        "--oco-only",
+        action="store_true",
+        help="measure fill -> siblings cancelled alone (seconds, not minutes)",
+    )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     ns = parser.parse_args()
+    if ns.oco_only and ns.write:
+        parser.error("--write records a whole run; --oco-only measures one part")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}")
-    out = run(ns)
+    out = run_oco(ns) if ns.oco_only else run(ns)
     out["machine"] = {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
@@ -523,6 +630,7 @@ def main() -> None:
     if ns.write:
         RESULTS.write_text(results_md(out, "python -m bench.run " + " ".join(sys.argv[1:])))
     if ns.json:
+        ns.json.parent.mkdir(parents=True, exist_ok=True)  # bench/out/ is not in a fresh clone
         ns.json.write_text(json.dumps(out, indent=2, default=str))
 
 

@@ -16,6 +16,7 @@ from simulator.bingx import api as bingx_api
 from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
 from simulator.control_outside import build_router as outside_router
+from simulator.control_timeline import build_router as timeline_router
 from simulator.exchange import Exchange
 from simulator.faults import FaultKind, Faults
 from simulator.streams.hub import StreamHub
@@ -83,6 +84,8 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
         if facade is None:
             return await call_next(request)
         seen[(request.method, path)] += 1
+        if facade.streams is not None:
+            facade.streams.timeline.request(request.method, path, request.query_params)
         fired = faults.draw(facade.name, request.method, path)
         for fault in fired:
             if fault.kind is FaultKind.LATENCY:
@@ -107,4 +110,5 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     app.include_router(control_router(exchanges, seen, faults, settings.simulator_start_balance))
     app.include_router(outside_router({f.name: f for f in facades}))
     hubs = {f.name: f.streams for f in facades if f.streams is not None}
+    app.include_router(timeline_router(hubs))
     return Simulator(app, exchanges, seen, faults, hubs)

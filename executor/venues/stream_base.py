@@ -11,6 +11,7 @@ from __future__ import annotations
 import abc
 import logging
 import random
+import ssl
 import threading
 import time
 from dataclasses import dataclass, field
@@ -34,6 +35,19 @@ def websocket_url(base_url: str) -> str:
     if base_url.startswith("http://"):
         return "ws://" + base_url.removeprefix("http://")
     return base_url
+
+
+def tls_context(ws_url: str, verify: bool | str) -> ssl.SSLContext | None:
+    """The TLS the REST calls use (VENUE_CA_BUNDLE, VENUE_VERIFY_TLS) for a wss:// stream; None
+    for the library's default (the system's CAs) or a plain ws:// one."""
+    if not ws_url.startswith("wss://") or verify is True:
+        return None
+    if isinstance(verify, str):
+        return ssl.create_default_context(cafile=verify)
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    return context
 
 
 class StreamObserver(Protocol):
@@ -105,10 +119,12 @@ class UserStreamClient(abc.ABC):
         ws_url: str,
         timing: StreamTiming | None = None,
         observer: StreamObserver | None = None,
+        verify_tls: bool | str = True,
     ) -> None:
         self.venue = venue
         self.account = account
         self.ws_url = ws_url.rstrip("/")
+        self.verify_tls = verify_tls  # as the venue's REST calls verify: True, False or a CA file
         self.timing = timing or StreamTiming()
         self.observer = observer
         self._last_status: StreamStatus | None = None
@@ -172,6 +188,7 @@ class UserStreamClient(abc.ABC):
         timing = self.timing
         with connect(
             self.ws_url + self.stream_path(key),
+            ssl=tls_context(self.ws_url, self.verify_tls),
             open_timeout=timing.call_timeout_s,
             close_timeout=timing.call_timeout_s,
             ping_timeout=timing.call_timeout_s * 4,

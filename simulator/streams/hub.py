@@ -19,6 +19,7 @@ from typing import Any
 
 from simulator.faults import FaultKind, Faults
 from simulator.streams.listenkeys import ListenKeys
+from simulator.streams.timeline import Timeline
 
 EVENT_FAULTS = frozenset({FaultKind.STREAM_DELAY, FaultKind.STREAM_DUPLICATE, FaultKind.STREAM_REORDER})
 CONNECT_FAULTS = frozenset({FaultKind.STREAM_REFUSE})
@@ -80,6 +81,8 @@ class StreamHub:
         self.keys = keys
         self.faults = faults
         self.expired = expired  # the venue's notice that a key has expired: (key, now ms)
+        # When frames left and requests arrived, for timing the client's reactions (bench/oco.py).
+        self.timeline = Timeline()
         self._sessions: set[Session] = set()
         self._held: dict[str, list[Send]] = {}  # account -> an event held back to be swapped
         self._refuse_until = 0.0

@@ -111,6 +111,7 @@ class _Line:
             await self.websocket.send_bytes(encoded)
         else:
             await self.websocket.send_text(encoded)
+        self.hub.timeline.sent(item.frame.name, item.frame.payload)
 
     async def _close(self, close: Close) -> None:
         if close.last is not None:

@@ -33,7 +33,7 @@ def test_the_delay_proxy_costs_round_trips_as_a_network_does(simulator: RunningS
 
 
 def test_a_small_run_measures_both_systems(tmp_path: object) -> None:
-    ns = argparse.Namespace(rate=20.0, seconds=1.0, rtt_ms=5.0, burst=10, size_signals=5)
+    ns = argparse.Namespace(rate=20.0, seconds=1.0, rtt_ms=5.0, burst=10, size_signals=5, oco_positions=1)
     out = bench.run(ns)
     out["machine"] = {"cpus": 2, "python": "3.11", "date": "2026-11-21"}
     ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]
@@ -47,5 +47,11 @@ def test_a_small_run_measures_both_systems(tmp_path: object) -> None:
         fired = out["burst"][name]
         assert (fired["sent"], fired["lost"], fired["doubled"]) == (10, 0, 0), name
     assert set(out["peak_mb"]) == {"gateway", "executor", "naive"}
-    assert len(bench.goals(out)) == 5
-    assert "| end to end p50, ms |" in bench.results_md(out, "python -m bench.run")
+    # After the other phases' positions are flattened, one take-profit and its stop per venue.
+    assert {venue: out["oco"][venue]["missed"] for venue in ("bingx", "binance")} == {
+        "bingx": 0,
+        "binance": 0,
+    }
+    assert len(bench.goals(out)) == 7
+    written = bench.results_md(out, "python -m bench.run")
+    assert "| end to end p50, ms |" in written and "| fill event -> siblings cancelled" in written

@@ -158,3 +158,16 @@ def test_bingx_pings_are_answered_and_settings_arrive(rig: VenueRig) -> None:
             assert sink.states(StreamStatus.DISCONNECTED) == 0
             time.sleep(0.1)  # observing a quiet period, not synchronising
         assert sink.states(StreamStatus.CONNECTED) == 1
+
+
+def test_the_trades_of_an_order_binance_placed_for_us_are_read_back_without_asking_whose(
+    rig: VenueRig,
+) -> None:
+    if rig.profile.name != "binance":
+        pytest.skip("BingX's trade rows need their order's profit, read once it has finished")
+    order_id = buy(rig, "tvb-own-order")
+    rig.reset_requests()
+    trades = rig.adapter.fills(rig.profile.btc, int(time.time() * 1000) - 60_000)
+    [trade] = [t for t in trades if t.order_id == order_id]
+    assert trade.client_order_id == "tvb-own-order"
+    assert rig.sent("GET", rig.profile.paths.ORDER) == 0  # known from the placing

@@ -52,6 +52,8 @@ class AccountKeeper:
         self.watch = Watch(placer or Placer(), replay.attribution)
         self._replay = replay
         self._monotonic = monotonic
+        # Symbols with a protective order whose report did not say it only closes (oco.unsure).
+        self._unsure: set[str] = set()
 
     # -- the handler -------------------------------------------------------------------------
 
@@ -127,6 +129,8 @@ class AccountKeeper:
         side = book.sides.get(update.position_side)
         if side is not None and side.flat_at is not None and not oco.left_behind(book, update.position_side):
             side.flat_at = None  # its siblings finished some other way: nothing left to time
+        if oco.unsure(update):
+            self._unsure.add(update.where.venue_symbol)
         # A protective order seen for a side already flat is stale from birth.
         self._cancel(oco.stale(book))
 
@@ -152,6 +156,11 @@ class AccountKeeper:
             if oco.left_behind(book, update.position_side):
                 side.flat_at = received
         self._cancel(oco.stale(book))
+        if turned and any(oco.unsure(o) for o in book.open_orders.values()):
+            # Still resting, not known to only close (their read is still to come or failed):
+            # what REST says of them decides, read here rather than behind the timer's queue,
+            # which a reconciliation with many fills to trace can hold for seconds.
+            self._learn(update.where.venue_symbol)
         return news
 
     def _flat_cause(self, book: Book, update: PositionUpdate, before: Decimal) -> list[News]:
@@ -196,6 +205,37 @@ class AccountKeeper:
             return []
         self._replay.append(news)
         return [news]
+
+    # -- what a stream leaves unsaid -------------------------------------------------------------
+
+    def unsure(self) -> bool:
+        with self.state.lock:
+            return bool(self._unsure)
+
+    def learn_flags(self) -> None:
+        """Read the open orders of each symbol where an unsure protective order was told (the
+        timer's work). What only closes is then known before its position goes flat, so the
+        stream's word of the flat alone cancels it, within a round trip. A whole reconciliation
+        of the account would cost ~10 (a read per symbol and per fill)."""
+        with self.state.lock:
+            symbols, self._unsure = self._unsure, set()
+        for symbol in sorted(symbols):
+            self._learn(symbol)
+
+    def _learn(self, symbol: str) -> None:
+        try:
+            rows = self.venue.open_orders(symbol)
+        except TvbridgeError as exc:
+            # Not retried: the next reconciliation reads every open order anyway.
+            log.warning(
+                "open orders not read",
+                extra={"venue": self.state.venue.value, "symbol": symbol, "reason": exc.message},
+            )
+            return
+        with self.state.lock:
+            for row in rows:
+                if row.kind.protective:
+                    self._order(row, reconciled=True)
 
     # -- the unprotected-position watch --------------------------------------------------------
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 
 from executor.core.events import (
     AccountConfig,
-    PositionUpdate,
     StreamState,
     StreamStatus,
     VenueEvent,
@@ -89,6 +88,9 @@ class Keeper:
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._timer: threading.Thread | None = None
+        # Its own thread: a reconciliation tracing hundreds of fills holds the timer for seconds.
+        self._learn_wake = threading.Event()
+        self._learner: threading.Thread | None = None
 
     # -- what callers read ---------------------------------------------------------------------
 
@@ -123,13 +125,11 @@ class Keeper:
         if isinstance(event, StreamState):
             self._stream_state(key, event)
         self._publish(keeper.handle(event))
-        if isinstance(event, PositionUpdate) and event.quantity == 0:
-            # A side went flat: read the account now rather than at the next period. A venue's
-            # stream may not say everything the rules need (BingX's order events carry no
-            # reduce-only flag), and REST does, so the siblings go within a round trip or two.
-            with self._links_lock:
-                self._links[key].reconcile_now = True
-            self._wake.set()
+        if keeper.unsure():
+            # A venue's stream may not say everything the rules need (BingX's order events
+            # carry no reduce-only flag), and REST does: the timer reads that symbol's open
+            # orders now (AccountKeeper.learn_flags), one request, not the whole account.
+            self._learn_wake.set()
 
     def _stream_state(self, key: Key, event: StreamState) -> None:
         with self._links_lock:
@@ -217,6 +217,11 @@ class Keeper:
             wait = min(wait, max(next_in, 0.0))
         return wait
 
+    def learn_due(self) -> None:
+        """Read what the streams left unsaid about protective orders (AccountKeeper.learn_flags)."""
+        for keeper in self._accounts.values():
+            keeper.learn_flags()
+
     def _tell_down(self, key: Key, now: float) -> None:
         with self._links_lock:
             link = self._links[key]
@@ -256,13 +261,16 @@ class Keeper:
             thread.start()
         self._timer = threading.Thread(target=self._tick, name="keeper-reconcile", daemon=True)
         self._timer.start()
+        self._learner = threading.Thread(target=self._learn, name="keeper-learn", daemon=True)
+        self._learner.start()
 
     def stop(self) -> None:
         """Ask every thread to end and wait a little for each; a thread stuck in a venue call
         is a daemon and does not hold the process."""
         self._stop.set()
         self._wake.set()
-        threads = [link.thread for link in self._links.values()] + [self._timer]
+        self._learn_wake.set()
+        threads = [link.thread for link in self._links.values()] + [self._timer, self._learner]
         for thread in threads:
             if thread is not None:
                 thread.join(JOIN_S)
@@ -282,6 +290,17 @@ class Keeper:
                 wait = 1.0
             self._wake.wait(wait)
             self._wake.clear()
+
+    def _learn(self) -> None:
+        while not self._stop.is_set():
+            self._learn_wake.wait()
+            self._learn_wake.clear()  # before the reads: what is told meanwhile wakes it again
+            if self._stop.is_set():
+                return
+            try:
+                self.learn_due()
+            except Exception:  # the thread must outlive one bad read
+                log.exception("open orders not read")
 
 
 def _key(event: VenueEvent) -> Key:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.events import OrderUpdate, VenueWatch
-from executor.core.keeper.state import Book, SideState
+from executor.core.keeper.state import Book, SideState, finished
 from executor.core.model import PositionSide, Side
 
 log = logging.getLogger("executor.keeper.oco")
@@ -29,6 +29,12 @@ def guards_position(order: OrderUpdate) -> bool:
     if not order.kind.protective:
         return False
     return order.reduce_only or order.close_position or _CLOSING.get(order.position_side) is order.side
+
+
+def unsure(order: OrderUpdate) -> bool:
+    """A resting protective order not known to only close: its report did not say (BingX's order
+    events carry no reduce-only flag; its REST rows do), or it may open a position (a stop entry)."""
+    return order.kind.protective and not finished(order.status) and not guards_position(order)
 
 
 def guards_open_side(order: OrderUpdate, side: SideState) -> bool:

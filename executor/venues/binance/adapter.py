@@ -159,7 +159,10 @@ class BinanceAdapter(RestVenueAdapter):
             # Binance has no attached TP/SL: the engine places them as algo orders after the fill.
             raise TvbridgeError(ErrorClass.UNSUPPORTED, "Binance orders cannot carry take-profit/stop-loss")
         data = self._send_order(endpoints.ORDER, self._order_params(request))
-        return venue_order(data, request.client_order_id, ORDER_STATUSES)
+        placed = venue_order(data, request.client_order_id, ORDER_STATUSES)
+        # Its trades, read back by reconciliation, need not ask the venue whose they are.
+        self._origins[placed.order_id] = OrderOrigin(request.client_order_id, False)
+        return placed
 
     def find_order(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:

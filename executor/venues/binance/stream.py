@@ -32,7 +32,7 @@ class BinanceUserStream(UserStreamClient):
         timing: StreamTiming | None = None,
         observer: StreamObserver | None = None,
     ) -> None:
-        super().__init__(Venue.BINANCE, account, ws_url, timing, observer)
+        super().__init__(Venue.BINANCE, account, ws_url, timing, observer, client.http.verify_tls)
         self.client = client
         self.locate = locate
 

@@ -41,7 +41,7 @@ class BingxUserStream(UserStreamClient):
         timing: StreamTiming | None = None,
         observer: StreamObserver | None = None,
     ) -> None:
-        super().__init__(Venue.BINGX, account, ws_url, timing, observer)
+        super().__init__(Venue.BINGX, account, ws_url, timing, observer, client.http.verify_tls)
         self.client = client
         self.locate = locate
         self.hedge_mode = hedge_mode

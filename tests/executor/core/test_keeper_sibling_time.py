@@ -34,6 +34,8 @@ def take_profit_hit(rig: Rig) -> None:
 def test_siblings_cancelled_once_rest_tells_their_flags_are_timed_from_the_flat() -> None:
     rig = Rig()
     long_as_bingx_streams_it(rig)
+    # The flat reads the symbol's open orders at once to learn their flags; that read fails.
+    rig.venue.fail_next("open_orders", unreachable())
     take_profit_hit(rig)
     assert rig.venue.cancelled == []  # not known to be reduce-only yet
     rig.clock.now += 0.25
@@ -68,12 +70,21 @@ def test_a_flat_with_nothing_left_behind_times_nothing_later() -> None:
 def test_siblings_that_went_some_other_way_end_the_clock() -> None:
     rig = Rig()
     long_as_bingx_streams_it(rig)
+    rig.venue.fail_next("open_orders", unreachable())  # the flags stay unknown at the flat
     take_profit_hit(rig)
     rig.keeper.handle(replace(SL, status=OrderStatus.CANCELED, reduce_only=False, time_ms=2_500))  # by hand
     rig.clock.now += 3600
     rig.keeper.handle(order("late", OrderKind.STOP_MARKET, Side.SELL, time_ms=1_000))
     assert rig.venue.cancelled == ["late"]
     assert rig.stats.drain_sibling_cancel_seconds() == []
+
+
+def test_a_flat_learns_the_flags_at_once_and_its_siblings_go_with_it() -> None:
+    rig = Rig()
+    long_as_bingx_streams_it(rig)
+    take_profit_hit(rig)
+    assert rig.venue.cancelled == ["sl"]
+    assert rig.stats.drain_sibling_cancel_seconds() == [0.0]
 
 
 def test_a_resting_stop_entry_does_not_hold_back_the_time_of_the_real_siblings() -> None:
