@@ -53,12 +53,12 @@ def test_timed_from_the_first_fill_or_position_frame_after_the_stop_to_the_stops
 
 def test_a_round_not_cancelled_is_counted_and_misses_the_goal() -> None:
     rounds = [oco.Round("BTCUSDT", 20.0, 0), oco.Round("ETHUSDT", None, 0)]
-    result = oco.summary(rounds, rtt_ms=25.0)
+    result = oco.summary(rounds, round_trip_ms=25.0)
     assert (result["positions"], result["missed"], result["p50"], result["met"]) == (2, 1, 20.0, False)
     assert result["rounds"][1] == {"symbol": "ETHUSDT", "latency_ms": None, "requests_between": 0}
-    assert oco.summary([oco.Round("BTCUSDT", 30.0, 2)], rtt_ms=25.0)["met"] is True
-    assert oco.summary([oco.Round("BTCUSDT", 30.1, 2)], rtt_ms=25.0)["met"] is False
-    assert oco.summary([oco.Round("BTCUSDT", None, 0)], rtt_ms=25.0)["met"] is False
+    assert oco.summary([oco.Round("BTCUSDT", 30.0, 2)], round_trip_ms=25.0)["met"] is True
+    assert oco.summary([oco.Round("BTCUSDT", 30.1, 2)], round_trip_ms=25.0)["met"] is False
+    assert oco.summary([oco.Round("BTCUSDT", None, 0)], round_trip_ms=25.0)["met"] is False
 
 
 def test_prices_keep_the_tick_of_the_price_they_come_from() -> None:
