@@ -115,7 +115,8 @@ def test_watch_keeper_replays_within_an_epoch_and_from_the_start_for_another(
     first.cancel()
     assert [r.seq for r in first.records][:2] == [1, 2]
     assert {r.epoch for r in first.records} == {replay.epoch}
-    assert [f.order_id for f in first.fills()] == placed
+    # In the order the keeper learnt them: the stream or a reconciliation may tell either first.
+    assert sorted(f.order_id for f in first.fills()) == sorted(placed)
 
     after_one = Watching(stub, replay.epoch, after_seq=1)
     assert wait_until(lambda: len(after_one.records) >= 1, timeout_s=5)

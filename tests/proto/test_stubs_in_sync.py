@@ -42,6 +42,8 @@ def test_package_and_service_names_are_the_contract() -> None:
         "SetTradingEnabled",
         "GetTradingStatus",
         "Flatten",
+        "WatchKeeper",
+        "GetPositions",
     }
     size = pb.Signal.DESCRIPTOR.oneofs_by_name["size"]
     assert {f.name for f in size.fields} == {"quantity", "balance", "balance_pct", "position_pct"}
