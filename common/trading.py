@@ -118,6 +118,19 @@ class Position:
     margin_mode: MarginMode | None
 
 
+class NewsKind(StrEnum):
+    """What the position keeper saw happen that the owner should hear of."""
+
+    TAKE_PROFIT_HIT = "take_profit_hit"
+    STOP_HIT = "stop_hit"
+    LIQUIDATION = "liquidation"
+    CLOSED_OUTSIDE = "closed_outside"  # flattened by an order tvbridge did not place
+    STREAM_DOWN = "stream_down"  # the user-data stream has been down past the keeper's limit
+    FELL_BACK_TO_REST = "fell_back_to_rest"  # reconciliation alone is keeping watch
+    UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
+    STREAM_RESTORED = "stream_restored"  # back after it was reported down
+
+
 @dataclass(frozen=True, kw_only=True)
 class SignalTerms:
     """What a signal may ask for beyond which signal, where, what and how much: the same optional

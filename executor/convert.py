@@ -13,10 +13,11 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.decimals import parse_decimal, plain
 from common.errors import ErrorClass, TvbridgeError
+from common.trading import NewsKind
 from executor.core.events import Fill, OrderUpdate
 from executor.core.flatten import AccountFlatten
 from executor.core.keeper import view
-from executor.core.keeper.news import News, NewsKind, Owner, Record
+from executor.core.keeper.news import News, Owner, Record
 from executor.core.keeper.view import AccountView, KeptPosition
 from executor.core.model import (
     Action,

@@ -7,8 +7,9 @@ from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram, Info
 
+from common.trading import NewsKind
 from executor.core.keeper.keeper import Keeper
-from executor.core.keeper.news import Difference, News, NewsKind
+from executor.core.keeper.news import Difference, News
 from executor.core.model import Venue
 
 BUILD = Info("tvbridge_executor_build", "Executor build information")

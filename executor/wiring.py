@@ -5,11 +5,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 
+from common.trading import NewsKind
 from executor import metrics
 from executor.config import ExecutorSettings
 from executor.core.events import VenueWatch
 from executor.core.keeper.keeper import Keeper
-from executor.core.keeper.news import News, NewsKind
+from executor.core.keeper.news import News
 from executor.core.model import Venue
 from executor.venues.http import VenueHttp
 from executor.venues.registry import VENUES

@@ -58,18 +58,20 @@ class Account:
                 }
                 for b in self.balances
             ],
-            "positions": [
-                {
-                    "symbol": p.symbol,
-                    "venue_symbol": p.venue_symbol,
-                    "position_side": word(p.position_side, UNSPECIFIED.upper()),
-                    "quantity": text(p.quantity),
-                    "entry_price": text(p.entry_price),
-                    "mark_price": text(p.mark_price),
-                    "unrealized_pnl": text(p.unrealized_pnl),
-                    "leverage": p.leverage,
-                    "margin_mode": word(p.margin_mode),
-                }
-                for p in self.positions
-            ],
+            "positions": [position_view(p) for p in self.positions],
         }
+
+
+def position_view(p: Position) -> dict[str, Any]:
+    """A position as the owner API shows it (`/api/accounts`, `/api/positions`)."""
+    return {
+        "symbol": p.symbol,
+        "venue_symbol": p.venue_symbol,
+        "position_side": word(p.position_side, UNSPECIFIED.upper()),
+        "quantity": text(p.quantity),
+        "entry_price": text(p.entry_price),
+        "mark_price": text(p.mark_price),
+        "unrealized_pnl": text(p.unrealized_pnl),
+        "leverage": p.leverage,
+        "margin_mode": word(p.margin_mode),
+    }

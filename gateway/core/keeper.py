@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
-from common.trading import Position
+from common.trading import NewsKind, Position
+from gateway.core.accounts import position_view
 from gateway.core.execution import (
-    UNSPECIFIED,
     ExecutionError,
     OrderPurpose,
     OrderStatus,
@@ -21,17 +20,6 @@ from gateway.core.execution import (
     word,
 )
 from gateway.core.signal import Venue
-
-
-class NewsKind(StrEnum):
-    TAKE_PROFIT_HIT = "take_profit_hit"
-    STOP_HIT = "stop_hit"
-    LIQUIDATION = "liquidation"
-    CLOSED_OUTSIDE = "closed_outside"  # flattened by an order tvbridge did not place
-    STREAM_DOWN = "stream_down"  # the user-data stream has been down over 60 s
-    FELL_BACK_TO_REST = "fell_back_to_rest"  # REST reconciliation alone keeps watch
-    UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
-    STREAM_RESTORED = "stream_restored"
 
 
 @dataclass(frozen=True)
@@ -113,17 +101,8 @@ class KeptPosition:
     unprotected: bool = False
 
     def view(self) -> dict[str, Any]:
-        p = self.position
         return {
-            "symbol": p.symbol,
-            "venue_symbol": p.venue_symbol,
-            "position_side": word(p.position_side, UNSPECIFIED.upper()),
-            "quantity": text(p.quantity),
-            "entry_price": text(p.entry_price),
-            "mark_price": text(p.mark_price),
-            "unrealized_pnl": text(p.unrealized_pnl),
-            "leverage": p.leverage,
-            "margin_mode": word(p.margin_mode),
+            **position_view(self.position),
             "protective": [o.view() for o in self.protective],
             "unprotected": self.unprotected,
         }

@@ -18,7 +18,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.decimals import parse_decimal, plain
 from common.errors import ErrorClass, TvbridgeError
-from common.trading import Balance, Position
+from common.trading import Balance, NewsKind, Position
 from gateway.core.accounts import Account, ConnectionCheck
 from gateway.core.controls import TradingStatus
 from gateway.core.execution import (
@@ -39,7 +39,6 @@ from gateway.core.keeper import (
     KeeperNews,
     KeeperRecord,
     KeptPosition,
-    NewsKind,
     ProtectiveOrder,
 )
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, Venue

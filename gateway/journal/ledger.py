@@ -15,8 +15,9 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
 
+from common.trading import NewsKind
 from gateway.core.execution import text, word
-from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord, NewsKind
+from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord
 from gateway.journal.records import OrderLink, now_ms
 from gateway.journal.schema import fills, keeper_cursor, keeper_news, order_links, signals
 

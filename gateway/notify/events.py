@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from common.trading import NewsKind
 from gateway.core.execution import PositionSide, text
-from gateway.core.keeper import KeeperNews, NewsKind
+from gateway.core.keeper import KeeperNews
 
 # The keeper's news kinds are its NewsKind values.
 KINDS = (

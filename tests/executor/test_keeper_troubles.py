@@ -14,9 +14,10 @@ from typing import Any
 import pytest
 import requests
 
+from common.trading import NewsKind
 from executor.core.events import Fill
 from executor.core.keeper.keeper import Keeper
-from executor.core.keeper.news import News, NewsKind
+from executor.core.keeper.news import News
 from executor.core.model import Outcome, SizeKind
 from executor.core.ports import OpenProtection
 from tests.executor.conftest import VenueRig

@@ -8,8 +8,9 @@ from dataclasses import replace
 from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
+from common.trading import NewsKind
 from gateway.core.execution import PositionSide, Side
-from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord, NewsKind
+from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord
 from gateway.core.signal import Venue
 from gateway.journal.records import now_ms
 

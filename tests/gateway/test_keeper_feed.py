@@ -11,8 +11,9 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+from common.trading import NewsKind
 from gateway import metrics
-from gateway.core.keeper import KeeperRecord, NewsKind
+from gateway.core.keeper import KeeperRecord
 from gateway.core.keeper_feed import KeeperFeed
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.ledger_aio import AsyncLedger

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from common.trading import NewsKind
 from gateway.core.execution import PositionSide
-from gateway.core.keeper import NewsKind
 from gateway.notify.events import KINDS, from_news
 from tests.gateway.ledger_support import news
 

@@ -9,9 +9,10 @@ from dataclasses import replace
 import pytest
 import sqlalchemy as sa
 
+from common.trading import NewsKind
 from gateway.core.execution import OrderPurpose
 from gateway.core.fills import fill_view
-from gateway.core.keeper import KeeperRecord, NewsKind
+from gateway.core.keeper import KeeperRecord
 from gateway.journal import engine as db
 from gateway.journal.ledger import Ledger
 from gateway.journal.records import NewSignal, OrderLink, Outcome, now_ms

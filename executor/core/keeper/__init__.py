@@ -7,7 +7,8 @@ view to events), `news` (news, counters, replay log), `account` (the one handler
 account), `keeper` (accounts, stream health, threads).
 """
 
+from common.trading import NewsKind
 from executor.core.keeper.keeper import Keeper
-from executor.core.keeper.news import AccountStats, News, NewsKind, Record, ReplayLog
+from executor.core.keeper.news import AccountStats, News, Record, ReplayLog
 
 __all__ = ["AccountStats", "Keeper", "News", "NewsKind", "Record", "ReplayLog"]

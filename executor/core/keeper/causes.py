@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from common.trading import NewsKind
 from executor.core.events import Fill, OrderKind, OrderUpdate
-from executor.core.keeper.news import News, NewsKind
+from executor.core.keeper.news import News
 from executor.core.legs import CLIENT_ID_PREFIX
 from executor.core.model import Side
 

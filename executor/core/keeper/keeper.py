@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from common.trading import NewsKind
 from executor.core.events import (
     AccountConfig,
     StreamState,
@@ -23,7 +24,7 @@ from executor.core.events import (
     Where,
 )
 from executor.core.keeper.account import AccountKeeper
-from executor.core.keeper.news import AccountStats, News, NewsKind, Owner, ReplayLog
+from executor.core.keeper.news import AccountStats, News, Owner, ReplayLog
 from executor.core.keeper.state import MEMORY
 from executor.core.keeper.view import AccountView, protective
 from executor.core.keeper.watch import Guard

@@ -13,19 +13,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from common.trading import NewsKind
 from executor.core.events import Fill
 from executor.core.model import OrderPurpose, PositionSide, Venue
-
-
-class NewsKind(StrEnum):
-    TAKE_PROFIT_HIT = "take_profit_hit"
-    STOP_HIT = "stop_hit"
-    LIQUIDATION = "liquidation"
-    CLOSED_OUTSIDE = "closed_outside"  # a flattening fill whose client id is not ours
-    STREAM_DOWN = "stream_down"  # the user-data stream has been down past STREAM_DOWN_S
-    FELL_BACK_TO_REST = "fell_back_to_rest"  # reconciliation alone is keeping watch
-    UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
-    STREAM_RESTORED = "stream_restored"  # back after it was reported down
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from decimal import Decimal
 
 from common.decimals import plain
 from common.errors import TvbridgeError
+from common.trading import NewsKind
 from executor.core.events import OrderKind, VenueWatch, Where
-from executor.core.keeper.news import Attribution, News, NewsKind, Owner
+from executor.core.keeper.news import Attribution, News, Owner
 from executor.core.keeper.oco import guards_position
 from executor.core.keeper.state import Book, SideState
 from executor.core.legs import client_order_id, replacement_tag

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from executor.core.keeper import Keeper, News, NewsKind
+from common.trading import NewsKind
+from executor.core.keeper import Keeper, News
 from executor.core.keeper.news import AccountStats
 from executor.core.model import Venue
 from tests.support.fake_watch import FakeWatch

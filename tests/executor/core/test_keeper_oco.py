@@ -6,8 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 from common.errors import ErrorClass
+from common.trading import NewsKind
 from executor.core.events import AccountConfig, OrderKind, OrderUpdate
-from executor.core.keeper import NewsKind
 from executor.core.model import OrderStatus, PositionSide, Side, Venue
 from tests.executor.core.keeper_support import Rig
 from tests.support.fake_venue import refused

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from common.errors import ErrorClass
+from common.trading import NewsKind
 from executor.core.events import OrderKind, StreamStatus
-from executor.core.keeper import NewsKind
 from executor.core.model import PositionSide, Side
 from tests.executor.core.keeper_support import RECONCILE_S, Rig
 from tests.support.fake_venue import refused, unreachable

@@ -7,9 +7,8 @@ import threading
 import time
 from decimal import Decimal
 
-from common.trading import Position
+from common.trading import NewsKind, Position
 from executor.core.events import OrderKind, StreamStatus
-from executor.core.keeper import NewsKind
 from executor.core.keeper.keeper import STREAM_DOWN_S
 from executor.core.keeper.news import Owner, ReplayLog
 from executor.core.keeper.view import kept_positions

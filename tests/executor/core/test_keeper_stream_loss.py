@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from common.trading import NewsKind
 from executor.core.events import OrderKind, StreamStatus
-from executor.core.keeper import NewsKind
 from executor.core.model import Side
 from tests.executor.core.keeper_support import RECONCILE_S, Rig
 from tests.support.fake_watch import fill, order, position, stream_state

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 import time
 
+from common.trading import NewsKind
 from executor.core.events import Fill, OrderKind, StreamStatus
-from executor.core.keeper import Keeper, News, NewsKind, ReplayLog
+from executor.core.keeper import Keeper, News, ReplayLog
 from executor.core.model import Side, Venue
 from tests.executor.core.keeper_support import Rig
 from tests.support.fake_watch import FakeWatch, fill, order, position, stream_state

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from common.trading import NewsKind
 from executor.core.events import Fill, OrderKind, OrderUpdate, VenueEvent
-from executor.core.keeper import NewsKind
 from executor.core.keeper.news import Owner
 from executor.core.model import OrderPurpose, OrderStatus, Side
 from tests.executor.core.keeper_support import RECONCILE_S, Rig

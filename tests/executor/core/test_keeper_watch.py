@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from common.trading import NewsKind
 from executor.core.events import OrderKind, StreamStatus
-from executor.core.keeper import NewsKind
 from executor.core.legs import client_order_id, protection_tag, replacement_tag
 from executor.core.model import PositionSide, Side
 from executor.core.ports import ProtectionKind, ProtectionRequest
