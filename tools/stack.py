@@ -112,10 +112,25 @@ def start_stack(
         if any(word in name for word in ("KEY", "SECRET", "PASSPHRASE", "ACCOUNTS", "PASSWORD")):
             for part in re.split(r"[:,\n]", value):
                 jsonlog.register_secret(part.strip())
+    # The gateway needs neither to start (it connects to the executor when it can), so it loads
+    # beside the others: a stack is up in the time of its slowest service, not of all three.
+    # The executor waits for the simulator, whose accounts it reads as it starts.
+    simulator = ServiceProcess("simulator", env, log_dir, ports["simulator"])
+    gateway = ServiceProcess("gateway", env, log_dir, ports["gateway"])
+    started = [simulator, gateway]
+    try:
+        simulator.wait_ready()
+        started.append(ServiceProcess("executor", env, log_dir, ports["executor"]))
+        started[-1].wait_ready()
+        gateway.wait_ready()
+    except BaseException:
+        for proc in started:
+            proc.terminate()
+        raise
     stack = LocalStack(
-        ServiceProcess("simulator", env, log_dir, ports["simulator"]).wait_ready(),
-        ServiceProcess("executor", env, log_dir, ports["executor"]).wait_ready(),
-        ServiceProcess("gateway", env, log_dir, ports["gateway"]).wait_ready(),
+        simulator,
+        started[-1],
+        gateway,
         env,
         log_dir,
         venue_tls.ca if venue_tls else None,
