@@ -13,6 +13,7 @@ from common.settings import parse_accounts, secret_value
 from simulator.binance import api as binance_api
 from simulator.binance.instruments import default_instruments as binance_instruments
 from simulator.bingx import api as bingx_api
+from simulator.bingx.ids import first_order_id
 from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
 from simulator.control_outside import build_router as outside_router
@@ -34,7 +35,7 @@ class Simulator:
 
 def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock], faults: Faults) -> list[VenueFacade]:
     """One entry a venue: its exchange (with the accounts from the shared env names) and façade."""
-    bingx = Exchange("bingx", truncate_excess_precision=True)
+    bingx = Exchange("bingx", truncate_excess_precision=True, first_order_id=first_order_id())
     binance = Exchange(
         "binance",
         binance_instruments(),

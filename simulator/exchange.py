@@ -56,6 +56,7 @@ class Exchange:
         default_leverage: int = 10,
         truncate_excess_precision: bool = False,
         client_ids_unique_while_open: bool = False,
+        first_order_id: int | None = None,
     ) -> None:
         self.venue = venue
         # BingX truncates excess decimals silently; Binance refuses them.
@@ -75,7 +76,7 @@ class Exchange:
         self.lock = threading.RLock()
         # Every order, fill, balance and setting change, published under the lock as it happens.
         self.events = EventBus()
-        self._ids = itertools.count(now_ms() * 1000)
+        self._ids = itertools.count(first_order_id if first_order_id is not None else now_ms() * 1000)
         self._trade_ids = itertools.count(100_000_001)
 
     # -- accounts and market -------------------------------------------------

@@ -23,7 +23,8 @@ from executor.venues.base import order_params, venue_order
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.bingx.errors import INVALID_PARAMETERS
-from executor.venues.bingx.events import fill_row, order_row, origin_of
+from executor.venues.bingx.events import fill_row, order_row, origin_of, signed_quantity
+from executor.venues.bingx.margin import margin_mode as wire_margin_mode
 from executor.venues.bingx.statuses import STATUSES
 from executor.venues.bingx.stream import BingxUserStream
 from executor.venues.event_fields import OrderOrigin
@@ -113,9 +114,7 @@ class BingxAdapter(RestVenueAdapter):
         cached = self._margin_modes.get(venue_symbol)
         if cached is None:
             data = self.client.signed("GET", endpoints.MARGIN_TYPE, {"symbol": venue_symbol})
-            cached = (
-                MarginMode.ISOLATED if str(data["marginType"]).upper() == "ISOLATED" else MarginMode.CROSS
-            )
+            cached = wire_margin_mode(data["marginType"]) or MarginMode.CROSS
             self._margin_modes[venue_symbol] = cached
         return cached
 
@@ -147,13 +146,8 @@ class BingxAdapter(RestVenueAdapter):
             amount = parse_decimal(p["positionAmt"])
             if amount == 0:
                 continue
-            # The venue reports a direction in positionSide with a positive amount;
-            # a BOTH position carries its direction in the amount's sign instead.
             side = PositionSide(str(p.get("positionSide", "BOTH")).upper())
-            if side is PositionSide.BOTH:
-                signed_amount = amount
-            else:
-                signed_amount = -abs(amount) if side is PositionSide.SHORT else abs(amount)
+            signed_amount = signed_quantity(side, amount)
             out.append(
                 VenuePosition(
                     symbol=str(p["symbol"]),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from executor.core.events import (
@@ -20,8 +21,9 @@ from executor.core.events import (
     VenueEvent,
     Where,
 )
-from executor.core.model import MarginMode, PositionSide, Venue
+from executor.core.model import PositionSide, Venue
 from executor.venues.base import order_status
+from executor.venues.bingx.margin import margin_mode as wire_margin_mode
 from executor.venues.bingx.statuses import STATUSES
 from executor.venues.event_fields import (
     FILL_EXECUTIONS,
@@ -178,18 +180,29 @@ def _fill(frame: Mapping[str, Any], update: OrderUpdate) -> Fill | None:
     )
 
 
+def signed_quantity(side: PositionSide, amount: Decimal) -> Decimal:
+    """A position's amount, negative for a short.
+
+    LONG and SHORT come with a positive amount and the direction in the side; a one-way
+    position may come back as BOTH with the direction in the amount's sign instead (negative
+    for a short), so its sign is kept as sent."""
+    if side is PositionSide.BOTH:
+        return amount
+    return -abs(amount) if side is PositionSide.SHORT else abs(amount)
+
+
 def _positions(frame: Mapping[str, Any], locate: Locate, hedge: bool) -> list[VenueEvent]:
-    """`pa` is positive with the direction in `ps`; one-way mode's position is our BOTH."""
+    """`ps` LONG/SHORT with a positive `pa`, or BOTH with a signed `pa`; one-way mode's
+    position is our BOTH."""
     time_ms = millis(frame.get("E"))
     events: list[VenueEvent] = []
     for p in (frame.get("a") or {}).get("P") or []:
         direction = position_side(p.get("ps"))
-        amount = abs(decimal(p.get("pa")))
         events.append(
             PositionUpdate(
                 where=locate(str(p["s"])),
                 position_side=direction if hedge else PositionSide.BOTH,
-                quantity=-amount if direction is PositionSide.SHORT else amount,
+                quantity=signed_quantity(direction, decimal(p.get("pa"))),
                 entry_price=decimal(p.get("ep")),
                 time_ms=time_ms,
             )
@@ -204,14 +217,13 @@ def _config(frame: Mapping[str, Any], venue: Venue, account: str) -> list[VenueE
         return []
     long_leverage, short_leverage = ac.get("l"), ac.get("S", ac.get("l"))
     leverage = int(long_leverage) if long_leverage is not None and long_leverage == short_leverage else None
-    mode = str(ac.get("mt") or "").lower()
     return [
         AccountConfig(
             venue,
             account,
             str(ac["s"]),
             leverage=leverage,
-            margin_mode=MarginMode.ISOLATED if mode == "isolated" else MarginMode.CROSS if mode else None,
+            margin_mode=wire_margin_mode(ac.get("mt")),
             time_ms=millis(frame.get("E")),
         )
     ]
