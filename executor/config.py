@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import SecretStr, field_validator, model_validator
 
@@ -52,7 +52,10 @@ class ExecutorSettings(ServiceSettings):
     binance_api_key: SecretStr | None = None
     binance_secret_key: SecretStr | None = None
     binance_base_url: str | None = None
-    binance_testnet: bool = False
+    # live, demo (Demo Trading, demo-fapi.binance.com) or testnet (testnet.binancefuture.com);
+    # each has its own keys. BINANCE_TESTNET=true, the older switch, means testnet.
+    binance_env: Literal["live", "demo", "testnet"] | None = None
+    binance_testnet: bool | None = None
     binance_ws_url: str | None = None
     binance_accounts: SecretStr | None = None
 
@@ -89,6 +92,35 @@ class ExecutorSettings(ServiceSettings):
             }
         )
         return self
+
+    @model_validator(mode="after")
+    def _one_environment(self) -> ExecutorSettings:
+        for entry in BY_VENUE.values():
+            if entry.env_setting is None:
+                continue
+            named: str | None = getattr(self, entry.env_setting)
+            switch: bool | None = getattr(self, entry.demo_switch)
+            if named is not None and switch is not None and switch != (named == entry.switch_env):
+                raise ValueError(
+                    f"{entry.demo_switch.upper()}={str(switch).lower()} contradicts "
+                    f"{entry.env_setting.upper()}={named}: set only {entry.env_setting.upper()}"
+                )
+        return self
+
+    def environment(self, venue: Venue) -> str:
+        """Which of the venue's environments the settings pick: live, demo or (Binance) testnet."""
+        entry = BY_VENUE[venue]
+        named: str | None = getattr(self, entry.env_setting) if entry.env_setting else None
+        if named is not None:
+            return named
+        return entry.switch_env if getattr(self, entry.demo_switch) else "live"
+
+    def _hosts(self, venue: Venue) -> tuple[str, str]:
+        entry = BY_VENUE[venue]
+        env = self.environment(venue)
+        if env in entry.env_hosts:
+            return entry.env_hosts[env]
+        return (entry.live_url, entry.live_ws_url) if env == "live" else (entry.demo_url, entry.demo_ws_url)
 
     @property
     def tls(self) -> bool:
@@ -144,17 +176,17 @@ class ExecutorSettings(ServiceSettings):
         return self.venue_ca_bundle or self.venue_verify_tls
 
     def base_url(self, venue: Venue) -> str:
-        """`<PREFIX>_BASE_URL` when set, else the venue's demo host when its switch is on, else live."""
+        """`<PREFIX>_BASE_URL` when set, else the host of the venue's environment."""
         entry = BY_VENUE[venue]
         explicit: str | None = getattr(self, entry.setting("base_url"))
         if explicit:
             return explicit
-        return entry.demo_url if getattr(self, entry.demo_switch) else entry.live_url
+        return self._hosts(venue)[0]
 
     def ws_url(self, venue: Venue) -> str:
         """`<PREFIX>_WS_URL` when set; else, with `<PREFIX>_BASE_URL` set, that host in websocket form
-        (a simulator or a proxy serves both on one port); else the venue's demo stream host when
-        its switch is on, else live."""
+        (a simulator or a proxy serves both on one port); else the stream host of the venue's
+        environment."""
         entry = BY_VENUE[venue]
         explicit: str | None = getattr(self, entry.setting("ws_url"))
         if explicit:
@@ -162,4 +194,4 @@ class ExecutorSettings(ServiceSettings):
         base: str | None = getattr(self, entry.setting("base_url"))
         if base:
             return websocket_url(base)
-        return entry.demo_ws_url if getattr(self, entry.demo_switch) else entry.live_ws_url
+        return self._hosts(venue)[1]

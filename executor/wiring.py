@@ -49,6 +49,7 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueW
                 recv_window_ms=settings.venue_recv_window_ms,
                 stream_url=settings.ws_url(entry.venue),
             )
+            adapter.demo = settings.environment(entry.venue) != "live"
             adapter.stream_observer = metrics.StreamMetrics(entry.venue.value, account)
             adapter.price_ttl_s = settings.venue_price_cache_s
             adapter.balance_ttl_s = settings.venue_balance_cache_s

@@ -35,7 +35,12 @@ class Simulator:
 
 def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock], faults: Faults) -> list[VenueFacade]:
     """One entry a venue: its exchange (with the accounts from the shared env names) and façade."""
-    bingx = Exchange("bingx", truncate_excess_precision=True, first_order_id=first_order_id())
+    bingx = Exchange(
+        "bingx",
+        truncate_excess_precision=True,
+        first_order_id=first_order_id(),
+        margin_asset="VST" if settings.bingx_demo else "USDT",
+    )
     binance = Exchange(
         "binance",
         binance_instruments(),

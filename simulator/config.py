@@ -26,6 +26,8 @@ class SimulatorSettings(ServiceSettings):
     simulator_bingx_snapshot_s: float = 5.0  # BingX's settings snapshot
 
     bingx_api_key: SecretStr | None = None
+    # The executor's demo switch: a BingX demo (VST) account holds VST, not USDT (docs/venues/bingx.md 1).
+    bingx_demo: bool = False
     bingx_secret_key: SecretStr | None = None
     binance_api_key: SecretStr | None = None
     binance_secret_key: SecretStr | None = None

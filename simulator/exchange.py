@@ -57,8 +57,11 @@ class Exchange:
         truncate_excess_precision: bool = False,
         client_ids_unique_while_open: bool = False,
         first_order_id: int | None = None,
+        margin_asset: str = "USDT",
     ) -> None:
         self.venue = venue
+        # The asset its accounts' margin is counted in: VST on a BingX demo account.
+        self.margin_asset = margin_asset
         # BingX truncates excess decimals silently; Binance refuses them.
         self.truncate_excess_precision = truncate_excess_precision
         # Binance only refuses a client id that an open order still holds; BingX refuses any reuse.

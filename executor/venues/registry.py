@@ -8,7 +8,8 @@ must declare an environment name to read it from `.env` and `*_FILE`): `<PREFIX>
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from executor.core.model import Venue
 from executor.venues.binance import endpoints as binance_endpoints
@@ -28,6 +29,11 @@ class VenueEntry:
     demo_switch: str  # the setting that picks demo_url
     live_ws_url: str  # the user-data stream's host
     demo_ws_url: str
+    # A venue with more than one test venue: the setting that names one (live, demo, testnet),
+    # each environment's (REST, stream) hosts, and the one the demo switch stands for.
+    env_setting: str | None = None
+    env_hosts: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    switch_env: str = "demo"
 
     def setting(self, suffix: str) -> str:
         """The settings field for one of this venue's names, e.g. `api_key` -> `bingx_api_key`."""
@@ -54,6 +60,13 @@ VENUES: tuple[VenueEntry, ...] = (
         "binance_testnet",
         binance_endpoints.LIVE_WS_URL,
         binance_endpoints.TESTNET_WS_URL,
+        env_setting="binance_env",
+        env_hosts={
+            "live": (binance_endpoints.LIVE_BASE_URL, binance_endpoints.LIVE_WS_URL),
+            "demo": (binance_endpoints.DEMO_BASE_URL, binance_endpoints.DEMO_WS_URL),
+            "testnet": (binance_endpoints.TESTNET_BASE_URL, binance_endpoints.TESTNET_WS_URL),
+        },
+        switch_env="testnet",
     ),
 )
 

@@ -25,6 +25,7 @@ RULES_RELOAD_S = 60
 class RestVenueAdapter(BaseVenueAdapter):
     venue_label: str  # the venue's name in messages
     test_order_path: str  # validates an order as if placing it, places nothing
+    demo: bool = False  # trading the venue's demo money (set by wiring from the settings)
 
     client_class: type[SignedRestClient]
 

@@ -54,7 +54,7 @@ def balance(exchange: Exchange, account: Account) -> dict[str, str]:
     unrealized = exchange.unrealized(account)
     return {
         "userId": str(abs(hash(account.api_key)) % 10**9),
-        "asset": "USDT",
+        "asset": exchange.margin_asset,
         "balance": fixed4(account.wallet),
         "equity": fixed4(account.wallet + unrealized),
         "unrealizedProfit": fixed4(unrealized),

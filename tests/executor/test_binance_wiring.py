@@ -15,7 +15,13 @@ from executor.wiring import build_adapters
 
 @pytest.fixture(autouse=True)
 def no_venue_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("BINANCE_API_KEY", "BINANCE_SECRET_KEY", "BINANCE_BASE_URL", "BINANCE_TESTNET"):
+    for name in (
+        "BINANCE_API_KEY",
+        "BINANCE_SECRET_KEY",
+        "BINANCE_BASE_URL",
+        "BINANCE_TESTNET",
+        "BINANCE_ENV",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 
@@ -25,7 +31,8 @@ def settings(**fields: object) -> ExecutorSettings:
 
 def test_binance_urls() -> None:
     assert settings().base_url(Venue.BINANCE) == "https://fapi.binance.com"
-    assert settings(binance_testnet=True).base_url(Venue.BINANCE) == "https://demo-fapi.binance.com"
+    assert settings(binance_env="demo").base_url(Venue.BINANCE) == "https://demo-fapi.binance.com"
+    assert settings(binance_testnet=True).base_url(Venue.BINANCE) == "https://testnet.binancefuture.com"
     assert (
         settings(binance_testnet=True, binance_base_url="http://sim:8900").base_url(Venue.BINANCE)
         == "http://sim:8900"
@@ -35,7 +42,7 @@ def test_binance_urls() -> None:
 def test_adapter_is_built_only_with_both_keys() -> None:
     built = build_adapters(
         settings(
-            binance_api_key=SecretStr("k" * 64), binance_secret_key=SecretStr("s" * 64), binance_testnet=True
+            binance_api_key=SecretStr("k" * 64), binance_secret_key=SecretStr("s" * 64), binance_env="demo"
         )
     )
     adapter = built[(Venue.BINANCE, "default")]

@@ -1,8 +1,12 @@
 """Binance USDⓈ-M futures hosts and paths (docs/venues/binance.md sections 1 and 5)."""
 
+# Three environments, each with its own keys (docs/venues/binance.md section 1): live; Demo
+# Trading ([GI] "Testnet API Information": REST demo-fapi.binance.com, streams
+# fstream.binancefuture.com; [SDK] ..._REST_API_DEMO_URL); and the futures testnet ([SDK]
+# ..._REST_API_TESTNET_URL and ..._WS_STREAMS_TESTNET_URL).
 LIVE_BASE_URL = "https://fapi.binance.com"
-# The futures docs now name the demo host; testnet.binancefuture.com is the older one.
-TESTNET_BASE_URL = "https://demo-fapi.binance.com"
+DEMO_BASE_URL = "https://demo-fapi.binance.com"
+TESTNET_BASE_URL = "https://testnet.binancefuture.com"
 
 API_KEY_HEADER = "X-MBX-APIKEY"
 
@@ -26,4 +30,5 @@ USER_TRADES = "/fapi/v1/userTrades"
 # User-data stream (docs/venues/binance.md section 9): the listen key, and the stream hosts.
 LISTEN_KEY = "/fapi/v1/listenKey"
 LIVE_WS_URL = "wss://fstream.binance.com"
+DEMO_WS_URL = "wss://fstream.binancefuture.com"
 TESTNET_WS_URL = "wss://fstream.binancefuture.com"

@@ -123,6 +123,10 @@ class BingxAdapter(RestVenueAdapter):
         self.client.signed("POST", endpoints.MARGIN_TYPE, {"symbol": venue_symbol, "marginType": wire})
         self._margin_modes[venue_symbol] = mode
 
+    def available(self, asset: str) -> Decimal:
+        # Contracts are named -USDT on the demo host too, but the margin there is VST.
+        return super().available(endpoints.DEMO_ASSET if self.demo and asset == "USDT" else asset)
+
     def balances(self) -> list[VenueBalance]:
         data = self.client.signed("GET", endpoints.BALANCE)
         entries = data if isinstance(data, list) else [data["balance"]]

@@ -2,6 +2,9 @@
 
 LIVE_BASE_URL = "https://open-api.bingx.com"
 DEMO_BASE_URL = "https://open-api-vst.bingx.com"  # VST demo trading
+# A demo account's margin is the virtual asset VST, not USDT: [DOCV3] "Apply VST" ("Apply VST
+# assets for demo trading ... demo domain: https://open-api-vst.bingx.com"), docs/venues/bingx.md 1.
+DEMO_ASSET = "VST"
 
 API_KEY_HEADER = "X-BX-APIKEY"
 
