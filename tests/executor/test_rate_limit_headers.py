@@ -3,8 +3,17 @@ each capped at a minute; and Binance's used weight, which holds requests before 
 
 from __future__ import annotations
 
-import pytest
+from collections.abc import Callable
 
+import pytest
+import requests
+
+from common.errors import ErrorClass, TvbridgeError
+from executor.venues.binance import endpoints as binance_paths
+from executor.venues.binance.adapter import BinanceAdapter
+from executor.venues.binance.client import BinanceClient
+from executor.venues.bingx.adapter import BingxAdapter
+from executor.venues.http import VenueHttp
 from executor.venues.rate_limits import (
     MAX_HEADER_WAIT_S,
     WeightPacer,
@@ -12,7 +21,9 @@ from executor.venues.rate_limits import (
     capped,
     retry_after_s,
 )
+from tests.support.inproc import API_KEY, BINANCE_API_KEY, BINANCE_SECRET_KEY, SECRET_KEY, RunningSimulator
 
+WEIGHT = "X-MBX-USED-WEIGHT-1M"
 NOW_MS = 1_790_000_000_000  # 2026-09-21, a plain instant in epoch milliseconds
 
 
@@ -87,3 +98,115 @@ def test_the_weight_limit_is_the_one_exchange_info_lists() -> None:
     assert pacer.hold_s() == 0.0
     pacer.observe({"X-MBX-USED-WEIGHT-1M": "5800"})
     assert pacer.hold_s() == pytest.approx(59.0)
+
+
+# -- over HTTP, against the simulator -------------------------------------------------------
+
+
+def set_faults(sim: RunningSimulator, *rules: dict[str, object]) -> None:
+    resp = requests.put(f"{sim.url}/_sim/faults", json={"rules": list(rules)}, timeout=5)
+    assert resp.status_code == 200, resp.text
+
+
+def sent(sim: RunningSimulator, path: str) -> int:
+    counts: dict[str, int] = requests.get(f"{sim.url}/_sim/requests", timeout=5).json()
+    return counts.get(f"GET {path}", 0)
+
+
+class FakeClock:
+    """One hand-moved time for the transport's gate (monotonic) and the venue's minute (epoch)."""
+
+    def __init__(self, epoch_ms: int) -> None:
+        self.epoch_ms = epoch_ms
+        self.elapsed_s = 0.0
+
+    def monotonic(self) -> float:
+        return self.elapsed_s
+
+    def venue_ms(self) -> int:
+        return self.epoch_ms + int(self.elapsed_s * 1000)
+
+    def advance(self, seconds: float) -> None:
+        self.elapsed_s += seconds
+
+
+def test_binance_holds_the_next_request_when_the_used_weight_nears_the_limit(
+    simulator: RunningSimulator,
+) -> None:
+    minute = NOW_MS - NOW_MS % 60_000
+    clock = FakeClock(minute + 50_000)  # ten seconds before the venue's minute turns
+    http = VenueHttp(simulator.url, monotonic=clock.monotonic)
+    adapter = BinanceAdapter("default", simulator.url, BINANCE_API_KEY, BINANCE_SECRET_KEY, http=http)
+    assert isinstance(adapter.client, BinanceClient)
+    adapter.client.pacer.now_ms = clock.venue_ms
+    set_faults(simulator, {"kind": "headers", "venue": "binance", "headers": {WEIGHT: "2000"}, "count": 1})
+    adapter.last_price("BTCUSDT")
+    adapter.last_price("BTCUSDT")  # 2000 of 2400 used: sent
+    assert sent(simulator, binance_paths.PRICE) == 2
+
+    set_faults(simulator, {"kind": "headers", "venue": "binance", "headers": {WEIGHT: "2350"}, "count": 1})
+    adapter.last_price("BTCUSDT")
+    with pytest.raises(TvbridgeError) as caught:
+        adapter.last_price("BTCUSDT")
+    assert caught.value.error_class is ErrorClass.RATE_LIMITED
+    assert not caught.value.sent
+    assert caught.value.retry_after_s == pytest.approx(10.0)
+    clock.advance(9.0)
+    with pytest.raises(TvbridgeError):
+        adapter.last_price("BTCUSDT")  # still this minute: held
+    assert sent(simulator, binance_paths.PRICE) == 3
+
+    clock.advance(1.0)  # the minute turned: the venue's counter is back to nothing
+    adapter.last_price("BTCUSDT")
+    assert sent(simulator, binance_paths.PRICE) == 4
+
+
+@pytest.mark.parametrize("venue", ["bingx", "binance"])
+def test_a_429_asking_for_an_hour_closes_the_gate_for_a_minute(
+    simulator: RunningSimulator, venue: str
+) -> None:
+    clock = FakeClock(NOW_MS)
+    http = VenueHttp(simulator.url, monotonic=clock.monotonic)
+    adapter: BingxAdapter | BinanceAdapter
+    if venue == "bingx":
+        adapter, symbol = BingxAdapter("default", simulator.url, API_KEY, SECRET_KEY, http=http), "BTC-USDT"
+    else:
+        adapter = BinanceAdapter("default", simulator.url, BINANCE_API_KEY, BINANCE_SECRET_KEY, http=http)
+        symbol = "BTCUSDT"
+    set_faults(simulator, {"kind": "rate_limit", "venue": venue, "retry_after_s": 3600, "count": 1})
+    with pytest.raises(TvbridgeError) as caught:
+        adapter.last_price(symbol)
+    assert caught.value.retry_after_s == MAX_HEADER_WAIT_S
+    clock.advance(MAX_HEADER_WAIT_S - 1)
+    with pytest.raises(TvbridgeError) as held:
+        adapter.last_price(symbol)
+    assert not held.value.sent
+    clock.advance(1)
+    adapter.last_price(symbol)
+
+
+@pytest.mark.parametrize(
+    ("expire", "seconds"),
+    [
+        (lambda now_ms: "10000", 10.0),  # a duration in milliseconds
+        (lambda now_ms: str(now_ms + 5_000), 5.0),  # an epoch in milliseconds
+        (lambda now_ms: str(now_ms + 7_200_000), MAX_HEADER_WAIT_S),  # two hours away: capped
+    ],
+)
+def test_bingx_rate_limit_code_waits_as_its_window_headers_say(
+    simulator: RunningSimulator, expire: Callable[[int], str], seconds: float
+) -> None:
+    adapter = BingxAdapter("default", simulator.url, API_KEY, SECRET_KEY, http=VenueHttp(simulator.url))
+    window = {
+        "X-RateLimit-Requests-Remain": "0",
+        "X-RateLimit-Requests-Expire": expire(adapter.client.now_ms()),
+    }
+    set_faults(
+        simulator,
+        {"kind": "venue_error", "venue": "bingx", "code": 100410, "msg": "Rate limit exceeded", "count": 1},
+        {"kind": "headers", "venue": "bingx", "headers": window, "count": 1},
+    )
+    with pytest.raises(TvbridgeError) as caught:
+        adapter.last_price("BTC-USDT")
+    assert caught.value.error_class is ErrorClass.RATE_LIMITED
+    assert caught.value.retry_after_s == pytest.approx(seconds, abs=0.5)
