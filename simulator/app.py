@@ -19,7 +19,7 @@ from simulator.control import build_router as control_router
 from simulator.control_outside import build_router as outside_router
 from simulator.control_timeline import build_router as timeline_router
 from simulator.exchange import Exchange
-from simulator.faults import FaultKind, Faults
+from simulator.faults import FaultKind, Faults, Fired
 from simulator.streams.hub import StreamHub
 from simulator.venue import Clock, StreamOptions, VenueFacade, system_ms
 
@@ -70,6 +70,23 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock], faults: 
     ]
 
 
+async def _answer(
+    facade: VenueFacade,
+    fired: list[Fired],
+    request: Request,
+    call_next: Callable[[Request], Awaitable[Response]],
+) -> Response:
+    """A faulty answer in place of the venue's, or the venue's own."""
+    for fault in fired:
+        if fault.kind is FaultKind.RATE_LIMIT:
+            return facade.rate_limited(fault.rule.retry_after_s)
+        if fault.kind is FaultKind.HTTP_ERROR:
+            return facade.server_error(fault.rule.status)
+        if fault.kind is FaultKind.VENUE_ERROR:
+            return facade.refusal(fault.rule.code, fault.rule.msg, fault.rule.answer_status)
+    return await call_next(request)
+
+
 def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     faults = Faults()
     base_clock = clock or system_ms
@@ -96,14 +113,10 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
         for fault in fired:
             if fault.kind is FaultKind.LATENCY:
                 await asyncio.sleep(fault.rule.latency_ms / 1000)
+        response = await _answer(facade, fired, request, call_next)
         for fault in fired:
-            if fault.kind is FaultKind.RATE_LIMIT:
-                return facade.rate_limited(fault.rule.retry_after_s)
-            if fault.kind is FaultKind.HTTP_ERROR:
-                return facade.server_error(fault.rule.status)
-            if fault.kind is FaultKind.VENUE_ERROR:
-                return facade.refusal(fault.rule.code, fault.rule.msg, fault.rule.answer_status)
-        response = await call_next(request)
+            if fault.kind is FaultKind.HEADERS:
+                response.headers.update(fault.rule.headers)
         for fault in fired:
             if fault.kind is FaultKind.TIMEOUT_AFTER_ACCEPT:
                 # The venue acted; its answer never arrives in time.

@@ -1,6 +1,6 @@
 """Faults tests can switch on: latency, 5xx, timeouts after accepting, 429, any answer code of the
-venue's own, clock skew, and on the user-data streams: late, doubled or swapped events and
-refused connections.
+venue's own, headers of our choosing on an answer, clock skew, and on the user-data streams:
+late, doubled or swapped events and refused connections.
 
 Rules match by venue, method and path prefix, fire with a probability, and
 may be limited to a number of firings, so a test can say "the next order
@@ -25,6 +25,7 @@ class FaultKind(StrEnum):
     RATE_LIMIT = "rate_limit"  # answer 429 with Retry-After: retry_after_s, without acting
     VENUE_ERROR = "venue_error"  # answer `code` and `msg` in the venue's own refusal, without acting
     SKEW = "skew"  # the venue's clock runs skew_ms ahead of ours (negative: behind)
+    HEADERS = "headers"  # set `headers` on the answer (e.g. a used weight or a window's expiry)
     STREAM_DELAY = "stream_delay"  # hold a user-stream event (and those behind it) latency_ms
     STREAM_DUPLICATE = "stream_duplicate"  # send a user-stream event twice
     STREAM_REORDER = "stream_reorder"  # hold an event back until the next one has gone
@@ -53,6 +54,7 @@ class FaultRule(BaseModel):
     msg: str = ""  # venue_error: its message
     # venue_error: the HTTP status it travels with; absent, the venue's usual one for a refusal.
     answer_status: int | None = Field(None, ge=200, le=599)
+    headers: dict[str, str] = Field(default_factory=dict)  # headers: set on the answer, replacing
 
     @model_validator(mode="after")
     def _venue_error_names_a_code(self) -> FaultRule:

@@ -5,7 +5,7 @@ every call, and failures split by what they tell us about the request's fate.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import requests
@@ -13,6 +13,7 @@ from requests.adapters import HTTPAdapter
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.ports import venue_answered_ns, venue_seconds
+from executor.venues import rate_limits
 
 
 def unreachable(message: str) -> TvbridgeError:
@@ -41,6 +42,7 @@ class HttpReply:
 
 Observer = Callable[[str, str, int, float], None]  # endpoint, method, status (0 = no reply), seconds
 BackoffObserver = Callable[[float], None]  # seconds the venue asked us to wait
+HeaderWait = Callable[[Mapping[str, str]], float | None]  # seconds read from an answer's headers
 
 # A 429 without Retry-After still closes the gate this long; 418 (an IP ban
 # for ignoring 429s) defaults longer, as the venue escalates.
@@ -59,14 +61,21 @@ class VenueHttp:
         observer: Observer | None = None,
         verify_tls: bool | str = True,
         backoff_observer: BackoffObserver | None = None,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
         self.observer = observer
         self.backoff_observer = backoff_observer
+        self.monotonic = monotonic
+        # A venue's own pacing (Binance's used weight), set by its client: asked before every
+        # request, told every answer's headers.
+        self.pacer: rate_limits.Pacer | None = None
+        # A venue's own reading of how long a 429 asks us to wait, where it is not Retry-After.
+        self.header_wait: HeaderWait | None = None
         self._blocked_until = 0.0  # monotonic time before which nothing is sent
-        self.last_used = time.monotonic()  # when the pool last carried a request
+        self.last_used = monotonic()  # when the pool last carried a request
         # Passed on every request: requests lets REQUESTS_CA_BUNDLE in the
         # environment override a session-level setting.
         self.verify_tls = verify_tls
@@ -87,7 +96,12 @@ class VenueHttp:
         headers: dict[str, str] | None = None,
         timeout_s: float | None = None,
     ) -> HttpReply:
-        wait = self._blocked_until - time.monotonic()
+        wait = self._blocked_until - self.monotonic()
+        if wait <= 0 and self.pacer is not None:
+            wait = self.pacer.hold_s()
+            if wait > 0:
+                # Near the venue's limit: hold rather than send into a 429 (then a 418 ban).
+                self._close_gate(wait)
         if wait > 0:
             raise rate_limited(
                 f"{method} {path}: not sent, the venue's rate-limit window reopens in {wait:.1f}s",
@@ -112,8 +126,11 @@ class VenueHttp:
             )
             status = resp.status_code
             venue_answered_ns.set(time.time_ns())
+            if self.pacer is not None:
+                self.pacer.observe(resp.headers)
             if status in (429, 418):
-                retry_after = self.backoff(status, resp.headers.get("Retry-After"))
+                own = self.header_wait(resp.headers) if self.header_wait is not None else None
+                retry_after = self.backoff(status, resp.headers.get("Retry-After"), seconds=own)
                 raise rate_limited(f"{method} {path}: HTTP {status}", retry_after, sent=True)
             return HttpReply(resp.status_code, resp.text, dict(resp.headers), resp.elapsed.total_seconds())
         except requests.exceptions.ConnectTimeout as exc:
@@ -129,24 +146,27 @@ class VenueHttp:
                 raise unreachable(f"{method} {path}: connection refused") from exc
             raise no_answer(f"{method} {path}: connection lost") from exc
         finally:
-            self.last_used = time.monotonic()
+            self.last_used = self.monotonic()
             elapsed = time.perf_counter() - started
             venue_seconds.set(venue_seconds.get() + elapsed)
             if self.observer is not None:
                 self.observer(path, method, status, elapsed)
 
-    def backoff(self, status: int, retry_after: str | None) -> float:
-        """Close the gate for as long as the venue asked (Retry-After, seconds)."""
-        try:
-            seconds = max(0.0, float(retry_after)) if retry_after is not None else -1.0
-        except ValueError:
-            seconds = -1.0
-        if seconds < 0:
-            seconds = DEFAULT_418_BACKOFF_S if status == 418 else DEFAULT_429_BACKOFF_S
-        self._blocked_until = max(self._blocked_until, time.monotonic() + seconds)
+    def backoff(self, status: int, retry_after: str | None, *, seconds: float | None = None) -> float:
+        """Close the gate for as long as the venue asked: Retry-After (seconds), else `seconds`
+        read from its own headers; either capped at a minute."""
+        wait = rate_limits.retry_after_s(retry_after)
+        if wait is None and seconds is not None:
+            wait = rate_limits.capped(seconds)
+        if wait is None:
+            wait = DEFAULT_418_BACKOFF_S if status == 418 else DEFAULT_429_BACKOFF_S
+        self._close_gate(wait)
+        return wait
+
+    def _close_gate(self, seconds: float) -> None:
+        self._blocked_until = max(self._blocked_until, self.monotonic() + seconds)
         if self.backoff_observer is not None:
             self.backoff_observer(seconds)
-        return seconds
 
     def close(self) -> None:
         self.session.close()

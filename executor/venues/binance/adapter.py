@@ -45,6 +45,9 @@ class BinanceAdapter(RestVenueAdapter):
 
     def _fetch_rules(self) -> list[InstrumentRules]:
         info = self.client.public("GET", endpoints.EXCHANGE_INFO)
+        # The account's own weight limit, where it differs from the default the pacer starts with.
+        if isinstance(self.client, BinanceClient):
+            self.client.pacer.learn_limits(info.get("rateLimits"))
         return [r for r in (_rules_from(entry) for entry in info.get("symbols", [])) if r is not None]
 
     # -- market and account reads ------------------------------------------

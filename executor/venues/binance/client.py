@@ -8,15 +8,23 @@ from decimal import Decimal
 from typing import Any
 
 from common.errors import ErrorClass, TvbridgeError
+from executor.venues import rate_limits
 from executor.venues.binance import endpoints, signing
 from executor.venues.binance.errors import classify
-from executor.venues.http import HttpReply
+from executor.venues.http import HttpReply, VenueHttp
+from executor.venues.rate_limits import WeightPacer
 from executor.venues.signed_client import SignedRestClient
 
 
 class BinanceClient(SignedRestClient):
     api_key_header = endpoints.API_KEY_HEADER
     server_time_path = endpoints.SERVER_TIME
+
+    def __init__(self, http: VenueHttp, api_key: str, secret_key: str, recv_window_ms: int = 5000) -> None:
+        super().__init__(http, api_key, secret_key, recv_window_ms)
+        # The weight counter resets on the venue's minute: paced on its clock, not ours.
+        self.pacer = WeightPacer(self.now_ms)
+        http.pacer = self.pacer
 
     def _query(self, params: Mapping[str, Any]) -> str:
         return signing.encode(params)
@@ -42,7 +50,8 @@ class BinanceClient(SignedRestClient):
         error = classify(code, msg, reply.status)
         if error.error_class is ErrorClass.RATE_LIMITED:
             error.retry_after_s = self.http.backoff(
-                reply.status if reply.status in (418, 429) else 429, _header(reply.headers, "retry-after")
+                reply.status if reply.status in (418, 429) else 429,
+                rate_limits.header(reply.headers, "retry-after"),
             )
         raise error
 
@@ -54,7 +63,3 @@ def _code(body: Any) -> int | None:
         return int(body["code"])
     except (TypeError, ValueError):
         return None
-
-
-def _header(headers: Mapping[str, str], name: str) -> str | None:
-    return next((v for k, v in headers.items() if k.lower() == name), None)

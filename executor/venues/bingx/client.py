@@ -8,15 +8,21 @@ from decimal import Decimal
 from typing import Any
 
 from common.errors import ErrorClass, TvbridgeError
+from executor.venues import rate_limits
 from executor.venues.bingx import endpoints, signing
 from executor.venues.bingx.errors import classify
-from executor.venues.http import HttpReply
+from executor.venues.http import HttpReply, VenueHttp
 from executor.venues.signed_client import SignedRestClient
 
 
 class BingxClient(SignedRestClient):
     api_key_header = endpoints.API_KEY_HEADER
     server_time_path = endpoints.SERVER_TIME
+
+    def __init__(self, http: VenueHttp, api_key: str, secret_key: str, recv_window_ms: int = 5000) -> None:
+        super().__init__(http, api_key, secret_key, recv_window_ms)
+        # An HTTP 429 may carry the window headers instead of Retry-After.
+        http.header_wait = lambda headers: expire_wait_s(headers, self.now_ms())
 
     def _query(self, params: Mapping[str, Any]) -> str:
         return signing.wire_query(params)
@@ -42,20 +48,17 @@ class BingxClient(SignedRestClient):
         if code != 0:
             error = classify(code, str(body.get("msg", "")), reply.status)
             if error.error_class is ErrorClass.RATE_LIMITED:
-                error.retry_after_s = self.http.backoff(429, _retry_after_header(reply.headers))
+                error.retry_after_s = self.http.backoff(
+                    429,
+                    rate_limits.header(reply.headers, "Retry-After"),
+                    seconds=expire_wait_s(reply.headers, self.now_ms()),
+                )
             raise error
         return body.get("data")
 
 
-def _retry_after_header(headers: Mapping[str, str]) -> str | None:
-    lowered = {k.lower(): v for k, v in headers.items()}
-    if "retry-after" in lowered:
-        return lowered["retry-after"]
-    # The venue's own window headers: milliseconds until the window expires.
-    expire = lowered.get("x-ratelimit-requests-expire")
-    if expire is not None and lowered.get("x-ratelimit-requests-remain") == "0":
-        try:
-            return str(max(0.0, float(expire) / 1000))
-        except ValueError:
-            return None
-    return None
+def expire_wait_s(headers: Mapping[str, str], now_ms: int) -> float | None:
+    """Seconds until the window reopens, when the venue's window headers say it is used up."""
+    if rate_limits.header(headers, "X-RateLimit-Requests-Remain") != "0":
+        return None
+    return rate_limits.bingx_expire_s(rate_limits.header(headers, "X-RateLimit-Requests-Expire"), now_ms)
