@@ -126,6 +126,12 @@ class ExecutorSettings(ServiceSettings):
     def tls(self) -> bool:
         return bool(self.executor_tls_cert)
 
+    @field_validator("binance_env", "binance_testnet", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # docker-compose passes `${BINANCE_ENV:-}`: an empty value means the trader set none.
+        return None if value == "" else value
+
     @field_validator("bingx_accounts", "binance_accounts")
     @classmethod
     def _valid_accounts(cls, value: SecretStr | None, info: Any) -> SecretStr | None:

@@ -141,3 +141,8 @@ def test_bingx_demo_sizes_balance_pct_from_vst(vst_simulator: str) -> None:
         live.close()
     assert refused.outcome is Outcome.REJECTED
     assert refused.error is not None and refused.error.error_class is ErrorClass.BELOW_MINIMUM
+
+
+def test_empty_values_from_docker_compose_mean_unset() -> None:
+    settings = ExecutorSettings(_env_file=None, binance_env="", binance_testnet="")  # type: ignore[call-arg,arg-type]
+    assert settings.environment(Venue.BINANCE) == "live"
