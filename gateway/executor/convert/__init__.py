@@ -18,7 +18,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.decimals import parse_decimal, plain
 from common.errors import ErrorClass, TvbridgeError
-from common.trading import Balance, NewsKind, Position
+from common.trading import Balance, Position
 from gateway.core.accounts import Account, ConnectionCheck
 from gateway.core.controls import TradingStatus
 from gateway.core.execution import (
@@ -33,14 +33,6 @@ from gateway.core.execution import (
     Sizing,
 )
 from gateway.core.flatten import CancelledOrder, ClosedPosition, FlattenedAccount, FlattenFailure
-from gateway.core.keeper import (
-    AccountPositions,
-    KeeperFill,
-    KeeperNews,
-    KeeperRecord,
-    KeptPosition,
-    ProtectiveOrder,
-)
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, Venue
 from tvbridge.executor.v1 import executor_pb2 as pb
 
@@ -298,85 +290,6 @@ def account_from_pb(reply: pb.GetAccountResponse) -> Account:
     )
 
 
-NEWS_KIND_TO_PB = _by_name("KEEPER_NEWS_KIND_", NewsKind, pb.KeeperNewsKind)
-NEWS_KIND_FROM_PB = _by_number(NEWS_KIND_TO_PB, pb.KeeperNewsKind)
-
-
-def _ms(ts: Timestamp) -> int:
-    return int(ts.ToMilliseconds())
-
-
-def _venue(value: int) -> Venue:
-    venue = VENUE_FROM_PB.get(value)
-    if venue is None:
-        raise TvbridgeError(ErrorClass.INTERNAL, "the executor sent a keeper record for no venue")
-    return venue
-
-
-def _keeper_fill(f: pb.KeeperFill) -> KeeperFill:
-    side = SIDE_FROM_PB.get(f.side)
-    if side is None:
-        raise TvbridgeError(ErrorClass.INTERNAL, f"the executor sent fill {f.trade_id} without a side")
-    return KeeperFill(
-        venue=_venue(f.venue),
-        account=f.account,
-        symbol=f.symbol,
-        venue_symbol=f.venue_symbol,
-        trade_id=f.trade_id,
-        order_id=f.order_id,
-        client_order_id=f.client_order_id,
-        side=side,
-        position_side=POSITION_SIDE_FROM_PB.get(f.position_side),
-        quantity=_required(f.quantity, "a fill quantity"),
-        price=_required(f.price, "a fill price"),
-        fee=_required(f.fee, "a fee"),
-        fee_asset=f.fee_asset,
-        realized_pnl=_required(f.realized_pnl, "a realised PnL"),
-        liquidation=f.liquidation,
-        time_ms=_ms(f.time),
-        signal_id=f.signal_id,
-        purpose=ORDER_PURPOSE_FROM_PB.get(f.purpose),
-    )
-
-
-def _keeper_news(n: pb.KeeperNews) -> KeeperNews | None:
-    kind = NEWS_KIND_FROM_PB.get(n.kind)
-    if kind is None:
-        return None  # a kind this gateway does not know yet (a newer executor): not news here
-    return KeeperNews(
-        kind=kind,
-        venue=_venue(n.venue),
-        account=n.account,
-        symbol=n.symbol,
-        position_side=POSITION_SIDE_FROM_PB.get(n.position_side),
-        quantity=_decimal(n.quantity, "a news quantity"),
-        price=_decimal(n.price, "a news price"),
-        detail=n.detail,
-        time_ms=_ms(n.time),
-    )
-
-
-def keeper_record_from_pb(record: pb.KeeperRecord) -> KeeperRecord | None:
-    """The record, or None for one this gateway cannot read (skipped, its number still kept)."""
-    which = record.WhichOneof("item")
-    if which == "fill":
-        return KeeperRecord(record.epoch, record.seq, _keeper_fill(record.fill))
-    if which == "news":
-        news = _keeper_news(record.news)
-        return None if news is None else KeeperRecord(record.epoch, record.seq, news)
-    return None
-
-
-def watch_keeper_to_pb(epoch: str, after_seq: int) -> pb.WatchKeeperRequest:
-    return pb.WatchKeeperRequest(epoch=epoch, after_seq=after_seq)
-
-
-def positions_to_pb(venue: Venue | None, account: str) -> pb.GetPositionsRequest:
-    return pb.GetPositionsRequest(
-        venue=VENUE_TO_PB[venue] if venue is not None else "VENUE_UNSPECIFIED", account=account
-    )
-
-
 def _position(p: pb.Position) -> Position:
     return Position(
         symbol=p.symbol,
@@ -391,33 +304,12 @@ def _position(p: pb.Position) -> Position:
     )
 
 
-def _protective(o: pb.ProtectiveOrder) -> ProtectiveOrder:
-    return ProtectiveOrder(
-        order_id=o.order_id,
-        client_order_id=o.client_order_id,
-        purpose=ORDER_PURPOSE_FROM_PB.get(o.purpose),
-        side=SIDE_FROM_PB.get(o.side),
-        quantity=_decimal(o.quantity, "a protective order's quantity"),
-        trigger_price=_decimal(o.trigger_price, "a trigger price"),
-        close_position=o.close_position,
-        status=ORDER_STATUS_FROM_PB.get(o.status),
-        order_type=o.order_type,
-    )
+# The keeper's records and positions (convert/keeper.py), at the end: it reads the helpers above.
+from gateway.executor.convert.keeper import (  # noqa: E402
+    keeper_record_from_pb,
+    positions_from_pb,
+    positions_to_pb,
+    watch_keeper_to_pb,
+)
 
-
-def positions_from_pb(reply: pb.GetPositionsResponse) -> list[AccountPositions]:
-    return [
-        AccountPositions(
-            venue=VENUE_FROM_PB.get(a.venue),
-            account=a.account,
-            positions=[
-                KeptPosition(_position(k.position), [_protective(o) for o in k.protective], k.unprotected)
-                for k in a.positions
-            ],
-            stream_connected=a.stream_connected,
-            stream_down_since_ms=_ms(a.stream_down_since) if a.HasField("stream_down_since") else None,
-            last_reconcile_ms=_ms(a.last_reconcile) if a.HasField("last_reconcile") else None,
-            error=error_from_pb(a.error) if a.HasField("error") else None,
-        )
-        for a in reply.accounts
-    ]
+__all__ = ["keeper_record_from_pb", "positions_from_pb", "positions_to_pb", "watch_keeper_to_pb"]
