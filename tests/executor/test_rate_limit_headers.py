@@ -213,4 +213,5 @@ def test_bingx_rate_limit_code_waits_as_its_window_headers_say(
     assert caught.value.error_class is ErrorClass.RATE_LIMITED
     # An epoch comes nearer while the request travels, so a loaded machine sees less of it.
     travelled = time.monotonic() - started
-    assert seconds - travelled - 0.5 <= caught.value.retry_after_s <= seconds + 0.5
+    waited = caught.value.retry_after_s
+    assert waited is not None and seconds - travelled - 0.5 <= waited <= seconds + 0.5
