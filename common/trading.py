@@ -42,6 +42,8 @@ class SizeKind(StrEnum):
     BALANCE = "balance"
     BALANCE_PCT = "balance_pct"
     POSITION_PCT = "position_pct"
+    RISK_PCT = "risk_pct"  # percent of account equity lost if the stop is hit
+    RISK_USDT = "risk_usdt"  # quote currency lost if the stop is hit
 
 
 class PositionSide(StrEnum):

@@ -88,6 +88,8 @@ SIZE_FIELDS = {
     "balance": SizeKind.BALANCE,
     "balance_pct": SizeKind.BALANCE_PCT,
     "position_pct": SizeKind.POSITION_PCT,
+    "risk_pct": SizeKind.RISK_PCT,
+    "risk_usdt": SizeKind.RISK_USDT,
 }
 
 
@@ -192,6 +194,9 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
                 notional=plain(s.notional) if s.notional else "",
                 leverage=s.leverage,
                 margin=plain(s.margin) if s.margin else "",
+                risk_stop=plain(s.risk_stop) if s.risk_stop is not None else "",
+                fee_rate=plain(s.fee_rate) if s.fee_rate is not None else "",
+                risk=plain(s.risk) if s.risk is not None else "",
             )
         )
     for o in result.orders:

@@ -27,6 +27,22 @@ import requests
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z0-9_.]+)\s*\}\}")
 
 
+# The signal fields the command line sets, each from the flag of the same name.
+SIGNAL_FLAGS = (
+    "quantity",
+    "balance",
+    "balance_pct",
+    "position_pct",
+    "risk_pct",
+    "risk_usdt",
+    "leverage",
+    "price",
+    "order_type",
+    "stop_loss",
+    "sl_pct",
+)
+
+
 def tradingview_vars(ticker: str, exchange: str, extra: dict[str, str]) -> dict[str, str]:
     """The placeholders TradingView fills, with values a sender can stand behind."""
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -77,7 +93,7 @@ def build_messages(ns: argparse.Namespace) -> list[tuple[str, str]]:
         "ticker": ns.ticker or "BTCUSDT",
         "passphrase": extra["passphrase"],
     }
-    for field in ("quantity", "balance", "balance_pct", "position_pct", "leverage", "price", "order_type"):
+    for field in SIGNAL_FLAGS:
         value = getattr(ns, field)
         if value is not None:
             body[field] = value
@@ -127,6 +143,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--balance")
     parser.add_argument("--balance-pct", dest="balance_pct")
     parser.add_argument("--position-pct", dest="position_pct")
+    parser.add_argument("--risk-pct", dest="risk_pct", help="percent of equity the stop may lose")
+    parser.add_argument("--risk-usdt", dest="risk_usdt", help="USDT the stop may lose")
+    parser.add_argument("--stop-loss", dest="stop_loss")
+    parser.add_argument("--sl-pct", dest="sl_pct")
     parser.add_argument("--leverage")
     parser.add_argument("--price")
     parser.add_argument("--order-type", dest="order_type")

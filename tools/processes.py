@@ -24,11 +24,13 @@ class ServiceProcess:
             for k, v in os.environ.items()
             if not k.startswith(("BINGX_", "BINANCE_", "WEBHOOK_", "DATABASE_URL", "TRADES_CSV"))
         }
-        # cwd is the log folder so no developer `.env` leaks into a test or a benchmark.
+        # cwd is the log folder so no developer `.env` leaks into a test or a benchmark. The
+        # generated stubs are named from proto/, put first so a second checkout (a git worktree
+        # sharing one virtualenv) runs its own stubs, not those the virtualenv was installed from.
         self.proc = subprocess.Popen(  # noqa: S603 - our interpreter, our module names
             [sys.executable, "-m", module],
             cwd=log_dir,
-            env={**clean, "PYTHONPATH": str(ROOT), **env},
+            env={**clean, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "proto")]), **env},
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )

@@ -175,7 +175,7 @@ class ExecutionEngine:
         plan: Plan | None = None
         if signal.market_position is None:
             plan = plan_legs(signal, hedge, held, symbol=rules.venue_symbol)
-        terms = self.sizer.terms(adapter, rules, signal, direction(signal))
+        terms = self.sizer.terms(adapter, rules, signal, direction(signal), ctx.plan)
         target = self.sizer.target(adapter, rules, signal, terms)
         if plan is None:
             plan = plan_legs(signal, hedge, held, target, rules.venue_symbol)

@@ -71,6 +71,11 @@ class Sizing:
     notional: Decimal
     leverage: int
     margin: Decimal
+    # Sized by risk only: the stop sized against, the taker fee rate counted on both legs, and
+    # what the stop being hit loses at `quantity`, fees included.
+    risk_stop: Decimal | None = None
+    fee_rate: Decimal | None = None
+    risk: Decimal | None = None
 
 
 @dataclass(frozen=True)

@@ -153,6 +153,14 @@ class VenueAdapter(Protocol):
         """Available margin in `asset`, from a recent read."""
         ...
 
+    def equity(self, asset: str) -> Decimal:
+        """Wallet balance plus unrealised profit in `asset`, from a recent read."""
+        ...
+
+    def taker_fee(self, venue_symbol: str) -> Decimal:
+        """The account's taker fee rate on the symbol, as a fraction (0.0005 is 0.05 %)."""
+        ...
+
     def account_changed(self) -> None:
         """An order or setting moved the account's margin: the next balance is read afresh."""
         ...

@@ -25,11 +25,14 @@ from executor.core.model import (
     TradeSignal,
 )
 from executor.core.ports import InstrumentRules, VenueAdapter
+from executor.core.protection import ProtectionPlan
 from executor.core.risk import RiskLimits
+from executor.core.risk_sizing import RISK_SIZES, RiskTerms, risk_terms
 
 HUNDRED = Decimal(100)
 _SHOWN = Decimal("1e-8")  # precision of raw quantities quoted in rejections
 _MARGIN_SIZES = (SizeKind.BALANCE, SizeKind.BALANCE_PCT)
+_PRICED_SIZES = (*_MARGIN_SIZES, *RISK_SIZES)
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Terms:
 
     price: Decimal | None  # the limit price, or the last price when something needs one
     leverage: int  # 0 when neither the signal nor its size needs it
+    risk: RiskTerms | None = None  # a risk-sized signal's amount, stop and fee rate
 
 
 def opens(signal: TradeSignal) -> bool:
@@ -83,6 +87,11 @@ def _check_size(signal: TradeSignal) -> None:
                 ErrorClass.INVALID_SIGNAL,
                 "position_pct sizes only close actions (close, close_long, close_short)",
             )
+    if size is not None and size.kind in RISK_SIZES and not opens(signal):
+        raise TvbridgeError(
+            ErrorClass.INVALID_SIGNAL,
+            f"{size.kind.value} sizes an entry by its stop: use it with buy, sell or a long/short target",
+        )
 
 
 class Sizer:
@@ -90,14 +99,25 @@ class Sizer:
         self.risk = risk
 
     def terms(
-        self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal, direction: PositionSide
+        self,
+        adapter: VenueAdapter,
+        rules: InstrumentRules,
+        signal: TradeSignal,
+        direction: PositionSide,
+        plan: ProtectionPlan | None = None,
     ) -> Terms:
+        """`plan` is the signal's take-profit and stop, which a risk size is measured against."""
         _check_size(signal)
         flat = signal.market_position is MarketPosition.FLAT
         leverage = 0 if flat else self._leverage(adapter, rules, signal, direction)
         if leverage:
             self.risk.check_leverage(leverage)
-        return Terms(self._price(adapter, rules, signal), leverage)
+        price = self._price(adapter, rules, signal)
+        risk = None
+        if signal.size is not None and signal.size.kind in RISK_SIZES:
+            assert price is not None  # _price reads one for every risk size
+            risk = risk_terms(adapter, rules, signal, plan, price)
+        return Terms(price, leverage, risk)
 
     def _price(self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal) -> Decimal | None:
         if signal.order_type is OrderType.LIMIT:
@@ -110,8 +130,8 @@ class Sizer:
                     f"price {plain(signal.price)} rounds to zero at tick {rules.price_tick}",
                 )
             return price
-        margin_sized = signal.size is not None and signal.size.kind in _MARGIN_SIZES
-        if signal.test or margin_sized or (self.risk.needs_price and opens(signal)):
+        priced = signal.size is not None and signal.size.kind in _PRICED_SIZES
+        if signal.test or priced or (self.risk.needs_price and opens(signal)):
             return adapter.price(rules.venue_symbol)
         return None
 
@@ -121,7 +141,8 @@ class Sizer:
         wanted = signal.leverage
         if wanted is not None:
             self.risk.check_leverage(wanted)  # before it is set on the venue
-        margin_sized = signal.size is not None and signal.size.kind in _MARGIN_SIZES
+        # A risk size's margin is reported too, so the trader sees what the stop's size ties up.
+        margin_sized = signal.size is not None and signal.size.kind in _PRICED_SIZES
         if wanted is None and not margin_sized:
             return 0
         current = adapter.leverage(rules.venue_symbol, direction)
@@ -155,6 +176,8 @@ class Sizer:
             return position_qty * size.value / HUNDRED
         price = terms.price
         assert price is not None and price > 0
+        if terms.risk is not None:
+            return terms.risk.quantity(price)
         if size.kind is SizeKind.BALANCE:
             margin = size.value
         else:
@@ -241,12 +264,16 @@ class Sizer:
         total = sum(quantities, Decimal(0))
         price = terms.price
         notional = total * price if price is not None else Decimal(0)
+        risk = terms.risk
         return Sizing(
             quantity=total,
             price=price if price is not None else Decimal(0),
             notional=notional,
             leverage=terms.leverage,
             margin=(notional / terms.leverage) if terms.leverage else Decimal(0),
+            risk_stop=risk.stop if risk is not None else None,
+            fee_rate=risk.fee_rate if risk is not None else None,
+            risk=risk.loss(price, total) if risk is not None and price is not None else None,
         )
 
 

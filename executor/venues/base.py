@@ -27,6 +27,8 @@ from executor.core.ports import (
 
 log = logging.getLogger("executor.venues")
 
+FEE_TTL_S = 3600.0
+
 
 class BaseVenueAdapter(abc.ABC):
     """One venue, one account, one keep-alive connection pool: the core's `VenueAdapter` port,
@@ -47,6 +49,7 @@ class BaseVenueAdapter(abc.ABC):
         self._market_lock = threading.Lock()
         self._prices: dict[str, tuple[float, Decimal]] = {}
         self._balances: tuple[float, list[VenueBalance]] | None = None
+        self._fees: dict[str, tuple[float, Decimal]] = {}
 
     @abc.abstractmethod
     def venue_symbol(self, symbol: str) -> str:
@@ -137,6 +140,19 @@ class BaseVenueAdapter(abc.ABC):
                 self._prices[venue_symbol] = (time.monotonic() if at is None else at, price)
 
     def available(self, asset: str) -> Decimal:
+        balance = self._balance(asset)
+        return balance.available if balance is not None else Decimal(0)
+
+    def equity(self, asset: str) -> Decimal:
+        """Wallet balance plus the open positions' unrealised profit, from a recent read."""
+        balance = self._balance(asset)
+        return balance.equity if balance is not None else Decimal(0)
+
+    def margin_asset(self, asset: str) -> str:
+        """The asset that holds the margin of contracts quoted in `asset` (itself, but for demos)."""
+        return asset
+
+    def _balance(self, asset: str) -> VenueBalance | None:
         now = time.monotonic()
         with self._market_lock:
             cached = self._balances
@@ -144,10 +160,25 @@ class BaseVenueAdapter(abc.ABC):
             cached = (now, self.balances())
             with self._market_lock:
                 self._balances = cached
-        for balance in cached[1]:
-            if balance.asset == asset:
-                return balance.available
-        return Decimal(0)
+        held = self.margin_asset(asset)
+        return next((balance for balance in cached[1] if balance.asset == held), None)
+
+    def taker_fee(self, venue_symbol: str) -> Decimal:
+        """The account's taker fee rate on the symbol (0.0005 is 0.05 %), read once an hour:
+        it moves only with the account's fee tier."""
+        now = time.monotonic()
+        with self._market_lock:
+            hit = self._fees.get(venue_symbol)
+        if hit is not None and now - hit[0] < FEE_TTL_S:
+            return hit[1]
+        rate = self.read_taker_fee(venue_symbol)
+        with self._market_lock:
+            self._fees[venue_symbol] = (now, rate)
+        return rate
+
+    @abc.abstractmethod
+    def read_taker_fee(self, venue_symbol: str) -> Decimal:
+        """The account's taker fee rate, asked of the venue."""
 
     def account_changed(self) -> None:
         """An order or setting moved the account's margin: the next balance is read afresh."""

@@ -27,6 +27,8 @@ SIGNAL: dict[str, Any] = {
         "balance": _NUMBER,
         "balance_pct": _NUMBER,
         "position_pct": _NUMBER,
+        "risk_pct": _NUMBER,
+        "risk_usdt": _NUMBER,
         "market_position": {"type": "string", "enum": ["long", "short", "flat"]},
         "leverage": {"anyOf": [{"type": "integer"}, {"type": "string"}]},
         "margin_mode": {"type": "string", "enum": ["isolated", "cross"]},

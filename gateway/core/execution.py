@@ -59,6 +59,11 @@ class Sizing:
     notional: Decimal | None = None
     leverage: int | None = None
     margin: Decimal | None = None
+    # Sized by risk only: the stop sized against, the taker fee rate counted on both legs, and
+    # what the stop being hit loses, fees included.
+    risk_stop: Decimal | None = None
+    fee_rate: Decimal | None = None
+    risk: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,12 @@ class Execution:
                 "leverage": s.leverage or None,
                 "margin": text(s.margin),
             }
+            if s.risk is not None:
+                out["sizing"]["risk"] = {
+                    "stop": text(s.risk_stop),
+                    "fee_rate": text(s.fee_rate),
+                    "loss_at_stop": text(s.risk),
+                }
         out["orders"] = [o.answer() for o in self.orders]
         if self.note:
             out["note"] = self.note

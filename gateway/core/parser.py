@@ -51,7 +51,12 @@ SIZE_FIELDS: dict[str, SizeKind] = {
     "balance": SizeKind.BALANCE,
     "balance_pct": SizeKind.BALANCE_PCT,
     "position_pct": SizeKind.POSITION_PCT,
+    "risk_pct": SizeKind.RISK_PCT,
+    "risk_usdt": SizeKind.RISK_USDT,
 }
+# Sizes that come from what the stop would lose: they need a stop, and only entries have one.
+RISK_SIZES = (SizeKind.RISK_PCT, SizeKind.RISK_USDT)
+_PERCENT_SIZES = (SizeKind.BALANCE_PCT, SizeKind.POSITION_PCT, SizeKind.RISK_PCT)
 MARKET_POSITIONS = {p.value: p for p in MarketPosition}
 MARGIN_MODES = {"isolated": MarginMode.ISOLATED, "cross": MarginMode.CROSS, "crossed": MarginMode.CROSS}
 ORDER_TYPES = {t.value: t for t in OrderType}
@@ -171,7 +176,7 @@ def parse_signal(
         raise SignalError(
             "quantity",
             f"'{action.value}' needs exactly one size: quantity (coins), balance (USDT margin), "
-            "balance_pct or position_pct",
+            "balance_pct, position_pct, risk_pct or risk_usdt",
         )
 
     order_type = _choice(body, "order_type", ORDER_TYPES) or OrderType.MARKET
@@ -216,6 +221,9 @@ def parse_signal(
             "take-profit and stop-loss go with a signal that opens a position "
             "(buy, sell or a long/short target)",
         )
+
+    if size_kind is not None and size_kind in RISK_SIZES:
+        _check_risk_size(size_kind, opening=opening, stopped=stop_loss is not None or sl_pct is not None)
 
     signal_id, explicit = _signal_id(body)
     return Signal(
@@ -330,9 +338,21 @@ def _size(body: Mapping[str, Any], *, allow_zero: bool = False) -> tuple[SizeKin
         return SIZE_FIELDS[field], number
     value = _positive(body, field)
     kind = SIZE_FIELDS[field]
-    if kind in (SizeKind.BALANCE_PCT, SizeKind.POSITION_PCT) and value is not None and value > 100:
+    if kind in _PERCENT_SIZES and value is not None and value > 100:
         raise SignalError(field, f"is a percentage and must be at most 100, got {value}")
     return kind, value
+
+
+def _check_risk_size(kind: SizeKind, *, opening: bool, stopped: bool) -> None:
+    if not opening:
+        raise SignalError(
+            kind.value, "sizes an entry by its stop: use it with buy, sell or a long/short target"
+        )
+    if not stopped:
+        raise SignalError(
+            kind.value,
+            "sizing by risk needs a stop: give stop_loss (a price) or sl_pct (percent from the fill)",
+        )
 
 
 def _leverage(body: Mapping[str, Any]) -> int | None:

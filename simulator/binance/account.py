@@ -36,6 +36,15 @@ def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
             return [instrument_for(exchange, params)]
         return list(exchange.instruments.values())
 
+    @route("GET", "/fapi/v1/commissionRate", signed=True, weight=20)
+    async def commission_rate(params: dict[str, str], account: Account | None) -> Any:
+        inst = instrument_for(exchange, params)
+        return {
+            "symbol": f"{inst.base}{inst.quote}",
+            "makerCommissionRate": render.money(exchange.maker_fee),
+            "takerCommissionRate": render.money(exchange.taker_fee),
+        }
+
     @route("GET", "/fapi/v2/positionRisk", signed=True, weight=5)
     async def position_risk_v2(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None

@@ -26,6 +26,16 @@ def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
         assert account is not None
         return {"balance": balance(account)}
 
+    @route("GET", "/openApi/swap/v2/user/commissionRate", signed=True)
+    async def commission_rate(params: dict[str, str], account: Account | None) -> Any:
+        # The venue answers JSON numbers here, not strings ("Query Trading Commission Rate").
+        return {
+            "commission": {
+                "takerCommissionRate": float(exchange.taker_fee),
+                "makerCommissionRate": float(exchange.maker_fee),
+            }
+        }
+
     @route("GET", "/openApi/swap/v2/user/positions", signed=True)
     async def positions(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None

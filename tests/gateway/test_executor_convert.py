@@ -394,3 +394,24 @@ def test_the_owner_views_answer_as_they_always_have() -> None:
             }
         ],
     }
+
+
+def test_a_risk_size_travels_and_its_sizing_is_answered() -> None:
+    signal = Signal(
+        signal_id="s-risk",
+        venue=Venue.BINANCE,
+        account="default",
+        symbol="BTC-USDT",
+        action=Action.BUY,
+        size_kind=SizeKind.RISK_PCT,
+        size=Decimal("1"),
+        sl_pct=Decimal("2"),
+    )
+    assert convert.signal_to_pb(signal).risk_pct == "1"
+    reply = pb.ExecuteSignalResponse(
+        signal_id="s-risk",
+        outcome=pb.OUTCOME_EXECUTED,
+        sizing=pb.Sizing(quantity="0.095", risk_stop="58800", fee_rate="0.0005", risk="119.643"),
+    )
+    answer = convert.execution_from_pb(reply).answer()
+    assert answer["sizing"]["risk"] == {"stop": "58800", "fee_rate": "0.0005", "loss_at_stop": "119.643"}

@@ -174,3 +174,51 @@ def test_take_profit_and_stop_loss_by_price_or_percent() -> None:
     )
     target = parse('{"market_position": "long", "ticker": "BTCUSDT", "qty": 1, "tp_pct": 2}')
     assert target.tp_pct == Decimal(2)
+
+
+@pytest.mark.parametrize(
+    ("body", "kind"),
+    [
+        ('{"action": "buy", "ticker": "BTCUSDT", "risk_pct": 1, "sl_pct": 2}', SizeKind.RISK_PCT),
+        (
+            '{"action": "sell", "ticker": "BTCUSDT", "risk_usdt": "50", "stop_loss": 61000}',
+            SizeKind.RISK_USDT,
+        ),
+        (
+            '{"market_position": "long", "ticker": "BTCUSDT", "risk_pct": 0.5, "stop_loss": 59000}',
+            SizeKind.RISK_PCT,
+        ),
+    ],
+)
+def test_risk_sizes_go_with_a_stop(body: str, kind: SizeKind) -> None:
+    signal = parse(body)
+    assert signal.size_kind is kind
+    assert signal.stop_loss is not None or signal.sl_pct is not None
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "words"),
+    [
+        ('{"action": "buy", "ticker": "BTCUSDT", "risk_pct": 1}', "risk_pct", "needs a stop"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "risk_usdt": 10, "tp_pct": 3}', "risk_usdt", "needs a stop"),
+        ('{"action": "close", "ticker": "BTCUSDT", "risk_pct": 1}', "risk_pct", "sizes an entry"),
+        ('{"action": "buy", "ticker": "BTCUSDT", "risk_pct": 150, "sl_pct": 2}', "risk_pct", "at most 100"),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "risk_usdt": 0, "sl_pct": 2}',
+            "risk_usdt",
+            "greater than zero",
+        ),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "risk_pct": 1, "quantity": 1, "sl_pct": 2}',
+            "risk_pct",
+            "exactly one size",
+        ),
+    ],
+)
+def test_a_risk_size_without_its_stop_or_out_of_range_names_the_field(
+    body: str, field: str, words: str
+) -> None:
+    with pytest.raises(SignalError) as caught:
+        parse(body)
+    assert caught.value.field == field
+    assert words in caught.value.message

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from common.trading import SizeKind
 from tools.gen_proto import GENERATED, PROTO_FILES, PROTO_ROOT, generate
 from tvbridge.executor.v1 import executor_pb2 as pb
 
@@ -46,4 +47,6 @@ def test_package_and_service_names_are_the_contract() -> None:
         "GetPositions",
     }
     size = pb.Signal.DESCRIPTOR.oneofs_by_name["size"]
-    assert {f.name for f in size.fields} == {"quantity", "balance", "balance_pct", "position_pct"}
+    # Each size kind travels in the field of its name (both convert modules rely on it).
+    assert {f.name for f in size.fields} == {k.value for k in SizeKind}
+    assert {"quantity", "balance", "balance_pct", "position_pct"} <= {k.value for k in SizeKind}

@@ -70,6 +70,8 @@ class FakeVenue:
     hedge: bool = False
     last: Decimal = Decimal("60000")
     balance: Decimal = Decimal("10000")
+    equity_value: Decimal = Decimal("12000")
+    fee_rate: Decimal = Decimal("0.0005")
     lev: int = 10
     rules_by_symbol: dict[str, InstrumentRules] = field(default_factory=lambda: {BTC.symbol: BTC})
     held: dict[PositionSide, Decimal] = field(default_factory=dict)  # signed quantities
@@ -112,6 +114,14 @@ class FakeVenue:
     def available(self, asset: str) -> Decimal:
         self.calls["available"] += 1
         return self.balance
+
+    def equity(self, asset: str) -> Decimal:
+        self.calls["equity"] += 1
+        return self.equity_value
+
+    def taker_fee(self, venue_symbol: str) -> Decimal:
+        self.calls["taker_fee"] += 1
+        return self.fee_rate
 
     def account_changed(self) -> None:
         pass

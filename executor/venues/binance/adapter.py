@@ -99,6 +99,11 @@ class BinanceAdapter(RestVenueAdapter):
                 raise
         self._margin_modes[venue_symbol] = mode
 
+    def read_taker_fee(self, venue_symbol: str) -> Decimal:
+        # Per symbol on Binance (docs/venues/binance.md, "User Commission Rate").
+        data = self.client.signed("GET", endpoints.COMMISSION_RATE, {"symbol": venue_symbol})
+        return parse_decimal(data["takerCommissionRate"])
+
     def balances(self) -> list[VenueBalance]:
         rows = self.client.signed("GET", endpoints.BALANCE)
         out = []

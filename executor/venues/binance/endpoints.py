@@ -26,6 +26,7 @@ ALGO_ORDER = "/fapi/v1/algoOrder"
 OPEN_ALGO_ORDERS = "/fapi/v1/openAlgoOrders"
 ALL_ALGO_ORDERS = "/fapi/v1/allAlgoOrders"
 OPEN_ORDERS = "/fapi/v1/openOrders"
+COMMISSION_RATE = "/fapi/v1/commissionRate"  # the account's rates on one symbol
 USER_TRADES = "/fapi/v1/userTrades"
 # User-data stream (docs/venues/binance.md section 9): the listen key, and the stream hosts.
 LISTEN_KEY = "/fapi/v1/listenKey"

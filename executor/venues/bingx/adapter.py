@@ -123,9 +123,14 @@ class BingxAdapter(RestVenueAdapter):
         self.client.signed("POST", endpoints.MARGIN_TYPE, {"symbol": venue_symbol, "marginType": wire})
         self._margin_modes[venue_symbol] = mode
 
-    def available(self, asset: str) -> Decimal:
+    def margin_asset(self, asset: str) -> str:
         # Contracts are named -USDT on the demo host too, but the margin there is VST.
-        return super().available(endpoints.DEMO_ASSET if self.demo and asset == "USDT" else asset)
+        return endpoints.DEMO_ASSET if self.demo and asset == "USDT" else asset
+
+    def read_taker_fee(self, venue_symbol: str) -> Decimal:
+        # Account-wide on BingX (docs/venues/bingx.md, "Query Trading Commission Rate").
+        data = self.client.signed("GET", endpoints.COMMISSION_RATE)
+        return parse_decimal(data["commission"]["takerCommissionRate"])
 
     def balances(self) -> list[VenueBalance]:
         data = self.client.signed("GET", endpoints.BALANCE)

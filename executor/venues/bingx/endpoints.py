@@ -21,6 +21,7 @@ POSITION_MODE = "/openApi/swap/v1/positionSide/dual"
 ORDER = "/openApi/swap/v2/trade/order"
 OPEN_ORDERS = "/openApi/swap/v2/trade/openOrders"
 TEST_ORDER = "/openApi/swap/v2/trade/order/test"
+COMMISSION_RATE = "/openApi/swap/v2/user/commissionRate"  # the account's maker and taker rates
 FILL_HISTORY = "/openApi/swap/v2/trade/fillHistory"  # the fills list with trade ids
 # User-data stream (docs/venues/bingx.md section 9): the listen key, and the stream hosts.
 LISTEN_KEY = "/openApi/user/auth/userDataStream"

@@ -386,7 +386,7 @@
 
   function sizeText(row) {
     if (!row.requested) return "—";
-    const unit = { quantity: "", balance: " USDT", balance_pct: " %", position_pct: " % of pos." }[row.requested.kind] || "";
+    const unit = { quantity: "", balance: " USDT", balance_pct: " %", position_pct: " % of pos.", risk_pct: " % risk", risk_usdt: " USDT risk" }[row.requested.kind] || "";
     return row.requested.value + unit;
   }
 

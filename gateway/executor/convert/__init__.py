@@ -185,6 +185,9 @@ def _sizing(s: pb.Sizing) -> Sizing:
         notional=_decimal(s.notional, "a notional"),
         leverage=s.leverage or None,
         margin=_decimal(s.margin, "a margin"),
+        risk_stop=_decimal(s.risk_stop, "a risk stop"),
+        fee_rate=_decimal(s.fee_rate, "a fee rate"),
+        risk=_decimal(s.risk, "a risk amount"),
     )
 
 

@@ -209,7 +209,7 @@ KEEPER_NEWS_KIND_UNPROTECTED: KeeperNewsKind
 KEEPER_NEWS_KIND_STREAM_RESTORED: KeeperNewsKind
 
 class Signal(_message.Message):
-    __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy")
+    __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy")
     SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -220,6 +220,8 @@ class Signal(_message.Message):
     BALANCE_FIELD_NUMBER: _ClassVar[int]
     BALANCE_PCT_FIELD_NUMBER: _ClassVar[int]
     POSITION_PCT_FIELD_NUMBER: _ClassVar[int]
+    RISK_PCT_FIELD_NUMBER: _ClassVar[int]
+    RISK_USDT_FIELD_NUMBER: _ClassVar[int]
     LEVERAGE_FIELD_NUMBER: _ClassVar[int]
     MARGIN_MODE_FIELD_NUMBER: _ClassVar[int]
     ORDER_TYPE_FIELD_NUMBER: _ClassVar[int]
@@ -243,6 +245,8 @@ class Signal(_message.Message):
     balance: str
     balance_pct: str
     position_pct: str
+    risk_pct: str
+    risk_usdt: str
     leverage: int
     margin_mode: MarginMode
     order_type: OrderType
@@ -256,7 +260,7 @@ class Signal(_message.Message):
     received_at: _timestamp_pb2.Timestamp
     test: bool
     strategy: str
-    def __init__(self, signal_id: _Optional[str] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., market_position: _Optional[_Union[MarketPosition, str]] = ..., quantity: _Optional[str] = ..., balance: _Optional[str] = ..., balance_pct: _Optional[str] = ..., position_pct: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., price: _Optional[str] = ..., take_profit: _Optional[str] = ..., stop_loss: _Optional[str] = ..., tp_pct: _Optional[str] = ..., sl_pct: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., test: _Optional[bool] = ..., strategy: _Optional[str] = ...) -> None: ...
+    def __init__(self, signal_id: _Optional[str] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., market_position: _Optional[_Union[MarketPosition, str]] = ..., quantity: _Optional[str] = ..., balance: _Optional[str] = ..., balance_pct: _Optional[str] = ..., position_pct: _Optional[str] = ..., risk_pct: _Optional[str] = ..., risk_usdt: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., price: _Optional[str] = ..., take_profit: _Optional[str] = ..., stop_loss: _Optional[str] = ..., tp_pct: _Optional[str] = ..., sl_pct: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., test: _Optional[bool] = ..., strategy: _Optional[str] = ...) -> None: ...
 
 class ExecuteSignalRequest(_message.Message):
     __slots__ = ("signal", "max_age_ms", "attempt")
@@ -283,18 +287,24 @@ class Error(_message.Message):
     def __init__(self, error_class: _Optional[_Union[ErrorClass, str]] = ..., message: _Optional[str] = ..., retryable: _Optional[bool] = ..., venue_code: _Optional[str] = ..., venue_message: _Optional[str] = ...) -> None: ...
 
 class Sizing(_message.Message):
-    __slots__ = ("quantity", "price", "notional", "leverage", "margin")
+    __slots__ = ("quantity", "price", "notional", "leverage", "margin", "risk_stop", "fee_rate", "risk")
     QUANTITY_FIELD_NUMBER: _ClassVar[int]
     PRICE_FIELD_NUMBER: _ClassVar[int]
     NOTIONAL_FIELD_NUMBER: _ClassVar[int]
     LEVERAGE_FIELD_NUMBER: _ClassVar[int]
     MARGIN_FIELD_NUMBER: _ClassVar[int]
+    RISK_STOP_FIELD_NUMBER: _ClassVar[int]
+    FEE_RATE_FIELD_NUMBER: _ClassVar[int]
+    RISK_FIELD_NUMBER: _ClassVar[int]
     quantity: str
     price: str
     notional: str
     leverage: int
     margin: str
-    def __init__(self, quantity: _Optional[str] = ..., price: _Optional[str] = ..., notional: _Optional[str] = ..., leverage: _Optional[int] = ..., margin: _Optional[str] = ...) -> None: ...
+    risk_stop: str
+    fee_rate: str
+    risk: str
+    def __init__(self, quantity: _Optional[str] = ..., price: _Optional[str] = ..., notional: _Optional[str] = ..., leverage: _Optional[int] = ..., margin: _Optional[str] = ..., risk_stop: _Optional[str] = ..., fee_rate: _Optional[str] = ..., risk: _Optional[str] = ...) -> None: ...
 
 class Order(_message.Message):
     __slots__ = ("venue", "venue_symbol", "order_id", "client_order_id", "side", "position_side", "order_type", "quantity", "price", "avg_price", "reduce_only", "trigger_price", "status", "purpose")
