@@ -116,7 +116,7 @@ def test_each_outcome_sends_the_exact_message_to_every_channel(
         "tvbridge · Rejected: close_short ETH-USDT on bingx: "
         "no open short position in ETH-USDT to close\nsignal n-rej",
         "tvbridge · Rejected: not a signal: quantity: 'buy' needs exactly one size: "
-        "quantity (coins), balance (USDT margin), balance_pct or position_pct",
+        "quantity (coins), balance (USDT margin), balance_pct, position_pct, risk_pct or risk_usdt",
     ]
     for channel in ("telegram", "discord", "hook"):
         assert sorted(fakes.texts(channel)) == sorted(expected), channel
