@@ -103,7 +103,7 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
         path = request.url.path
-        facade = next((f for f in facades if path.startswith(f.path_prefix)), None)
+        facade = next((f for f in facades if path.startswith(f.path_prefixes)), None)
         if facade is None:
             return await call_next(request)
         seen[(request.method, path)] += 1

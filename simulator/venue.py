@@ -45,7 +45,7 @@ class StreamOptions:
 @dataclass(frozen=True)
 class VenueFacade:
     name: str
-    path_prefix: str  # every path of this venue starts with it
+    path_prefixes: tuple[str, ...]  # every path of this venue starts with one of them
     router: APIRouter
     exchange: Exchange
     # The venue's own words for "too many requests" and "server error", as it sends them.

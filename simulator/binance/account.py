@@ -1,10 +1,11 @@
-"""SIGNED account reads under `/fapi`: balances, the account, and position risk."""
+"""SIGNED account reads under `/fapi`: balances, the account, position risk and leverage brackets."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from simulator.binance import render
+from simulator.binance.brackets import bracket_json
 from simulator.binance.orders import instrument_for
 from simulator.exchange import Exchange
 from simulator.records import Account
@@ -69,3 +70,10 @@ def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
                 for side in render.sides(account)
                 if render.position_of(account, inst.symbol, side).qty or inst.symbol in busy
             ]
+
+    @route("GET", "/fapi/v1/leverageBracket", signed=True)
+    async def leverage_brackets(params: dict[str, str], account: Account | None) -> Any:
+        # One object for the symbol asked for, an array of every symbol otherwise.
+        if params.get("symbol"):
+            return bracket_json(instrument_for(exchange, params))
+        return [bracket_json(inst) for inst in exchange.instruments.values()]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from simulator.binance import account, answers, auth, codes, fills, market, trading, userstream
+from simulator.binance import account, answers, auth, codes, fills, market, trading, userstream, wallet
 from simulator.binance.instruments import Filters, complete_filters
 from simulator.binance.orders import auto_client_id
 from simulator.exchange import Exchange
@@ -44,12 +44,14 @@ def build_facade(
     all_filters = complete_filters(exchange, filters)
     market.register(route, exchange, all_filters, clock)
     account.register(route, exchange, clock)
+    wallet.register(route, exchange)
     trading.register(route, exchange, all_filters, clock)
     fills.register(route, exchange, clock)
     hub = userstream.build(route, router, exchange, clock, faults or Faults(), streams or StreamOptions())
     return VenueFacade(
         "binance",
-        "/fapi/",
+        # The futures API, and the wallet API a client reads coins from (api.binance.com).
+        ("/fapi/", "/sapi/"),
         router,
         exchange,
         answers.rate_limited,

@@ -1,4 +1,5 @@
-"""Public market data under `/fapi`: ping, server time, exchangeInfo, prices and mark prices."""
+"""Public market data under `/fapi`: ping, server time, exchangeInfo, prices, 24-hour tickers and
+mark prices."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 from simulator.binance import render
 from simulator.binance.instruments import Filters, venue_symbol
 from simulator.binance.orders import instrument_for
+from simulator.day_stats import DayWindow
 from simulator.exchange import Exchange
 from simulator.records import Account, Instrument
 from simulator.routes import Routes
@@ -15,6 +17,8 @@ from simulator.venue import Clock
 
 
 def register(route: Routes, exchange: Exchange, filters: dict[str, Filters], clock: Clock) -> None:
+    day = DayWindow(exchange, clock)
+
     @route("GET", "/fapi/v1/ping", signed=False)
     async def ping(params: dict[str, str], account: Account | None) -> Any:
         return {}
@@ -38,6 +42,10 @@ def register(route: Routes, exchange: Exchange, filters: dict[str, Filters], clo
             }
 
         return _one_or_all(exchange, params, one)
+
+    @route("GET", "/fapi/v1/ticker/24hr", signed=False)
+    async def day_ticker(params: dict[str, str], account: Account | None) -> Any:
+        return _one_or_all(exchange, params, lambda inst: render.day_ticker(inst, day.stats(inst.symbol)))
 
     @route("GET", "/fapi/v1/premiumIndex", signed=False)
     async def premium_index(params: dict[str, str], account: Account | None) -> Any:

@@ -6,9 +6,11 @@ from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
 from common.decimals import plain
+from simulator.binance.brackets import max_notional
 from simulator.binance.instruments import Filters, market_rules, venue_symbol
+from simulator.day_stats import DayStats
 from simulator.exchange import Exchange
-from simulator.positions import pnl
+from simulator.positions import direction, pnl
 from simulator.records import Account, Instrument, Order, Position
 
 # The venue spells a cancelled order with one L.
@@ -42,6 +44,28 @@ def exchange_info(exchange: Exchange, filters: dict[str, Filters], now_ms: int) 
         "exchangeFilters": [],
         "assets": [{"asset": ASSET, "marginAvailable": True, "autoAssetExchange": "-10000"}],
         "symbols": [_symbol(inst, filters[inst.symbol]) for inst in exchange.instruments.values()],
+    }
+
+
+def day_ticker(inst: Instrument, day: DayStats) -> dict[str, Any]:
+    """The 24-hour ticker; with no fill in the window, the trade ids are -1 and the count 0."""
+    return {
+        "symbol": venue_symbol(inst.symbol),
+        "priceChange": price(inst, day.change),
+        "priceChangePercent": f"{day.change_percent:.3f}",
+        "weightedAvgPrice": price(inst, day.weighted_average),
+        "lastPrice": price(inst, day.last),
+        "lastQty": qty(inst, day.last_qty),
+        "openPrice": price(inst, day.open),
+        "highPrice": price(inst, day.high),
+        "lowPrice": price(inst, day.low),
+        "volume": qty(inst, day.volume),
+        "quoteVolume": money(day.quote_volume),
+        "openTime": day.open_ms,
+        "closeTime": day.close_ms,
+        "firstId": -1 if day.first_trade_id is None else day.first_trade_id,
+        "lastId": -1 if day.last_trade_id is None else day.last_trade_id,
+        "count": day.count,
     }
 
 
@@ -201,22 +225,32 @@ def _valuation(inst: Instrument, pos: Position) -> dict[str, Any]:
     }
 
 
+def _isolated(exchange: Exchange, account: Account, inst: Instrument, pos: Position) -> dict[str, str]:
+    """An isolated position's wallet (the margin it holds, as the stream's `iw`) and margin (that
+    plus its profit); both zero in cross margin, where the venue reports no isolated wallet."""
+    if not account.isolated.get(inst.symbol) or not pos.qty:
+        return {"isolatedMargin": money(Decimal(0)), "isolatedWallet": "0"}
+    wallet = abs(pos.qty) * pos.entry / exchange.leverage(account, inst.symbol, direction(pos))
+    return {"isolatedMargin": money(wallet + pnl(pos, inst.price)), "isolatedWallet": money(wallet)}
+
+
 def position_risk_v2(
     exchange: Exchange, account: Account, inst: Instrument, side: str, now_ms: int
 ) -> dict[str, Any]:
     pos = position_of(account, inst.symbol, side)
     amount = signed_amount(pos)
+    isolated = _isolated(exchange, account, inst, pos)
     return {
         "symbol": venue_symbol(inst.symbol),
         **_valuation(inst, pos),
         "leverage": str(exchange.leverage(account, inst.symbol, "LONG")),
-        "maxNotionalValue": "20000000",
+        "maxNotionalValue": str(max_notional(inst, exchange.leverage(account, inst.symbol, "LONG"))),
         "marginType": "isolated" if account.isolated.get(inst.symbol) else "cross",
-        "isolatedMargin": money(Decimal(0)),
+        "isolatedMargin": isolated["isolatedMargin"],
         "isAutoAddMargin": "false",
         "positionSide": side,
         "notional": money(amount * inst.price),
-        "isolatedWallet": "0",
+        "isolatedWallet": isolated["isolatedWallet"],
         "updateTime": now_ms if pos.qty else 0,
     }
 
@@ -226,16 +260,17 @@ def position_risk_v3(
 ) -> dict[str, Any]:
     pos = position_of(account, inst.symbol, side)
     amount = signed_amount(pos)
+    isolated = _isolated(exchange, account, inst, pos)
     leverage = exchange.leverage(account, inst.symbol, "LONG")
     margin = abs(amount) * inst.price / leverage
     return {
         "symbol": venue_symbol(inst.symbol),
         "positionSide": side,
         **_valuation(inst, pos),
-        "isolatedMargin": money(Decimal(0)),
+        "isolatedMargin": isolated["isolatedMargin"],
         "notional": money(amount * inst.price),
         "marginAsset": inst.quote,
-        "isolatedWallet": "0",
+        "isolatedWallet": isolated["isolatedWallet"],
         "initialMargin": money(margin),
         "maintMargin": money(margin / 10),
         "positionInitialMargin": money(margin),

@@ -6,6 +6,7 @@ from typing import Any
 
 from simulator.binance import codes, render
 from simulator.binance.algo import AlgoBook, algo_json
+from simulator.binance.brackets import max_notional
 from simulator.binance.codes import BinanceError
 from simulator.binance.instruments import Filters, venue_symbol
 from simulator.binance.orders import choice, find_order, instrument_for, parse_new_order
@@ -44,7 +45,7 @@ def _settings(route: Routes, exchange: Exchange, algos: AlgoBook) -> None:
         exchange.set_leverage(account, inst.symbol, "BOTH", leverage)
         return {
             "leverage": leverage,
-            "maxNotionalValue": str(50_000 * inst.max_leverage // leverage),
+            "maxNotionalValue": str(max_notional(inst, leverage)),
             "symbol": venue_symbol(inst.symbol),
         }
 

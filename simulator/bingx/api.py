@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from simulator.bingx import account, answers, auth, codes, fills, market, trading, userstream
+from simulator.bingx import account, answers, auth, codes, fills, market, trading, userstream, wallet
 from simulator.bingx.conditional import ConditionalBook
 from simulator.exchange import Exchange
 from simulator.faults import Faults
@@ -43,6 +43,7 @@ def build_facade(
     book = ConditionalBook(exchange, clock)
     market.register(route, exchange, clock)
     account.register(route, exchange, clock)
+    wallet.register(route, exchange)
     trading.register(route, exchange, book)
     fills.register(route, exchange, book, clock)
     hub = userstream.build(
@@ -50,7 +51,7 @@ def build_facade(
     )
     return VenueFacade(
         "bingx",
-        "/openApi/",
+        ("/openApi/",),
         router,
         exchange,
         answers.rate_limited,

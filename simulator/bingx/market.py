@@ -1,10 +1,13 @@
-"""Public market data: server time, contracts and prices."""
+"""Public market data: server time, contracts, prices and 24-hour tickers; and the venue's other listings a
+client reads when it loads every market, empty because the simulator trades only USDT-margined
+perpetuals: spot pairs (`/openApi/spot`) and coin-margined contracts (`/openApi/cswap`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from simulator.bingx import render
+from simulator.day_stats import DayWindow
 from simulator.exchange import Exchange
 from simulator.records import Account
 from simulator.routes import Routes
@@ -12,6 +15,8 @@ from simulator.venue import Clock
 
 
 def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
+    day = DayWindow(exchange, clock)
+
     @route("GET", "/openApi/swap/v2/server/time", signed=False)
     async def server_time(params: dict[str, str], account: Account | None) -> Any:
         return {"serverTime": clock()}
@@ -35,3 +40,18 @@ def register(route: Routes, exchange: Exchange, clock: Clock) -> None:
         return [
             {"symbol": i.symbol, "price": render.price(i), "time": now} for i in exchange.instruments.values()
         ]
+
+    @route("GET", "/openApi/swap/v2/quote/ticker", signed=False)
+    async def day_ticker(params: dict[str, str], account: Account | None) -> Any:
+        symbol = params.get("symbol")
+        if symbol:
+            return render.ticker(exchange.instrument(symbol), day.stats(symbol))
+        return [render.ticker(inst, day.stats(s)) for s, inst in exchange.instruments.items()]
+
+    @route("GET", "/openApi/spot/v1/common/symbols", signed=False)
+    async def spot_symbols(params: dict[str, str], account: Account | None) -> Any:
+        return {"symbols": []}
+
+    @route("GET", "/openApi/cswap/v1/market/contracts", signed=False)
+    async def coin_margined_contracts(params: dict[str, str], account: Account | None) -> Any:
+        return []

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from common.decimals import plain
+from simulator.day_stats import DayStats
 from simulator.exchange import Exchange
 from simulator.positions import direction, pnl
 from simulator.records import Account, Instrument, Order, Position
@@ -47,6 +48,30 @@ def contract(exchange: Exchange, n: int, inst: Instrument) -> dict[str, Any]:
         "launchTime": 1586275200000,
         "maintainTime": 0,
         "offTime": 0,
+    }
+
+
+def ticker(inst: Instrument, day: DayStats) -> dict[str, Any]:
+    """The 24-hour ticker. The simulator keeps no book: its one price is both best bid and best
+    ask, with no resting quantity quoted."""
+    at = f"{{:.{inst.price_precision}f}}".format
+    return {
+        "symbol": inst.symbol,
+        "priceChange": at(day.change),
+        "priceChangePercent": f"{day.change_percent:.2f}",
+        "lastPrice": at(day.last),
+        "lastQty": plain(day.last_qty),
+        "highPrice": at(day.high),
+        "lowPrice": at(day.low),
+        "volume": plain(day.volume),
+        "quoteVolume": fixed4(day.quote_volume),
+        "openPrice": at(day.open),
+        "openTime": day.open_ms,
+        "closeTime": day.close_ms,
+        "bidPrice": at(day.last),
+        "bidQty": "0",
+        "askPrice": at(day.last),
+        "askQty": "0",
     }
 
 

@@ -154,7 +154,7 @@ def test_ioc_limit_that_cannot_fill_expires(venue: Venue) -> None:
 def test_settings_answers(venue: Venue) -> None:
     assert venue.call("POST", "/fapi/v1/leverage", symbol="BTCUSDT", leverage=21) == (
         200,
-        {"leverage": 21, "maxNotionalValue": "297619", "symbol": "BTCUSDT"},
+        {"leverage": 21, "maxNotionalValue": "70000000", "symbol": "BTCUSDT"},
     )
     assert code(venue.call("POST", "/fapi/v1/leverage", symbol="BTCUSDT", leverage=126)) == (400, -4028)
     assert venue.call("POST", "/fapi/v1/marginType", symbol="BTCUSDT", marginType="ISOLATED")[1] == {
