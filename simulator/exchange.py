@@ -60,7 +60,8 @@ class Exchange:
         margin_asset: str = "USDT",
     ) -> None:
         self.venue = venue
-        # The asset its accounts' margin is counted in: VST on a BingX demo account.
+        # The asset its accounts' margin, profit and fees are counted in: every contract here is
+        # quoted in USDT, and a BingX demo account holds VST in its stead (docs/venues/bingx.md 1).
         self.margin_asset = margin_asset
         # BingX truncates excess decimals silently; Binance refuses them.
         self.truncate_excess_precision = truncate_excess_precision
@@ -354,7 +355,6 @@ class Exchange:
         """Fill the whole order at `price`, keep the trade, and announce the fill and what it did
         to the account."""
         realized, fee = fill(account, order, price, self.maker_fee if maker else self.taker_fee)
-        inst = self.instrument(order.symbol)
         trade = Fill(
             trade_id=next(self._trade_ids),
             order_id=order.order_id,
@@ -365,7 +365,7 @@ class Exchange:
             qty=order.qty,
             price=price,
             fee=fee,
-            fee_asset=inst.quote,
+            fee_asset=self.margin_asset,
             realized_pnl=realized,
             maker=maker,
             time_ms=order.update_ms,
