@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from simulator import snapshots
 from simulator.events import ConfigChange, EventBus, Execution, Expiry, OrderUpdate
@@ -72,6 +73,8 @@ class Exchange:
         self.price_listeners: list[Callable[[str, Decimal], None]] = []
         # Called under the lock by reset(), so façades drop the orders they keep themselves.
         self.reset_listeners: list[Callable[[], None]] = []
+        # The orders façades keep beside the book (conditional orders), each book's lister.
+        self.waiting_orders: list[Callable[[Account, str | None], list[Any]]] = []
         self.instruments = {i.symbol: i for i in (instruments or default_instruments())}
         self.taker_fee = taker_fee
         self.maker_fee = maker_fee
