@@ -32,7 +32,7 @@ _SHOWN = Decimal("1e-8")  # precision of raw quantities quoted in rejections
 _MARGIN_SIZES = (SizeKind.BALANCE, SizeKind.BALANCE_PCT)
 # The venues' refusals whose verdict moves with the leverage in force: the margin an order needs
 # (Binance -2019, BingX 101204 and the "margin is not enough" texts), and the position a
-# leverage allows (Binance -2027, BingX 101209); docs/venues/*.md section 6.1.
+# leverage allows (Binance -2027, BingX 101209); docs/venues/*.md section 6.2.
 _LEVERAGE_BOUND = (ErrorClass.INSUFFICIENT_MARGIN, ErrorClass.RISK_LIMIT)
 
 

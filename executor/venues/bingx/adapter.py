@@ -124,7 +124,7 @@ class BingxAdapter(RestVenueAdapter):
         self._margin_modes[venue_symbol] = mode
 
     def available(self, asset: str) -> Decimal:
-        # Contracts are named -USDT on the demo host too, but the margin there is VST.
+        # Contracts are named -USDT on the demo host too, but the margin there is VST (bingx.md 1).
         return super().available(endpoints.DEMO_ASSET if self.demo and asset == "USDT" else asset)
 
     def balances(self) -> list[VenueBalance]:
