@@ -1,19 +1,20 @@
 """`/_sim` calls for what happens to a client from outside its own requests: the venue
-liquidating a position, the owner closing one in the venue's app, and the user-data streams'
-troubles (every connection dropped, a listen key expiring now). Tests and demo only.
+liquidating a position, the owner closing one or changing settings in the venue's app, and the
+user-data streams' troubles (every connection dropped, a listen key expiring now). Tests and
+demo only.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, HTTPException
 from pydantic import BaseModel, Field
 
 from common.decimals import plain
 from simulator import outside
-from simulator.exchange import now_ms
+from simulator.exchange import Exchange, now_ms
 from simulator.records import Account, Order, SimError
 from simulator.venue import VenueFacade
 
@@ -25,6 +26,16 @@ class PositionCall(BaseModel):
     api_key_suffix: str | None = None  # one account; every account holding the position if None
     price: str | None = None  # a liquidation's fill price; the mark when None
     client_order_id: str | None = None  # an app close's id; the venue's own form when None
+
+
+class SettingsCall(BaseModel):
+    venue: str = "bingx"
+    symbol: str | None = None  # as the control API spells it: BTC-USDT; leverage and margin mode need it
+    api_key_suffix: str | None = None  # one account; every account of the venue if None
+    leverage: int | None = None
+    position_side: str = "BOTH"  # whose leverage: BOTH, or one side (BingX keeps one a side)
+    margin_mode: Literal["isolated", "cross"] | None = None
+    hedge_mode: bool | None = None
 
 
 class StreamDrop(BaseModel):
@@ -99,6 +110,10 @@ def build_router(facades: dict[str, VenueFacade]) -> APIRouter:
             except SimError as exc:
                 raise HTTPException(409, exc.message) from None
 
+    @router.post("/outside/settings")
+    def settings_from_app(call: SettingsCall) -> list[dict[str, Any]]:
+        return _change_settings(facade(call.venue), call)
+
     @router.get("/streams")
     def streams(venue_name: str = "bingx") -> list[dict[str, Any]]:
         hub = facade(venue_name).streams
@@ -144,3 +159,45 @@ def _shown(order: Order) -> dict[str, Any]:
         "avg_price": plain(order.avg_price),
         "status": order.status,
     }
+
+
+def _settings(exchange: Exchange, account: Account, symbol: str | None) -> dict[str, Any]:
+    shown: dict[str, Any] = {"hedge_mode": account.hedge_mode}
+    if symbol is not None:
+        shown.update(
+            symbol=symbol,
+            long_leverage=exchange.leverage(account, symbol, "LONG"),
+            short_leverage=exchange.leverage(account, symbol, "SHORT"),
+            margin_mode="isolated" if account.isolated.get(symbol, False) else "cross",
+        )
+    return shown
+
+
+def _change_settings(venue: VenueFacade, call: SettingsCall) -> list[dict[str, Any]]:
+    """The settings of every account `call` names changed as in the venue's app; what each now has."""
+    side = call.position_side.upper()
+    if side not in ("BOTH", "LONG", "SHORT") or (venue.name == "binance" and side != "BOTH"):
+        raise HTTPException(422, "position_side: BOTH, or LONG / SHORT on a venue with one leverage a side")
+    exchange = venue.exchange
+    with exchange.lock:
+        accounts = [
+            a
+            for a in exchange.accounts.values()
+            if call.api_key_suffix is None or a.api_key.endswith(call.api_key_suffix)
+        ]
+        if not accounts:
+            raise HTTPException(404, "no such account")
+        try:
+            for account in accounts:
+                outside.change_settings(
+                    exchange,
+                    account,
+                    call.symbol,
+                    leverage=call.leverage,
+                    leverage_side=side,
+                    isolated=None if call.margin_mode is None else call.margin_mode == "isolated",
+                    hedge_mode=call.hedge_mode,
+                )
+        except SimError as exc:
+            raise HTTPException(409, exc.message) from None
+        return [_settings(exchange, account, call.symbol) for account in accounts]

@@ -12,6 +12,7 @@ import threading
 import time
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any
 
 from simulator import snapshots
 from simulator.events import ConfigChange, EventBus, Execution, Expiry, OrderUpdate
@@ -60,7 +61,8 @@ class Exchange:
         margin_asset: str = "USDT",
     ) -> None:
         self.venue = venue
-        # The asset its accounts' margin is counted in: VST on a BingX demo account.
+        # The asset its accounts' margin, profit and fees are counted in: every contract here is
+        # quoted in USDT, and a BingX demo account holds VST in its stead (docs/venues/bingx.md 1).
         self.margin_asset = margin_asset
         # BingX truncates excess decimals silently; Binance refuses them.
         self.truncate_excess_precision = truncate_excess_precision
@@ -71,6 +73,8 @@ class Exchange:
         self.price_listeners: list[Callable[[str, Decimal], None]] = []
         # Called under the lock by reset(), so façades drop the orders they keep themselves.
         self.reset_listeners: list[Callable[[], None]] = []
+        # The orders façades keep beside the book (conditional orders), each book's lister.
+        self.waiting_orders: list[Callable[[Account, str | None], list[Any]]] = []
         self.instruments = {i.symbol: i for i in (instruments or default_instruments())}
         self.taker_fee = taker_fee
         self.maker_fee = maker_fee
@@ -354,7 +358,6 @@ class Exchange:
         """Fill the whole order at `price`, keep the trade, and announce the fill and what it did
         to the account."""
         realized, fee = fill(account, order, price, self.maker_fee if maker else self.taker_fee)
-        inst = self.instrument(order.symbol)
         trade = Fill(
             trade_id=next(self._trade_ids),
             order_id=order.order_id,
@@ -365,7 +368,7 @@ class Exchange:
             qty=order.qty,
             price=price,
             fee=fee,
-            fee_asset=inst.quote,
+            fee_asset=self.margin_asset,
             realized_pnl=realized,
             maker=maker,
             time_ms=order.update_ms,

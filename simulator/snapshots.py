@@ -40,7 +40,7 @@ def account_update(exchange: Exchange, account: Account, order: Order, time_ms: 
     pos = account.positions[(order.symbol, order.position_side)]
     return AccountUpdate(
         api_key=account.api_key,
-        asset=exchange.instrument(order.symbol).quote,
+        asset=exchange.margin_asset,
         wallet=account.wallet,
         positions=(position_state(exchange, account, pos, order),),
         time_ms=time_ms,
@@ -55,7 +55,7 @@ def config_update(exchange: Exchange, account: Account, symbol: str, change: Con
         long_leverage=exchange.leverage(account, symbol, "LONG"),
         short_leverage=exchange.leverage(account, symbol, "SHORT"),
         isolated=account.isolated.get(symbol, False),
-        asset=exchange.instrument(symbol).quote,
+        asset=exchange.margin_asset,
         wallet=account.wallet,
         time_ms=exchange.clock_ms(),
     )

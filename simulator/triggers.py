@@ -65,6 +65,7 @@ class TriggerBook(ABC, Generic[T]):
         self.orders: dict[int, T] = {}
         exchange.price_listeners.append(self.on_price)
         exchange.reset_listeners.append(self.reset)
+        exchange.waiting_orders.append(self.open_orders)
         exchange.events.subscribe(self.on_event)
 
     # -- the venue's words -------------------------------------------------------------

@@ -165,7 +165,9 @@ class ExecutionEngine:
         apply_margin_mode(ctx.adapter, ctx.rules, signal)
         return self._trade(ctx, signal)
 
-    def _trade(self, ctx: _Context, signal: TradeSignal) -> ExecutionResult:
+    def _trade(self, ctx: _Context, signal: TradeSignal, *, resize: bool = True) -> ExecutionResult:
+        """`resize`: a first order refused for margin may be sized once more, when the leverage
+        it was sized at is no longer the venue's (`Sizer.leverage_moved`)."""
         adapter, rules = ctx.adapter, ctx.rules
         hedge = adapter.hedge_mode()
         needs_held = signal.market_position is not None or closes(signal) or self.risk.needs_position
@@ -175,7 +177,8 @@ class ExecutionEngine:
         plan: Plan | None = None
         if signal.market_position is None:
             plan = plan_legs(signal, hedge, held, symbol=rules.venue_symbol)
-        terms = self.sizer.terms(adapter, rules, signal, direction(signal), ctx.plan)
+        side = direction(signal)
+        terms = self.sizer.terms(adapter, rules, signal, side, ctx.plan)
         target = self.sizer.target(adapter, rules, signal, terms)
         if plan is None:
             plan = plan_legs(signal, hedge, held, target, rules.venue_symbol)
@@ -204,7 +207,17 @@ class ExecutionEngine:
         for leg, quantity in moves:
             guarded = ctx.plan is not None and leg.opening
             attach = ctx.known if guarded and adapter.attaches_protection and ctx.known else ()
-            report = self.placer.place(adapter, rules, signal, leg, quantity, attach or ())
+            try:
+                report = self.placer.place(adapter, rules, signal, leg, quantity, attach or ())
+            except TvbridgeError as exc:
+                # Nothing placed yet, so the whole signal may be planned and sized again, once.
+                if orders or not resize or not self.sizer.leverage_moved(adapter, rules, side, terms, exc):
+                    raise
+                log.info(
+                    "leverage changed on the venue: the signal is sized again",
+                    extra={"venue": adapter.venue.value, "symbol": rules.venue_symbol, "reason": exc.message},
+                )
+                return self._trade(ctx, signal, resize=False)
             orders.append(report)
             if guarded:
                 assert ctx.plan is not None

@@ -175,6 +175,13 @@ class VenueAdapter(Protocol):
 
     def margin_mode(self, venue_symbol: str) -> MarginMode: ...
 
+    def forget_settings(self, venue_symbol: str | None = None) -> None:
+        """The leverage and margin mode cached for `venue_symbol` (every symbol's when None) may
+        have been changed outside tvbridge, in the exchange's app: they are read from the venue
+        when next needed. The position mode is kept: an order for the other mode's sides is
+        refused, so a change there announces itself."""
+        ...
+
     def set_margin_mode(self, venue_symbol: str, mode: MarginMode) -> None: ...
 
     def balances(self) -> list[VenueBalance]: ...

@@ -33,6 +33,10 @@ HUNDRED = Decimal(100)
 _SHOWN = Decimal("1e-8")  # precision of raw quantities quoted in rejections
 _MARGIN_SIZES = (SizeKind.BALANCE, SizeKind.BALANCE_PCT)
 _PRICED_SIZES = (*_MARGIN_SIZES, *RISK_SIZES)
+# The venues' refusals whose verdict moves with the leverage in force: the margin an order needs
+# (Binance -2019, BingX 101204 and the "margin is not enough" texts), and the position a
+# leverage allows (Binance -2027, BingX 101209); docs/venues/*.md section 6.2.
+_LEVERAGE_BOUND = (ErrorClass.INSUFFICIENT_MARGIN, ErrorClass.RISK_LIMIT)
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,24 @@ class Sizer:
             adapter.set_leverage(rules.venue_symbol, direction, wanted)
             adapter.account_changed()  # margin held by open positions moves with leverage
         return wanted
+
+    @staticmethod
+    def leverage_moved(
+        adapter: VenueAdapter,
+        rules: InstrumentRules,
+        side: PositionSide,
+        terms: Terms,
+        refused: TvbridgeError,
+    ) -> bool:
+        """Whether an order the venue refused for margin, or for a position limit that depends
+        on leverage, was sized at a leverage the venue no longer has: the trader changed it in
+        the exchange's app, and no event told us. The leverage is read again; True when it
+        differs from the one the order was sized at, so sizing again may pass. Otherwise the
+        refusal stands as the venue gave it."""
+        if refused.error_class not in _LEVERAGE_BOUND or not refused.venue_code or not terms.leverage:
+            return False
+        adapter.forget_settings(rules.venue_symbol)
+        return adapter.leverage(rules.venue_symbol, side) != terms.leverage
 
     @staticmethod
     def raw_quantity(
@@ -293,6 +315,11 @@ def apply_margin_mode(adapter: VenueAdapter, rules: InstrumentRules, signal: Tra
     except TvbridgeError as exc:
         if exc.retryable:
             raise
+        # The mode we cached may be stale (switched in the exchange's app): a venue that refuses
+        # any change while a position is open refuses one to the mode it already has too.
+        adapter.forget_settings(rules.venue_symbol)
+        if adapter.margin_mode(rules.venue_symbol) is wanted:
+            return
         raise TvbridgeError(
             ErrorClass.VENUE_REJECTED,
             f"{adapter.venue.value} would not switch {rules.venue_symbol} to {wanted.value} margin "

@@ -48,7 +48,8 @@ class RestVenueAdapter(BaseVenueAdapter):
         self.http = http or VenueHttp(base_url)
         self.client = self.client_class(self.http, api_key, secret_key, recv_window_ms)
         self._lock = threading.Lock()
-        # Account settings, read once and kept until changed through us.
+        # Account settings, read when needed and kept until the venue says otherwise: a settings
+        # event, a refusal that names them, or a reconciliation (`forget_settings`).
         self._leverage: dict[tuple[str, PositionSide], int] = {}
         self._hedge_mode: bool | None = None
         self._margin_modes: dict[str, MarginMode] = {}
@@ -151,8 +152,20 @@ class RestVenueAdapter(BaseVenueAdapter):
             if config.margin_mode is not None:
                 self._margin_modes[symbol] = config.margin_mode
             # Leverage is cached per side on one venue and per symbol on the other: forget it.
-            for key in [k for k in self._leverage if k[0] == symbol]:
-                del self._leverage[key]
+            self._forget_leverage(symbol)
+
+    def forget_settings(self, venue_symbol: str | None = None) -> None:
+        with self._lock:
+            if venue_symbol is None:
+                self._leverage.clear()
+                self._margin_modes.clear()
+                return
+            self._forget_leverage(venue_symbol)
+            self._margin_modes.pop(venue_symbol, None)
+
+    def _forget_leverage(self, venue_symbol: str) -> None:
+        for key in [k for k in self._leverage if k[0] == venue_symbol]:
+            del self._leverage[key]
 
     def check_connection(self) -> ConnectionReport:
         started = time.perf_counter()

@@ -71,7 +71,7 @@ def identity(book: ConditionalBook, order: Order) -> Identity:
 
 def frames(exchange: Exchange, book: ConditionalBook, event: Event) -> list[Frame]:
     if isinstance(event, OrderUpdate):
-        return _order_frames(book, event)
+        return _order_frames(book, event, exchange.margin_asset)
     if isinstance(event, AccountUpdate):
         return [Frame(ACCOUNT_UPDATE, account_update(event))]
     if isinstance(event, ConfigUpdate):
@@ -81,15 +81,15 @@ def frames(exchange: Exchange, book: ConditionalBook, event: Event) -> list[Fram
             )
         ]
     if isinstance(event, TriggerUpdate) and isinstance(event.trigger, Conditional):
-        return _conditional_frames(event, event.trigger)
+        return _conditional_frames(event, event.trigger, exchange.margin_asset)
     return []
 
 
-def _order_frames(book: ConditionalBook, event: OrderUpdate) -> list[Frame]:
+def _order_frames(book: ConditionalBook, event: OrderUpdate, asset: str) -> list[Frame]:
     named = identity(book, event.order)
     if event.execution is Execution.NEW and named.order_id != event.order.order_id:
         return []  # the conditional order announced itself when it was placed
-    body = order_fields(event, named)
+    body = order_fields(event, named, asset)
     out = [Frame(ORDER_TRADE_UPDATE, {"e": ORDER_TRADE_UPDATE, "E": event.time_ms, "o": body})]
     fill = event.fill
     if fill is not None:
@@ -107,7 +107,8 @@ def _order_frames(book: ConditionalBook, event: OrderUpdate) -> list[Frame]:
     return out
 
 
-def order_fields(event: OrderUpdate, named: Identity) -> dict[str, Any]:
+def order_fields(event: OrderUpdate, named: Identity, asset: str) -> dict[str, Any]:
+    """`asset`: the fee's (`N`), the account's margin asset: VST on a demo account, as REST says."""
     order, fill = event.order, event.fill
     return {
         "s": order.symbol,
@@ -121,7 +122,7 @@ def order_fields(event: OrderUpdate, named: Identity) -> dict[str, Any]:
         "ap": eight(order.avg_price),
         "x": EXECUTION[event.execution],
         "X": STATUS.get(order.status, order.status),
-        "N": "USDT",
+        "N": asset,
         "n": eight(-fill.fee) if fill is not None else eight(Decimal(0)),
         "T": fill.time_ms if fill is not None else order.update_ms,
         "wt": "MARK_PRICE",
@@ -133,7 +134,7 @@ def order_fields(event: OrderUpdate, named: Identity) -> dict[str, Any]:
     }
 
 
-def _conditional_frames(event: TriggerUpdate, conditional: Conditional) -> list[Frame]:
+def _conditional_frames(event: TriggerUpdate, conditional: Conditional, asset: str) -> list[Frame]:
     """Its own placement and end; firing is told by the order it places, under its name."""
     words = {
         TriggerChange.PLACED: ("NEW", "NEW"),
@@ -154,7 +155,7 @@ def _conditional_frames(event: TriggerUpdate, conditional: Conditional) -> list[
         "ap": eight(Decimal(0)),
         "x": words[0],
         "X": words[1],
-        "N": "USDT",
+        "N": asset,
         "n": eight(Decimal(0)),
         "T": event.time_ms,
         "wt": conditional.working_type,

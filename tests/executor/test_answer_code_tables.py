@@ -36,7 +36,7 @@ BINGX_DEFAULTS: dict[ErrorClass, set[int]] = {
 }
 
 BINANCE_DEFAULTS: dict[ErrorClass, set[int]] = {
-    E.AUTH: {-1002, -1022, -1099, -2014, -2015, -2017},
+    E.AUTH: {-1002, -1022, -1099, -2008, -2014, -2015, -2017},
     E.TIMESTAMP: {-1021, -5028},
     E.RATE_LIMITED: {-1003, -1015},
     E.VENUE_UNAVAILABLE: {-1008, -1000, -1001, -1006, -1007, -4117},

@@ -1,4 +1,5 @@
-"""Which hosts each venue environment picks, and BingX demo (VST) sizing over real HTTP."""
+"""Which hosts each venue environment picks, and BingX demo (VST) over real HTTP: sizing from VST,
+and VST named alike by REST and the user-data stream."""
 
 from __future__ import annotations
 
@@ -11,13 +12,18 @@ from pydantic import SecretStr, ValidationError
 from common.errors import ErrorClass
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
-from executor.core.model import Outcome, SizeKind, Venue
+from executor.core.events import Fill
+from executor.core.model import OrderType, Outcome, PositionSide, Side, SizeKind, Venue
+from executor.core.ports import OrderRequest
 from executor.venues.bingx.adapter import BingxAdapter
 from executor.wiring import build_adapters
 from simulator.app import build
 from simulator.config import SimulatorSettings
 from tests.conftest import make_signal
 from tests.executor.conftest import BINGX, CurrentSimulator
+from tests.executor.stream_support import streaming
+from tests.simulator.user_streams import Bingx
+from tests.support.inproc import RunningSimulator
 
 _NAMES = (
     "BINANCE_ENV",
@@ -101,7 +107,7 @@ def test_wiring_marks_demo_adapters() -> None:
 
 
 @pytest.fixture
-def vst_simulator(simulator_server: tuple[CurrentSimulator, int]) -> Iterator[str]:
+def vst_simulator(simulator_server: tuple[CurrentSimulator, int]) -> Iterator[RunningSimulator]:
     """The simulator as a BingX demo venue: its account holds VST, not USDT."""
     current, port = simulator_server
     sim_settings = SimulatorSettings(  # type: ignore[call-arg]
@@ -111,17 +117,18 @@ def vst_simulator(simulator_server: tuple[CurrentSimulator, int]) -> Iterator[st
         bingx_secret_key=SecretStr(BINGX.secret_key),
         bingx_demo=True,
     )
-    current.app = build(sim_settings).app
-    yield f"http://127.0.0.1:{port}"
+    sim = build(sim_settings)
+    current.app = sim.app
+    yield RunningSimulator(sim, f"http://127.0.0.1:{port}", port)
     current.app = None
 
 
-def test_bingx_demo_sizes_balance_pct_from_vst(vst_simulator: str) -> None:
+def test_bingx_demo_sizes_balance_pct_from_vst(vst_simulator: RunningSimulator) -> None:
     demo = settings(
         bingx_api_key=SecretStr(BINGX.api_key),
         bingx_secret_key=SecretStr(BINGX.secret_key),
         bingx_demo=True,
-        bingx_base_url=vst_simulator,
+        bingx_base_url=vst_simulator.url,
     )
     adapters = build_adapters(demo)
     adapter = adapters[(Venue.BINGX, "default")]
@@ -132,7 +139,7 @@ def test_bingx_demo_sizes_balance_pct_from_vst(vst_simulator: str) -> None:
     assert result.outcome is Outcome.EXECUTED
     assert result.sizing is not None and result.sizing.quantity > Decimal(0)
     # The same account read as live money has no USDT: the order would be refused as too small.
-    live = BingxAdapter("default", vst_simulator, BINGX.api_key, BINGX.secret_key)
+    live = BingxAdapter("default", vst_simulator.url, BINGX.api_key, BINGX.secret_key)
     try:
         refused = ExecutionEngine({(Venue.BINGX, "default"): live}).execute(
             make_signal(venue=Venue.BINGX, signal_id="usdt", size=(SizeKind.BALANCE_PCT, "10"))
@@ -141,6 +148,29 @@ def test_bingx_demo_sizes_balance_pct_from_vst(vst_simulator: str) -> None:
         live.close()
     assert refused.outcome is Outcome.REJECTED
     assert refused.error is not None and refused.error.error_class is ErrorClass.BELOW_MINIMUM
+
+
+def test_bingx_demo_names_vst_on_the_stream_as_over_rest(vst_simulator: RunningSimulator) -> None:
+    adapter = BingxAdapter("default", vst_simulator.url, BINGX.api_key, BINGX.secret_key)
+    adapter.demo = True
+    request = OrderRequest(
+        "BTC-USDT", Side.BUY, PositionSide.BOTH, OrderType.MARKET, Decimal("0.01"), "tvb-vst"
+    )
+    try:
+        with Bingx(vst_simulator).stream() as frames, streaming(adapter.user_stream()) as (sink, _, _):
+            placed = adapter.place_order(request)
+            account = frames.next("ACCOUNT_UPDATE")
+            fee_assets = {e["o"]["N"] for e in frames.skipped if e.get("e") == "ORDER_TRADE_UPDATE"}
+            streamed = sink.wait_for(Fill, lambda f: f.order_id == placed.order_id)
+        by_rest = adapter.fills("BTC-USDT", 0)
+        balances = adapter.balances()
+    finally:
+        adapter.close()
+    assert [b["a"] for b in account["a"]["B"]] == ["VST"]  # the wallet's asset, as REST's balance
+    assert fee_assets == {"VST"}  # the fee's, on the order's events before the balance moved
+    assert streamed.fee_asset == "VST"
+    assert [(f.trade_id, f.fee_asset) for f in by_rest] == [(streamed.trade_id, "VST")]
+    assert [b.asset for b in balances] == ["VST"]
 
 
 def test_empty_values_from_docker_compose_mean_unset() -> None:

@@ -140,6 +140,9 @@ class FakeVenue:
     def margin_mode(self, venue_symbol: str) -> MarginMode:
         return self.modes.get(venue_symbol, MarginMode.CROSS)
 
+    def forget_settings(self, venue_symbol: str | None = None) -> None:
+        self.calls["forget_settings"] += 1  # nothing to forget: it holds the venue's own settings
+
     def set_margin_mode(self, venue_symbol: str, mode: MarginMode) -> None:
         self.calls["set_margin_mode"] += 1
         self.modes[venue_symbol] = mode

@@ -36,7 +36,15 @@ class Snapshot:
 
 def read(venue: VenueWatch, state: AccountState, since_ms: int, as_of_ms: int) -> Snapshot:
     """The account's open orders, positions and fills since `since_ms`; raises what the venue
-    raises (nothing is half-applied: the caller applies a whole snapshot or none)."""
+    raises (nothing is half-applied: the caller applies a whole snapshot or none).
+
+    The cached leverage and margin modes are forgotten first. A change made in the exchange's
+    app reaches us by the stream's settings events when it is up, and by nothing else when it
+    is not: the next signal would size at the old leverage, or skip a margin-mode switch the
+    venue still needs. Forgotten, each is read again when a signal next needs it (one read per
+    symbol and period, and none for a signal that needs neither), and the position read below
+    fills in again what its rows carry (Binance lists every symbol's leverage and margin type)."""
+    venue.forget_settings()
     orders = venue.open_orders(None)
     positions = venue.positions(None)
     with state.lock:

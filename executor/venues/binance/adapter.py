@@ -126,11 +126,8 @@ class BinanceAdapter(RestVenueAdapter):
         rows = self.client.signed("GET", endpoints.POSITION_RISK, params)
         out = []
         for p in rows or []:
-            # positionRisk v2 lists every symbol, flat ones included, with its leverage.
             leverage = int(p.get("leverage", 0))
-            if leverage:
-                with self._lock:
-                    self._leverage[(str(p["symbol"]), PositionSide.BOTH)] = leverage
+            self._learn_settings(str(p["symbol"]), leverage, _margin_mode(p.get("marginType")))
             amount = parse_decimal(p["positionAmt"])
             if amount == 0:
                 continue
@@ -149,6 +146,16 @@ class BinanceAdapter(RestVenueAdapter):
                 )
             )
         return out
+
+    def _learn_settings(self, venue_symbol: str, leverage: int, mode: MarginMode | None) -> None:
+        """positionRisk v2 lists every symbol, flat ones included, with its leverage and margin
+        type (docs/venues/binance.md 5.5): what is not cached is taken from the row. What is
+        cached stays: a read that began before a change we made must not undo it."""
+        with self._lock:
+            if leverage:
+                self._leverage.setdefault((venue_symbol, PositionSide.BOTH), leverage)
+            if mode is not None:
+                self._margin_modes.setdefault(venue_symbol, mode)
 
     # -- orders ---------------------------------------------------------------
 

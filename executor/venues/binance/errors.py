@@ -33,6 +33,9 @@ TABLE = CodeTable(
         R(-2014, E.AUTH),
         R(-2015, E.AUTH),
         R(-2017, E.AUTH),
+        # Not on the futures [ERR] page: "Invalid Api-Key ID." answers a key another environment
+        # issued (live, Demo Trading and the testnet each have their own; binance.md section 1).
+        R(-2008, E.AUTH),
         R(-1021, E.TIMESTAMP),
         R(-5028, E.TIMESTAMP),
         # Limits. [ERR] -1003 (429 "Too many requests", 418 "IP banned until": the HTTP status

@@ -124,7 +124,7 @@ class BingxAdapter(RestVenueAdapter):
         self._margin_modes[venue_symbol] = mode
 
     def margin_asset(self, asset: str) -> str:
-        # Contracts are named -USDT on the demo host too, but the margin there is VST.
+        # Contracts are named -USDT on the demo host too, but the margin there is VST (bingx.md 1).
         return endpoints.DEMO_ASSET if self.demo and asset == "USDT" else asset
 
     def read_taker_fee(self, venue_symbol: str) -> Decimal:

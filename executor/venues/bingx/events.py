@@ -185,7 +185,8 @@ def signed_quantity(side: PositionSide, amount: Decimal) -> Decimal:
 
     LONG and SHORT come with a positive amount and the direction in the side; a one-way
     position may come back as BOTH with the direction in the amount's sign instead (negative
-    for a short), so its sign is kept as sent."""
+    for a short), so its sign is kept as sent (docs/venues/bingx.md 5.5: the REST docs say
+    LONG/SHORT, the stream's field table LONG/SHORT/BOTH)."""
     if side is PositionSide.BOTH:
         return amount
     return -abs(amount) if side is PositionSide.SHORT else abs(amount)

@@ -1,11 +1,12 @@
 """BingX's margin-type spellings read as our two margin modes.
 
-The swap v2 "Change Margin Type" (POST /openApi/swap/v2/trade/marginType,
-https://bingx-api.github.io/docs/#/en-us/swapV2/trade-api.html) lists three: ISOLATED,
-CROSSED and SEPARATE_ISOLATED ("separated isolated margin"). The last keeps each position's
-margin apart, so it is isolated for us: reading it as cross would size against the whole
-wallet and would make every isolated signal try to "change" a symbol that already is isolated.
-The user-data stream spells the same modes in lower case (`mt`: "isolated", "cross").
+The swap v2 "Change Margin Type" and "Query Margin Type" (/openApi/swap/v2/trade/marginType;
+docs/venues/bingx.md 5.7, [DOCV3] modules `jY7o` and `JII+`, [SKILLS] swap-trade §18) name
+three: ISOLATED, CROSSED and SEPARATE_ISOLATED ("separated isolated margin", several isolated
+positions on one pair). The last keeps each position's margin apart, so it is isolated for us:
+reading it as cross would size against the whole wallet and would make every isolated signal
+try to "change" a symbol that already is isolated. The user-data stream spells the modes in
+lower case (`mt`: "isolated", "cross"; the coin-M example "Cross"; bingx.md 9.4).
 """
 
 from __future__ import annotations

@@ -138,3 +138,16 @@ def test_an_unknown_order_answer_to_a_cancel_is_success() -> None:
     rig.venue.fail_next("cancel_order", refused(ErrorClass.UNKNOWN_ORDER, "Order does not exist", "80018"))
     rig.reconcile()
     assert (rig.stats.cancelled, rig.stats.cancel_failures) == (1, 0)
+
+
+def test_every_reconciliation_forgets_the_cached_settings_before_it_reads() -> None:
+    # Without the stream nothing else tells a leverage or margin mode changed in the app.
+    rig = Rig()
+    rig.reconcile()
+    rig.clock.now += RECONCILE_S
+    rig.reconcile()
+    assert rig.venue.calls["forget_settings"] == 2
+    rig.venue.fail_next("open_orders", unreachable())
+    rig.clock.now += RECONCILE_S
+    rig.reconcile()  # a failed read still forgot first: the next signal reads them afresh
+    assert rig.venue.calls["forget_settings"] == 3
