@@ -17,6 +17,7 @@ from simulator.bingx.ids import first_order_id
 from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
 from simulator.control_outside import build_router as outside_router
+from simulator.control_spellings import build_router as spellings_router
 from simulator.control_timeline import build_router as timeline_router
 from simulator.exchange import Exchange
 from simulator.faults import FaultKind, Faults, Fired
@@ -128,6 +129,7 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     exchanges = {f.name: f.exchange for f in facades}
     app.include_router(control_router(exchanges, seen, faults, settings.simulator_start_balance))
     app.include_router(outside_router({f.name: f for f in facades}))
+    app.include_router(spellings_router(exchanges))
     hubs = {f.name: f.streams for f in facades if f.streams is not None}
     app.include_router(timeline_router(hubs))
     return Simulator(app, exchanges, seen, faults, hubs)

@@ -80,6 +80,9 @@ class Exchange:
         self.maker_fee = maker_fee
         self.default_leverage = default_leverage
         self.accounts: dict[str, Account] = {}
+        # Which of the venue's alternative spellings its answers use (simulator/<venue>/spelling.py);
+        # a test switches them through /_sim/spellings, and reset() restores the defaults.
+        self.spellings: dict[str, bool] = {}
         self.lock = threading.RLock()
         # Every order, fill, balance and setting change, published under the lock as it happens.
         self.events = EventBus()
@@ -103,6 +106,7 @@ class Exchange:
                     if order.status == "NEW":
                         order.status = "CANCELLED"
                 account.wallet = wallet
+            self.spellings.clear()
             for listener in list(self.reset_listeners):
                 listener()
 

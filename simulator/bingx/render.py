@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from common.decimals import plain
+from simulator.bingx import spelling
 from simulator.day_stats import DayStats
 from simulator.exchange import Exchange
 from simulator.positions import direction, pnl
@@ -99,10 +100,10 @@ def position(exchange: Exchange, account: Account, pos: Position, now_ms: int) -
         "positionId": str(abs(hash((account.api_key, pos.symbol, pos.side))) % 10**19),
         "symbol": pos.symbol,
         "currency": "USDT",
-        # The amount is positive; the direction is in positionSide.
-        "positionAmt": plain(abs(pos.qty)),
+        # The amount is positive and the direction in positionSide, unless spelled BOTH.
+        "positionAmt": plain(spelling.amount(exchange, pos.side, pos.qty)),
         "availableAmt": plain(abs(pos.qty)),
-        "positionSide": side,
+        "positionSide": spelling.position_side(exchange, pos.side, side),
         "isolated": account.isolated.get(pos.symbol, False),
         "avgPrice": plain(pos.entry),
         "initialMargin": fixed4(margin),

@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from common.decimals import plain
+from simulator.bingx import spelling
 from simulator.bingx.conditional import Conditional, ConditionalBook
 from simulator.events import (
     AccountUpdate,
@@ -73,11 +74,16 @@ def frames(exchange: Exchange, book: ConditionalBook, event: Event) -> list[Fram
     if isinstance(event, OrderUpdate):
         return _order_frames(book, event, exchange.margin_asset)
     if isinstance(event, AccountUpdate):
-        return [Frame(ACCOUNT_UPDATE, account_update(event))]
+        return [Frame(ACCOUNT_UPDATE, account_update(exchange, event))]
     if isinstance(event, ConfigUpdate):
         return [
             config_frame(
-                event.symbol, event.long_leverage, event.short_leverage, event.isolated, event.time_ms
+                exchange,
+                event.symbol,
+                event.long_leverage,
+                event.short_leverage,
+                event.isolated,
+                event.time_ms,
             )
         ]
     if isinstance(event, TriggerUpdate) and isinstance(event.trigger, Conditional):
@@ -168,7 +174,7 @@ def _conditional_frames(event: TriggerUpdate, conditional: Conditional, asset: s
     return [Frame(ORDER_TRADE_UPDATE, {"e": ORDER_TRADE_UPDATE, "E": event.time_ms, "o": body})]
 
 
-def account_update(event: AccountUpdate) -> dict[str, Any]:
+def account_update(exchange: Exchange, event: AccountUpdate) -> dict[str, Any]:
     return {
         "e": ACCOUNT_UPDATE,
         "E": event.time_ms,
@@ -176,25 +182,28 @@ def account_update(event: AccountUpdate) -> dict[str, Any]:
         "a": {
             "m": "ORDER",
             "B": [{"a": event.asset, "wb": eight(event.wallet), "cw": eight(event.wallet), "bc": "0"}],
-            "P": [_position(p) for p in event.positions],
+            "P": [_position(exchange, p) for p in event.positions],
         },
     }
 
 
-def _position(pos: PositionState) -> dict[str, Any]:
+def _position(exchange: Exchange, pos: PositionState) -> dict[str, Any]:
     return {
         "s": pos.symbol,
-        "pa": eight(abs(pos.qty)),  # the amount is positive; the direction is in ps
+        # The amount is positive and the direction in ps, unless a one-way position is spelled BOTH.
+        "pa": eight(spelling.amount(exchange, pos.side, pos.qty)),
         "ep": eight(pos.entry),
         "up": eight(pos.unrealized),
-        "mt": "isolated" if pos.isolated else "cross",
+        "mt": spelling.stream_margin_word(exchange, pos.isolated),
         "iw": eight(pos.margin),
-        "ps": pos.direction,
+        "ps": spelling.position_side(exchange, pos.side, pos.direction),
         "cr": eight(pos.realized - pos.fees),  # the venue's example books the fee in it
     }
 
 
-def config_frame(symbol: str, long_leverage: int, short_leverage: int, isolated: bool, time_ms: int) -> Frame:
+def config_frame(
+    exchange: Exchange, symbol: str, long_leverage: int, short_leverage: int, isolated: bool, time_ms: int
+) -> Frame:
     body = {
         "e": ACCOUNT_CONFIG_UPDATE,
         "E": time_ms,
@@ -202,7 +211,7 @@ def config_frame(symbol: str, long_leverage: int, short_leverage: int, isolated:
             "s": symbol,
             "l": long_leverage,
             "S": short_leverage,
-            "mt": "isolated" if isolated else "cross",
+            "mt": spelling.stream_margin_word(exchange, isolated),
         },
     }
     return Frame(ACCOUNT_CONFIG_UPDATE, body)
@@ -212,6 +221,7 @@ def settings_snapshot(exchange: Exchange, account: Account, time_ms: int) -> lis
     """Every contract's settings, as the venue pushes them on connect and every 5 seconds."""
     return [
         config_frame(
+            exchange,
             symbol,
             exchange.leverage(account, symbol, "LONG"),
             exchange.leverage(account, symbol, "SHORT"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.bingx import codes, orders
+from simulator.bingx import codes, orders, spelling
 from simulator.bingx.codes import BingxError
 from simulator.bingx.conditional import Conditional, ConditionalBook, conditional_json
 from simulator.bingx.orders import CONDITIONAL_TYPES, OrderRequest, as_decimal, as_int, require
@@ -51,20 +51,20 @@ def _settings(route: Routes, exchange: Exchange, book: ConditionalBook) -> None:
         assert account is not None
         symbol = require(params, "symbol")
         exchange.instrument(symbol)
-        return {"marginType": "ISOLATED" if account.isolated.get(symbol) else "CROSSED"}
+        return {"marginType": spelling.margin_word(exchange, account.isolated.get(symbol, False))}
 
     @route("POST", "/openApi/swap/v2/trade/marginType", signed=True)
     async def set_margin_type(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None
         symbol = require(params, "symbol")
         wanted = require(params, "marginType").upper()
-        if wanted not in ("ISOLATED", "CROSSED"):
-            raise codes.invalid("marginType must be ISOLATED or CROSSED")
+        if wanted not in ("ISOLATED", "CROSSED", "SEPARATE_ISOLATED"):
+            raise codes.invalid("marginType must be ISOLATED, CROSSED or SEPARATE_ISOLATED")
         exchange.instrument(symbol)
         with exchange.lock:
             if exchange.positions(account, symbol) or book.any_open(account, symbol):
                 raise codes.invalid("the account has positions or pending orders")
-            exchange.set_margin_mode(account, symbol, wanted == "ISOLATED")
+            exchange.set_margin_mode(account, symbol, wanted != "CROSSED")
         return None
 
     @route("GET", "/openApi/swap/v1/positionSide/dual", signed=True)

@@ -8,9 +8,10 @@ import json
 from decimal import Decimal
 
 import pytest
+import requests
 
 from executor.core.events import AccountConfig, OrderUpdate, PositionUpdate
-from executor.core.model import MarginMode, OrderType, PositionSide, Side, Venue
+from executor.core.model import Action, MarginMode, OrderType, Outcome, PositionSide, Side, SizeKind, Venue
 from executor.core.ports import OrderRequest
 from executor.venues.bingx.events import signed_quantity
 from executor.venues.bingx.margin import margin_mode
@@ -60,21 +61,29 @@ def test_separate_isolated_reads_as_isolated_never_cross() -> None:
     assert margin_mode("") is None
 
 
-def test_an_account_in_separate_isolated_is_not_switched_again(
-    bingx: VenueRig, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    asked: list[tuple[str, str]] = []
-    real = bingx.adapter.client.signed
+def spell(rig: VenueRig, **spellings: bool) -> None:
+    resp = requests.put(
+        f"{rig.sim.url}/_sim/spellings", json={"venue": "bingx", "spellings": spellings}, timeout=5
+    )
+    assert resp.status_code == 200, resp.text
 
-    def signed(method: str, path: str, params: dict[str, object] | None = None) -> object:
-        asked.append((method, path))
-        if path.endswith("/trade/marginType") and method == "GET":
-            return {"marginType": "SEPARATE_ISOLATED"}  # the venue's recorded shape
-        return real(method, path, params) if params is not None else real(method, path)
 
-    monkeypatch.setattr(bingx.adapter.client, "signed", signed)
-    assert bingx.adapter.margin_mode("BTC-USDT") is MarginMode.ISOLATED
-    assert ("POST", "/openApi/swap/v2/trade/marginType") not in asked
+def test_an_account_in_separate_isolated_is_not_switched_again(bingx: VenueRig) -> None:
+    Bingx(bingx.sim).signed(
+        "POST", "/openApi/swap/v2/trade/marginType", symbol="BTC-USDT", marginType="ISOLATED"
+    )
+    spell(bingx, separate_isolated=True)
+    with Bingx(bingx.sim).stream() as events:
+        assert bingx.adapter.margin_mode("BTC-USDT") is MarginMode.ISOLATED
+        bingx.reset_requests()
+        result = bingx.engine.execute(
+            bingx.signal(size=(SizeKind.QUANTITY, "0.01"), margin_mode=MarginMode.ISOLATED)
+        )
+        assert result.outcome is Outcome.EXECUTED, result.error
+        assert bingx.sent("POST", "/openApi/swap/v2/trade/marginType") == 0
+        frame = events.next("ACCOUNT_UPDATE", where=lambda e: bool(e["a"]["P"]))
+    [position] = frame["a"]["P"]
+    assert position["mt"] == "separate_isolated"
 
 
 def test_both_with_a_signed_amount_keeps_the_sign() -> None:
@@ -84,55 +93,38 @@ def test_both_with_a_signed_amount_keeps_the_sign() -> None:
     assert signed_quantity(PositionSide.LONG, Decimal("0.5")) == Decimal("0.5")
 
 
-def test_rest_and_stream_positions_sent_as_both_with_a_negative_amount(
-    bingx: VenueRig, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    real = bingx.adapter.client.signed
-    row = {
-        "symbol": "BTC-USDT",
-        "positionSide": "BOTH",
-        "positionAmt": "-0.0100",
-        "avgPrice": "60000",
-        "isolated": True,
-        "leverage": 10,
-    }
-
-    def signed(method: str, path: str, params: dict[str, object] | None = None) -> object:
-        if path.endswith("/user/positions"):
-            return [row]
-        return real(method, path, params) if params is not None else real(method, path)
-
-    monkeypatch.setattr(bingx.adapter.client, "signed", signed)
-    [pos] = bingx.adapter.positions()
-    assert (pos.position_side, pos.quantity, pos.margin_mode) == (
-        PositionSide.BOTH,
-        Decimal("-0.0100"),
-        MarginMode.ISOLATED,
-    )
-    frame = {
-        "e": "ACCOUNT_UPDATE",
-        "E": 1736012449498,
-        "a": {
-            "m": "ORDER",
-            "B": [],
-            "P": [
-                {
-                    "s": "BTC-USDT",
-                    "pa": "-0.01000000",
-                    "ep": "60000.00000000",
-                    "mt": "separate_isolated",
-                    "ps": "BOTH",
-                },
-            ],
-        },
-    }
-    reading = bingx.adapter.user_stream().read(json.dumps(frame))
-    [update] = [e for e in reading.events if isinstance(e, PositionUpdate)]
+def test_rest_and_stream_positions_sent_as_both_with_a_negative_amount(bingx: VenueRig) -> None:
+    spell(bingx, one_way_as_both=True, separate_isolated=True)
+    with Bingx(bingx.sim).stream() as events:
+        sold = bingx.engine.execute(bingx.signal(Action.SELL, size=(SizeKind.QUANTITY, "0.01")))
+        assert sold.outcome is Outcome.EXECUTED, sold.error
+        frame = events.next("ACCOUNT_UPDATE", where=lambda e: bool(e["a"]["P"]))
+    [row] = frame["a"]["P"]
+    assert (row["ps"], row["pa"]) == ("BOTH", "-0.01000000")
+    [update] = [
+        e for e in bingx.adapter.user_stream().read(json.dumps(frame)).events if isinstance(e, PositionUpdate)
+    ]
     assert (update.position_side, update.quantity) == (PositionSide.BOTH, Decimal("-0.01"))
-    config = {
-        "e": "ACCOUNT_CONFIG_UPDATE",
-        "E": 1,
-        "ac": {"s": "BTC-USDT", "l": 5, "S": 5, "mt": "separate_isolated"},
-    }
-    [setting] = bingx.adapter.user_stream().read(json.dumps(config)).events
+    [pos] = bingx.adapter.positions()
+    assert (pos.position_side, pos.quantity) == (PositionSide.BOTH, Decimal("-0.0100"))
+    # A close reads the short from the signed amount and buys it back, reduce-only.
+    closed = bingx.engine.execute(bingx.signal(Action.CLOSE, signal_id="close-1", size=None))
+    assert closed.outcome is Outcome.EXECUTED, closed.error
+    [order] = closed.orders
+    assert (order.side, order.quantity, order.reduce_only) == (Side.BUY, Decimal("0.01"), True)
+    assert bingx.held() == 0
+
+
+def test_a_margin_type_setting_event_in_separate_isolated_is_isolated(bingx: VenueRig) -> None:
+    spell(bingx, separate_isolated=True)
+    with Bingx(bingx.sim).stream() as events:
+        Bingx(bingx.sim).signed(
+            "POST", "/openApi/swap/v2/trade/marginType", symbol="BTC-USDT", marginType="SEPARATE_ISOLATED"
+        )
+        frame = events.next(
+            "ACCOUNT_CONFIG_UPDATE", where=lambda e: e["ac"]["s"] == "BTC-USDT" and e["ac"]["mt"] != "cross"
+        )
+    assert frame["ac"]["mt"] == "separate_isolated"
+    [setting] = bingx.adapter.user_stream().read(json.dumps(frame)).events
     assert isinstance(setting, AccountConfig) and setting.margin_mode is MarginMode.ISOLATED
+    assert bingx.adapter.margin_mode("BTC-USDT") is MarginMode.ISOLATED
