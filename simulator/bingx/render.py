@@ -99,7 +99,7 @@ def position(exchange: Exchange, account: Account, pos: Position, now_ms: int) -
     return {
         "positionId": str(abs(hash((account.api_key, pos.symbol, pos.side))) % 10**19),
         "symbol": pos.symbol,
-        "currency": "USDT",
+        "currency": exchange.margin_asset,  # VST on a demo account
         # The amount is positive and the direction in positionSide, unless spelled BOTH.
         "positionAmt": plain(spelling.amount(exchange, pos.side, pos.qty)),
         "availableAmt": plain(abs(pos.qty)),
