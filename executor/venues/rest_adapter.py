@@ -151,8 +151,18 @@ class RestVenueAdapter(BaseVenueAdapter):
                 return
             if config.margin_mode is not None:
                 self._margin_modes[symbol] = config.margin_mode
-            # Leverage is cached per side on one venue and per symbol on the other: forget it.
-            self._forget_leverage(symbol)
+            if config.leverage is None:
+                self._forget_leverage(symbol)
+                return
+            # BingX's settings snapshot repeats every symbol's leverage every 5 s: taking it
+            # keeps the cache warm, where forgetting it would cost the next signal a read.
+            for key in self._leverage_keys(symbol):
+                self._leverage[key] = config.leverage
+
+    def _leverage_keys(self, venue_symbol: str) -> tuple[tuple[str, PositionSide], ...]:
+        """The cache entries one leverage of the symbol fills: per symbol here; a venue that
+        keeps it per side overrides this."""
+        return ((venue_symbol, PositionSide.BOTH),)
 
     def forget_settings(self, venue_symbol: str | None = None) -> None:
         with self._lock:

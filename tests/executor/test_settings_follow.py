@@ -26,7 +26,7 @@ def leverage_reads(rig: VenueRig) -> int:
     return sum(n for path, n in rig.seen().items() if path.endswith(("/trade/leverage", "/positionRisk")))
 
 
-def test_a_leverage_change_on_the_venue_is_read_again(rig: VenueRig) -> None:
+def test_a_leverage_change_on_the_venue_is_taken_or_read_again(rig: VenueRig) -> None:
     # Typed as the keeper's port: mypy proves both adapters offer all of it.
     adapter: VenueWatch = rig.adapter
     symbol = rig.profile.btc
@@ -34,7 +34,13 @@ def test_a_leverage_change_on_the_venue_is_read_again(rig: VenueRig) -> None:
     rig.reset_requests()
     adapter.leverage(symbol, PositionSide.LONG)
     assert leverage_reads(rig) == 0  # cached
+    # An event naming the leverage is taken as it is, for either side: nothing to read.
     adapter.settings_changed(AccountConfig(rig.venue, "default", symbol, leverage=20))
+    assert adapter.leverage(symbol, PositionSide.LONG) == 20
+    assert adapter.leverage(symbol, PositionSide.SHORT) == 20
+    assert leverage_reads(rig) == 0
+    # One that leaves it out (a margin-mode change) has it read again when next needed.
+    adapter.settings_changed(AccountConfig(rig.venue, "default", symbol, margin_mode=MarginMode.CROSS))
     adapter.leverage(symbol, PositionSide.LONG)
     assert leverage_reads(rig) == 1
 

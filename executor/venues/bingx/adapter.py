@@ -86,6 +86,10 @@ class BingxAdapter(RestVenueAdapter):
             self._leverage[(venue_symbol, PositionSide.SHORT)] = int(data["shortLeverage"])
         return self._leverage[(venue_symbol, side)]
 
+    def _leverage_keys(self, venue_symbol: str) -> tuple[tuple[str, PositionSide], ...]:
+        # An event names one leverage only when both sides have it (executor/venues/bingx/events.py).
+        return ((venue_symbol, PositionSide.LONG), (venue_symbol, PositionSide.SHORT))
+
     def set_leverage(self, venue_symbol: str, position_side: PositionSide, leverage: int) -> None:
         if self.hedge_mode():
             sides = [PositionSide.SHORT if position_side is PositionSide.SHORT else PositionSide.LONG]
