@@ -90,6 +90,7 @@ TABLE = ParamTable(
         ("GET", "/fapi/v3/balance"): NONE,
         ("GET", "/fapi/v2/account"): NONE,
         ("GET", "/fapi/v3/account"): NONE,
+        ("GET", "/fapi/v1/commissionRate"): SYMBOL,
         ("GET", "/fapi/v2/positionRisk"): SYMBOL,
         ("GET", "/fapi/v3/positionRisk"): SYMBOL,
         ("POST", "/fapi/v1/leverage"): frozenset({"symbol", "leverage"}),

@@ -54,6 +54,7 @@ TABLE = ParamTable(
         ("GET", "/openApi/swap/v2/quote/price"): SYMBOL,
         ("GET", "/openApi/swap/v3/user/balance"): NONE,
         ("GET", "/openApi/swap/v2/user/balance"): NONE,
+        ("GET", "/openApi/swap/v2/user/commissionRate"): NONE,
         ("GET", "/openApi/swap/v2/user/positions"): SYMBOL,
         ("GET", "/openApi/swap/v2/trade/leverage"): SYMBOL,
         ("POST", "/openApi/swap/v2/trade/leverage"): frozenset({"symbol", "side", "leverage"}),
