@@ -32,6 +32,8 @@ class Simulator:
     requests_seen: Counter[tuple[str, str]]
     faults: Faults
     streams: dict[str, StreamHub]
+    # Per venue: parameters received that their endpoint does not read, (method, path, name).
+    unknown_params: dict[str, Counter[tuple[str, str, str]]]
 
 
 def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock], faults: Faults) -> list[VenueFacade]:
@@ -127,9 +129,10 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     for facade in facades:
         app.include_router(facade.router)
     exchanges = {f.name: f.exchange for f in facades}
-    app.include_router(control_router(exchanges, seen, faults, settings.simulator_start_balance))
+    unknown = {f.name: f.unknown_params for f in facades}
+    app.include_router(control_router(exchanges, seen, faults, settings.simulator_start_balance, unknown))
     app.include_router(outside_router({f.name: f for f in facades}))
     app.include_router(spellings_router(exchanges))
     hubs = {f.name: f.streams for f in facades if f.streams is not None}
     app.include_router(timeline_router(hubs))
-    return Simulator(app, exchanges, seen, faults, hubs)
+    return Simulator(app, exchanges, seen, faults, hubs, unknown)

@@ -6,6 +6,7 @@ Not part of any venue's API, and never reachable through a venue client.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -32,6 +33,7 @@ def build_router(
     requests_seen: Counter[tuple[str, str]],
     faults: Faults,
     start_balance: Decimal = Decimal("10000"),
+    unknown_params: dict[str, Counter[tuple[str, str, str]]] | None = None,
 ) -> APIRouter:
     router = APIRouter(prefix="/_sim", include_in_schema=False)
 
@@ -103,10 +105,6 @@ def build_router(
         faults.set([])
         return {"rules": []}
 
-    @router.get("/requests")
-    def requests_count() -> dict[str, int]:
-        return {f"{method} {path}": n for (method, path), n in sorted(requests_seen.items())}
-
     @router.post("/reset")
     def reset() -> dict[str, str]:
         """Every account flat with no open orders and its starting balance (modes and leverage kept)."""
@@ -114,9 +112,39 @@ def build_router(
             exchange.reset(start_balance)
         return {"balance": plain(start_balance)}
 
+    _requests(router, requests_seen, unknown_params or {}, venue)
+    return router
+
+
+def _requests(
+    router: APIRouter,
+    requests_seen: Counter[tuple[str, str]],
+    unknown: dict[str, Counter[tuple[str, str, str]]],
+    venue: Callable[[str], Exchange],
+) -> None:
+    """What the venues received: requests by method and path, and parameters no endpoint reads."""
+
+    @router.get("/requests")
+    def requests_count() -> dict[str, int]:
+        return {f"{method} {path}": n for (method, path), n in sorted(requests_seen.items())}
+
     @router.post("/requests/reset")
     def requests_reset() -> dict[str, int]:
         requests_seen.clear()
         return {}
 
-    return router
+    @router.get("/unknown_params")
+    def unknown_params_seen(venue_name: str = "bingx") -> list[dict[str, Any]]:
+        """Each parameter a request sent that its endpoint does not read, with how many requests
+        sent it (Binance refused them, BingX let them pass)."""
+        venue(venue_name)
+        return [
+            {"method": method, "path": path, "param": name, "requests": n}
+            for (method, path, name), n in sorted(unknown.get(venue_name, Counter()).items())
+        ]
+
+    @router.delete("/unknown_params")
+    def unknown_params_clear() -> dict[str, int]:
+        for seen in unknown.values():
+            seen.clear()
+        return {}

@@ -7,6 +7,7 @@ success envelope, the refusal's code and shape, headers on every answer) is the 
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -16,6 +17,7 @@ from fastapi.responses import JSONResponse, Response
 
 from simulator import wire
 from simulator.exchange import Exchange
+from simulator.params import ParamTable, unknown
 from simulator.records import Account, SimError
 from simulator.venue import Clock
 
@@ -48,6 +50,10 @@ class Dialect:
     refusal: Callable[[SimError], Refusal]
     answer: Callable[[Any, Headers], JSONResponse]
     refuse: Callable[[Refusal, Headers], JSONResponse]
+    # The parameters each endpoint reads, and what the venue does with a request that carries
+    # others or repeats one: raise a Refusal, or return to let the request through.
+    params: ParamTable
+    read_params: Callable[[wire.Sent, frozenset[str]], None]
     # What every answer to a request of this weight carries.
     headers: Callable[[int], Headers] = no_headers
     # The account an API key names, for endpoints keyed but not signed (the listen keys).
@@ -57,22 +63,26 @@ class Dialect:
 class Routes:
     """Registers venue endpoints on the router: `@route(method, path, ..., signed=...)` serves one
     handler under every path given (a venue often serves the same answer under two versions).
-    `keyed=True` asks only for the API key, as a venue does for its listen keys."""
+    `keyed=True` asks only for the API key, as a venue does for its listen keys. Every request's
+    parameters the endpoint does not read are counted in `unknown_seen`, whether the venue
+    refuses them or lets them pass."""
 
     def __init__(self, router: APIRouter, exchange: Exchange, clock: Clock, dialect: Dialect) -> None:
         self.router = router
         self.exchange = exchange
         self.clock = clock
         self.dialect = dialect
+        self.unknown_seen: Counter[tuple[str, str, str]] = Counter()  # (method, path, name)
 
     def __call__(
         self, method: str, *paths: str, signed: bool, keyed: bool = False, weight: int = 1
     ) -> RouteDecorator:
         def register(fn: Handler) -> Handler:
             for path in paths:
+                accepted = self.dialect.params.accepted(method, path, signed=signed)
                 self.router.add_api_route(
                     path,
-                    self._endpoint(fn, signed, keyed, weight),
+                    self._endpoint(fn, (method, path, accepted), signed, keyed, weight),
                     methods=[method],
                     include_in_schema=False,
                 )
@@ -81,9 +91,10 @@ class Routes:
         return register
 
     def _endpoint(
-        self, fn: Handler, signed: bool, keyed: bool, weight: int
+        self, fn: Handler, served: tuple[str, str, frozenset[str]], signed: bool, keyed: bool, weight: int
     ) -> Callable[[Request], Awaitable[Response]]:
         dialect = self.dialect
+        method, path, accepted = served
 
         async def endpoint(request: Request) -> Response:
             headers = dialect.headers(weight)
@@ -94,6 +105,9 @@ class Routes:
                     account = dialect.authenticate(self.exchange, request, sent, self.clock())
                 elif keyed and dialect.identify is not None:
                     account = dialect.identify(self.exchange, request, sent, self.clock())
+                for name in unknown(sent, accepted):
+                    self.unknown_seen[(method, path, name)] += 1
+                dialect.read_params(sent, accepted)
                 answer = await fn(sent.params(), account)
                 if isinstance(answer, Response):
                     answer.headers.update(headers)

@@ -4,8 +4,9 @@ user-data streams, how it names the orders it places itself), and the clock ever
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from fastapi import APIRouter
@@ -55,3 +56,5 @@ class VenueFacade:
     refusal: Callable[[int, str, int | None], JSONResponse]
     streams: StreamHub | None = None
     own_orders: OwnOrders | None = None
+    # Parameters received that their endpoint does not read: (method, path, name) -> requests.
+    unknown_params: Counter[tuple[str, str, str]] = field(default_factory=Counter)

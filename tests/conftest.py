@@ -22,6 +22,7 @@ from tests.support.inproc import (
     SECRET_KEY,
     RunningSimulator,
     running_simulator,
+    unread_params,
 )
 from tests.support.logscan import leaks, masked
 from tests.support.tls import private_ca
@@ -87,6 +88,8 @@ def private_journal(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
 def simulator() -> Iterator[RunningSimulator]:
     with running_simulator() as sim:
         yield sim
+    unread = unread_params(sim.sim)
+    assert not unread, f"a client sent parameters no endpoint reads: {unread}"
 
 
 @pytest.fixture(scope="module")

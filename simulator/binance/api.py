@@ -11,7 +11,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from simulator.binance import account, answers, auth, codes, fills, market, trading, userstream, wallet
+from simulator.binance import (
+    account,
+    answers,
+    auth,
+    codes,
+    fills,
+    market,
+    params,
+    trading,
+    userstream,
+    wallet,
+)
 from simulator.binance.instruments import Filters, complete_filters
 from simulator.binance.orders import auto_client_id
 from simulator.exchange import Exchange
@@ -37,6 +48,8 @@ def build_facade(
         refusal=codes.refusal_for,
         answer=answers.success,
         refuse=answers.refused,
+        params=params.TABLE,
+        read_params=params.read,
         headers=answers.UsedWeight(clock).headers,
         identify=lambda exchange, request, sent, now_ms: auth.account_for(exchange, request),
     )
@@ -59,6 +72,7 @@ def build_facade(
         answers.refusal,
         streams=hub,
         own_orders=OWN_ORDERS,
+        unknown_params=route.unknown_seen,
     )
 
 

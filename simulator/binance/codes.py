@@ -14,7 +14,9 @@ BAD_API_KEY_FORMAT = -2014
 INVALID_SIGNATURE = -1022
 INVALID_TIMESTAMP = -1021
 ILLEGAL_CHARS = -1100
+TOO_MANY_PARAMETERS = -1101
 MANDATORY_PARAM = -1102
+UNREAD_PARAMETERS = -1104
 NOT_REQUIRED_PARAM = -1106
 INVALID_TIF = -1115
 INVALID_ORDER_TYPE = -1116
@@ -59,6 +61,8 @@ MESSAGES: dict[int, str] = {
     INVALID_SIGNATURE: "Signature for this request is not valid.",
     INVALID_TIMESTAMP: "Timestamp for this request is outside of the recvWindow.",
     INVALID_SYMBOL: "Invalid symbol.",
+    TOO_MANY_PARAMETERS: "Too many parameters sent for this endpoint.",
+    UNREAD_PARAMETERS: "Not all sent parameters were read.",
     LISTEN_KEY_UNKNOWN: "This listenKey does not exist.",
     LOOKUP_INTERVAL: "Lookup interval is too big.",
     BAD_PARAM_COMBO: "Combination of optional parameters invalid.",

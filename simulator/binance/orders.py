@@ -188,8 +188,12 @@ def parse_new_order(
         check_percent_price(inst, side, price)
         if tif == "GTX" and marketable(side, price, inst.price):
             raise BinanceError(codes.GTX_WOULD_TAKE)
-    elif "price" in params:
-        raise codes.not_required("price")
+    else:
+        # A market order takes neither; timeInForce on one is refused as observed
+        # (Binance_Futures_Java#54: "-1106: Parameter 'timeInForce' sent when not required.").
+        for name in ("price", "timeInForce"):
+            if name in params:
+                raise codes.not_required(name)
     if not (reduce or closes(pside, side)):
         check_notional(inst, quantity, price)
     return NewOrder(inst.symbol, side, pside, order_type, quantity, price, tif, reduce, cid, response_type)

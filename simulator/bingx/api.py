@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from simulator.bingx import account, answers, auth, codes, fills, market, trading, userstream, wallet
+from simulator.bingx import account, answers, auth, codes, fills, market, params, trading, userstream, wallet
 from simulator.bingx.conditional import ConditionalBook
 from simulator.exchange import Exchange
 from simulator.faults import Faults
@@ -37,6 +37,8 @@ def build_facade(
         refusal=codes.refusal_for,
         answer=answers.success,
         refuse=refused,
+        params=params.TABLE,
+        read_params=params.read,
         identify=auth.identify,
     )
     route = Routes(router, exchange, clock, dialect)
@@ -59,6 +61,7 @@ def build_facade(
         lambda code, msg, status: answers.refusal(code, msg, status, clock()),
         streams=hub,
         own_orders=OWN_ORDERS,
+        unknown_params=route.unknown_seen,
     )
 
 

@@ -15,5 +15,15 @@ PASSPHRASE = "e2e-passphrase-Kq7wZ2"
 @pytest.fixture
 def stack(tmp_path: Path) -> Iterator[LocalStack]:
     running = start_stack(tmp_path, api_key=API_KEY, secret_key=SECRET_KEY, passphrase=PASSPHRASE)
-    yield running
-    running.stop()
+    try:
+        yield running
+        if running.simulator.proc.poll() is None:
+            unread = {
+                venue: running.venue_get(f"/_sim/unknown_params?venue_name={venue}")
+                for venue in ("bingx", "binance")
+            }
+            assert unread == {"bingx": [], "binance": []}, (
+                f"the stack sent parameters no endpoint reads: {unread}"
+            )
+    finally:
+        running.stop()

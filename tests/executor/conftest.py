@@ -39,6 +39,7 @@ from tests.support.inproc import (
     SECRET_KEY,
     RunningSimulator,
     serve_app,
+    unread_params,
 )
 from tools.processes import free_port
 
@@ -199,6 +200,7 @@ def simulator(simulator_server: tuple[CurrentSimulator, int]) -> Iterator[Runnin
     current.app = sim.app
     yield RunningSimulator(sim, f"http://127.0.0.1:{port}", port)
     current.app = None
+    assert not unread_params(sim), f"the executor sent parameters no endpoint reads: {unread_params(sim)}"
 
 
 @dataclass

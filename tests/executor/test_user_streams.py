@@ -28,7 +28,7 @@ from simulator.app import build
 from simulator.config import SimulatorSettings
 from tests.executor.conftest import BINANCE, BINGX, CurrentSimulator, VenueRig
 from tests.executor.stream_support import WAIT_S, streaming
-from tests.support.inproc import RunningSimulator
+from tests.support.inproc import RunningSimulator, unread_params
 
 QTY = Decimal("0.01")
 
@@ -50,6 +50,7 @@ def simulator(simulator_server: tuple[CurrentSimulator, int]) -> Iterator[Runnin
     current.app = sim.app
     yield RunningSimulator(sim, f"http://127.0.0.1:{port}", port)
     current.app = None
+    assert not unread_params(sim), f"the executor sent parameters no endpoint reads: {unread_params(sim)}"
 
 
 def buy(rig: VenueRig, client_id: str = "tvb-stream-1") -> str:

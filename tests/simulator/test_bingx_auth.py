@@ -10,6 +10,7 @@ from executor.venues.bingx import signing
 from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator
 
 BALANCE = "/openApi/swap/v2/user/balance"
+TEST_ORDER = "/openApi/swap/v2/trade/order/test"
 
 
 def _get(sim: RunningSimulator, query: str, key: str = API_KEY) -> dict[str, object]:
@@ -53,7 +54,16 @@ def test_timestamp_outside_recv_window_is_refused(simulator: RunningSimulator) -
 
 
 def test_json_valued_parameter_is_signed_raw_and_sent_encoded(simulator: RunningSimulator) -> None:
-    params = _params(takeProfit={"type": "TAKE_PROFIT_MARKET", "stopPrice": 70000})
+    params = _params(
+        symbol="BTC-USDT",
+        side="BUY",
+        positionSide="BOTH",
+        type="MARKET",
+        quantity="0.01",
+        takeProfit={"type": "TAKE_PROFIT_MARKET", "stopPrice": 70000},
+    )
     query = signing.signed_query(SECRET_KEY, params)
     assert "%7B" in query and "{" not in query  # encoded on the wire
-    assert _get(simulator, query)["code"] == 0  # and the venue checks the decoded text
+    # and the venue checks the decoded text
+    resp = requests.post(f"{simulator.url}{TEST_ORDER}?{query}", headers={"X-BX-APIKEY": API_KEY}, timeout=5)
+    assert resp.json()["code"] == 0

@@ -5,16 +5,32 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 
 from simulator import wire
 from simulator.exchange import Exchange
+from simulator.params import ParamTable
 from simulator.records import Account, Reject, SimError
 from simulator.routes import Dialect, Refusal, Routes
 
 KEY = "k-1"
+TABLE = ParamTable(
+    endpoints={
+        ("GET", "/v1/echo"): frozenset({"a"}),
+        ("GET", "/v2/echo"): frozenset({"a"}),
+        ("POST", "/private"): frozenset({"fail"}),
+    },
+    common=frozenset({"signature"}),
+    signed=frozenset(),
+)
+
+
+def _read(sent: wire.Sent, accepted: frozenset[str]) -> None:
+    if any(p.key == "refuse-me" for p in sent.query):
+        raise Refusal(11, "unread parameter", 400)
 
 
 def _authenticate(exchange: Exchange, request: Request, sent: wire.Sent, now_ms: int) -> Account:
@@ -24,20 +40,25 @@ def _authenticate(exchange: Exchange, request: Request, sent: wire.Sent, now_ms:
     return account
 
 
-def _client() -> TestClient:
-    exchange = Exchange("made-up")
-    exchange.add_account(KEY, "secret", Decimal(100))
-    dialect = Dialect(
+def _dialect() -> Dialect:
+    return Dialect(
         authenticate=_authenticate,
         refusal=lambda error: Refusal(9, f"exchange said {error.reason}", 418),
         answer=lambda data, headers: JSONResponse({"ok": data}, headers=headers),
         refuse=lambda refusal, headers: JSONResponse(
             {"code": refusal.code, "msg": refusal.msg}, refusal.status, headers=headers
         ),
+        params=TABLE,
+        read_params=_read,
         headers=lambda weight: {"X-Weight": str(weight)},
     )
+
+
+def _served() -> tuple[TestClient, Routes]:
+    exchange = Exchange("made-up")
+    exchange.add_account(KEY, "secret", Decimal(100))
     router = APIRouter()
-    route = Routes(router, exchange, lambda: 1234, dialect)
+    route = Routes(router, exchange, lambda: 1234, _dialect())
 
     @route("GET", "/v1/echo", "/v2/echo", signed=False, weight=3)
     async def echo(params: dict[str, str], account: Account | None) -> Any:
@@ -52,7 +73,11 @@ def _client() -> TestClient:
 
     app = FastAPI()
     app.include_router(router)
-    return TestClient(app)
+    return TestClient(app), route
+
+
+def _client() -> TestClient:
+    return _served()[0]
 
 
 def test_one_handler_serves_every_path_given_with_params_merged_query_first() -> None:
@@ -86,5 +111,29 @@ def test_a_dialect_adds_no_headers_unless_it_says_so() -> None:
         refusal=lambda error: Refusal(0, "", 400),
         answer=lambda data, headers: JSONResponse(data),
         refuse=lambda refusal, headers: JSONResponse(None),
+        params=TABLE,
+        read_params=_read,
     )
     assert dialect.headers(5) == {}
+
+
+def test_an_endpoint_missing_from_its_venues_parameter_table_is_not_served() -> None:
+    route = Routes(APIRouter(), Exchange("made-up"), lambda: 1234, _dialect())
+
+    async def handler(params: dict[str, str], account: Account | None) -> Any:
+        return None
+
+    with pytest.raises(LookupError, match="GET /v3/echo"):
+        route("GET", "/v3/echo", signed=False)(handler)
+
+
+def test_parameters_an_endpoint_does_not_read_are_counted_and_the_dialect_answers_them() -> None:
+    client, route = _served()
+    passed = client.get("/v1/echo?a=1&b=2&b=3&signature=x")
+    assert passed.json() == {"ok": {"params": {"a": "1", "b": "3"}, "account": None}}
+    refused = client.get("/v2/echo?refuse-me=1")
+    assert (refused.status_code, refused.json()) == (400, {"code": 11, "msg": "unread parameter"})
+    assert route.unknown_seen == {("GET", "/v1/echo", "b"): 1, ("GET", "/v2/echo", "refuse-me"): 1}
+    # A request its key refuses reads nothing, so counts nothing.
+    client.post("/private?junk=1")
+    assert ("POST", "/private", "junk") not in route.unknown_seen

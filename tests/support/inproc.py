@@ -57,6 +57,17 @@ def serve_app(app: FastAPI, port: int, *, tls: tuple[str, str] | None = None) ->
         thread.join(timeout=10)
 
 
+def unread_params(sim: Simulator) -> list[str]:
+    """Every parameter a venue endpoint received and does not read, as "venue METHOD path name".
+    Binance refuses such a request; BingX lets it pass unread, so a misspelt name would be lost
+    without a word (simulator/README.md, "Guesses")."""
+    return [
+        f"{venue} {method} {path} {name}"
+        for venue, seen in sorted(sim.unknown_params.items())
+        for method, path, name in sorted(seen)
+    ]
+
+
 @contextmanager
 def running_simulator(tls: tuple[str, str] | None = None, **overrides: object) -> Iterator[RunningSimulator]:
     """The simulator on a free loopback port; over HTTPS when `tls` is (certificate, key)."""
