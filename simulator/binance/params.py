@@ -97,7 +97,9 @@ TABLE = ParamTable(
         ("GET", "/fapi/v1/ticker/24hr"): SYMBOL,
         ("GET", "/fapi/v1/leverageBracket"): SYMBOL,
         ("GET", "/sapi/v1/capital/config/getall"): NONE,
-        ("GET", "/sapi/v1/margin/allPairs"): SYMBOL,
+        # A MARKET_DATA endpoint (API key only), which ccxt signs anyway and which answers it
+        # live: the wallet API reads the signing fields wherever they come (a guess, README).
+        ("GET", "/sapi/v1/margin/allPairs"): SYMBOL | {"timestamp", "recvWindow", "signature"},
         ("GET", "/fapi/v2/positionRisk"): SYMBOL,
         ("GET", "/fapi/v3/positionRisk"): SYMBOL,
         ("POST", "/fapi/v1/leverage"): frozenset({"symbol", "leverage"}),
