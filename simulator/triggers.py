@@ -4,7 +4,8 @@ Both venues keep their conditional orders beside the exchange, with their own id
 check until they fire. When the mark reaches one, it places a real MARKET order (or a LIMIT at
 its price) for its quantity, or for whatever its position holds when it closes the position.
 The venues differ only in words: how they spell a cancelled or refused trigger, which client id
-the order it places gets, and whether a whole-position close is flagged reduce-only.
+the order it places gets, and whether a whole-position close is flagged reduce-only. A trailing
+stop carries its `Trail` (simulator/trailing.py), which decides when it fires on both venues.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from simulator.events import Event, OrderUpdate, TriggerChange, TriggerUpdate
 from simulator.exchange import Exchange
 from simulator.positions import closable
 from simulator.records import Account, Order, SimError
+from simulator.trailing import Trail
 from simulator.venue import Clock
 
 STOP_TYPES = ("STOP_MARKET", "STOP")
@@ -50,6 +52,7 @@ class Trigger:
     trigger_ms: int = 0  # when it fired
     actual: Order | None = None  # the order it placed when it fired
     finished: bool = False  # that order has filled or left the book
+    trail: Trail | None = None  # a trailing stop's callback and the best price it has seen
 
 
 T = TypeVar("T", bound=Trigger)
@@ -72,7 +75,7 @@ class TriggerBook(ABC, Generic[T]):
 
     @abstractmethod
     def reached(self, trigger: T, mark: Decimal) -> bool:
-        """Does this mark fire it?"""
+        """Does this mark fire it? (A trailing stop's trail decides for itself.)"""
 
     @abstractmethod
     def not_open(self, trigger: T) -> Exception:
@@ -135,7 +138,9 @@ class TriggerBook(ABC, Generic[T]):
 
     def on_price(self, symbol: str, mark: Decimal) -> None:
         for trigger in list(self.orders.values()):
-            if trigger.symbol == symbol and trigger.status == "NEW" and self.reached(trigger, mark):
+            if trigger.symbol != symbol or trigger.status != "NEW":
+                continue
+            if trigger.trail.step(mark) if trigger.trail is not None else self.reached(trigger, mark):
                 self.fire(trigger)
 
     def fire(self, trigger: T) -> None:

@@ -3,6 +3,13 @@
 They wait outside the matching engine with their own ids (`algoId`, `clientAlgoId`), no margin
 check until they trigger, and a `triggerPrice`. When the price crosses it the book places the
 real order on the exchange; a refusal at that point leaves the algo order REJECTED.
+
+A TRAILING_STOP_MARKET has no `triggerPrice`: `callbackRate` (percent, 1 is 1 %) and an optional
+`activatePrice` (renamed from `activationPrice` on 2025-12-22), docs "New Algo Order" (USDⓈ-M
+Trade) and docs/venues/binance.md section 5.9. Its trail (simulator/trailing.py) starts at
+`activatePrice`, or at once from the latest price when none is sent, and then the order fires
+like any other. Its rows show `activatePrice` as the price it starts at; `triggerPrice` stays
+"0", the venue's documented rows saying nothing of a live trailing level (a guess).
 """
 
 from __future__ import annotations
@@ -32,11 +39,14 @@ from simulator.binance.render import price, qty
 from simulator.events import TriggerChange
 from simulator.exchange import Exchange
 from simulator.records import Account, Instrument
+from simulator.trailing import Trail, activates
 from simulator.triggers import Trigger, TriggerBook, crossed, is_stop
 from simulator.venue import Clock
 
+# "New Algo Order": callbackRate min 0.1, max 10; the change log of 2026-10-23 raised the max to 20
+# for TRAILING_STOP_MARKET on POST /fapi/v1/algoOrder (docs/venues/binance.md section 5.9).
 MIN_CALLBACK_RATE = Decimal("0.1")
-MAX_CALLBACK_RATE = Decimal("20")  # raised from 10 on 2026-10-23
+MAX_CALLBACK_RATE = Decimal("20")
 
 
 @dataclass(kw_only=True)
@@ -48,12 +58,9 @@ class AlgoOrder(Trigger):
     working_type: str
     close_position: bool
     price_protect: bool
-    activate_price: Decimal | None
-    callback_rate: Decimal | None
+    activate_price: Decimal | None  # a trailing stop's: as sent, else the price at placement
+    callback_rate: Decimal | None  # a trailing stop's, in percent as sent
     create_ms: int
-    # Trailing stops: armed once the activation price is reached, then track the best price.
-    armed: bool = True
-    extreme: Decimal | None = None
 
     @property
     def algo_status(self) -> str:
@@ -72,9 +79,7 @@ class AlgoBook(TriggerBook[AlgoOrder]):
         self._ids = itertools.count(2_000_000)
 
     def reached(self, trigger: AlgoOrder, mark: Decimal) -> bool:
-        return (
-            _trail(trigger, mark) if trigger.order_type == "TRAILING_STOP_MARKET" else _crossed(trigger, mark)
-        )
+        return _crossed(trigger, mark)
 
     def not_open(self, trigger: AlgoOrder) -> Exception:
         return BinanceError(codes.CANCEL_REJECTED)
@@ -160,17 +165,17 @@ class AlgoBook(TriggerBook[AlgoOrder]):
     def _trailing(self, inst: Instrument, filters: Filters, algo: AlgoOrder, params: dict[str, str]) -> None:
         rate = decimal_param(params, "callbackRate")
         if not MIN_CALLBACK_RATE <= rate <= MAX_CALLBACK_RATE:
-            raise codes.illegal("callbackRate", f"{MIN_CALLBACK_RATE}-{MAX_CALLBACK_RATE}")
-        algo.callback_rate = rate
+            raise BinanceError(codes.INVALID_CALLBACK_RATE)
+        activate: Decimal | None = None
         if "activatePrice" in params:
             activate = decimal_param(params, "activatePrice")
             check_price(inst, filters, activate)
-            if _activated(algo.side, activate, inst.price):
+            # "New Algo Order": a BUY's activatePrice must be below the latest price, a SELL's above.
+            if activates(algo.side, activate, inst.price):
                 raise BinanceError(codes.WOULD_TRIGGER)
-            algo.activate_price = activate
-            algo.armed = False
-        else:
-            algo.extreme = inst.price
+        algo.trail = Trail.start(algo.side, inst.price, activation=activate, rate=rate / 100)
+        algo.callback_rate = rate
+        algo.activate_price = algo.trail.activation
 
     def find(self, account: Account, params: dict[str, str]) -> AlgoOrder:
         algo: AlgoOrder | None = None
@@ -194,27 +199,6 @@ class AlgoBook(TriggerBook[AlgoOrder]):
 def _crossed(algo: AlgoOrder, mark: Decimal) -> bool:
     assert algo.trigger_price is not None
     return crossed(stop=is_stop(algo.order_type), side=algo.side, trigger=algo.trigger_price, mark=mark)
-
-
-def _trail(algo: AlgoOrder, mark: Decimal) -> bool:
-    if not algo.armed:
-        assert algo.activate_price is not None
-        if not _activated(algo.side, algo.activate_price, mark):
-            return False
-        algo.armed = True
-        algo.extreme = mark
-    assert algo.extreme is not None and algo.callback_rate is not None
-    rate = algo.callback_rate / 100
-    if algo.side == "BUY":
-        algo.extreme = min(algo.extreme, mark)
-        return mark >= algo.extreme * (1 + rate)
-    algo.extreme = max(algo.extreme, mark)
-    return mark <= algo.extreme * (1 - rate)
-
-
-def _activated(side: str, activate: Decimal, mark: Decimal) -> bool:
-    """A BUY trail starts once the price falls to the activation price, a SELL once it rises."""
-    return mark <= activate if side == "BUY" else mark >= activate
 
 
 def algo_json(inst: Instrument, algo: AlgoOrder, *, detail: bool = False) -> dict[str, Any]:

@@ -28,6 +28,9 @@ BAD_PRECISION = -1111
 UNKNOWN_ORDER = -2013
 CANCEL_REJECTED = -2011
 MARGIN_INSUFFICIENT = -2019
+# Not on the USDⓈ-M error-code page; real answers to a callbackRate out of range read
+# `{"code": -2007, "msg": "Invalid callBack rate."}` (client code handling them, python-binance).
+INVALID_CALLBACK_RATE = -2007
 WOULD_TRIGGER = -2021
 REDUCE_ONLY_REJECTED = -2022
 PRICE_TOO_HIGH = -4002
@@ -72,6 +75,7 @@ MESSAGES: dict[int, str] = {
     UNKNOWN_ORDER: "Order does not exist.",
     CANCEL_REJECTED: "Unknown order sent.",
     MARGIN_INSUFFICIENT: "Margin is insufficient.",
+    INVALID_CALLBACK_RATE: "Invalid callBack rate.",
     WOULD_TRIGGER: "Order would immediately trigger.",
     REDUCE_ONLY_REJECTED: "ReduceOnly Order is rejected.",
     PRICE_TOO_HIGH: "Price greater than max price.",

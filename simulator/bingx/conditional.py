@@ -5,7 +5,8 @@ through the ordinary order endpoint with a `stopPrice`, gets an order id from th
 as every other order, and waits outside the book until the mark price crosses it. An entry may
 carry `takeProfit` / `stopLoss` as JSON strings; the venue arms them for the entry's quantity
 once the entry fills. A trigger price on the wrong side of the current price is refused with
-the venue's 110411-110414 codes, so nothing is placed that would fire at once.
+the venue's 110411-110414 codes, so nothing is placed that would fire at once. A
+TRAILING_STOP_MARKET waits here too, with its trail; its words are in simulator/bingx/trailing.py.
 """
 
 from __future__ import annotations
@@ -19,9 +20,11 @@ from common.decimals import plain
 from simulator.bingx import codes
 from simulator.bingx.codes import BingxError
 from simulator.bingx.orders import CONDITIONAL_TYPES, LIMIT_TRIGGER_TYPES, OrderRequest, TriggerRequest
+from simulator.bingx.trailing import TrailingRequest, trail_fields
 from simulator.events import TriggerChange
 from simulator.exchange import Exchange
 from simulator.records import Account, Order, Reject, SimError, truncate
+from simulator.trailing import Trail
 from simulator.triggers import STOP_TYPES, TAKE_PROFIT_TYPES, Trigger, TriggerBook, crossed, is_stop
 from simulator.venue import Clock
 
@@ -142,6 +145,16 @@ class ConditionalBook(TriggerBook[Conditional]):
             keep=not test,
         )
 
+    def place_trailing(
+        self, account: Account, order: OrderRequest, spec: TrailingRequest, *, test: bool = False
+    ) -> Conditional:
+        """Keep a checked TRAILING_STOP_MARKET; a `test` one is built, never kept."""
+        cid = order.client_order_id
+        if cid and (cid in account.by_client_id or self.holds_client_id(account, cid)):
+            raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {cid} already used")
+        trigger = TriggerRequest(spec.quantity, Decimal(0), None, spec.working_type)
+        return self._keep(account, order, trigger, self.clock(), keep=not test, trail=spec.trail)
+
     def parse_attachments(
         self, params: dict[str, str], *, side: str, reference: Decimal, symbol: str
     ) -> list[Attachment]:
@@ -185,7 +198,14 @@ class ConditionalBook(TriggerBook[Conditional]):
             self._keep(account, order, trigger, now)
 
     def _keep(
-        self, account: Account, order: OrderRequest, trigger: TriggerRequest, now: int, *, keep: bool = True
+        self,
+        account: Account,
+        order: OrderRequest,
+        trigger: TriggerRequest,
+        now: int,
+        *,
+        keep: bool = True,
+        trail: Trail | None = None,
     ) -> Conditional:
         conditional = Conditional(
             order_id=self.exchange.new_order_id(),
@@ -202,6 +222,7 @@ class ConditionalBook(TriggerBook[Conditional]):
             reduce_only=order.reduce_only,
             time_ms=now,
             update_ms=now,
+            trail=trail,
         )
         if keep:
             self.orders[conditional.order_id] = conditional
@@ -257,6 +278,7 @@ def conditional_json(conditional: Conditional) -> dict[str, Any]:
     actual = conditional.actual
     executed = actual.executed_qty if actual is not None else Decimal(0)
     avg = actual.avg_price if actual is not None else Decimal(0)
+    trailing = trail_fields(conditional.trail) if conditional.trail is not None else {}
     return {
         "symbol": conditional.symbol,
         "orderId": conditional.order_id,
@@ -280,6 +302,7 @@ def conditional_json(conditional: Conditional) -> dict[str, Any]:
         "closePosition": conditional.quantity is None,
         "workingType": conditional.working_type,
         "stopGuaranteed": False,
+        **trailing,
     }
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.bingx import codes, orders, spelling
+from simulator.bingx import codes, orders, spelling, trailing
 from simulator.bingx.codes import BingxError
 from simulator.bingx.conditional import Conditional, ConditionalBook, conditional_json
 from simulator.bingx.orders import CONDITIONAL_TYPES, OrderRequest, as_decimal, as_int, require
@@ -127,6 +127,10 @@ def new_order(
 ) -> Any:
     request = orders.parse_order(account, params)
     with exchange.lock:
+        if request.order_type == trailing.TRAILING_STOP_MARKET:
+            spec = trailing.parse(params, request, exchange.instrument(request.symbol))
+            placed = book.place_trailing(account, request, spec, test=test)
+            return _tested(request) if test else {"order": conditional_json(placed)}
         if request.order_type in CONDITIONAL_TYPES:
             return _place_conditional(book, params, account, request, test=test)
         return _place_plain(exchange, book, params, account, request, test=test)
