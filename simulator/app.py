@@ -68,7 +68,13 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock], faults: 
         snapshot_every_s=settings.simulator_bingx_snapshot_s,
     )
     return [
-        bingx_api.build_facade(bingx, clock("bingx"), faults=faults, streams=streams),
+        bingx_api.build_facade(
+            bingx,
+            clock("bingx"),
+            faults=faults,
+            streams=streams,
+            keeps_trigger_client_ids=settings.simulator_bingx_trigger_client_ids,
+        ),
         binance_api.build_facade(binance, clock("binance"), faults=faults, streams=streams),
     ]
 
@@ -112,7 +118,7 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
         seen[(request.method, path)] += 1
         if facade.streams is not None:
             facade.streams.timeline.request(request.method, path, request.query_params)
-        fired = faults.draw(facade.name, request.method, path)
+        fired = faults.draw(facade.name, request.method, path, request.query_params)
         for fault in fired:
             if fault.kind is FaultKind.LATENCY:
                 await asyncio.sleep(fault.rule.latency_ms / 1000)

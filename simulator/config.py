@@ -24,6 +24,9 @@ class SimulatorSettings(ServiceSettings):
     simulator_stream_lifetime_s: float = 86400.0  # Binance ends a connection at 24 hours
     simulator_bingx_heartbeat_s: float = 5.0  # BingX's "Ping"
     simulator_bingx_snapshot_s: float = 5.0  # BingX's settings snapshot
+    # BingX takes a clientOrderId only on LIMIT and MARKET orders (docs/venues/bingx.md 5.8): a
+    # conditional order's is dropped. True keeps it, as a venue that honoured it would.
+    simulator_bingx_trigger_client_ids: bool = False
 
     bingx_api_key: SecretStr | None = None
     # The executor's demo switch: a BingX demo (VST) account holds VST, not USDT (docs/venues/bingx.md 1).

@@ -2,7 +2,7 @@
 venue's own, headers of our choosing on an answer, clock skew, and on the user-data streams:
 late, doubled or swapped events and refused connections.
 
-Rules match by venue, method and path prefix, fire with a probability, and
+Rules match by venue, method, path prefix and query parameters, fire with a probability, and
 may be limited to a number of firings, so a test can say "the next order
 times out after the venue accepted it" or "20% of orders fail with 503".
 Stream rules match by venue only and fire per event (or per connection attempt).
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -43,6 +44,9 @@ class FaultRule(BaseModel):
     venue: str | None = None
     method: str | None = None
     path: str | None = None  # prefix
+    # Fires only on a request whose query string carries each of these parameters with this
+    # value (e.g. {"type": "STOP_MARKET"}: a venue's stop orders, not its entries on the same path).
+    query: dict[str, str] = Field(default_factory=dict)
     probability: float = Field(1.0, ge=0, le=1)
     count: int | None = Field(None, ge=0)  # firings left; None = unlimited
     latency_ms: int = Field(0, ge=0, le=60_000)
@@ -91,9 +95,10 @@ class Faults:
                 r.skew_ms for r in self._rules if r.kind is FaultKind.SKEW and r.venue in (None, venue)
             )
 
-    def draw(self, venue: str, method: str, path: str) -> list[Fired]:
+    def draw(self, venue: str, method: str, path: str, query: Mapping[str, str] | None = None) -> list[Fired]:
         """The request-shaping faults that fire for this request (skew is read separately)."""
         fired: list[Fired] = []
+        sent = query or {}
         with self._lock:
             for rule in self._rules:
                 if rule.kind is FaultKind.SKEW or rule.kind in STREAM_KINDS:
@@ -101,6 +106,8 @@ class Faults:
                 if rule.method not in (None, method.upper()):
                     continue
                 if rule.path is not None and not path.startswith(rule.path):
+                    continue
+                if any(sent.get(name) != value for name, value in rule.query.items()):
                     continue
                 self._fire(rule, venue, fired)
         return fired

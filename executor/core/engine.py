@@ -4,7 +4,7 @@ A decided outcome is returned as an ExecutionResult. A condition worth retrying 
 down, rate limited) is raised as a retryable TvbridgeError so the caller can redeliver; the
 client order id derived from the signal id makes that redelivery safe. The rules each step
 applies live beside this file: legs.py (which orders), sizing.py (how much), placement.py
-(placed at most once), protection.py (take-profit and stop-loss).
+(placed at most once), protection.py and guards.py (take-profit and stop-loss).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.flatten import AccountFlatten, flatten_account
+from executor.core.guards import Guards, OnGuarded
 from executor.core.legs import Held, Plan, direction, plan_legs
 from executor.core.model import (
     ErrorInfo,
@@ -32,14 +33,7 @@ from executor.core.model import (
 )
 from executor.core.placement import Placer
 from executor.core.ports import InstrumentRules, Protection, VenueAdapter, venue_answered_ns, venue_seconds
-from executor.core.protection import (
-    Guards,
-    OnGuarded,
-    ProtectionPlan,
-    describe,
-    known_triggers,
-    plan_for,
-)
+from executor.core.protection import ProtectionPlan, describe, known_triggers, plan_for
 from executor.core.risk import RiskLimits
 from executor.core.sizing import Sizer, apply_margin_mode, closes
 from executor.core.switch import TradingSwitch
@@ -206,9 +200,11 @@ class ExecutionEngine:
         cap = target if signal.market_position is not None else None
         for leg, quantity in moves:
             guarded = ctx.plan is not None and leg.opening
-            attach = ctx.known if guarded and adapter.attaches_protection and ctx.known else ()
+            attach: tuple[Protection, ...] = ()
+            if guarded and adapter.attaches_protection and ctx.known:
+                attach = self.guards.riding(adapter, rules, signal, leg, ctx.known)
             try:
-                report = self.placer.place(adapter, rules, signal, leg, quantity, attach or ())
+                report = self.placer.place(adapter, rules, signal, leg, quantity, attach)
             except TvbridgeError as exc:
                 # Nothing placed yet, so the whole signal may be planned and sized again, once.
                 if orders or not resize or not self.sizer.leverage_moved(adapter, rules, side, terms, exc):
@@ -221,11 +217,13 @@ class ExecutionEngine:
             orders.append(report)
             if guarded:
                 assert ctx.plan is not None
-                guards = self.guards.protect(adapter, rules, signal, ctx.plan, report, ctx.known, cap)
+                guards = self.guards.protect(
+                    adapter, rules, signal, ctx.plan, report, ctx.known, cap, rode=attach
+                )
                 orders.extend(guards.orders)
                 problems.extend(guards.problems)
         closed = plan.closed_after(quantities)
-        problems.extend(self.guards.clear(adapter, rules, closed, {o.client_order_id for o in orders}))
+        problems.extend(self.guards.clear(adapter, rules, closed, {o.order_id for o in orders if o.order_id}))
         return _executed(signal, sizing, tuple(orders), "; ".join(problems))
 
     def _context(self, signal: TradeSignal) -> _Context:

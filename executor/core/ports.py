@@ -104,9 +104,13 @@ class OpenProtection:
     """A resting trigger order on the venue that would close part of a position."""
 
     order_id: str
-    client_order_id: str
+    client_order_id: str  # "" where the venue keeps none (BingX's trigger orders)
     side: Side
     position_side: PositionSide
+    order_type: str  # the venue's type word; both venues spell STOP_MARKET, TAKE_PROFIT, ... alike
+    quantity: Decimal  # still open; zero for a close-whole-position trigger
+    trigger_price: Decimal | None
+    close_position: bool = False
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,13 @@ class VenueAdapter(Protocol):
     # True where an entry order can carry its own take-profit / stop-loss (BingX); elsewhere
     # they are separate orders placed after the fill.
     attaches_protection: bool
+    # True where the venue keeps our client id on a trigger order, so that id finds it; BingX
+    # keeps one only on LIMIT and MARKET orders, and there a trigger order is found by its shape
+    # (executor/core/resting.py).
+    trigger_client_ids: bool
+    # True where the venue refuses stops (and, apart, take-profits) of a position side that
+    # would total more than the position (BingX): those placed are sized to the room left.
+    caps_trigger_totals: bool
 
     def rules(self, symbol: str) -> InstrumentRules:
         """Cached instrument rules; raises UNKNOWN_SYMBOL when the venue lists no such contract."""

@@ -1,10 +1,8 @@
-"""Take-profit and stop-loss: which signals may carry them, where their triggers sit, and the
-protective orders themselves.
+"""Take-profit and stop-loss: which signals may carry them and where their triggers sit.
 
 `plan_for` and `ProtectionPlan` are pure rules: what a signal wants protected, at which prices,
-and whether those prices make sense for the position they guard. `Guards` places them once an
-entry has filled (or lets the venue arm them with the entry), and cancels those of a position
-a signal closed.
+and whether those prices make sense for the position they guard. The orders themselves are
+`guards.py`'s.
 """
 
 from __future__ import annotations
@@ -17,27 +15,18 @@ from decimal import Decimal
 from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.events import Where
-from executor.core.legs import client_order_id, protection_tag
 from executor.core.model import (
     Action,
     MarketPosition,
-    OrderPurpose,
-    OrderReport,
-    OrderStatus,
     OrderType,
     PositionSide,
-    Side,
     TradeSignal,
-    Venue,
 )
-from executor.core.placement import Placer
 from executor.core.ports import (
     InstrumentRules,
     Protection,
     ProtectionKind,
     ProtectionRequest,
-    VenueAdapter,
-    VenueOrder,
 )
 
 log = logging.getLogger("executor.protection")
@@ -175,166 +164,9 @@ def describe(triggers: tuple[Protection, ...], reference: Decimal | None) -> str
     """What a test signal would place."""
     if not triggers:
         return ""
-    parts = [f"{_NAMES[t.kind]} at {plain(t.trigger_price)}" for t in triggers]
+    parts = [f"{NAMES[t.kind]} at {plain(t.trigger_price)}" for t in triggers]
     base = f" (from {plain(reference)})" if reference else ""
     return "would place " + " and ".join(parts) + base
 
 
-_NAMES = {ProtectionKind.TAKE_PROFIT: "take-profit", ProtectionKind.STOP_LOSS: "stop-loss"}
-
-
-@dataclass(frozen=True)
-class Guarded:
-    """What guarding one entry placed, and what it could not."""
-
-    orders: list[OrderReport]
-    problems: list[str]
-
-
-class Guards:
-    """Places the take-profit and stop-loss of a filled entry, and cancels those of a position
-    a signal closed, so that none can fire on a later position."""
-
-    def __init__(self, placer: Placer, on_guarded: OnGuarded | None = None) -> None:
-        self.placer = placer
-        # Told of every stop a signal asked for, placed or not: the position keeper watches that
-        # one stays live for as long as the position does.
-        self.on_guarded = on_guarded
-        # Symbols known to hold no resting take-profit/stop-loss, so a close need not look.
-        self._unprotected: set[tuple[Venue, str, str]] = set()
-
-    def protect(
-        self,
-        adapter: VenueAdapter,
-        rules: InstrumentRules,
-        signal: TradeSignal,
-        plan: ProtectionPlan,
-        entry: OrderReport,
-        known: tuple[Protection, ...] | None,
-        cap: Decimal | None,
-        *,
-        redelivery: bool = False,
-    ) -> Guarded:
-        """Guard a filled entry; a level that cannot be placed is reported, never hidden."""
-        quantity = entry.quantity if cap is None else min(entry.quantity, cap)
-        if quantity <= 0:
-            return Guarded([], [])
-        closing = Side.SELL if entry.side is Side.BUY else Side.BUY
-        key = (adapter.venue, adapter.account, rules.venue_symbol)
-        if adapter.attaches_protection and known is not None:
-            # The venue arms these itself once the entry fills, for the entry's quantity.
-            self._unprotected.discard(key)
-            for p in known:
-                self._watch(adapter, rules, signal, _request(rules, signal, entry, p, entry.quantity))
-            return Guarded([_report(entry, closing, p, entry.quantity, None) for p in known], [])
-        triggers = known
-        if triggers is None:
-            base = entry.avg_price or entry.price or adapter.price(rules.venue_symbol)
-            triggers = plan.triggers(rules, base)
-        guarded = Guarded([], [])
-        for trigger in triggers:
-            request = _request(rules, signal, entry, trigger, quantity)
-            self._watch(adapter, rules, signal, request)
-            try:
-                placed = self._place(adapter, request, redelivery=redelivery)
-            except TvbridgeError as exc:
-                guarded.problems.append(
-                    f"UNPROTECTED: the {_NAMES[trigger.kind]} at {plain(trigger.trigger_price)} was not "
-                    f"placed ({exc.message}); the entry stands"
-                )
-                log.warning(
-                    "protection not placed",
-                    extra={"kind": trigger.kind.value, "reason": exc.message, "symbol": rules.venue_symbol},
-                )
-                continue
-            self._unprotected.discard(key)
-            guarded.orders.append(_report(entry, closing, trigger, quantity, placed))
-        return guarded
-
-    def _watch(
-        self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal, request: ProtectionRequest
-    ) -> None:
-        if self.on_guarded is None or request.kind is not ProtectionKind.STOP_LOSS:
-            return
-        where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
-        self.on_guarded(where, request.position_side, request, signal.signal_id)
-
-    def _place(self, adapter: VenueAdapter, request: ProtectionRequest, *, redelivery: bool) -> VenueOrder:
-        def find() -> VenueOrder | None:
-            return adapter.find_protection(request.venue_symbol, request.client_order_id)
-
-        if redelivery:
-            found = find()
-            if found is not None:
-                return found
-        name = _NAMES[request.kind]
-        return self.placer.send_or_find(
-            lambda: adapter.place_protection(request),
-            find,
-            f"{adapter.venue.value} {name} {request.client_order_id}",
-        )
-
-    def clear(
-        self,
-        adapter: VenueAdapter,
-        rules: InstrumentRules,
-        closed: list[tuple[PositionSide, Side]],
-        keep: set[str],
-    ) -> list[str]:
-        """Cancel the stops and targets of a position this signal closed, so none can fire later."""
-        key = (adapter.venue, adapter.account, rules.venue_symbol)
-        if not closed or key in self._unprotected:
-            return []
-        try:
-            resting = adapter.open_protections(rules.venue_symbol)
-            stale = [
-                p for p in resting if (p.position_side, p.side) in closed and p.client_order_id not in keep
-            ]
-            for order in stale:
-                adapter.cancel_protection(rules.venue_symbol, order.order_id)
-        except TvbridgeError as exc:
-            log.warning("stale protection not cancelled", extra={"reason": exc.message})
-            return [
-                f"the closed position's take-profit/stop-loss orders could not be cancelled: {exc.message}"
-            ]
-        if len(stale) == len(resting):
-            self._unprotected.add(key)
-        if not stale:
-            return []
-        return [f"cancelled {len(stale)} take-profit/stop-loss order(s) of the closed position"]
-
-
-def _request(
-    rules: InstrumentRules, signal: TradeSignal, entry: OrderReport, trigger: Protection, quantity: Decimal
-) -> ProtectionRequest:
-    return ProtectionRequest(
-        venue_symbol=rules.venue_symbol,
-        kind=trigger.kind,
-        side=Side.SELL if entry.side is Side.BUY else Side.BUY,
-        position_side=entry.position_side,
-        quantity=quantity,
-        trigger_price=trigger.trigger_price,
-        client_order_id=client_order_id(signal.signal_id, protection_tag(trigger.kind, entry.position_side)),
-    )
-
-
-def _report(
-    entry: OrderReport, closing: Side, trigger: Protection, quantity: Decimal, placed: VenueOrder | None
-) -> OrderReport:
-    """A guard as the answer lists it; `placed` None for one attached to its entry."""
-    return OrderReport(
-        venue=entry.venue,
-        venue_symbol=entry.venue_symbol,
-        order_id=placed.order_id if placed else "",
-        client_order_id=placed.client_order_id if placed else "",
-        side=closing,
-        position_side=entry.position_side,
-        order_type=OrderType.MARKET,
-        quantity=quantity,
-        price=None,
-        avg_price=None,
-        status=placed.status if placed else OrderStatus.ATTACHED,
-        reduce_only=entry.position_side is PositionSide.BOTH,
-        purpose=OrderPurpose(trigger.kind.value),
-        trigger_price=trigger.trigger_price,
-    )
+NAMES = {ProtectionKind.TAKE_PROFIT: "take-profit", ProtectionKind.STOP_LOSS: "stop-loss"}

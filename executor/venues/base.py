@@ -38,6 +38,9 @@ class BaseVenueAdapter(abc.ABC):
     # True where an entry order can carry its own take-profit / stop-loss (BingX); elsewhere
     # they are separate orders placed after the fill.
     attaches_protection: bool = False
+    # The venue keeps our client id on trigger orders; its cumulative rule (see the port).
+    trigger_client_ids: bool = True
+    caps_trigger_totals: bool = False
 
     # How long a read price or balance serves later signals; 0 reads every time.
     price_ttl_s: float = 1.0

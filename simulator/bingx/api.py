@@ -27,6 +27,7 @@ def build_facade(
     *,
     faults: Faults | None = None,
     streams: StreamOptions | None = None,
+    keeps_trigger_client_ids: bool = False,
 ) -> VenueFacade:
     def refused(refusal: Refusal, headers: Headers) -> JSONResponse:
         return answers.refused(refusal, clock(), headers)  # a refusal carries the server time
@@ -42,7 +43,7 @@ def build_facade(
         identify=auth.identify,
     )
     route = Routes(router, exchange, clock, dialect)
-    book = ConditionalBook(exchange, clock)
+    book = ConditionalBook(exchange, clock, keeps_client_ids=keeps_trigger_client_ids)
     market.register(route, exchange, clock)
     account.register(route, exchange, clock)
     wallet.register(route, exchange)

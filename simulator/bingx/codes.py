@@ -15,6 +15,10 @@ BAD_API_KEY = 100413
 TIMESTAMP = 100421
 TOO_MANY_REQUESTS = 100410
 BUSY = 80012
+NO_POSITION = 80017
+# The venue publishes no code for its cumulative stop-quantity rule: 101400 is its code for an
+# order that fails its checks (docs/venues/bingx.md 5.8, "Cumulative quantity").
+OVER_POSITION = 101400
 TIMESTAMP_MESSAGE = (
     "Null timestamp or timestamp mismatch, try to run our sample code from the link "
     "https://bingx-api.github.io/docs/#/en-us/spot/account-api.html#Query%20Assets"

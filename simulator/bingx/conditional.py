@@ -5,14 +5,20 @@ through the ordinary order endpoint with a `stopPrice`, gets an order id from th
 as every other order, and waits outside the book until the mark price crosses it. An entry may
 carry `takeProfit` / `stopLoss` as JSON strings; the venue arms them for the entry's quantity
 once the entry fills. A trigger price on the wrong side of the current price is refused with
-the venue's 110411-110414 codes, so nothing is placed that would fire at once. A
-TRAILING_STOP_MARKET waits here too, with its trail; its words are in simulator/bingx/trailing.py.
+the venue's 110411-110414 codes, so nothing is placed that would fire at once; stops (and, apart,
+take-profits) that would total more than the position are refused (`totals.py`), and an attached
+one that would is not armed. A TRAILING_STOP_MARKET waits here too, with its trail; its words are
+in simulator/bingx/trailing.py.
+
+The venue takes a `clientOrderId` only on LIMIT and MARKET orders (docs/venues/bingx.md 5.8):
+a conditional order's is accepted and not kept, so it can be neither found nor refused as a
+repeat by it. `keeps_client_ids` keeps it instead, for a client that wants to see the difference.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
@@ -20,6 +26,7 @@ from common.decimals import plain
 from simulator.bingx import codes
 from simulator.bingx.codes import BingxError
 from simulator.bingx.orders import CONDITIONAL_TYPES, LIMIT_TRIGGER_TYPES, OrderRequest, TriggerRequest
+from simulator.bingx.totals import over_position
 from simulator.bingx.trailing import TrailingRequest, trail_fields
 from simulator.events import TriggerChange
 from simulator.exchange import Exchange
@@ -68,8 +75,9 @@ class ConditionalBook(TriggerBook[Conditional]):
     # The order it would place was refused (nothing left to close): the venue cancels it.
     REFUSED: ClassVar[str] = "CANCELLED"
 
-    def __init__(self, exchange: Exchange, clock: Clock) -> None:
+    def __init__(self, exchange: Exchange, clock: Clock, *, keeps_client_ids: bool = False) -> None:
         super().__init__(exchange, clock)
+        self.keeps_client_ids = keeps_client_ids
         self._waiting: dict[int, tuple[str, list[Attachment]]] = {}  # entry order id -> (key, specs)
 
     def reached(self, trigger: Conditional, mark: Decimal) -> bool:
@@ -134,26 +142,36 @@ class ConditionalBook(TriggerBook[Conditional]):
                 raise SimError(Reject.INVALID_PARAMETER, "quantity truncates to zero")
         kind = "stop" if is_stop(order.order_type) else "take_profit"
         self._check_trigger(kind, order.side, stop_price, inst.price)
-        cid = order.client_order_id
+        cid = order.client_order_id if self.keeps_client_ids else ""
         if cid and (cid in account.by_client_id or self.holds_client_id(account, cid)):
             raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {cid} already used")
-        return self._keep(
+        conditional = self._build(
             account,
-            order,
+            replace(order, client_order_id=cid),
             TriggerRequest(quantity, stop_price, price, spec.working_type),
             self.clock(),
-            keep=not test,
         )
+        refusal = over_position(account, self.open_orders(account, order.symbol), conditional)
+        if refusal is not None:
+            raise refusal
+        if not test:
+            self._book(conditional)
+        return conditional
 
     def place_trailing(
         self, account: Account, order: OrderRequest, spec: TrailingRequest, *, test: bool = False
     ) -> Conditional:
         """Keep a checked TRAILING_STOP_MARKET; a `test` one is built, never kept."""
-        cid = order.client_order_id
+        cid = order.client_order_id if self.keeps_client_ids else ""
         if cid and (cid in account.by_client_id or self.holds_client_id(account, cid)):
             raise SimError(Reject.DUPLICATE_CLIENT_ID, f"clientOrderID {cid} already used")
         trigger = TriggerRequest(spec.quantity, Decimal(0), None, spec.working_type)
-        return self._keep(account, order, trigger, self.clock(), keep=not test, trail=spec.trail)
+        trailing = self._build(
+            account, replace(order, client_order_id=cid), trigger, self.clock(), trail=spec.trail
+        )
+        if not test:
+            self._book(trailing)
+        return trailing
 
     def parse_attachments(
         self, params: dict[str, str], *, side: str, reference: Decimal, symbol: str
@@ -195,19 +213,23 @@ class ConditionalBook(TriggerBook[Conditional]):
                 entry.position_side == "BOTH",
             )
             trigger = TriggerRequest(entry.executed_qty, spec.stop_price, spec.price, spec.working_type)
-            self._keep(account, order, trigger, now)
+            armed = self._build(account, order, trigger, now)
+            # One that would take the stops (or take-profits) past the position is not armed: the
+            # docs do not say what the venue does then, and silence is the worst case for a client.
+            if over_position(account, self.open_orders(account, entry.symbol), armed) is None:
+                self._book(armed)
 
-    def _keep(
+    def _build(
         self,
         account: Account,
         order: OrderRequest,
         trigger: TriggerRequest,
         now: int,
         *,
-        keep: bool = True,
         trail: Trail | None = None,
     ) -> Conditional:
-        conditional = Conditional(
+        """A conditional order as it would be kept; `_book` keeps it."""
+        return Conditional(
             order_id=self.exchange.new_order_id(),
             client_order_id=order.client_order_id,
             api_key=account.api_key,
@@ -224,10 +246,10 @@ class ConditionalBook(TriggerBook[Conditional]):
             update_ms=now,
             trail=trail,
         )
-        if keep:
-            self.orders[conditional.order_id] = conditional
-            self.announce(conditional, TriggerChange.PLACED)
-        return conditional
+
+    def _book(self, conditional: Conditional) -> None:
+        self.orders[conditional.order_id] = conditional
+        self.announce(conditional, TriggerChange.PLACED)
 
     # -- triggering ---------------------------------------------------------------------
 

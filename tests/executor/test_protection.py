@@ -43,7 +43,9 @@ def test_bingx_carries_price_levels_on_the_entry_in_one_request(rig: VenueRig) -
     rig.reset_requests()
     result = rig.engine.execute(rig.signal(take_profit=Decimal("63000"), stop_loss=Decimal("58000")))
     assert {o.status for o in guards(result).values()} == {"ATTACHED"}
-    assert rig.seen() == {f"POST {rig.profile.paths.ORDER}": 1}
+    # What rests is read first: levels armed for the entry must not take the stops (or the
+    # take-profits) past the position, which BingX refuses. None rest, so the position is not.
+    assert rig.seen() == {f"GET {rig.profile.open_protections_path}": 1, f"POST {rig.profile.paths.ORDER}": 1}
 
 
 def test_percent_levels_are_measured_from_the_fill_of_a_short(rig: VenueRig) -> None:
@@ -156,7 +158,7 @@ def test_a_target_flip_cancels_the_old_sides_levels_and_guards_the_new(rig: Venu
     stop = guards(result)["stop_loss"]
     assert (stop.side, stop.quantity) == (Side.BUY, Decimal("0.01"))  # the new short, not the 0.02 traded
     resting = rig.adapter.open_protections(rig.profile.btc)
-    assert [(p.side, p.client_order_id) for p in resting] == [(Side.BUY, stop.client_order_id)]
+    assert [(p.side, p.order_id) for p in resting] == [(Side.BUY, stop.order_id)]
 
 
 def test_a_close_without_levels_looks_for_stale_ones_once(rig: VenueRig) -> None:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import requests
 
 from executor.venues.bingx import signing
-from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator
+from tests.support.inproc import API_KEY, SECRET_KEY, RunningSimulator, running_simulator
 
 ORDER = "/openApi/swap/v2/trade/order"
 
@@ -53,7 +54,15 @@ def venue(simulator: RunningSimulator) -> Venue:
     return Venue(simulator)
 
 
-def test_a_standalone_stop_market_waits_then_closes_at_its_trigger(venue: Venue) -> None:
+@pytest.fixture
+def keeping() -> Iterator[Venue]:
+    """A venue that keeps a conditional order's client id, as BingX's docs say it does not."""
+    with running_simulator(simulator_bingx_trigger_client_ids=True) as sim:
+        yield Venue(sim)
+
+
+def test_a_standalone_stop_market_waits_then_closes_at_its_trigger(keeping: Venue) -> None:
+    venue = keeping
     assert venue.order(side="BUY", type="MARKET", quantity="0.01")["code"] == 0
     placed = venue.order(
         side="SELL",
@@ -142,7 +151,8 @@ def test_attachments_on_a_resting_limit_arm_only_when_it_fills(venue: Venue) -> 
     assert [o["type"] for o in venue.open_orders()] == ["TAKE_PROFIT_MARKET"]
 
 
-def test_a_conditional_order_is_cancelled_by_client_id(venue: Venue) -> None:
+def test_a_conditional_order_is_cancelled_by_client_id(keeping: Venue) -> None:
+    venue = keeping
     venue.order(side="BUY", type="MARKET", quantity="0.01")
     venue.order(
         side="SELL", type="TAKE_PROFIT_MARKET", quantity="0.01", stopPrice="65000", clientOrderId="tp-1"
@@ -162,7 +172,100 @@ def test_close_position_stop_takes_whatever_is_open(venue: Venue) -> None:
     assert venue.position() == "0"
 
 
-def test_a_client_id_held_by_a_conditional_order_cannot_be_reused(venue: Venue) -> None:
+def test_a_client_id_held_by_a_conditional_order_cannot_be_reused(keeping: Venue) -> None:
+    venue = keeping
     venue.order(side="BUY", type="MARKET", quantity="0.01")
     venue.order(side="SELL", type="STOP_MARKET", quantity="0.01", stopPrice="59000", clientOrderId="x-1")
     assert venue.order(side="BUY", type="MARKET", quantity="0.01", clientOrderId="x-1")["code"] == 101481
+
+
+# -- as the venue documents it: a clientOrderId only on LIMIT and MARKET orders ----------------
+
+
+def test_a_conditional_orders_client_id_is_accepted_and_not_kept(venue: Venue) -> None:
+    venue.order(side="BUY", type="MARKET", quantity="0.01")
+    placed = venue.order(
+        side="SELL",
+        type="STOP_MARKET",
+        quantity="0.01",
+        stopPrice="59000",
+        reduceOnly="true",
+        clientOrderId="sl-1",
+    )
+    assert (placed["code"], placed["data"]["order"]["clientOrderId"]) == (0, "")
+    assert [(o["type"], o["clientOrderId"]) for o in venue.open_orders()] == [("STOP_MARKET", "")]
+    assert venue.call("GET", ORDER, symbol="BTC-USDT", clientOrderId="sl-1")["code"] == 80016
+    # Nothing holds the id, so an order that does keep one may take it.
+    assert venue.order(side="BUY", type="MARKET", quantity="0.01", clientOrderId="sl-1")["code"] == 0
+
+
+# -- the cumulative rule: stops, and apart take-profits, may not total more than the position --
+
+
+def stop(venue: Venue, quantity: str, price: str = "59000", **more: signing.Param) -> dict[str, Any]:
+    return venue.order(
+        side="SELL", type="STOP_MARKET", quantity=quantity, stopPrice=price, reduceOnly="true", **more
+    )
+
+
+def test_stops_totalling_more_than_the_position_are_refused(venue: Venue) -> None:
+    venue.order(side="BUY", type="MARKET", quantity="0.02")
+    assert stop(venue, "0.01")["code"] == 0
+    assert stop(venue, "0.01", "58000")["code"] == 0  # 0.02 of 0.02: at the position, not past it
+    refused = stop(venue, "0.0001", "57000")
+    assert (refused["code"], refused["msg"]) == (
+        101400,
+        "The total quantity of stop loss orders exceeds the position quantity",
+    )
+    # Take-profits are counted apart, and a whole-position stop counts for nothing.
+    target = venue.order(
+        side="SELL", type="TAKE_PROFIT_MARKET", quantity="0.02", stopPrice="63000", reduceOnly="true"
+    )
+    assert target["code"] == 0
+    assert venue.order(side="SELL", type="STOP_MARKET", stopPrice="56000", closePosition="true")["code"] == 0
+    assert len(venue.open_orders()) == 4
+
+
+def test_a_stop_for_a_smaller_position_is_refused_and_nothing_rests(venue: Venue) -> None:
+    venue.order(side="BUY", type="MARKET", quantity="0.01")
+    assert stop(venue, "0.02")["code"] == 101400
+    over = venue.order(
+        side="SELL", type="TAKE_PROFIT_MARKET", quantity="0.02", stopPrice="63000", reduceOnly="true"
+    )
+    assert (over["code"], over["msg"]) == (
+        101400,
+        "The total quantity of take profit orders exceeds the position quantity",
+    )
+    assert venue.open_orders() == []
+
+
+def test_a_stop_with_no_position_to_close_is_refused(venue: Venue) -> None:
+    refused = stop(venue, "0.01")
+    assert (refused["code"], refused["msg"]) == (80017, "position not exist")
+
+
+def test_hedge_sides_are_counted_apart(venue: Venue) -> None:
+    venue.call("POST", "/openApi/swap/v1/positionSide/dual", dualSidePosition="true")
+    venue.order(side="BUY", type="MARKET", quantity="0.01", positionSide="LONG")
+    venue.order(side="SELL", type="MARKET", quantity="0.01", positionSide="SHORT")
+    long_stop = dict(side="SELL", type="STOP_MARKET", quantity="0.01", stopPrice="59000", positionSide="LONG")
+    short_stop = dict(
+        side="BUY", type="STOP_MARKET", quantity="0.01", stopPrice="61000", positionSide="SHORT"
+    )
+    assert venue.order(**long_stop)["code"] == 0
+    assert venue.order(**short_stop)["code"] == 0
+    assert venue.order(**long_stop)["code"] == 101400
+
+
+def test_an_attached_stop_past_the_position_is_not_armed(venue: Venue) -> None:
+    venue.order(
+        side="BUY", type="MARKET", quantity="0.02", stopLoss={"type": "STOP_MARKET", "stopPrice": 58000}
+    )
+    venue.order(side="SELL", type="MARKET", quantity="0.01", reduceOnly="true")  # a partial close
+    # 0.02 resting on 0.01 held: arming 0.01 more for the new 0.01 would total 0.03 on 0.02.
+    entry = venue.order(
+        side="BUY", type="MARKET", quantity="0.01", stopLoss={"type": "STOP_MARKET", "stopPrice": 57000}
+    )
+    assert entry["code"] == 0
+    assert [(o["origQty"], o["stopPrice"]) for o in venue.open_orders()] == [("0.02", "58000")]
+    assert venue.position() == "0.02"

@@ -67,6 +67,8 @@ class FakeVenue:
     account: str = "default"
     base_url: str = "memory://"
     attaches_protection: bool = False
+    trigger_client_ids: bool = True
+    caps_trigger_totals: bool = False
     hedge: bool = False
     last: Decimal = Decimal("60000")
     balance: Decimal = Decimal("10000")
@@ -216,7 +218,15 @@ class FakeVenue:
     def open_protections(self, venue_symbol: str) -> list[OpenProtection]:
         self.calls["open_protections"] += 1
         return [
-            OpenProtection(order.order_id, cid, request.side, request.position_side)
+            OpenProtection(
+                order.order_id,
+                cid,
+                request.side,
+                request.position_side,
+                request.venue_type,
+                request.quantity,
+                request.trigger_price,
+            )
             for cid, (request, order) in self.protections.items()
         ]
 

@@ -2,7 +2,8 @@
 
 The engine tells the keeper each stop it placed (`Guard`). At every reconciliation, from the
 venue's own list of open orders, a side still open whose resting stops do not cover its size
-is unprotected: the stop is placed again once, under a client id of its own; if that fails, or
+is unprotected: the stop is placed again once, for the part left uncovered, under a client id
+of its own (found by its shape after a lost answer where the venue keeps none); if that fails, or
 the position is found bare again, it is reported and counted until it is covered or flat.
 The watch ends when the side goes flat.
 """
@@ -24,6 +25,7 @@ from executor.core.legs import client_order_id, replacement_tag
 from executor.core.model import OrderPurpose, PositionSide
 from executor.core.placement import Placer
 from executor.core.ports import ProtectionRequest
+from executor.core.resting import find_sent
 
 log = logging.getLogger("executor.keeper.watch")
 
@@ -44,8 +46,10 @@ class Guard:
     reported: bool = False
 
 
-def covered(book: Book, guard: Guard, side: SideState) -> bool:
-    """Whether resting stops on the guarded side, closing the right way, cover its size."""
+def missing(book: Book, guard: Guard, side: SideState) -> Decimal:
+    """How much of the guarded side the resting stops, closing the right way, leave uncovered:
+    what a stop placed again must cover, and no more (BingX refuses stops totalling more than
+    the position, docs/venues/bingx.md 5.8)."""
     stops = [
         o
         for o in book.open_orders.values()
@@ -55,9 +59,9 @@ def covered(book: Book, guard: Guard, side: SideState) -> bool:
         and guards_position(o)
     ]
     if any(o.close_position for o in stops):
-        return True
+        return ZERO
     resting = sum((o.quantity - o.filled for o in stops), ZERO)
-    return resting >= abs(side.quantity)
+    return max(abs(side.quantity) - resting, ZERO)
 
 
 class Watch:
@@ -95,12 +99,13 @@ class Watch:
             if side.flat and side.time_ms >= guard.since_ms:
                 del self._guards[key]  # closed since it was guarded
                 continue
-            if side.quantity == 0 or covered(book, guard, side):
+            uncovered = missing(book, guard, side)
+            if uncovered == 0:
                 guard.reported = False
                 continue
             if not guard.replaced:
                 guard.replaced = True
-                if self._replace(venue, guard, abs(side.quantity)):
+                if self._replace(venue, guard, uncovered, set(book.open_orders)):
                     replaced += 1
                     continue
             if not guard.reported:
@@ -108,7 +113,9 @@ class Watch:
                 news.append(self._news(guard, side))
         return news, replaced
 
-    def _replace(self, venue: VenueWatch, guard: Guard, quantity: Decimal) -> bool:
+    def _replace(self, venue: VenueWatch, guard: Guard, quantity: Decimal, resting: set[str]) -> bool:
+        """Place the missing part of the stop again; `resting`: the order ids resting when the
+        view was read, none of which can be the one this sends."""
         tag = replacement_tag(guard.stop.kind, guard.position_side)
         request = replace(
             guard.stop, quantity=quantity, client_order_id=client_order_id(guard.signal_id, tag)
@@ -119,7 +126,7 @@ class Watch:
         try:
             self._placer.send_or_find(
                 lambda: venue.place_protection(request),
-                lambda: venue.find_protection(request.venue_symbol, request.client_order_id),
+                lambda: find_sent(venue, request, resting),
                 f"{venue.venue.value} replaced stop {request.client_order_id}",
             )
         except TvbridgeError as exc:

@@ -8,7 +8,7 @@ from typing import Any
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.events import Fill, OrderUpdate
-from executor.core.model import MarginMode, PositionSide, Side, Venue
+from executor.core.model import MarginMode, PositionSide, Venue
 from executor.core.ports import (
     InstrumentRules,
     OpenProtection,
@@ -18,6 +18,7 @@ from executor.core.ports import (
     VenueOrder,
     VenuePosition,
 )
+from executor.core.resting import of_update
 from executor.venues.base import order_params, order_status, venue_order
 from executor.venues.binance import endpoints
 from executor.venues.binance.client import BinanceClient
@@ -222,15 +223,8 @@ class BinanceAdapter(RestVenueAdapter):
 
     def open_protections(self, venue_symbol: str) -> list[OpenProtection]:
         rows = self.client.signed("GET", endpoints.OPEN_ALGO_ORDERS, {"symbol": venue_symbol})
-        return [
-            OpenProtection(
-                order_id=str(a["algoId"]),
-                client_order_id=str(a.get("clientAlgoId") or ""),
-                side=Side(str(a["side"]).upper()),
-                position_side=PositionSide(str(a.get("positionSide", "BOTH")).upper()),
-            )
-            for a in rows or []
-        ]
+        where = self.where(venue_symbol)
+        return [of_update(algo_row(a, where)) for a in rows or []]
 
     def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
         try:

@@ -8,7 +8,7 @@ from typing import Any
 from common.decimals import parse_decimal
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.events import Fill, OrderUpdate
-from executor.core.model import MarginMode, PositionSide, Side, Venue
+from executor.core.model import MarginMode, PositionSide, Venue
 from executor.core.ports import (
     InstrumentRules,
     OpenProtection,
@@ -19,6 +19,7 @@ from executor.core.ports import (
     VenueOrder,
     VenuePosition,
 )
+from executor.core.resting import of_update
 from executor.venues.base import order_params, venue_order
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
@@ -30,9 +31,6 @@ from executor.venues.bingx.stream import BingxUserStream
 from executor.venues.event_fields import OrderOrigin
 from executor.venues.rest_adapter import RestVenueAdapter
 
-# The venue's conditional order types; any of them resting on a symbol may close part of a position.
-_TRIGGER_TYPES = ("STOP_MARKET", "TAKE_PROFIT_MARKET", "STOP", "TAKE_PROFIT", "TRAILING_STOP_MARKET")
-
 
 class BingxAdapter(RestVenueAdapter):
     venue = Venue.BINGX
@@ -40,6 +38,10 @@ class BingxAdapter(RestVenueAdapter):
     test_order_path = endpoints.TEST_ORDER
     client_class = BingxClient
     attaches_protection = True
+    # A clientOrderId is taken only on LIMIT and MARKET orders; stops, and apart take-profits,
+    # may not total more than the position (docs/venues/bingx.md 5.8).
+    trigger_client_ids = False
+    caps_trigger_totals = True
 
     # -- symbols and rules -------------------------------------------------
 
@@ -237,17 +239,7 @@ class BingxAdapter(RestVenueAdapter):
         return self.find_order(venue_symbol, client_order_id)  # one order endpoint for every type
 
     def open_protections(self, venue_symbol: str) -> list[OpenProtection]:
-        data = self.client.signed("GET", endpoints.OPEN_ORDERS, {"symbol": venue_symbol})
-        return [
-            OpenProtection(
-                order_id=str(o["orderId"]),
-                client_order_id=str(o.get("clientOrderId") or ""),
-                side=Side(str(o["side"]).upper()),
-                position_side=PositionSide(str(o.get("positionSide", "BOTH")).upper()),
-            )
-            for o in (data or {}).get("orders") or []
-            if str(o.get("type", "")).upper() in _TRIGGER_TYPES
-        ]
+        return [of_update(o) for o in self.open_orders(venue_symbol) if o.kind.protective]
 
     def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
         try:
