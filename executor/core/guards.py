@@ -130,17 +130,20 @@ class Guards:
         rest = [p for p in known if p not in rode]
         if not rest:
             return guarded
-        resting = self._resting(adapter, rules) if self._sized(adapter, redelivery) else None
+        try:
+            resting = self._resting(adapter, rules) if self._sized(adapter, redelivery) else None
+        except TvbridgeError as exc:
+            # Without it a level could be doubled or refused: none is sent; the keeper's watch
+            # places a missing stop again once the venue answers.
+            guarded.problems.extend(_unplaced(p, exc) for p in rest)
+            return guarded
         for trigger in rest:
             request = _request(rules, signal, entry, trigger, quantity)
             self._watch(adapter, rules, signal, request)
             try:
                 report = self._level(adapter, rules, entry, request, resting, redelivery=redelivery)
             except TvbridgeError as exc:
-                guarded.problems.append(
-                    f"UNPROTECTED: the {NAMES[trigger.kind]} at {plain(trigger.trigger_price)} was not "
-                    f"placed ({exc.message}); the entry stands"
-                )
+                guarded.problems.append(_unplaced(trigger, exc))
                 log.warning(
                     "protection not placed",
                     extra={"kind": trigger.kind.value, "reason": exc.message, "symbol": rules.venue_symbol},
@@ -271,6 +274,13 @@ class Guards:
 
 def _closing(entry_side: Side) -> Side:
     return Side.SELL if entry_side is Side.BUY else Side.BUY
+
+
+def _unplaced(trigger: Protection, exc: TvbridgeError) -> str:
+    return (
+        f"UNPROTECTED: the {NAMES[trigger.kind]} at {plain(trigger.trigger_price)} was not placed "
+        f"({exc.message}); the entry stands"
+    )
 
 
 def _short(request: ProtectionRequest, size: Decimal) -> str:

@@ -57,3 +57,11 @@ def test_binance_answers_400_with_the_pages_wording_unless_told_otherwise(client
 
 def test_a_venue_error_rule_must_name_a_code(client: TestClient) -> None:
     assert _faults(client, {"kind": "venue_error", "msg": "no code"}).status_code == 422
+
+
+def test_a_rule_naming_query_parameters_strikes_only_requests_that_carry_them(client: TestClient) -> None:
+    # The venue's stops and its entries share one path; only the query tells them apart.
+    rule = {"kind": "venue_error", "venue": "bingx", "code": 80012, "query": {"symbol": "ETH-USDT"}}
+    _faults(client, rule)
+    assert client.get(BINGX_PRICE).json()["code"] == 0
+    assert client.get("/openApi/swap/v1/ticker/price?symbol=ETH-USDT").json()["code"] == 80012
