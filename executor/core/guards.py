@@ -12,6 +12,7 @@ holds): otherwise it is placed after the fill, for the room left.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
@@ -40,6 +41,7 @@ from executor.core.ports import (
     ProtectionRequest,
     VenueAdapter,
     VenueOrder,
+    VenuePosition,
 )
 from executor.core.protection import NAMES, ProtectionPlan
 from executor.core.resting import as_found, find_sent, held, resting_total, sent_one
@@ -137,11 +139,15 @@ class Guards:
             # places a missing stop again once the venue answers.
             guarded.problems.extend(_unplaced(p, exc) for p in rest)
             return guarded
+        # Read once for every level that needs it, and only if one does.
+        positions = functools.cache(lambda: adapter.positions(rules.venue_symbol))
         for trigger in rest:
             request = _request(rules, signal, entry, trigger, quantity)
             self._watch(adapter, rules, signal, request)
             try:
-                report = self._level(adapter, rules, entry, request, resting, redelivery=redelivery)
+                report = self._level(
+                    adapter, rules, entry, request, (resting, positions), redelivery=redelivery
+                )
             except TvbridgeError as exc:
                 guarded.problems.append(_unplaced(trigger, exc))
                 log.warning(
@@ -177,12 +183,13 @@ class Guards:
         rules: InstrumentRules,
         entry: OrderReport,
         request: ProtectionRequest,
-        resting: list[OpenProtection] | None,
+        venue: tuple[list[OpenProtection] | None, Callable[[], list[VenuePosition]]],
         *,
         redelivery: bool,
     ) -> OrderReport:
         """One level placed, or found placed; a report of quantity zero when the room left for
-        its kind is none."""
+        its kind is none. `venue`: what rests (None: not read), and the positions, read once."""
+        resting, positions = venue
         closing, trigger = request.side, Protection(request.kind, request.trigger_price)
         if redelivery:
             earlier = self._earlier(adapter, request, resting)
@@ -190,7 +197,7 @@ class Guards:
                 return _report(entry, closing, trigger, earlier[1], earlier[0])
         size = request.quantity
         if adapter.caps_trigger_totals and resting is not None:
-            size = self._room(adapter, rules, request, resting)
+            size = self._room(rules, request, resting, positions)
             if size <= 0:
                 return _report(entry, closing, trigger, ZERO, None)
         sized = replace(request, quantity=size)
@@ -213,17 +220,17 @@ class Guards:
 
     @staticmethod
     def _room(
-        adapter: VenueAdapter,
         rules: InstrumentRules,
         request: ProtectionRequest,
         resting: list[OpenProtection],
+        positions: Callable[[], list[VenuePosition]],
     ) -> Decimal:
         """The level's quantity, cut to what the position leaves beside the resting orders of
-        its kind (read only when some rest), on the venue's step."""
+        its kind (the position read only when some rest), on the venue's step."""
         total = resting_total(resting, request.kind, request.position_side, request.side)
         if total == 0:
             return request.quantity
-        holding = held(adapter.positions(request.venue_symbol), request.position_side, request.side)
+        holding = held(positions(), request.position_side, request.side)
         return rules.floor_qty(max(min(request.quantity, holding - total), ZERO))
 
     def _place(

@@ -182,6 +182,7 @@ def test_a_redelivery_completes_missing_levels_and_never_doubles_them(rig: Venue
     assert len(guards(first)) == 2
     # A fresh executor (no memory of the first answer) sees the redelivery.
     again = rig.engine_on().execute(signal, attempt=2)
+    assert again.note == ""  # nothing refused as a second stop, nothing reported missing
     assert {o.order_id for o in again.orders} == {o.order_id for o in first.orders}
     assert len(rig.adapter.open_protections(rig.profile.btc)) == 2
     assert rig.held() == Decimal("0.01")
