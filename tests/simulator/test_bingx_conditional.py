@@ -269,3 +269,21 @@ def test_an_attached_stop_past_the_position_is_not_armed(venue: Venue) -> None:
     assert entry["code"] == 0
     assert [(o["origQty"], o["stopPrice"]) for o in venue.open_orders()] == [("0.02", "58000")]
     assert venue.position() == "0.02"
+
+
+def test_a_trailing_stop_keeps_no_client_id_and_counts_in_neither_total(venue: Venue) -> None:
+    venue.order(side="BUY", type="MARKET", quantity="0.01")
+    assert stop(venue, "0.01")["code"] == 0
+    trailing = venue.order(
+        side="SELL",
+        type="TRAILING_STOP_MARKET",
+        quantity="0.01",
+        priceRate="0.01",
+        reduceOnly="true",
+        clientOrderId="ts-1",
+    )
+    assert (trailing["code"], trailing["data"]["order"]["clientOrderId"]) == (0, "")
+    target = venue.order(
+        side="SELL", type="TAKE_PROFIT_MARKET", quantity="0.01", stopPrice="63000", reduceOnly="true"
+    )
+    assert target["code"] == 0
