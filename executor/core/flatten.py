@@ -7,6 +7,10 @@ resting limit entries included, on whatever symbol they rest. Otherwise only tri
 are read, per symbol: those with a position, those this executor has traded since it started,
 and `RISK_ALLOWED_SYMBOLS`.
 
+A venue that keeps no client id on trigger orders (BingX: `trigger_client_ids` False) cannot
+tell our stops from any other, so there every id-less trigger that only closes a side being
+closed is cancelled too: with its side flat it has nothing left to guard.
+
 Each position side is closed whole by one reduce-only market order. A failure on one symbol
 is reported with its error class and the rest go on: a panic button does all it can.
 """
@@ -96,7 +100,8 @@ def flatten_account(
         held.setdefault(position.symbol, []).append(position)
     venue_symbols = {symbol: ps[0].venue_symbol for symbol, ps in held.items()}
     lister = adapter if isinstance(adapter, ListsOrders) else None
-    resting = None if lister is None else _ours_everywhere(lister)
+    idless = () if adapter.trigger_client_ids else positions
+    resting = None if lister is None else _ours_everywhere(lister, idless)
     if resting is not None:
         for orders in resting.values():
             venue_symbols.setdefault(orders[0].where.symbol, orders[0].where.venue_symbol)
@@ -123,19 +128,38 @@ def _add_symbols(adapter: VenueAdapter, symbols: Iterable[str], venue_symbols: d
                 continue  # not listed on this venue: nothing of ours can rest there
 
 
-def _ours_everywhere(adapter: ListsOrders) -> dict[str, list[OrderUpdate]] | None:
-    """Our open orders by venue symbol, from one read of the whole account; None when the read
-    failed (the per-symbol way is tried instead, and reports its own failures)."""
+def _ours_everywhere(
+    adapter: ListsOrders, closing: Iterable[VenuePosition]
+) -> dict[str, list[OrderUpdate]] | None:
+    """Our open orders by venue symbol, from one read of the whole account, and the id-less
+    triggers that only close one of the `closing` positions; None when the read failed (the
+    per-symbol way is tried instead, and reports its own failures)."""
     try:
         orders = adapter.open_orders(None)
     except TvbridgeError as exc:
         log.warning("open orders not read at once; reading symbol by symbol", extra={"reason": exc.message})
         return None
+    sides = {(p.venue_symbol, *_closing_side(p)) for p in closing}
     ours: dict[str, list[OrderUpdate]] = {}
     for order in orders:
-        if is_ours(order.client_order_id):
+        if is_ours(order.client_order_id) or _guards_a_closing_side(order, sides):
             ours.setdefault(order.where.venue_symbol, []).append(order)
     return ours
+
+
+def _closing_side(position: VenuePosition) -> tuple[PositionSide, Side]:
+    """The position side held, and the side of an order that closes it."""
+    return position.position_side or PositionSide.BOTH, Side.SELL if position.quantity > 0 else Side.BUY
+
+
+def _guards_a_closing_side(order: OrderUpdate, sides: set[tuple[str, PositionSide, Side]]) -> bool:
+    """An id-less trigger that can only close a side flatten is closing. In one-way mode a
+    trigger is a close only when the venue says so; in hedge mode its sides say it."""
+    if order.client_order_id or not order.kind.protective:
+        return False
+    if (order.where.venue_symbol, order.position_side, order.side) not in sides:
+        return False
+    return order.position_side is not PositionSide.BOTH or order.reduce_only or order.close_position
 
 
 def _cancel_listed(adapter: ListsOrders, orders: list[OrderUpdate], report: AccountFlatten) -> None:
@@ -167,9 +191,8 @@ def _cancel_ours(adapter: VenueAdapter, venue_symbol: str, report: AccountFlatte
 
 
 def _close(adapter: VenueAdapter, position: VenuePosition, run: str, report: AccountFlatten) -> None:
-    side_held = position.position_side or PositionSide.BOTH
+    side_held, closing = _closing_side(position)
     quantity = abs(position.quantity)
-    closing = Side.SELL if position.quantity > 0 else Side.BUY
     client_id = client_order_id(f"flatten-{run}", f"{position.venue_symbol}-{side_held.value}")
     request = OrderRequest(
         venue_symbol=position.venue_symbol,

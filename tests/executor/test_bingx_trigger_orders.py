@@ -181,3 +181,24 @@ def test_after_a_partial_close_a_level_that_would_go_past_is_not_armed_nor_claim
     assert [o.purpose for o in added.orders if o.purpose != "entry"] == ["take_profit"]  # it rode
     assert stops(rig) == [(stops(rig)[0][0], Decimal("0.02"), Decimal("58000"))]
     assert rig.held() == Decimal("0.02")
+
+
+# -- flatten --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("hedge", [False, True], ids=["one-way", "hedge"])
+def test_flatten_cancels_the_idless_stops_of_the_sides_it_closes(rig: VenueRig, hedge: bool) -> None:
+    rig.account.hedge_mode = hedge
+    opened = rig.engine.execute(
+        rig.signal(size=(SizeKind.QUANTITY, "0.01"), sl_pct=Decimal("5"), tp_pct=Decimal("5"))
+    )
+    assert opened.outcome is Outcome.EXECUTED, opened.error
+    assert isinstance(rig.adapter, BingxAdapter)
+    levels = [o for o in rig.adapter.open_orders(None) if o.kind.protective]
+    assert len(levels) == 2 and all(o.client_order_id == "" for o in levels)  # the venue kept no id
+
+    [report] = rig.engine.flatten(Venue.BINGX)
+    assert report.failures == []
+    assert sorted(c.order_id for c in report.cancelled) == sorted(o.order_id for o in levels)
+    assert [o for o in rig.adapter.open_orders(None) if o.kind.protective] == []
+    assert rig.held() == 0

@@ -34,8 +34,9 @@ KEYS = {Venue.BINGX: API_KEY, Venue.BINANCE: BINANCE_API_KEY}
 @pytest.fixture
 def simulator() -> Iterator[RunningSimulator]:
     """Flatten tells its orders by client id. BingX keeps none on a trigger order (docs/venues/
-    bingx.md 5.8), so there flatten leaves its stops, which the keeper cancels once their side is
-    flat; this simulator keeps them, to see flatten's own rule on both venues."""
+    bingx.md 5.8), so there it cancels every id-less guard of a side it closes (tested in
+    tests/executor/test_bingx_trigger_orders.py); this simulator keeps the ids, to see the
+    client-id rule, and a hand-placed order left alone, on both venues."""
     with running_simulator(simulator_bingx_trigger_client_ids=True) as sim:
         yield sim
 
