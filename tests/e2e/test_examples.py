@@ -27,6 +27,8 @@ SEQUENCE = [
     ("close_short.json", {}),
     ("long_with_tp_sl_pct.json", {}),
     ("close_long.json", {}),
+    ("long_risk_pct_tp_sl.json", {}),
+    ("close_long.json", {}),
     ("short_with_tp_sl_prices.json", {"plot_0": "57000", "plot_1": "61500"}),
     ("close_short.json", {}),
     ("long_balance_pct.json", {}),
@@ -105,6 +107,15 @@ def test_cli_builds_a_signal_from_flags(stack: LocalStack) -> None:
     result = send(stack, "--action", "buy", "--ticker", "ETHUSDT", "--quantity", "0.05", "--test")
     assert result.returncode == 0, result.stdout + result.stderr
     assert '"test": true' in result.stdout
+    assert stack.venue_get("/_sim/orders") == []
+
+
+def test_cli_sizes_by_risk_from_flags(stack: LocalStack) -> None:
+    result = send(
+        stack, "--action", "buy", "--ticker", "BTCUSDT", "--risk-usdt", "25", "--sl-pct", "2", "--test"
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert '"loss_at_stop"' in result.stdout and '"stop": "58800' in result.stdout, result.stdout
     assert stack.venue_get("/_sim/orders") == []
 
 
