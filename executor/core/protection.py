@@ -7,32 +7,22 @@ and whether those prices make sense for the position they guard. The orders them
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.events import Where
 from executor.core.model import (
     Action,
     MarketPosition,
     OrderType,
-    PositionSide,
     TradeSignal,
 )
 from executor.core.ports import (
     InstrumentRules,
     Protection,
     ProtectionKind,
-    ProtectionRequest,
 )
-
-log = logging.getLogger("executor.protection")
-
-# (where, position side, the stop, the signal that asked for it)
-OnGuarded = Callable[[Where, PositionSide, ProtectionRequest, str], None]
 
 HUNDRED = Decimal(100)
 
