@@ -7,6 +7,7 @@ found once after a lost answer or a redelivery; each venue's refusals classified
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -19,7 +20,7 @@ from executor.venues.bingx import endpoints as bingx_paths
 from tests.executor.conftest import VenueRig
 
 ONE, TWO = Decimal(1), Decimal(2)
-TRAIL_POST = {
+TRAIL_POST: dict[Venue, dict[str, Any]] = {
     Venue.BINGX: {"path": bingx_paths.ORDER, "query": {"type": "TRAILING_STOP_MARKET"}},
     Venue.BINANCE: {"path": binance_paths.ALGO_ORDER},
 }
