@@ -11,13 +11,14 @@ from common.errors import ErrorClass
 from common.trading import NewsKind
 from executor.core.engine import ExecutionEngine
 from executor.core.events import OrderKind, StreamStatus
+from executor.core.keeper.causes import flat_news
 from executor.core.legs import client_order_id, protection_tag
 from executor.core.model import Action, OrderPurpose, OrderType, Outcome, PositionSide, Side, Venue
 from executor.core.ports import ProtectionKind, ProtectionRequest
 from tests.conftest import make_signal
 from tests.executor.core.keeper_support import RECONCILE_S, Rig
 from tests.support.fake_venue import FakeVenue, lost_answer
-from tests.support.fake_watch import WHERE, order, stream_state
+from tests.support.fake_watch import WHERE, fill, order, stream_state
 
 ONE, TWO = Decimal(1), Decimal(2)
 TRAIL = client_order_id("sig-1", protection_tag(ProtectionKind.TRAILING_STOP, PositionSide.BOTH))
@@ -194,3 +195,9 @@ def test_a_missing_trail_is_reported_at_once_and_never_placed_again() -> None:
     assert rig.kinds() == [NewsKind.UNPROTECTED]
     assert "trailing stop (1 % callback) is missing" in rig.told[0].detail
     assert rig.keeper.unprotected(WHERE.venue, WHERE.account) == 1
+
+
+def test_a_fired_trail_is_a_stop_hit() -> None:
+    trail = order("tr", OrderKind.TRAILING_STOP_MARKET, Side.SELL)
+    news = flat_news(fill("t1", "tr", Side.SELL), trail, Decimal("0.01"))
+    assert news is not None and news.kind is NewsKind.STOP_HIT
