@@ -87,6 +87,7 @@ class OrderPurpose(StrEnum):
     CLOSE = "close"
     TAKE_PROFIT = "take_profit"
     STOP_LOSS = "stop_loss"
+    TRAILING_STOP = "trailing_stop"
 
 
 class Outcome(StrEnum):
@@ -147,6 +148,9 @@ class SignalTerms:
     stop_loss: Decimal | None = None
     tp_pct: Decimal | None = None
     sl_pct: Decimal | None = None
+    trailing_pct: Decimal | None = None  # a trailing stop's callback, in percent (1 is 1 %)
+    trailing_activation: Decimal | None = None  # the price that starts the trail
+    trailing_activation_pct: Decimal | None = None  # or percent from the fill, the profit way
     reduce_only: bool = False
     fired_at: datetime | None = None  # when TradingView fired, if the alert says
     received_at: datetime | None = None

@@ -83,6 +83,10 @@ class OrderUpdate:
     # Binance algo order's `actualOrderId`): that order's id; its trades are this order's.
     # Empty before it fires, and on a venue whose trigger fills carry the trigger's own id.
     actual_order_id: str = ""
+    # A trailing stop's: the price that starts its trail (the price at placement when it was
+    # sent without one), and its callback in percent; None for any other order.
+    activation_price: Decimal | None = None
+    callback_pct: Decimal | None = None
 
 
 @dataclass(frozen=True)

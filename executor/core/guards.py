@@ -1,6 +1,6 @@
-"""The protective orders themselves: placing the take-profit and stop-loss of a filled entry (or
-letting the venue arm them with the entry), never twice, and cancelling those of a position a
-signal closed.
+"""The protective orders themselves: placing the take-profit, stop-loss and trailing stop of a
+filled entry (or letting the venue arm the first two with the entry; a trailing stop is always
+placed after the fill), never twice, and cancelling those of a position a signal closed.
 
 Where the venue keeps no client id on trigger orders (BingX), one whose answer was lost, or that
 an earlier attempt placed, is found by its shape (`resting.py`). Where the venue refuses stops
@@ -43,7 +43,7 @@ from executor.core.ports import (
     VenueOrder,
     VenuePosition,
 )
-from executor.core.protection import NAMES, ProtectionPlan
+from executor.core.protection import NAMES, ProtectionPlan, level_text
 from executor.core.resting import as_found, find_sent, held, resting_total, sent_one
 
 log = logging.getLogger("executor.protection")
@@ -86,7 +86,9 @@ class Guards:
         """The levels an opening leg carries for the venue to arm for its quantity. Under a
         cumulative rule, a kind whose resting orders on the side already exceed what the side
         holds would go past the position: it is placed after the fill instead. A resting limit
-        entry carries all of them, as nothing can be placed for it later."""
+        entry carries all of them, as nothing can be placed for it later. A trailing stop never
+        rides: it is placed after the fill."""
+        known = tuple(p for p in known if p.kind is not ProtectionKind.TRAILING_STOP)
         if not adapter.caps_trigger_totals or signal.order_type is OrderType.LIMIT:
             return known
         resting = self._resting(adapter, rules)
@@ -122,7 +124,7 @@ class Guards:
             # on the venue, and only one that is missing is placed.
             rode = ()
         for p in rode:
-            self._watch(adapter, rules, signal, _request(rules, signal, entry, p, entry.quantity))
+            self._watch(adapter, rules, signal, plan, _request(rules, signal, entry, p, entry.quantity))
             guarded.orders.append(_report(entry, closing, p, entry.quantity, None))
         if rode:
             self._unprotected.discard((adapter.venue, adapter.account, rules.venue_symbol))
@@ -143,7 +145,7 @@ class Guards:
         positions = functools.cache(lambda: adapter.positions(rules.venue_symbol))
         for trigger in rest:
             request = _request(rules, signal, entry, trigger, quantity)
-            self._watch(adapter, rules, signal, request)
+            self._watch(adapter, rules, signal, plan, request)
             try:
                 report = self._level(
                     adapter, rules, entry, request, (resting, positions), redelivery=redelivery
@@ -190,7 +192,8 @@ class Guards:
         """One level placed, or found placed; a report of quantity zero when the room left for
         its kind is none. `venue`: what rests (None: not read), and the positions, read once."""
         resting, positions = venue
-        closing, trigger = request.side, Protection(request.kind, request.trigger_price)
+        closing = request.side
+        trigger = Protection(request.kind, request.trigger_price, request.callback_pct)
         if redelivery:
             earlier = self._earlier(adapter, request, resting)
             if earlier is not None:
@@ -243,9 +246,20 @@ class Guards:
         )
 
     def _watch(
-        self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal, request: ProtectionRequest
+        self,
+        adapter: VenueAdapter,
+        rules: InstrumentRules,
+        signal: TradeSignal,
+        plan: ProtectionPlan,
+        request: ProtectionRequest,
     ) -> None:
-        if self.on_guarded is None or request.kind is not ProtectionKind.STOP_LOSS:
+        """Tell the keeper of the stop that must stay live: the stop-loss, else the trailing
+        stop (one guard per side: with both, the stop-loss is the one it can place again)."""
+        if self.on_guarded is None:
+            return
+        if request.kind is ProtectionKind.TAKE_PROFIT or (
+            request.kind is ProtectionKind.TRAILING_STOP and plan.stopped
+        ):
             return
         where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
         self.on_guarded(where, request.position_side, request, signal.signal_id)
@@ -284,16 +298,13 @@ def _closing(entry_side: Side) -> Side:
 
 
 def _unplaced(trigger: Protection, exc: TvbridgeError) -> str:
-    return (
-        f"UNPROTECTED: the {NAMES[trigger.kind]} at {plain(trigger.trigger_price)} was not placed "
-        f"({exc.message}); the entry stands"
-    )
+    return f"UNPROTECTED: the {level_text(trigger)} was not placed ({exc.message}); the entry stands"
 
 
 def _short(request: ProtectionRequest, size: Decimal) -> str:
     """Why a level guards less than its entry: the venue's cumulative rule left no more room."""
     name = NAMES[request.kind]
-    what = f"the {name} at {plain(request.trigger_price)}"
+    what = f"the {level_text(Protection(request.kind, request.trigger_price, request.callback_pct))}"
     rest = f"resting {name} orders already cover the rest of the position, and the venue refuses more"
     if size <= 0:
         return f"{what} was not placed: {rest}"
@@ -311,6 +322,7 @@ def _request(
         quantity=quantity,
         trigger_price=trigger.trigger_price,
         client_order_id=client_order_id(signal.signal_id, protection_tag(trigger.kind, entry.position_side)),
+        callback_pct=trigger.callback_pct,
     )
 
 

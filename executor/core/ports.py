@@ -56,14 +56,26 @@ class InstrumentRules:
 class ProtectionKind(StrEnum):
     TAKE_PROFIT = "take_profit"
     STOP_LOSS = "stop_loss"
+    TRAILING_STOP = "trailing_stop"  # never attached to an entry: placed after its fill
+
+
+# Both venues spell the market variants alike.
+VENUE_TYPES = {
+    ProtectionKind.TAKE_PROFIT: "TAKE_PROFIT_MARKET",
+    ProtectionKind.STOP_LOSS: "STOP_MARKET",
+    ProtectionKind.TRAILING_STOP: "TRAILING_STOP_MARKET",
+}
 
 
 @dataclass(frozen=True)
 class Protection:
-    """A take-profit or stop-loss trigger, as a price already on the venue's tick."""
+    """A take-profit or stop-loss trigger, as a price already on the venue's tick; or a trailing
+    stop: its callback in percent, and the price that starts the trail (None: at once, from the
+    price when it is placed)."""
 
     kind: ProtectionKind
-    trigger_price: Decimal
+    trigger_price: Decimal | None
+    callback_pct: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -83,20 +95,22 @@ class OrderRequest:
 
 @dataclass(frozen=True)
 class ProtectionRequest:
-    """A market stop or take-profit that closes `quantity` of a position once its trigger trades."""
+    """A market stop or take-profit that closes `quantity` of a position once its trigger trades;
+    or a trailing stop that closes it once the price comes back `callback_pct` percent from the
+    best it reached since `trigger_price` (its activation; None: since it was placed)."""
 
     venue_symbol: str
     kind: ProtectionKind
     side: Side  # the closing side
     position_side: PositionSide
     quantity: Decimal
-    trigger_price: Decimal
+    trigger_price: Decimal | None
     client_order_id: str
+    callback_pct: Decimal | None = None
 
     @property
     def venue_type(self) -> str:
-        # Both venues spell the market variants alike.
-        return "TAKE_PROFIT_MARKET" if self.kind is ProtectionKind.TAKE_PROFIT else "STOP_MARKET"
+        return VENUE_TYPES[self.kind]
 
 
 @dataclass(frozen=True)
@@ -111,6 +125,9 @@ class OpenProtection:
     quantity: Decimal  # still open; zero for a close-whole-position trigger
     trigger_price: Decimal | None
     close_position: bool = False
+    # A trailing stop's: the price that starts its trail, and its callback in percent.
+    activation_price: Decimal | None = None
+    callback_pct: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -206,7 +223,7 @@ class VenueAdapter(Protocol):
         ...
 
     def place_protection(self, request: ProtectionRequest) -> VenueOrder:
-        """Place a reduce-only market trigger order (take-profit or stop-loss)."""
+        """Place a reduce-only market trigger order (take-profit, stop-loss or trailing stop)."""
         ...
 
     def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:

@@ -34,10 +34,12 @@ from executor.core.ports import (
 
 ZERO = Decimal(0)
 
-# The venue types each kind's cumulative rule counts (trailing stops are not among them).
+# The venue types each kind's cumulative rule counts: trailing stops are in neither total (the
+# rule names STOP/STOP_MARKET and TAKE_PROFIT/TAKE_PROFIT_MARKET only), so they count for nothing.
 COUNTED: dict[ProtectionKind, frozenset[str]] = {
     ProtectionKind.STOP_LOSS: frozenset({"STOP_MARKET", "STOP"}),
     ProtectionKind.TAKE_PROFIT: frozenset({"TAKE_PROFIT_MARKET", "TAKE_PROFIT"}),
+    ProtectionKind.TRAILING_STOP: frozenset(),
 }
 
 
@@ -52,15 +54,26 @@ def of_update(order: OrderUpdate) -> OpenProtection:
         quantity=ZERO if order.close_position else order.quantity - order.filled,
         trigger_price=order.trigger_price,
         close_position=order.close_position,
+        activation_price=order.activation_price,
+        callback_pct=order.callback_pct,
     )
 
 
 def same_shape(order: OpenProtection, request: ProtectionRequest) -> bool:
+    """The same type, side, position side and quantity, and the same trigger: for a trailing
+    stop its callback, and its activation price when one was sent (without one the venue shows
+    the price at placement, which no request knows)."""
+    if request.kind is ProtectionKind.TRAILING_STOP:
+        trigger = order.callback_pct == request.callback_pct and (
+            request.trigger_price is None or order.activation_price == request.trigger_price
+        )
+    else:
+        trigger = order.trigger_price == request.trigger_price
     return (
         order.order_type == request.venue_type
         and order.side is request.side
         and order.position_side is request.position_side
-        and order.trigger_price == request.trigger_price
+        and trigger
         and order.quantity == request.quantity
         and not order.close_position
     )

@@ -18,6 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from common.symbols import canonical_symbol
+from common.trailing import callback_problem
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, SizeKind, Venue
 
 MAX_ID_LENGTH = 128
@@ -199,6 +200,7 @@ def parse_signal(
             raise SignalError(
                 pct_field, f"give {price_field} (a price) or {pct_field} (percent from the fill), not both"
             )
+    trail = _trailing(body, venue)
     guarded = next(
         (
             name
@@ -207,6 +209,7 @@ def parse_signal(
                 ("stop_loss", stop_loss),
                 ("tp_pct", tp_pct),
                 ("sl_pct", sl_pct),
+                *trail.given(),
             )
             if value is not None
         ),
@@ -218,7 +221,7 @@ def parse_signal(
     if guarded is not None and not opening:
         raise SignalError(
             guarded,
-            "take-profit and stop-loss go with a signal that opens a position "
+            "take-profit, stop-loss and trailing stops go with a signal that opens a position "
             "(buy, sell or a long/short target)",
         )
 
@@ -243,6 +246,9 @@ def parse_signal(
         stop_loss=stop_loss,
         tp_pct=tp_pct,
         sl_pct=sl_pct,
+        trailing_pct=trail.pct,
+        trailing_activation=trail.activation,
+        trailing_activation_pct=trail.activation_pct,
         reduce_only=_bool(body, "reduce_only"),
         fired_at=_time(body, "time"),
         received_at=received_at,
@@ -353,6 +359,41 @@ def _check_risk_size(kind: SizeKind, *, opening: bool, stopped: bool) -> None:
             kind.value,
             "sizing by risk needs a stop: give stop_loss (a price) or sl_pct (percent from the fill)",
         )
+
+
+@dataclass(frozen=True)
+class _Trail:
+    pct: Decimal | None = None
+    activation: Decimal | None = None
+    activation_pct: Decimal | None = None
+
+    def given(self) -> tuple[tuple[str, Decimal | None], ...]:
+        return (
+            ("trailing_pct", self.pct),
+            ("trailing_activation", self.activation),
+            ("trailing_activation_pct", self.activation_pct),
+        )
+
+
+def _trailing(body: Mapping[str, Any], venue: Venue) -> _Trail:
+    """A trailing stop: its callback in percent, within the venue's limits, and where it starts."""
+    pct = _positive(body, "trailing_pct")
+    activation = _positive(body, "trailing_activation")
+    activation_pct = _positive(body, "trailing_activation_pct")
+    if activation is not None and activation_pct is not None:
+        raise SignalError(
+            "trailing_activation_pct",
+            "give trailing_activation (a price) or trailing_activation_pct (percent from the fill), not both",
+        )
+    if pct is None:
+        if activation is not None or activation_pct is not None:
+            field = "trailing_activation" if activation is not None else "trailing_activation_pct"
+            raise SignalError(field, "starts a trailing stop: give its callback too, trailing_pct")
+        return _Trail()
+    problem = callback_problem(venue, pct)
+    if problem is not None:
+        raise SignalError("trailing_pct", problem)
+    return _Trail(pct, activation, activation_pct)
 
 
 def _leverage(body: Mapping[str, Any]) -> int | None:

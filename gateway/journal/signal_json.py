@@ -4,12 +4,14 @@ It is ours, not the executor's wire format, so the proto can change without rewr
 journal. Keys are snake_case, words are the lower-case values of our enums, decimals are
 plain strings (never floats), times are ISO 8601 in UTC to the microsecond, and every key is
 always written. `v` numbers the form: a reader meeting a form it does not know refuses it
-rather than guessing.
+rather than guessing. Keys added to the form later (`TRAILING`) are read as null when a row
+written before them lacks them.
 
     {"v": 1, "signal_id": "tv-42", "venue": "bingx", "account": "default",
      "symbol": "BTC-USDT", "action": "buy", "size_kind": "quantity", "size": "0.01",
      "market_position": null, "leverage": 5, "margin_mode": "isolated", "order_type": "market",
      "price": null, "take_profit": "70000", "stop_loss": null, "tp_pct": null, "sl_pct": null,
+     "trailing_pct": "1", "trailing_activation": null, "trailing_activation_pct": "2",
      "reduce_only": false, "fired_at": "2024-05-01T12:00:00.000000Z",
      "received_at": "2024-05-01T12:00:00.210518Z", "test": false, "strategy": "ema-cross",
      "explicit_id": true}
@@ -29,6 +31,8 @@ from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, S
 
 VERSION = 1
 _PRICES = ("price", "take_profit", "stop_loss", "tp_pct", "sl_pct")
+# A trailing stop's terms, added to form 1 after its first rows were written.
+TRAILING = ("trailing_pct", "trailing_activation", "trailing_activation_pct")
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -47,7 +51,7 @@ def to_dict(signal: Signal) -> dict[str, Any]:
         "leverage": signal.leverage,
         "margin_mode": _word(signal.margin_mode),
         "order_type": signal.order_type.value,
-        **{name: _decimal(getattr(signal, name)) for name in _PRICES},
+        **{name: _decimal(getattr(signal, name)) for name in _PRICES + TRAILING},
         "reduce_only": signal.reduce_only,
         "fired_at": _time(signal.fired_at),
         "received_at": _time(signal.received_at),
@@ -78,6 +82,7 @@ def from_dict(data: dict[str, Any]) -> Signal:
             margin_mode=_enum(MarginMode, data["margin_mode"]),
             order_type=OrderType(data["order_type"]),
             **{name: _parse_decimal(data[name]) for name in _PRICES},
+            **{name: _parse_decimal(data.get(name)) for name in TRAILING},
             reduce_only=_flag(data["reduce_only"]),
             fired_at=_parse_time(data["fired_at"]),
             received_at=_parse_time(data["received_at"]),

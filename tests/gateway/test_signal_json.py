@@ -48,6 +48,9 @@ def test_the_form_is_pinned() -> None:
         "stop_loss": None,
         "tp_pct": None,
         "sl_pct": None,
+        "trailing_pct": None,
+        "trailing_activation": None,
+        "trailing_activation_pct": None,
         "reduce_only": False,
         "fired_at": "2024-05-01T12:00:00.000000Z",
         "received_at": "2024-05-01T12:00:00.210518Z",
@@ -85,6 +88,17 @@ def test_the_form_is_pinned() -> None:
             sl_pct=Decimal("0.5"),
             test=True,
         ),
+        Signal(
+            signal_id="c",
+            venue=Venue.BINGX,
+            account="x",
+            symbol="ETH-USDT",
+            action=Action.BUY,
+            size_kind=SizeKind.QUANTITY,
+            size=Decimal("1"),
+            trailing_pct=Decimal("1.5"),
+            trailing_activation_pct=Decimal("2"),
+        ),
     ],
 )
 def test_a_signal_reads_back_as_itself(signal: Signal) -> None:
@@ -114,3 +128,10 @@ def test_a_missing_key_is_named() -> None:
     del data["symbol"]
     with pytest.raises(ValueError, match="symbol"):
         signal_json.from_dict(data)
+
+
+def test_a_row_written_before_trailing_stops_reads_without_them() -> None:
+    data = signal_json.to_dict(SIGNAL)
+    for name in signal_json.TRAILING:
+        del data[name]
+    assert signal_json.from_dict(data) == SIGNAL

@@ -20,6 +20,7 @@ from executor.core.ports import (
     InstrumentRules,
     OpenProtection,
     OrderRequest,
+    ProtectionKind,
     ProtectionRequest,
     VenueBalance,
     VenueOrder,
@@ -217,8 +218,11 @@ class FakeVenue:
 
     def open_protections(self, venue_symbol: str) -> list[OpenProtection]:
         self.calls["open_protections"] += 1
-        return [
-            OpenProtection(
+        return [self._resting(cid, request, order) for cid, (request, order) in self.protections.items()]
+
+    def _resting(self, cid: str, request: ProtectionRequest, order: VenueOrder) -> OpenProtection:
+        if request.kind is not ProtectionKind.TRAILING_STOP:
+            return OpenProtection(
                 order.order_id,
                 cid,
                 request.side,
@@ -227,8 +231,19 @@ class FakeVenue:
                 request.quantity,
                 request.trigger_price,
             )
-            for cid, (request, order) in self.protections.items()
-        ]
+        # As both venues list a trail: no trigger price, its activation (the price it was placed
+        # at when sent without one) and its callback.
+        return OpenProtection(
+            order.order_id,
+            cid,
+            request.side,
+            request.position_side,
+            request.venue_type,
+            request.quantity,
+            None,
+            activation_price=request.trigger_price or self.last,
+            callback_pct=request.callback_pct,
+        )
 
     def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
         self.calls["cancel_protection"] += 1

@@ -6,6 +6,13 @@ is unprotected: the stop is placed again once, for the part left uncovered, unde
 of its own (found by its shape after a lost answer where the venue keeps none); if that fails, or
 the position is found bare again, it is reported and counted until it is covered or flat.
 The watch ends when the side goes flat.
+
+A trailing stop the signal asked for, without a stop-loss, is watched the same way (a resting
+trailing stop covers its side like a stop), but never placed again: its trail, the best price
+since it activated, lives only on the venue. A new one would trail from the price now, or be
+refused for an activation price already passed, neither of them the stop the signal asked for;
+and one that was cancelled by hand may have been meant to go. A missing trailing stop is
+reported at once instead, and counted as unprotected until the side is covered or flat.
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from executor.core.keeper.state import Book, SideState
 from executor.core.legs import client_order_id, replacement_tag
 from executor.core.model import OrderPurpose, PositionSide
 from executor.core.placement import Placer
-from executor.core.ports import ProtectionRequest
+from executor.core.ports import ProtectionKind, ProtectionRequest
 from executor.core.resting import find_sent
 
 log = logging.getLogger("executor.keeper.watch")
@@ -103,7 +110,7 @@ class Watch:
             if uncovered == 0:
                 guard.reported = False
                 continue
-            if not guard.replaced:
+            if not guard.replaced and guard.stop.kind is ProtectionKind.STOP_LOSS:
                 guard.replaced = True
                 if self._replace(venue, guard, uncovered, set(book.open_orders)):
                     replaced += 1
@@ -139,6 +146,12 @@ class Watch:
 
     def _news(self, guard: Guard, side: SideState) -> News:
         where = guard.where
+        if guard.stop.kind is ProtectionKind.TRAILING_STOP:
+            what = f"the trailing stop ({plain(guard.stop.callback_pct or ZERO)} % callback) is missing"
+            done = "a trail is not placed again, as its best price is lost"
+        else:
+            what = f"the stop at {plain(guard.stop.trigger_price or ZERO)} is missing"
+            done = "could not be placed again"
         return News(
             NewsKind.UNPROTECTED,
             where.venue,
@@ -147,9 +160,6 @@ class Watch:
             guard.position_side,
             quantity=side.quantity,
             price=guard.stop.trigger_price,
-            detail=(
-                f"the stop at {plain(guard.stop.trigger_price)} is missing and could not be placed "
-                "again; the position stands unprotected"
-            ),
+            detail=f"{what} and {done}; the position stands unprotected",
             time_ms=side.time_ms,
         )

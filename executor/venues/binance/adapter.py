@@ -13,6 +13,7 @@ from executor.core.ports import (
     InstrumentRules,
     OpenProtection,
     OrderRequest,
+    ProtectionKind,
     ProtectionRequest,
     VenueBalance,
     VenueOrder,
@@ -202,12 +203,19 @@ class BinanceAdapter(RestVenueAdapter):
             "positionSide": request.position_side.value,
             "type": request.venue_type,
             "quantity": request.quantity,
-            "triggerPrice": request.trigger_price,
             # The algo API defaults to the last trade price; the mark price is what liquidations
             # and the other venue use, and one wick on thin trading does not set it off.
             "workingType": "MARK_PRICE",
             "clientAlgoId": request.client_order_id,
         }
+        if request.kind is ProtectionKind.TRAILING_STOP:
+            # Section 5.9 "New Algo Order": no triggerPrice; callbackRate in percent (1 is 1 %),
+            # and activatePrice, without which the trail starts from the latest price.
+            params["callbackRate"] = request.callback_pct
+            if request.trigger_price is not None:
+                params["activatePrice"] = request.trigger_price
+        else:
+            params["triggerPrice"] = request.trigger_price
         if request.position_side is PositionSide.BOTH:
             params["reduceOnly"] = "true"
         return _algo_order(self._send_order(endpoints.ALGO_ORDER, params), request.client_order_id)

@@ -132,6 +132,9 @@ TABLE = CodeTable(
         R(-1128, E.VENUE_REJECTED),
         R(-1130, E.VENUE_REJECTED),
         R(-1136, E.VENUE_REJECTED),
+        # -2007 "Invalid callBack rate.": a trailing stop's callbackRate out of its limits
+        # (section 5.9; not on [ERR], quoted from real answers).
+        R(-2007, E.VENUE_REJECTED),
         R(-2020, E.VENUE_REJECTED),
         R(-2021, E.VENUE_REJECTED),
         R(-2026, E.VENUE_REJECTED),

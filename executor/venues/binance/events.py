@@ -94,6 +94,10 @@ def algo_row(row: Mapping[str, Any], where: Where) -> OrderUpdate:
         # The order it placed in the matching engine once triggered, "" before ("Query Algo
         # Order", "Query All Algo Orders": `actualOrderId`; section 5.9).
         actual_order_id=str(row.get("actualOrderId") or ""),
+        # A trailing stop's (section 5.9): `activatePrice`, and `callbackRate` in percent; both ""
+        # on any other algo order.
+        activation_price=price_or_none(row.get("activatePrice")),
+        callback_pct=decimal(row["callbackRate"]) if row.get("callbackRate") else None,
     )
 
 

@@ -24,7 +24,7 @@ from executor.venues.base import order_params, venue_order
 from executor.venues.bingx import endpoints
 from executor.venues.bingx.client import BingxClient
 from executor.venues.bingx.errors import INVALID_PARAMETERS
-from executor.venues.bingx.events import fill_row, order_row, origin_of, signed_quantity
+from executor.venues.bingx.events import HUNDRED, fill_row, order_row, origin_of, signed_quantity
 from executor.venues.bingx.margin import margin_mode as wire_margin_mode
 from executor.venues.bingx.statuses import STATUSES
 from executor.venues.bingx.stream import BingxUserStream
@@ -226,10 +226,18 @@ class BingxAdapter(RestVenueAdapter):
             "positionSide": request.position_side.value,
             "type": request.venue_type,
             "quantity": request.quantity,
-            "stopPrice": request.trigger_price,
             "workingType": "MARK_PRICE",
             "clientOrderId": request.client_order_id,
         }
+        if request.kind is ProtectionKind.TRAILING_STOP:
+            # Section 5.8: the callback as `priceRate`, a fraction (0.01 is 1 %), and an optional
+            # `activationPrice`, without which the trail starts from the latest price.
+            assert request.callback_pct is not None
+            params["priceRate"] = request.callback_pct / HUNDRED
+            if request.trigger_price is not None:
+                params["activationPrice"] = request.trigger_price
+        else:
+            params["stopPrice"] = request.trigger_price
         if request.position_side is PositionSide.BOTH:
             params["reduceOnly"] = "true"  # refused in hedge mode, where the side says it
         data = self._send_order(endpoints.ORDER, params)

@@ -198,6 +198,15 @@ TABLE = CodeTable(
         R(110413, E.VENUE_REJECTED),
         R(110414, E.VENUE_REJECTED),
         R(110426, E.VENUE_REJECTED),
+        # A trailing stop's terms (section 5.8, "Trailing stops"): [SKILLS] 110415 callback rate
+        # below the minimum, 110418 trailing distance beyond the maximum, 110419/110420 an
+        # activation price the price has already passed (SELL/BUY); [BI] words the maximum
+        # rate refusal, its code 110416 a guess between them.
+        R(110415, E.VENUE_REJECTED),
+        R(110416, E.VENUE_REJECTED),
+        R(110418, E.VENUE_REJECTED),
+        R(110419, E.VENUE_REJECTED),
+        R(110420, E.VENUE_REJECTED),
     ]
 )
 

@@ -48,6 +48,9 @@ LISTEN_KEY_EXPIRED = "listenKeyExpired"
 PING = "Ping"
 PONG = "Pong"
 
+# BingX writes a trailing callback as a fraction (0.01 is 1 %); ours is in percent.
+HUNDRED = Decimal(100)
+
 
 # -- REST rows ------------------------------------------------------------------------------
 
@@ -69,6 +72,10 @@ def order_row(row: Mapping[str, Any], where: Where) -> OrderUpdate:
         reduce_only=flag(row.get("reduceOnly")),
         close_position=flag(row.get("closePosition")),
         time_ms=millis(row.get("updateTime") or row.get("time") or 0),
+        # A trailing stop's row (docs-v3 "Current All Open Orders", section 5.9): `actPrice` the
+        # activation price, `priceRate` its callback as a fraction ("" when sent as a distance).
+        activation_price=price_or_none(row.get("actPrice")),
+        callback_pct=decimal(row["priceRate"]) * HUNDRED if row.get("priceRate") else None,
     )
 
 

@@ -118,7 +118,7 @@ def test_every_stop_a_signal_asks_for_is_handed_to_the_keeper_placed_or_not() ->
 
 
 def test_an_attached_stop_is_handed_to_the_keeper_too() -> None:
-    told: list[Decimal] = []
+    told: list[Decimal | None] = []
     venue = FakeVenue(attaches_protection=True)
     engine = ExecutionEngine(
         {(Venue.BINANCE, "default"): venue},

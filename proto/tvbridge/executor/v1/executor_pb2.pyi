@@ -114,6 +114,7 @@ class OrderPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORDER_PURPOSE_CLOSE: _ClassVar[OrderPurpose]
     ORDER_PURPOSE_TAKE_PROFIT: _ClassVar[OrderPurpose]
     ORDER_PURPOSE_STOP_LOSS: _ClassVar[OrderPurpose]
+    ORDER_PURPOSE_TRAILING_STOP: _ClassVar[OrderPurpose]
 
 class KeeperNewsKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -198,6 +199,7 @@ ORDER_PURPOSE_ENTRY: OrderPurpose
 ORDER_PURPOSE_CLOSE: OrderPurpose
 ORDER_PURPOSE_TAKE_PROFIT: OrderPurpose
 ORDER_PURPOSE_STOP_LOSS: OrderPurpose
+ORDER_PURPOSE_TRAILING_STOP: OrderPurpose
 KEEPER_NEWS_KIND_UNSPECIFIED: KeeperNewsKind
 KEEPER_NEWS_KIND_TAKE_PROFIT_HIT: KeeperNewsKind
 KEEPER_NEWS_KIND_STOP_HIT: KeeperNewsKind
@@ -209,7 +211,7 @@ KEEPER_NEWS_KIND_UNPROTECTED: KeeperNewsKind
 KEEPER_NEWS_KIND_STREAM_RESTORED: KeeperNewsKind
 
 class Signal(_message.Message):
-    __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy")
+    __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy", "trailing_pct", "trailing_activation", "trailing_activation_pct")
     SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -235,6 +237,9 @@ class Signal(_message.Message):
     RECEIVED_AT_FIELD_NUMBER: _ClassVar[int]
     TEST_FIELD_NUMBER: _ClassVar[int]
     STRATEGY_FIELD_NUMBER: _ClassVar[int]
+    TRAILING_PCT_FIELD_NUMBER: _ClassVar[int]
+    TRAILING_ACTIVATION_FIELD_NUMBER: _ClassVar[int]
+    TRAILING_ACTIVATION_PCT_FIELD_NUMBER: _ClassVar[int]
     signal_id: str
     venue: Venue
     account: str
@@ -260,7 +265,10 @@ class Signal(_message.Message):
     received_at: _timestamp_pb2.Timestamp
     test: bool
     strategy: str
-    def __init__(self, signal_id: _Optional[str] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., market_position: _Optional[_Union[MarketPosition, str]] = ..., quantity: _Optional[str] = ..., balance: _Optional[str] = ..., balance_pct: _Optional[str] = ..., position_pct: _Optional[str] = ..., risk_pct: _Optional[str] = ..., risk_usdt: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., price: _Optional[str] = ..., take_profit: _Optional[str] = ..., stop_loss: _Optional[str] = ..., tp_pct: _Optional[str] = ..., sl_pct: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., test: _Optional[bool] = ..., strategy: _Optional[str] = ...) -> None: ...
+    trailing_pct: str
+    trailing_activation: str
+    trailing_activation_pct: str
+    def __init__(self, signal_id: _Optional[str] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., market_position: _Optional[_Union[MarketPosition, str]] = ..., quantity: _Optional[str] = ..., balance: _Optional[str] = ..., balance_pct: _Optional[str] = ..., position_pct: _Optional[str] = ..., risk_pct: _Optional[str] = ..., risk_usdt: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., price: _Optional[str] = ..., take_profit: _Optional[str] = ..., stop_loss: _Optional[str] = ..., tp_pct: _Optional[str] = ..., sl_pct: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., test: _Optional[bool] = ..., strategy: _Optional[str] = ..., trailing_pct: _Optional[str] = ..., trailing_activation: _Optional[str] = ..., trailing_activation_pct: _Optional[str] = ...) -> None: ...
 
 class ExecuteSignalRequest(_message.Message):
     __slots__ = ("signal", "max_age_ms", "attempt")

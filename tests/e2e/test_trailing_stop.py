@@ -1,0 +1,165 @@
+"""Issue 18's trailing stop through the real processes, on both venues, one-way and hedge mode:
+"A trail activated at +2 %, callback 1 %. The price rises 5 % and falls back. The position closes
+within one price step of peak x 0.99 (long), or the mirror for a short." The signal also carries
+a distant stop-loss, so that the position keeper's one-cancels-other has something to cancel once
+the trail has closed the side: no order is left open afterwards.
+
+One stack serves every case: the default key sets trade one-way, a named key set per venue
+(`account: "hedge"`) is switched to hedge mode through the venue's own API.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import pytest
+import requests
+
+from executor.venues.binance import signing as binance_signing
+from executor.venues.binance.adapter import BinanceAdapter
+from executor.venues.bingx import signing as bingx_signing
+from executor.venues.bingx.adapter import BingxAdapter
+from tests.e2e.conftest import PASSPHRASE
+from tools.processes import wait_until
+from tools.stack import LocalStack, start_stack
+
+pytestmark = pytest.mark.e2e
+
+KEYS = {
+    ("bingx", "default"): ("trail-bingx-key-00a1", "trail-bingx-secret-0123456789abcdef"),
+    ("bingx", "hedge"): ("trail-bingx-key-00b2", "trail-bingx-secret-fedcba9876543210"),
+    ("binance", "default"): ("trail-binance-key-00c3", "trail-binance-secret-0123456789abcdef"),
+    ("binance", "hedge"): ("trail-binance-key-00d4", "trail-binance-secret-fedcba9876543210"),
+}
+AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
+SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}
+START, STEP = Decimal("60000"), Decimal("150")  # the walk's price step: 0.25 %
+QTY = Decimal("0.01")
+CASES = [
+    (venue, account, side)
+    for venue in ("bingx", "binance")
+    for account in ("default", "hedge")
+    for side in ("buy", "sell")
+]
+
+
+def _signed(stack: LocalStack, venue: str, account: str, method: str, path: str, **params: Any) -> Any:
+    key, secret = KEYS[(venue, account)]
+    params["timestamp"] = int(time.time() * 1000)
+    if venue == "bingx":
+        query, header = bingx_signing.signed_query(secret, params), "X-BX-APIKEY"
+    else:
+        query, header = binance_signing.signed_query(secret, params), "X-MBX-APIKEY"
+    resp = requests.request(method, f"{stack.simulator_url}{path}?{query}", headers={header: key}, timeout=5)
+    assert resp.status_code == 200, resp.text
+    return resp.json()
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    bingx_default, binance_default = KEYS[("bingx", "default")], KEYS[("binance", "default")]
+    running = start_stack(
+        tmp_path_factory.mktemp("trailing-e2e"),
+        api_key=bingx_default[0],
+        secret_key=bingx_default[1],
+        passphrase=PASSPHRASE,
+        extra_env={
+            "BINANCE_API_KEY": binance_default[0],
+            "BINANCE_SECRET_KEY": binance_default[1],
+            "BINGX_ACCOUNTS": "hedge:{}:{}".format(*KEYS[("bingx", "hedge")]),
+            "BINANCE_ACCOUNTS": "hedge:{}:{}".format(*KEYS[("binance", "hedge")]),
+            "LOG_LEVEL": "WARNING",
+        },
+    )
+    try:
+        _signed(
+            running, "bingx", "hedge", "POST", "/openApi/swap/v1/positionSide/dual", dualSidePosition="true"
+        )
+        _signed(running, "binance", "hedge", "POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
+        yield running
+    finally:
+        running.stop()
+
+
+def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | BinanceAdapter:
+    key, secret = KEYS[(venue, account)]
+    kind = BingxAdapter if venue == "bingx" else BinanceAdapter
+    return kind(account, stack.simulator_url, key, secret)
+
+
+def set_price(stack: LocalStack, venue: str, price: Decimal) -> None:
+    body = {"venue": venue, "symbol": "BTC-USDT", "price": str(price)}
+    resp = requests.post(f"{stack.simulator_url}/_sim/price", json=body, timeout=5)
+    assert resp.status_code == 200, resp.text
+
+
+def webhook(stack: LocalStack, body: dict[str, Any]) -> dict[str, Any]:
+    resp = requests.post(f"{stack.gateway_url}/webhook", data=json.dumps(body), timeout=10)
+    assert resp.status_code in (200, 202), resp.text
+    seen: dict[str, Any] = {}
+
+    def decided() -> bool:
+        seen.update(requests.get(f"{stack.gateway_url}/signals/{body['id']}", headers=AUTH, timeout=5).json())
+        return seen.get("status") not in (None, "pending")
+
+    assert wait_until(decided, timeout_s=15, interval_s=0.1), seen
+    assert seen["status"] == "executed", seen
+    return seen
+
+
+@pytest.mark.parametrize(("venue", "account", "side"), CASES, ids=["-".join(c) for c in CASES])
+def test_a_trail_closes_one_step_past_the_callback_from_its_best(
+    stack: LocalStack, venue: str, account: str, side: str
+) -> None:
+    long = side == "buy"
+    set_price(stack, venue, START)
+    time.sleep(1.1)  # the executor prices from its own last fill for up to a second
+    adapter = reader(stack, venue, account)
+    try:
+        since_ms = int(time.time() * 1000) - 1000
+        answer = webhook(
+            stack,
+            {
+                "action": side,
+                "ticker": "BTCUSDT",
+                "exchange": venue,
+                "account": account,
+                "quantity": str(QTY),
+                "trailing_pct": "1",
+                "trailing_activation_pct": "2",
+                "sl_pct": "10",
+                "id": f"trail-{venue}-{account}-{side}",
+                "passphrase": PASSPHRASE,
+            },
+        )
+        purposes = sorted(o["purpose"] for o in answer["orders"])
+        assert purposes == ["entry", "stop_loss", "trailing_stop"], answer
+        entry = Decimal(next(o for o in answer["orders"] if o["purpose"] == "entry")["avg_price"])
+        symbol = SYMBOL[venue]
+        assert wait_until(lambda: len(adapter.open_protections(symbol)) == 2, timeout_s=5)
+
+        # Up (a short: down) 5 % from the fill in steps, through the activation at 2 %, then back.
+        sign = 1 if long else -1
+        peak = entry * (1 + sign * Decimal("0.05"))
+        price = entry
+        while (price < peak) if long else (price > peak):
+            price += sign * STEP
+            set_price(stack, venue, price)
+        best = price
+        while adapter.positions(symbol) and any(p.quantity for p in adapter.positions(symbol)):
+            price -= sign * STEP
+            set_price(stack, venue, price)
+            assert abs(price - best) < best * Decimal("0.05"), "the trail never fired"
+
+        level = best * (1 - sign * Decimal("0.01"))
+        closes = [f for f in adapter.fills(symbol, since_ms) if f.side.value == ("SELL" if long else "BUY")]
+        assert len(closes) == 1, closes
+        assert abs(closes[0].price - level) <= STEP, (closes[0].price, level)
+        # One-cancels-other: the stop-loss of the closed side goes too.
+        assert wait_until(lambda: adapter.open_orders(symbol) == [], timeout_s=5), adapter.open_orders(symbol)
+    finally:
+        adapter.close()
