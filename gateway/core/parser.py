@@ -13,12 +13,21 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from common.symbols import canonical_symbol
-from common.trailing import callback_problem
+from gateway.core.fields import (
+    SignalError,
+    read_choice,
+    read_flag,
+    read_number,
+    read_positive,
+    read_string,
+    read_time,
+)
+from gateway.core.levels import read_levels
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, SizeKind, Venue
 
 MAX_ID_LENGTH = 128
@@ -61,17 +70,6 @@ _PERCENT_SIZES = (SizeKind.BALANCE_PCT, SizeKind.POSITION_PCT, SizeKind.RISK_PCT
 MARKET_POSITIONS = {p.value: p for p in MarketPosition}
 MARGIN_MODES = {"isolated": MarginMode.ISOLATED, "cross": MarginMode.CROSS, "crossed": MarginMode.CROSS}
 ORDER_TYPES = {t.value: t for t in OrderType}
-_TRUE = {"true", "1", "yes", "on"}
-_FALSE = {"false", "0", "no", "off", ""}
-
-
-class SignalError(Exception):
-    """The body is not a signal we can trade: names the field and what was expected."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 _TARGET_ACTIONS = {
@@ -148,22 +146,22 @@ def parse_signal(
     *,
     received_at: datetime | None = None,
 ) -> Signal:
-    market_position: MarketPosition | None = _choice(body, "market_position", MARKET_POSITIONS)
+    market_position: MarketPosition | None = read_choice(body, "market_position", MARKET_POSITIONS)
     action_field = "action" if "action" in body else "accion"
     # A target ({{strategy.market_position}}) says where to be; the action is then only a label.
-    action = _choice(body, action_field, ACTIONS, required=market_position is None, label="action")
+    action = read_choice(body, action_field, ACTIONS, required=market_position is None, label="action")
     if action is None:
         assert market_position is not None  # _choice demanded an action without one
         action = _TARGET_ACTIONS[market_position]
     symbol_field = "ticker" if "ticker" in body else "symbol"
-    symbol_text = _string(body, symbol_field, required=True, label="ticker") or ""
+    symbol_text = read_string(body, symbol_field, required=True, label="ticker") or ""
     try:
         symbol = canonical_symbol(symbol_text)
     except ValueError as exc:
         raise SignalError(symbol_field, str(exc)) from None
 
-    venue = _choice(body, "exchange", VENUES) or defaults.venue
-    account = _string(body, "account") or defaults.account
+    venue = read_choice(body, "exchange", VENUES) or defaults.venue
+    account = read_string(body, "account") or defaults.account
 
     size_kind, size = _size(body, allow_zero=market_position is MarketPosition.FLAT)
     if market_position is MarketPosition.FLAT:
@@ -180,44 +178,17 @@ def parse_signal(
             "balance_pct, position_pct, risk_pct or risk_usdt",
         )
 
-    order_type = _choice(body, "order_type", ORDER_TYPES) or OrderType.MARKET
-    price = _positive(body, "price")
+    order_type = read_choice(body, "order_type", ORDER_TYPES) or OrderType.MARKET
+    price = read_positive(body, "price")
     if order_type is OrderType.LIMIT and price is None:
         raise SignalError("price", "a limit order needs a price greater than zero")
 
     leverage = _leverage(body)
-    tp_pct = _positive(body, "tp_pct")
-    sl_pct = _positive(body, "sl_pct")
-    if sl_pct is not None and sl_pct >= 100:
-        raise SignalError("sl_pct", "must be below 100 (percent from the fill)")
-    take_profit = _positive(body, "take_profit")
-    stop_loss = _positive(body, "stop_loss")
-    for price_field, pct_field, price_value, pct_value in (
-        ("take_profit", "tp_pct", take_profit, tp_pct),
-        ("stop_loss", "sl_pct", stop_loss, sl_pct),
-    ):
-        if price_value is not None and pct_value is not None:
-            raise SignalError(
-                pct_field, f"give {price_field} (a price) or {pct_field} (percent from the fill), not both"
-            )
-    trail = _trailing(body, venue)
-    guarded = next(
-        (
-            name
-            for name, value in (
-                ("take_profit", take_profit),
-                ("stop_loss", stop_loss),
-                ("tp_pct", tp_pct),
-                ("sl_pct", sl_pct),
-                *trail.given(),
-            )
-            if value is not None
-        ),
-        None,
-    )
+    levels = read_levels(body, venue)
     opening = market_position in (MarketPosition.LONG, MarketPosition.SHORT) or (
-        market_position is None and action in (Action.BUY, Action.SELL) and not _bool(body, "reduce_only")
+        market_position is None and action in (Action.BUY, Action.SELL) and not read_flag(body, "reduce_only")
     )
+    guarded = levels.first
     if guarded is not None and not opening:
         raise SignalError(
             guarded,
@@ -226,7 +197,7 @@ def parse_signal(
         )
 
     if size_kind is not None and size_kind in RISK_SIZES:
-        _check_risk_size(size_kind, opening=opening, stopped=stop_loss is not None or sl_pct is not None)
+        _check_risk_size(size_kind, opening=opening, stopped=levels.stopped)
 
     signal_id, explicit = _signal_id(body)
     return Signal(
@@ -239,95 +210,23 @@ def parse_signal(
         size=size,
         market_position=market_position,
         leverage=leverage,
-        margin_mode=_choice(body, "margin_mode", MARGIN_MODES),
+        margin_mode=read_choice(body, "margin_mode", MARGIN_MODES),
         order_type=order_type,
         price=price,
-        take_profit=take_profit,
-        stop_loss=stop_loss,
-        tp_pct=tp_pct,
-        sl_pct=sl_pct,
-        trailing_pct=trail.pct,
-        trailing_activation=trail.activation,
-        trailing_activation_pct=trail.activation_pct,
-        reduce_only=_bool(body, "reduce_only"),
-        fired_at=_time(body, "time"),
+        take_profit=levels.take_profit,
+        stop_loss=levels.stop_loss,
+        tp_pct=levels.tp_pct,
+        sl_pct=levels.sl_pct,
+        trailing_pct=levels.trailing_pct,
+        trailing_activation=levels.trailing_activation,
+        trailing_activation_pct=levels.trailing_activation_pct,
+        reduce_only=read_flag(body, "reduce_only"),
+        fired_at=read_time(body, "time"),
         received_at=received_at,
-        test=_bool(body, "test"),
-        strategy=_string(body, "strategy") or "",
+        test=read_flag(body, "test"),
+        strategy=read_string(body, "strategy") or "",
         explicit_id=explicit,
     )
-
-
-# -- field readers ---------------------------------------------------------------
-
-
-def _placeholder(field: str, value: Any) -> None:
-    if isinstance(value, str) and "{{" in value and "}}" in value:
-        raise SignalError(
-            field,
-            f"holds the TradingView placeholder {value!r}, which was not replaced; check the alert message",
-        )
-
-
-def _string(body: Mapping[str, Any], field: str, *, required: bool = False, label: str = "") -> str | None:
-    value = body.get(field)
-    if value is None:
-        if required:
-            raise SignalError(label or field, "is required")
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | Decimal):
-        raise SignalError(field, f"must be a string, got {type(value).__name__}")
-    _placeholder(field, value)
-    text = str(value).strip()
-    if required and not text:
-        raise SignalError(label or field, "must not be empty")
-    return text
-
-
-def _choice(
-    body: Mapping[str, Any],
-    field: str,
-    choices: Mapping[str, Any],
-    *,
-    required: bool = False,
-    label: str = "",
-) -> Any:
-    text = _string(body, field, required=required, label=label)
-    if text is None:
-        return None
-    key = text.lower().replace(" ", "_").replace("-", "_")
-    if key not in choices:
-        allowed = ", ".join(sorted(set(choices)))
-        raise SignalError(field, f"{text!r} is not one of: {allowed}")
-    return choices[key]
-
-
-def _number(body: Mapping[str, Any], field: str) -> Decimal | None:
-    value = body.get(field)
-    if value is None:
-        return None
-    _placeholder(field, value)
-    if isinstance(value, bool):
-        raise SignalError(field, "must be a number, got true/false")
-    if isinstance(value, int | Decimal):
-        number = Decimal(value)
-    elif isinstance(value, str):
-        try:
-            number = Decimal(value.strip())
-        except ArithmeticError:
-            raise SignalError(field, f"must be a number, got {value!r}") from None
-    else:
-        raise SignalError(field, f"must be a number, got {type(value).__name__}")
-    if not number.is_finite():
-        raise SignalError(field, "must be a finite number")
-    return number
-
-
-def _positive(body: Mapping[str, Any], field: str) -> Decimal | None:
-    number = _number(body, field)
-    if number is not None and number <= 0:
-        raise SignalError(field, f"must be greater than zero, got {number}")
-    return number
 
 
 def _size(body: Mapping[str, Any], *, allow_zero: bool = False) -> tuple[SizeKind | None, Decimal | None]:
@@ -338,11 +237,11 @@ def _size(body: Mapping[str, Any], *, allow_zero: bool = False) -> tuple[SizeKin
         return None, None
     field = given[0]
     if allow_zero:
-        number = _number(body, field)
+        number = read_number(body, field)
         if number is not None and number < 0:
             raise SignalError(field, f"must not be negative, got {number}")
         return SIZE_FIELDS[field], number
-    value = _positive(body, field)
+    value = read_positive(body, field)
     kind = SIZE_FIELDS[field]
     if kind in _PERCENT_SIZES and value is not None and value > 100:
         raise SignalError(field, f"is a percentage and must be at most 100, got {value}")
@@ -361,47 +260,12 @@ def _check_risk_size(kind: SizeKind, *, opening: bool, stopped: bool) -> None:
         )
 
 
-@dataclass(frozen=True)
-class _Trail:
-    pct: Decimal | None = None
-    activation: Decimal | None = None
-    activation_pct: Decimal | None = None
-
-    def given(self) -> tuple[tuple[str, Decimal | None], ...]:
-        return (
-            ("trailing_pct", self.pct),
-            ("trailing_activation", self.activation),
-            ("trailing_activation_pct", self.activation_pct),
-        )
-
-
-def _trailing(body: Mapping[str, Any], venue: Venue) -> _Trail:
-    """A trailing stop: its callback in percent, within the venue's limits, and where it starts."""
-    pct = _positive(body, "trailing_pct")
-    activation = _positive(body, "trailing_activation")
-    activation_pct = _positive(body, "trailing_activation_pct")
-    if activation is not None and activation_pct is not None:
-        raise SignalError(
-            "trailing_activation_pct",
-            "give trailing_activation (a price) or trailing_activation_pct (percent from the fill), not both",
-        )
-    if pct is None:
-        if activation is not None or activation_pct is not None:
-            field = "trailing_activation" if activation is not None else "trailing_activation_pct"
-            raise SignalError(field, "starts a trailing stop: give its callback too, trailing_pct")
-        return _Trail()
-    problem = callback_problem(venue, pct)
-    if problem is not None:
-        raise SignalError("trailing_pct", problem)
-    return _Trail(pct, activation, activation_pct)
-
-
 def _leverage(body: Mapping[str, Any]) -> int | None:
     raw = body.get("leverage")
     if isinstance(raw, str) and raw.strip().lower().endswith("x"):
         raw = raw.strip()[:-1]
         body = {**body, "leverage": raw}
-    number = _positive(body, "leverage")
+    number = read_positive(body, "leverage")
     if number is None:
         return None
     if number != number.to_integral_value() or number > MAX_LEVERAGE:
@@ -409,45 +273,8 @@ def _leverage(body: Mapping[str, Any]) -> int | None:
     return int(number)
 
 
-def _bool(body: Mapping[str, Any], field: str) -> bool:
-    value = body.get(field)
-    if value is None or isinstance(value, bool):
-        return bool(value)
-    _placeholder(field, value)
-    text = str(value).strip().lower()
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise SignalError(field, f"must be true or false, got {value!r}")
-
-
-def _time(body: Mapping[str, Any], field: str) -> datetime | None:
-    value = body.get(field)
-    if value is None or value == "":
-        return None
-    _placeholder(field, value)
-    if isinstance(value, bool):
-        raise SignalError(field, "must be an ISO-8601 time such as TradingView's {{timenow}}")
-    if isinstance(value, int | Decimal) or (isinstance(value, str) and value.strip().isdigit()):
-        epoch = Decimal(str(value).strip())
-        # Millisecond epochs are 13 digits today; second epochs 10.
-        seconds = epoch / 1000 if epoch > 10**11 else epoch
-        try:
-            return datetime.fromtimestamp(float(seconds), tz=UTC)
-        except (OverflowError, ValueError, OSError):
-            raise SignalError(field, f"{value} is not a valid epoch time") from None
-    if not isinstance(value, str):
-        raise SignalError(field, "must be an ISO-8601 time such as TradingView's {{timenow}}")
-    try:
-        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        raise SignalError(field, f"{value!r} is not an ISO-8601 time such as 2024-05-01T12:00:00Z") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
 def _signal_id(body: Mapping[str, Any]) -> tuple[str, bool]:
-    text = _string(body, "id")
+    text = read_string(body, "id")
     if not text:
         return uuid.uuid4().hex, False
     if len(text) > MAX_ID_LENGTH or not _ID_RE.match(text):

@@ -19,7 +19,8 @@ from common.jsonlog import signal_context
 from gateway import metrics
 from gateway.config import GatewaySettings
 from gateway.core.dispatcher import Dispatcher, Job, answer_of
-from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
+from gateway.core.fields import SignalError
+from gateway.core.parser import Defaults, parse_signal, read_json
 from gateway.core.reply import Reply, error_reply
 from gateway.core.signal import Signal, Venue
 from gateway.journal import signal_json

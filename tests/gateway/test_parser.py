@@ -5,7 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
+from gateway.core.fields import SignalError
+from gateway.core.parser import Defaults, parse_signal, read_json
 from gateway.core.signal import Action, Signal, SizeKind, Venue
 
 DEFAULTS = Defaults(venue=Venue.BINGX, account="default")

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from common.trailing import CALLBACK_LIMITS
-from gateway.core.parser import Defaults, SignalError, parse_signal, read_json
+from gateway.core.fields import SignalError
+from gateway.core.parser import Defaults, parse_signal, read_json
 from gateway.core.signal import Signal, Venue
 
 DEFAULTS = Defaults(venue=Venue.BINGX, account="default")
