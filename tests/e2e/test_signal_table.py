@@ -8,7 +8,6 @@ table also proves that a signal reaches the account it names and no other.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
@@ -18,9 +17,8 @@ from typing import Any
 import pytest
 import requests
 
-from executor.venues.binance import signing as binance_signing
-from executor.venues.bingx import signing as bingx_signing
 from tests.e2e.conftest import PASSPHRASE
+from tests.e2e.venue_calls import signed_call
 from tools.stack import LocalStack, start_stack
 
 pytestmark = pytest.mark.e2e
@@ -80,16 +78,7 @@ ROWS = [
 
 
 def _signed(stack: LocalStack, venue: str, account: str, method: str, path: str, **params: Any) -> Any:
-    key, secret = KEYS[(venue, account)]
-    params["timestamp"] = int(time.time() * 1000)
-    if venue == "bingx":
-        query, header = bingx_signing.signed_query(secret, params), "X-BX-APIKEY"
-    else:
-        query, header = binance_signing.signed_query(secret, params), "X-MBX-APIKEY"
-    resp = requests.request(method, f"{stack.simulator_url}{path}?{query}", headers={header: key}, timeout=5)
-    body = resp.json()
-    assert resp.status_code == 200, body
-    return body
+    return signed_call(stack, venue, KEYS[(venue, account)], method, path, **params)
 
 
 def available(stack: LocalStack, venue: str, account: str) -> Decimal:

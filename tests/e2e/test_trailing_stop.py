@@ -19,11 +19,10 @@ from typing import Any
 import pytest
 import requests
 
-from executor.venues.binance import signing as binance_signing
 from executor.venues.binance.adapter import BinanceAdapter
-from executor.venues.bingx import signing as bingx_signing
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
+from tests.e2e.venue_calls import signed_call
 from tools.processes import wait_until
 from tools.stack import LocalStack, start_stack
 
@@ -48,15 +47,7 @@ CASES = [
 
 
 def _signed(stack: LocalStack, venue: str, account: str, method: str, path: str, **params: Any) -> Any:
-    key, secret = KEYS[(venue, account)]
-    params["timestamp"] = int(time.time() * 1000)
-    if venue == "bingx":
-        query, header = bingx_signing.signed_query(secret, params), "X-BX-APIKEY"
-    else:
-        query, header = binance_signing.signed_query(secret, params), "X-MBX-APIKEY"
-    resp = requests.request(method, f"{stack.simulator_url}{path}?{query}", headers={header: key}, timeout=5)
-    assert resp.status_code == 200, resp.text
-    return resp.json()
+    return signed_call(stack, venue, KEYS[(venue, account)], method, path, **params)
 
 
 @pytest.fixture(scope="module")
