@@ -13,6 +13,11 @@ def plain(value: Decimal) -> str:
     return text
 
 
+def plain_or_empty(value: Decimal | None) -> str:
+    """`plain`, or "" for a value not given: how an optional decimal travels in protobuf."""
+    return plain(value) if value is not None else ""
+
+
 def parse_decimal(text: str | int | float | Decimal) -> Decimal:
     """Parse a finite decimal; floats go through their shortest repr, never their binary value."""
     try:

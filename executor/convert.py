@@ -11,7 +11,7 @@ from typing import Any
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from common.decimals import parse_decimal, plain
+from common.decimals import parse_decimal, plain, plain_or_empty
 from common.errors import ErrorClass, TvbridgeError
 from common.trading import NewsKind
 from executor.core.events import Fill, OrderUpdate
@@ -169,10 +169,6 @@ def signal_from_pb(msg: pb.Signal) -> TradeSignal:
     )
 
 
-def _opt(value: Decimal | None) -> str:
-    return plain(value) if value is not None else ""
-
-
 def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
     reply = pb.ExecuteSignalResponse(
         signal_id=result.signal_id,
@@ -197,9 +193,9 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
                 notional=plain(s.notional) if s.notional else "",
                 leverage=s.leverage,
                 margin=plain(s.margin) if s.margin else "",
-                risk_stop=plain(s.risk_stop) if s.risk_stop is not None else "",
-                fee_rate=plain(s.fee_rate) if s.fee_rate is not None else "",
-                risk=plain(s.risk) if s.risk is not None else "",
+                risk_stop=plain_or_empty(s.risk_stop),
+                fee_rate=plain_or_empty(s.fee_rate),
+                risk=plain_or_empty(s.risk),
             )
         )
     for o in result.orders:
@@ -213,12 +209,12 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
                 position_side=POSITION_SIDE_TO_PB[o.position_side],
                 order_type=ORDER_TYPE_TO_PB[o.order_type],
                 quantity=plain(o.quantity),
-                price=_opt(o.price),
-                avg_price=_opt(o.avg_price),
+                price=plain_or_empty(o.price),
+                avg_price=plain_or_empty(o.avg_price),
                 status=ORDER_STATUS_TO_PB[o.status],
                 reduce_only=o.reduce_only,
                 purpose=ORDER_PURPOSE_TO_PB[o.purpose],
-                trigger_price=_opt(o.trigger_price),
+                trigger_price=plain_or_empty(o.trigger_price),
             )
         )
     return reply
@@ -348,8 +344,8 @@ def _news_to_pb(news: News) -> pb.KeeperNews:
         position_side=(
             POSITION_SIDE_TO_PB[news.position_side] if news.position_side else pb.POSITION_SIDE_UNSPECIFIED
         ),
-        quantity=_opt(news.quantity),
-        price=_opt(news.price),
+        quantity=plain_or_empty(news.quantity),
+        price=plain_or_empty(news.price),
         detail=news.detail,
         time=_timestamp_ms(news.time_ms),
     )
@@ -368,7 +364,7 @@ def _protective_to_pb(order: OrderUpdate) -> pb.ProtectiveOrder:
         purpose=ORDER_PURPOSE_TO_PB[view.purpose(order)],
         side=SIDE_TO_PB[order.side],
         quantity=plain(order.quantity - order.filled),
-        trigger_price=_opt(order.trigger_price),
+        trigger_price=plain_or_empty(order.trigger_price),
         close_position=order.close_position,
         status=ORDER_STATUS_TO_PB[order.status],
         order_type=order.kind.value,

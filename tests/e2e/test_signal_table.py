@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, Decimal
-from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
 
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import signed_call
-from tools.stack import LocalStack, start_stack
+from tests.e2e.venue_calls import signed_call, start_hedge_stack
+from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
@@ -91,30 +90,9 @@ def available(stack: LocalStack, venue: str, account: str) -> Decimal:
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    log_dir: Path = tmp_path_factory.mktemp("table")
-    bingx_default, binance_default = KEYS[("bingx", "default")], KEYS[("binance", "default")]
-    running = start_stack(
-        log_dir,
-        api_key=bingx_default[0],
-        secret_key=bingx_default[1],
-        passphrase=PASSPHRASE,
-        extra_env={
-            "BINANCE_API_KEY": binance_default[0],
-            "BINANCE_SECRET_KEY": binance_default[1],
-            # Named key sets, as an owner configures them: name:api_key:secret_key.
-            "BINGX_ACCOUNTS": "hedge:{}:{}".format(*KEYS[("bingx", "hedge")]),
-            "BINANCE_ACCOUNTS": "hedge:{}:{}".format(*KEYS[("binance", "hedge")]),
-        },
-    )
-    try:
-        # The named accounts trade in hedge mode, switched through each venue's own API.
-        _signed(
-            running, "bingx", "hedge", "POST", "/openApi/swap/v1/positionSide/dual", dualSidePosition="true"
-        )
-        _signed(running, "binance", "hedge", "POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
-        yield running
-    finally:
-        running.stop()
+    running = start_hedge_stack(tmp_path_factory.mktemp("table"), KEYS, PASSPHRASE)
+    yield running
+    running.stop()
 
 
 def webhook(stack: LocalStack, row: Row, signal_id: str, action: str, size: dict[str, str]) -> dict[str, Any]:

@@ -22,9 +22,9 @@ import requests
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import signed_call
+from tests.e2e.venue_calls import signed_call, start_hedge_stack
 from tools.processes import wait_until
-from tools.stack import LocalStack, start_stack
+from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
@@ -52,28 +52,11 @@ def _signed(stack: LocalStack, venue: str, account: str, method: str, path: str,
 
 @pytest.fixture(scope="module")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    bingx_default, binance_default = KEYS[("bingx", "default")], KEYS[("binance", "default")]
-    running = start_stack(
-        tmp_path_factory.mktemp("trailing-e2e"),
-        api_key=bingx_default[0],
-        secret_key=bingx_default[1],
-        passphrase=PASSPHRASE,
-        extra_env={
-            "BINANCE_API_KEY": binance_default[0],
-            "BINANCE_SECRET_KEY": binance_default[1],
-            "BINGX_ACCOUNTS": "hedge:{}:{}".format(*KEYS[("bingx", "hedge")]),
-            "BINANCE_ACCOUNTS": "hedge:{}:{}".format(*KEYS[("binance", "hedge")]),
-            "LOG_LEVEL": "WARNING",
-        },
+    running = start_hedge_stack(
+        tmp_path_factory.mktemp("trailing-e2e"), KEYS, PASSPHRASE, {"LOG_LEVEL": "WARNING"}
     )
-    try:
-        _signed(
-            running, "bingx", "hedge", "POST", "/openApi/swap/v1/positionSide/dual", dualSidePosition="true"
-        )
-        _signed(running, "binance", "hedge", "POST", "/fapi/v1/positionSide/dual", dualSidePosition="true")
-        yield running
-    finally:
-        running.stop()
+    yield running
+    running.stop()
 
 
 def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | BinanceAdapter:

@@ -1,16 +1,18 @@
-"""A signed request to a stack's simulated venue, as an owner's own script would send it: for
-setting up an account (hedge mode, say) through the venue's API rather than the simulator's."""
+"""A stack with a second, hedge-mode account on each venue, and a signed request to its
+simulated venue as an owner's own script would send it: accounts are set up through the
+venue's API rather than the simulator's."""
 
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import requests
 
 from executor.venues.binance import signing as binance_signing
 from executor.venues.bingx import signing as bingx_signing
-from tools.stack import LocalStack
+from tools.stack import LocalStack, start_stack
 
 
 def signed_call(
@@ -27,3 +29,38 @@ def signed_call(
     body = resp.json()
     assert resp.status_code == 200, body
     return body
+
+
+Keys = dict[tuple[str, str], tuple[str, str]]
+
+
+def start_hedge_stack(
+    log_dir: Path, keys: Keys, passphrase: str, extra_env: dict[str, str] | None = None
+) -> LocalStack:
+    """A stack trading on each venue's `default` key set in one-way mode and on a second, named
+    one (`hedge`) switched to hedge mode through the venue's own API, as an owner would.
+    `keys` maps (venue, account) to (api key, secret key)."""
+    running = start_stack(
+        log_dir,
+        api_key=keys[("bingx", "default")][0],
+        secret_key=keys[("bingx", "default")][1],
+        passphrase=passphrase,
+        extra_env={
+            "BINANCE_API_KEY": keys[("binance", "default")][0],
+            "BINANCE_SECRET_KEY": keys[("binance", "default")][1],
+            # Named key sets, as an owner configures them: name:api_key:secret_key.
+            "BINGX_ACCOUNTS": "hedge:{}:{}".format(*keys[("bingx", "hedge")]),
+            "BINANCE_ACCOUNTS": "hedge:{}:{}".format(*keys[("binance", "hedge")]),
+            **(extra_env or {}),
+        },
+    )
+    try:
+        for venue, path in (
+            ("bingx", "/openApi/swap/v1/positionSide/dual"),
+            ("binance", "/fapi/v1/positionSide/dual"),
+        ):
+            signed_call(running, venue, keys[(venue, "hedge")], "POST", path, dualSidePosition="true")
+    except BaseException:
+        running.stop()
+        raise
+    return running

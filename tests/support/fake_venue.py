@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
@@ -221,26 +221,22 @@ class FakeVenue:
         return [self._resting(cid, request, order) for cid, (request, order) in self.protections.items()]
 
     def _resting(self, cid: str, request: ProtectionRequest, order: VenueOrder) -> OpenProtection:
-        if request.kind is not ProtectionKind.TRAILING_STOP:
-            return OpenProtection(
-                order.order_id,
-                cid,
-                request.side,
-                request.position_side,
-                request.venue_type,
-                request.quantity,
-                request.trigger_price,
-            )
-        # As both venues list a trail: no trigger price, its activation (the price it was placed
-        # at when sent without one) and its callback.
-        return OpenProtection(
+        resting = OpenProtection(
             order.order_id,
             cid,
             request.side,
             request.position_side,
             request.venue_type,
             request.quantity,
-            None,
+            request.trigger_price,
+        )
+        if request.kind is not ProtectionKind.TRAILING_STOP:
+            return resting
+        # As both venues list a trail: no trigger price, its activation (the price it was placed
+        # at when sent without one) and its callback.
+        return replace(
+            resting,
+            trigger_price=None,
             activation_price=request.trigger_price or self.last,
             callback_pct=request.callback_pct,
         )

@@ -16,7 +16,7 @@ from typing import TypeVar
 from google.protobuf.internal.enum_type_wrapper import EnumTypeWrapper
 from google.protobuf.timestamp_pb2 import Timestamp
 
-from common.decimals import parse_decimal, plain
+from common.decimals import parse_decimal, plain, plain_or_empty
 from common.errors import ErrorClass, TvbridgeError
 from common.trading import Balance, Position
 from gateway.core.accounts import Account, ConnectionCheck
@@ -86,10 +86,6 @@ def _timestamp(value: datetime) -> Timestamp:
     return ts
 
 
-def _opt(value: Decimal | None) -> str:
-    return plain(value) if value is not None else ""
-
-
 def signal_to_pb(signal: Signal) -> pb.Signal:
     msg = pb.Signal(
         signal_id=signal.signal_id,
@@ -108,14 +104,14 @@ def signal_to_pb(signal: Signal) -> pb.Signal:
             else pb.MARGIN_MODE_UNSPECIFIED
         ),
         order_type=ORDER_TYPE_TO_PB[signal.order_type],
-        price=_opt(signal.price),
-        take_profit=_opt(signal.take_profit),
-        stop_loss=_opt(signal.stop_loss),
-        tp_pct=_opt(signal.tp_pct),
-        sl_pct=_opt(signal.sl_pct),
-        trailing_pct=_opt(signal.trailing_pct),
-        trailing_activation=_opt(signal.trailing_activation),
-        trailing_activation_pct=_opt(signal.trailing_activation_pct),
+        price=plain_or_empty(signal.price),
+        take_profit=plain_or_empty(signal.take_profit),
+        stop_loss=plain_or_empty(signal.stop_loss),
+        tp_pct=plain_or_empty(signal.tp_pct),
+        sl_pct=plain_or_empty(signal.sl_pct),
+        trailing_pct=plain_or_empty(signal.trailing_pct),
+        trailing_activation=plain_or_empty(signal.trailing_activation),
+        trailing_activation_pct=plain_or_empty(signal.trailing_activation_pct),
         reduce_only=signal.reduce_only,
         test=signal.test,
         strategy=signal.strategy,
