@@ -27,6 +27,7 @@ class Action(StrEnum):
     CLOSE = "close"
     CLOSE_LONG = "close_long"
     CLOSE_SHORT = "close_short"
+    UPDATE = "update"  # replace the open position's protective orders
 
 
 class MarketPosition(StrEnum):
@@ -74,6 +75,7 @@ class OrderStatus(StrEnum):
     REJECTED = "REJECTED"
     TRIGGERED = "TRIGGERED"  # a trigger order was set off and became a market order
     ATTACHED = "ATTACHED"  # carried by its entry; the venue arms it when the entry fills
+    PLANNED = "PLANNED"  # test: true: what would be placed; nothing was sent
 
     @property
     def traded(self) -> bool:
@@ -134,6 +136,19 @@ class NewsKind(StrEnum):
     STREAM_RESTORED = "stream_restored"  # back after it was reported down
 
 
+MAX_TAKE_PROFITS = 10  # levels in one take-profit ladder
+
+
+@dataclass(frozen=True)
+class TakeProfitLevel:
+    """One level of a take-profit ladder: a price or a percent from the fill (exactly one), and
+    its share of the entry in percent."""
+
+    size_pct: Decimal
+    price: Decimal | None = None
+    pct: Decimal | None = None
+
+
 @dataclass(frozen=True, kw_only=True)
 class SignalTerms:
     """What a signal may ask for beyond which signal, where, what and how much: the same optional
@@ -151,6 +166,11 @@ class SignalTerms:
     trailing_pct: Decimal | None = None  # a trailing stop's callback, in percent (1 is 1 %)
     trailing_activation: Decimal | None = None  # the price that starts the trail
     trailing_activation_pct: Decimal | None = None  # or percent from the fill, the profit way
+    # A take-profit ladder instead of the single take_profit / tp_pct (empty: none).
+    take_profits: tuple[TakeProfitLevel, ...] = ()
+    breakeven_after: int | None = None  # once take-profit N filled, the stop moves to the entry
+    breakeven_offset_pct: Decimal | None = None  # ... plus this, in the profit direction
+    trail_after: int | None = None  # the trailing stop starts once take-profit N filled
     reduce_only: bool = False
     fired_at: datetime | None = None  # when TradingView fired, if the alert says
     received_at: datetime | None = None

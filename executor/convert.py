@@ -13,7 +13,7 @@ from google.protobuf.timestamp_pb2 import Timestamp
 
 from common.decimals import parse_decimal, plain, plain_or_empty
 from common.errors import ErrorClass, TvbridgeError
-from common.trading import NewsKind
+from common.trading import NewsKind, TakeProfitLevel
 from executor.core.events import Fill, OrderUpdate
 from executor.core.flatten import AccountFlatten
 from executor.core.keeper import view
@@ -125,6 +125,14 @@ def _time(ts: Timestamp | None) -> datetime | None:
     return datetime.fromtimestamp(ts.seconds + ts.nanos / 1e9, tz=UTC)
 
 
+def _level(number: int, msg: pb.TakeProfitLevel) -> TakeProfitLevel:
+    name = f"take_profits[{number}]"
+    size = _decimal(f"{name}.size_pct", msg.size_pct)
+    if size is None:
+        raise _invalid(f"{name}.size_pct is required")
+    return TakeProfitLevel(size, _decimal(f"{name}.price", msg.price), _decimal(f"{name}.pct", msg.pct))
+
+
 def signal_from_pb(msg: pb.Signal) -> TradeSignal:
     if not msg.signal_id:
         raise _invalid("signal_id is required")
@@ -161,6 +169,10 @@ def signal_from_pb(msg: pb.Signal) -> TradeSignal:
         trailing_pct=_decimal("trailing_pct", msg.trailing_pct),
         trailing_activation=_decimal("trailing_activation", msg.trailing_activation),
         trailing_activation_pct=_decimal("trailing_activation_pct", msg.trailing_activation_pct),
+        take_profits=tuple(_level(i, level) for i, level in enumerate(msg.take_profits, 1)),
+        breakeven_after=msg.breakeven_after if msg.HasField("breakeven_after") else None,
+        breakeven_offset_pct=_decimal("breakeven_offset_pct", msg.breakeven_offset_pct, positive=False),
+        trail_after=msg.trail_after if msg.HasField("trail_after") else None,
         reduce_only=msg.reduce_only,
         fired_at=_time(msg.fired_at if msg.HasField("fired_at") else None),
         received_at=_time(msg.received_at if msg.HasField("received_at") else None),

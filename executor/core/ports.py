@@ -234,6 +234,15 @@ class VenueAdapter(Protocol):
         """Trigger orders resting on the symbol (ours or placed by hand)."""
         ...
 
+    def replace_protection(self, old: OpenProtection, request: ProtectionRequest) -> VenueOrder:
+        """Put `request` in the place of the resting trigger order `old` (same symbol and
+        position side) so that the position is never without one: where the venue cancels and
+        places in one atomic request (BingX `cancelReplace`), that; else the new one is placed
+        first and the old one cancelled after (one already gone is no error). Raises when the
+        new order is refused, leaving `old` resting (placed again, from its own terms, when the
+        venue had already cancelled it)."""
+        ...
+
     def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
         """Cancel one trigger order; an order already gone is not an error."""
         ...

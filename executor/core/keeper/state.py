@@ -25,6 +25,7 @@ V = TypeVar("V")
 _RANK = {
     OrderStatus.NEW: 0,
     OrderStatus.ATTACHED: 0,
+    OrderStatus.PLANNED: 0,
     OrderStatus.PARTIALLY_FILLED: 1,
     OrderStatus.TRIGGERED: 1,
     OrderStatus.FILLED: 2,

@@ -3,7 +3,8 @@ guard it, whether it stands unprotected, and how the account is being watched.""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from executor.core.events import OrderKind, OrderUpdate
 from executor.core.keeper.oco import guards_position
@@ -11,6 +12,34 @@ from executor.core.model import OrderPurpose, PositionSide, Side, Venue
 from executor.core.ports import VenuePosition
 
 _TAKE_PROFITS = frozenset({OrderKind.TAKE_PROFIT_MARKET, OrderKind.TAKE_PROFIT})
+
+
+@dataclass(frozen=True)
+class LevelView:
+    """One take-profit level of an exit plan."""
+
+    number: int  # 1-based, as the signal numbered it; a merged level names its last
+    trigger_price: Decimal
+    quantity: Decimal
+    filled: Decimal
+    done: bool  # filled whole
+    order_id: str  # "" until placed
+
+
+@dataclass(frozen=True)
+class PlanView:
+    """A position's exit plan as the keeper holds it now."""
+
+    signal_id: str
+    entry_price: Decimal
+    take_profits: tuple[LevelView, ...]
+    stop_price: Decimal | None  # where the stop is now; None: none
+    stop_quantity: Decimal
+    at_breakeven: bool
+    breakeven_after: int | None
+    trail_after: int | None
+    trailing_pct: Decimal | None
+    trail_placed: bool
 
 
 @dataclass(frozen=True)
@@ -24,6 +53,8 @@ class AccountView:
     last_reconcile: float | None  # epoch seconds the last good reconciliation began
     protective: tuple[OrderUpdate, ...]  # open orders that can only close a position
     unprotected: frozenset[tuple[str, PositionSide]]  # (venue symbol, side) reported bare
+    # The exit plans kept, by (venue symbol, side).
+    plans: dict[tuple[str, PositionSide], PlanView] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -31,6 +62,7 @@ class KeptPosition:
     position: VenuePosition
     protective: tuple[OrderUpdate, ...]
     unprotected: bool
+    plan: PlanView | None = None
 
 
 def purpose(order: OrderUpdate) -> OrderPurpose:
@@ -57,7 +89,8 @@ def kept_positions(positions: list[VenuePosition], view: AccountView) -> list[Ke
             continue
         mine = sorted((o for o in view.protective if guards(o, position)), key=lambda o: o.time_ms)
         side = position.position_side or PositionSide.BOTH
-        out.append(KeptPosition(position, tuple(mine), (position.venue_symbol, side) in view.unprotected))
+        key = (position.venue_symbol, side)
+        out.append(KeptPosition(position, tuple(mine), key in view.unprotected, view.plans.get(key)))
     return out
 
 

@@ -112,6 +112,15 @@ def signal_to_pb(signal: Signal) -> pb.Signal:
         trailing_pct=plain_or_empty(signal.trailing_pct),
         trailing_activation=plain_or_empty(signal.trailing_activation),
         trailing_activation_pct=plain_or_empty(signal.trailing_activation_pct),
+        take_profits=[
+            pb.TakeProfitLevel(
+                price=plain_or_empty(level.price),
+                pct=plain_or_empty(level.pct),
+                size_pct=plain(level.size_pct),
+            )
+            for level in signal.take_profits
+        ],
+        breakeven_offset_pct=plain_or_empty(signal.breakeven_offset_pct),
         reduce_only=signal.reduce_only,
         test=signal.test,
         strategy=signal.strategy,
@@ -120,6 +129,10 @@ def signal_to_pb(signal: Signal) -> pb.Signal:
         setattr(msg, signal.size_kind.value, plain(signal.size))
     if signal.leverage is not None:
         msg.leverage = signal.leverage
+    if signal.breakeven_after is not None:
+        msg.breakeven_after = signal.breakeven_after
+    if signal.trail_after is not None:
+        msg.trail_after = signal.trail_after
     if signal.fired_at is not None:
         msg.fired_at.CopyFrom(_timestamp(signal.fired_at))
     if signal.received_at is not None:

@@ -24,6 +24,7 @@ class Action(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ACTION_CLOSE: _ClassVar[Action]
     ACTION_CLOSE_LONG: _ClassVar[Action]
     ACTION_CLOSE_SHORT: _ClassVar[Action]
+    ACTION_UPDATE: _ClassVar[Action]
 
 class MarketPosition(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -106,6 +107,7 @@ class OrderStatus(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     ORDER_STATUS_REJECTED: _ClassVar[OrderStatus]
     ORDER_STATUS_TRIGGERED: _ClassVar[OrderStatus]
     ORDER_STATUS_ATTACHED: _ClassVar[OrderStatus]
+    ORDER_STATUS_PLANNED: _ClassVar[OrderStatus]
 
 class OrderPurpose(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     __slots__ = ()
@@ -136,6 +138,7 @@ ACTION_SELL: Action
 ACTION_CLOSE: Action
 ACTION_CLOSE_LONG: Action
 ACTION_CLOSE_SHORT: Action
+ACTION_UPDATE: Action
 MARKET_POSITION_UNSPECIFIED: MarketPosition
 MARKET_POSITION_LONG: MarketPosition
 MARKET_POSITION_SHORT: MarketPosition
@@ -194,6 +197,7 @@ ORDER_STATUS_EXPIRED: OrderStatus
 ORDER_STATUS_REJECTED: OrderStatus
 ORDER_STATUS_TRIGGERED: OrderStatus
 ORDER_STATUS_ATTACHED: OrderStatus
+ORDER_STATUS_PLANNED: OrderStatus
 ORDER_PURPOSE_UNSPECIFIED: OrderPurpose
 ORDER_PURPOSE_ENTRY: OrderPurpose
 ORDER_PURPOSE_CLOSE: OrderPurpose
@@ -211,7 +215,7 @@ KEEPER_NEWS_KIND_UNPROTECTED: KeeperNewsKind
 KEEPER_NEWS_KIND_STREAM_RESTORED: KeeperNewsKind
 
 class Signal(_message.Message):
-    __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy", "trailing_pct", "trailing_activation", "trailing_activation_pct")
+    __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy", "trailing_pct", "trailing_activation", "trailing_activation_pct", "take_profits", "breakeven_after", "breakeven_offset_pct", "trail_after")
     SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
     VENUE_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -240,6 +244,10 @@ class Signal(_message.Message):
     TRAILING_PCT_FIELD_NUMBER: _ClassVar[int]
     TRAILING_ACTIVATION_FIELD_NUMBER: _ClassVar[int]
     TRAILING_ACTIVATION_PCT_FIELD_NUMBER: _ClassVar[int]
+    TAKE_PROFITS_FIELD_NUMBER: _ClassVar[int]
+    BREAKEVEN_AFTER_FIELD_NUMBER: _ClassVar[int]
+    BREAKEVEN_OFFSET_PCT_FIELD_NUMBER: _ClassVar[int]
+    TRAIL_AFTER_FIELD_NUMBER: _ClassVar[int]
     signal_id: str
     venue: Venue
     account: str
@@ -268,7 +276,21 @@ class Signal(_message.Message):
     trailing_pct: str
     trailing_activation: str
     trailing_activation_pct: str
-    def __init__(self, signal_id: _Optional[str] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., market_position: _Optional[_Union[MarketPosition, str]] = ..., quantity: _Optional[str] = ..., balance: _Optional[str] = ..., balance_pct: _Optional[str] = ..., position_pct: _Optional[str] = ..., risk_pct: _Optional[str] = ..., risk_usdt: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., price: _Optional[str] = ..., take_profit: _Optional[str] = ..., stop_loss: _Optional[str] = ..., tp_pct: _Optional[str] = ..., sl_pct: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., test: _Optional[bool] = ..., strategy: _Optional[str] = ..., trailing_pct: _Optional[str] = ..., trailing_activation: _Optional[str] = ..., trailing_activation_pct: _Optional[str] = ...) -> None: ...
+    take_profits: _containers.RepeatedCompositeFieldContainer[TakeProfitLevel]
+    breakeven_after: int
+    breakeven_offset_pct: str
+    trail_after: int
+    def __init__(self, signal_id: _Optional[str] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., action: _Optional[_Union[Action, str]] = ..., market_position: _Optional[_Union[MarketPosition, str]] = ..., quantity: _Optional[str] = ..., balance: _Optional[str] = ..., balance_pct: _Optional[str] = ..., position_pct: _Optional[str] = ..., risk_pct: _Optional[str] = ..., risk_usdt: _Optional[str] = ..., leverage: _Optional[int] = ..., margin_mode: _Optional[_Union[MarginMode, str]] = ..., order_type: _Optional[_Union[OrderType, str]] = ..., price: _Optional[str] = ..., take_profit: _Optional[str] = ..., stop_loss: _Optional[str] = ..., tp_pct: _Optional[str] = ..., sl_pct: _Optional[str] = ..., reduce_only: _Optional[bool] = ..., fired_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., received_at: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., test: _Optional[bool] = ..., strategy: _Optional[str] = ..., trailing_pct: _Optional[str] = ..., trailing_activation: _Optional[str] = ..., trailing_activation_pct: _Optional[str] = ..., take_profits: _Optional[_Iterable[_Union[TakeProfitLevel, _Mapping]]] = ..., breakeven_after: _Optional[int] = ..., breakeven_offset_pct: _Optional[str] = ..., trail_after: _Optional[int] = ...) -> None: ...
+
+class TakeProfitLevel(_message.Message):
+    __slots__ = ("price", "pct", "size_pct")
+    PRICE_FIELD_NUMBER: _ClassVar[int]
+    PCT_FIELD_NUMBER: _ClassVar[int]
+    SIZE_PCT_FIELD_NUMBER: _ClassVar[int]
+    price: str
+    pct: str
+    size_pct: str
+    def __init__(self, price: _Optional[str] = ..., pct: _Optional[str] = ..., size_pct: _Optional[str] = ...) -> None: ...
 
 class ExecuteSignalRequest(_message.Message):
     __slots__ = ("signal", "max_age_ms", "attempt")
@@ -653,7 +675,7 @@ class GetPositionsRequest(_message.Message):
     def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ...) -> None: ...
 
 class ProtectiveOrder(_message.Message):
-    __slots__ = ("order_id", "client_order_id", "purpose", "side", "quantity", "trigger_price", "close_position", "status", "order_type")
+    __slots__ = ("order_id", "client_order_id", "purpose", "side", "quantity", "trigger_price", "close_position", "status", "order_type", "activation_price", "callback_pct")
     ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     CLIENT_ORDER_ID_FIELD_NUMBER: _ClassVar[int]
     PURPOSE_FIELD_NUMBER: _ClassVar[int]
@@ -663,6 +685,8 @@ class ProtectiveOrder(_message.Message):
     CLOSE_POSITION_FIELD_NUMBER: _ClassVar[int]
     STATUS_FIELD_NUMBER: _ClassVar[int]
     ORDER_TYPE_FIELD_NUMBER: _ClassVar[int]
+    ACTIVATION_PRICE_FIELD_NUMBER: _ClassVar[int]
+    CALLBACK_PCT_FIELD_NUMBER: _ClassVar[int]
     order_id: str
     client_order_id: str
     purpose: OrderPurpose
@@ -672,17 +696,61 @@ class ProtectiveOrder(_message.Message):
     close_position: bool
     status: OrderStatus
     order_type: str
-    def __init__(self, order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., purpose: _Optional[_Union[OrderPurpose, str]] = ..., side: _Optional[_Union[Side, str]] = ..., quantity: _Optional[str] = ..., trigger_price: _Optional[str] = ..., close_position: _Optional[bool] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., order_type: _Optional[str] = ...) -> None: ...
+    activation_price: str
+    callback_pct: str
+    def __init__(self, order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., purpose: _Optional[_Union[OrderPurpose, str]] = ..., side: _Optional[_Union[Side, str]] = ..., quantity: _Optional[str] = ..., trigger_price: _Optional[str] = ..., close_position: _Optional[bool] = ..., status: _Optional[_Union[OrderStatus, str]] = ..., order_type: _Optional[str] = ..., activation_price: _Optional[str] = ..., callback_pct: _Optional[str] = ...) -> None: ...
+
+class ExitLevel(_message.Message):
+    __slots__ = ("number", "trigger_price", "quantity", "filled", "done", "order_id")
+    NUMBER_FIELD_NUMBER: _ClassVar[int]
+    TRIGGER_PRICE_FIELD_NUMBER: _ClassVar[int]
+    QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    FILLED_FIELD_NUMBER: _ClassVar[int]
+    DONE_FIELD_NUMBER: _ClassVar[int]
+    ORDER_ID_FIELD_NUMBER: _ClassVar[int]
+    number: int
+    trigger_price: str
+    quantity: str
+    filled: str
+    done: bool
+    order_id: str
+    def __init__(self, number: _Optional[int] = ..., trigger_price: _Optional[str] = ..., quantity: _Optional[str] = ..., filled: _Optional[str] = ..., done: _Optional[bool] = ..., order_id: _Optional[str] = ...) -> None: ...
+
+class ExitPlan(_message.Message):
+    __slots__ = ("signal_id", "entry_price", "take_profits", "stop_price", "stop_quantity", "at_breakeven", "breakeven_after", "trail_after", "trailing_pct", "trail_placed")
+    SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    ENTRY_PRICE_FIELD_NUMBER: _ClassVar[int]
+    TAKE_PROFITS_FIELD_NUMBER: _ClassVar[int]
+    STOP_PRICE_FIELD_NUMBER: _ClassVar[int]
+    STOP_QUANTITY_FIELD_NUMBER: _ClassVar[int]
+    AT_BREAKEVEN_FIELD_NUMBER: _ClassVar[int]
+    BREAKEVEN_AFTER_FIELD_NUMBER: _ClassVar[int]
+    TRAIL_AFTER_FIELD_NUMBER: _ClassVar[int]
+    TRAILING_PCT_FIELD_NUMBER: _ClassVar[int]
+    TRAIL_PLACED_FIELD_NUMBER: _ClassVar[int]
+    signal_id: str
+    entry_price: str
+    take_profits: _containers.RepeatedCompositeFieldContainer[ExitLevel]
+    stop_price: str
+    stop_quantity: str
+    at_breakeven: bool
+    breakeven_after: int
+    trail_after: int
+    trailing_pct: str
+    trail_placed: bool
+    def __init__(self, signal_id: _Optional[str] = ..., entry_price: _Optional[str] = ..., take_profits: _Optional[_Iterable[_Union[ExitLevel, _Mapping]]] = ..., stop_price: _Optional[str] = ..., stop_quantity: _Optional[str] = ..., at_breakeven: _Optional[bool] = ..., breakeven_after: _Optional[int] = ..., trail_after: _Optional[int] = ..., trailing_pct: _Optional[str] = ..., trail_placed: _Optional[bool] = ...) -> None: ...
 
 class KeptPosition(_message.Message):
-    __slots__ = ("position", "protective", "unprotected")
+    __slots__ = ("position", "protective", "unprotected", "plan")
     POSITION_FIELD_NUMBER: _ClassVar[int]
     PROTECTIVE_FIELD_NUMBER: _ClassVar[int]
     UNPROTECTED_FIELD_NUMBER: _ClassVar[int]
+    PLAN_FIELD_NUMBER: _ClassVar[int]
     position: Position
     protective: _containers.RepeatedCompositeFieldContainer[ProtectiveOrder]
     unprotected: bool
-    def __init__(self, position: _Optional[_Union[Position, _Mapping]] = ..., protective: _Optional[_Iterable[_Union[ProtectiveOrder, _Mapping]]] = ..., unprotected: _Optional[bool] = ...) -> None: ...
+    plan: ExitPlan
+    def __init__(self, position: _Optional[_Union[Position, _Mapping]] = ..., protective: _Optional[_Iterable[_Union[ProtectiveOrder, _Mapping]]] = ..., unprotected: _Optional[bool] = ..., plan: _Optional[_Union[ExitPlan, _Mapping]] = ...) -> None: ...
 
 class AccountPositions(_message.Message):
     __slots__ = ("venue", "account", "positions", "stream_connected", "stream_down_since", "last_reconcile", "error")
