@@ -96,7 +96,9 @@ def start(
     switch = TradingSwitch.awaiting_gateway()
     metrics.TRADING_ENABLED.set(0)
     keeper = build_keeper(settings, built)
-    engine = ExecutionEngine(built, switch, risk=settings.risk_limits(), on_guarded=keeper.guarded)
+    engine = ExecutionEngine(
+        built, switch, risk=settings.risk_limits(), on_guarded=keeper.guarded, keeper=keeper
+    )
 
     server = grpc.server(
         futures.ThreadPoolExecutor(max_workers=settings.executor_max_workers, thread_name_prefix="rpc"),

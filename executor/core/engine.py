@@ -19,24 +19,30 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
+from executor.core.events import Where
+from executor.core.exits import ExitPlacer, ExitTerms, KeepsExits, check_before, exit_terms, stop_plan
 from executor.core.flatten import AccountFlatten, flatten_account
-from executor.core.guards import Guards, OnGuarded
+from executor.core.guards import Guarded, Guards, OnGuarded
 from executor.core.legs import Held, Plan, direction, plan_legs
 from executor.core.model import (
+    Action,
     ErrorInfo,
     ExecutionResult,
     OrderReport,
+    OrderType,
     Outcome,
     Sizing,
     TradeSignal,
     Venue,
 )
 from executor.core.placement import Placer
+from executor.core.planned import planned_orders, planned_protection
 from executor.core.ports import InstrumentRules, Protection, VenueAdapter, venue_answered_ns, venue_seconds
 from executor.core.protection import ProtectionPlan, describe, known_triggers, plan_for
 from executor.core.risk import RiskLimits
 from executor.core.sizing import Sizer, apply_margin_mode, closes
 from executor.core.switch import TradingSwitch
+from executor.core.update import Updater, plan_change, position_of
 
 log = logging.getLogger("executor.engine")
 
@@ -65,6 +71,7 @@ class _Context:
     rules: InstrumentRules
     plan: ProtectionPlan | None
     known: tuple[Protection, ...] | None  # triggers fixed before the entry, if any
+    exits: ExitTerms | None = None  # a ladder, a stop that moves, or levels from a limit's fill
 
 
 class ExecutionEngine:
@@ -77,6 +84,7 @@ class ExecutionEngine:
         rate_limit_wait_s: float = 1.0,
         risk: RiskLimits | None = None,
         on_guarded: OnGuarded | None = None,
+        keeper: KeepsExits | None = None,
     ) -> None:
         self.adapters = dict(adapters)
         self.risk = risk or RiskLimits()
@@ -84,10 +92,17 @@ class ExecutionEngine:
         self.sizer = Sizer(self.risk)
         self.placer = Placer(rate_limit_wait_s)
         self.guards = Guards(self.placer, on_guarded)
+        self.exits = ExitPlacer(
+            self.guards, keeper, lambda s: self._symbol_lock(s.venue, s.account, s.symbol)
+        )
+        self.updater = Updater(self.placer, on_guarded)
+        self.keeper = keeper
         self._results: OrderedDict[str, ExecutionResult] = OrderedDict()
         self._results_cap = remembered_results
         self._results_lock = threading.Lock()
-        self._symbol_locks: dict[tuple[Venue, str, str], threading.Lock] = {}
+        # Re-entrant: a limit entry's exits, armed on a fill already seen, are placed under the
+        # lock the signal placing the entry holds.
+        self._symbol_locks: dict[tuple[Venue, str, str], threading.RLock] = {}
         self._symbol_locks_guard = threading.Lock()
 
     def adapter(self, venue: Venue, account: str) -> VenueAdapter:
@@ -142,6 +157,8 @@ class ExecutionEngine:
     # -- the steps -------------------------------------------------------------------------
 
     def _execute(self, signal: TradeSignal, max_age_ms: int, attempt: int) -> ExecutionResult:
+        if signal.action is Action.UPDATE:
+            return self._update(signal, max_age_ms)
         redelivery = attempt > 1 and not signal.test
         ctx = self._context(signal) if redelivery else None
         if ctx is not None:
@@ -189,17 +206,20 @@ class ExecutionEngine:
             return _executed(signal, sizing, note=f"{note}; nothing to trade")
         reference = self._check_levels(ctx, sizing)
         if signal.test:
-            would = describe(
-                ctx.known or (ctx.plan.triggers(rules, reference) if ctx.plan and reference else ()),
-                reference,
-            )
-            return _executed(signal, sizing, note="; ".join([*skipped, would] if would else skipped))
+            would, notes = planned_orders(ctx, signal, moves, reference)
+            if ctx.exits is None:
+                triggers = ctx.known or (
+                    ctx.plan.triggers(rules, reference) if ctx.plan and reference else ()
+                )
+                notes.append(describe(triggers, reference))
+            note = "; ".join(n for n in [*skipped, *notes] if n)
+            return _executed(signal, sizing, tuple(would), note)
 
         orders: list[OrderReport] = []
         problems = list(skipped)
         cap = target if signal.market_position is not None else None
         for leg, quantity in moves:
-            guarded = ctx.plan is not None and leg.opening
+            guarded = ctx.plan is not None and leg.opening and ctx.exits is None
             attach: tuple[Protection, ...] = ()
             if guarded and adapter.attaches_protection and ctx.known:
                 attach = self.guards.riding(adapter, rules, signal, leg, ctx.known)
@@ -215,7 +235,11 @@ class ExecutionEngine:
                 )
                 return self._trade(ctx, signal, resize=False)
             orders.append(report)
-            if guarded:
+            if ctx.exits is not None and leg.opening:
+                exits = self._exits(ctx, signal, report)
+                orders.extend(exits.orders)
+                problems.extend(exits.problems)
+            elif guarded:
                 assert ctx.plan is not None
                 guards = self.guards.protect(
                     adapter, rules, signal, ctx.plan, report, ctx.known, cap, rode=attach
@@ -226,9 +250,48 @@ class ExecutionEngine:
         problems.extend(self.guards.clear(adapter, rules, closed, {o.order_id for o in orders if o.order_id}))
         return _executed(signal, sizing, tuple(orders), "; ".join(problems))
 
+    def _update(self, signal: TradeSignal, max_age_ms: int) -> ExecutionResult:
+        """Replace the open position's protective orders (update.py)."""
+        expired = _expired(signal, max_age_ms)
+        if expired is not None:
+            return expired
+        self.switch.check()
+        self.risk.check_symbol(signal.symbol)
+        adapter = self.adapter(signal.venue, signal.account)
+        rules = adapter.rules(signal.symbol)
+        if signal.test:
+            held = position_of(adapter.positions(rules.venue_symbol), signal, rules.venue_symbol)
+            wanted, _, notes = self.updater.requests(adapter, rules, signal, held)
+            would = [planned_protection(adapter.venue, r) for kind in wanted.values() for r in kind]
+            return ExecutionResult(
+                signal.signal_id, Outcome.EXECUTED, orders=tuple(would), test=True, note="; ".join(notes)
+            )
+        done = self.updater.update(adapter, rules, signal)
+        if self.keeper is not None:
+            where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
+            self.keeper.update_plan(where, done.held.position_side, plan_change(rules, signal, where, done))
+        return ExecutionResult(
+            signal.signal_id, Outcome.EXECUTED, orders=tuple(done.orders), note="; ".join(done.notes)
+        )
+
+    def _exits(self, ctx: _Context, signal: TradeSignal, entry: OrderReport) -> Guarded:
+        """Place an entry's exits once it has filled; a limit entry's wait for the keeper."""
+        assert ctx.exits is not None
+        if signal.order_type is OrderType.LIMIT:
+            return self.exits.await_fill(ctx.adapter, ctx.rules, signal, ctx.exits, entry)
+        return self.exits.protect(ctx.adapter, ctx.rules, signal, ctx.exits, entry)
+
     def _context(self, signal: TradeSignal) -> _Context:
         adapter = self.adapter(signal.venue, signal.account)
         rules = adapter.rules(signal.symbol)
+        terms = exit_terms(signal, adapter.attaches_protection)
+        if terms is not None:
+            if self.keeper is None and signal.order_type is OrderType.LIMIT:
+                raise TvbridgeError(
+                    ErrorClass.UNSUPPORTED, "levels placed once a limit entry fills need the position keeper"
+                )
+            plan: ProtectionPlan | None = stop_plan(signal, terms)
+            return _Context(adapter, rules, plan, known_triggers(plan, rules, signal), terms)
         plan = plan_for(signal, attaches=adapter.attaches_protection)
         return _Context(adapter, rules, plan, known_triggers(plan, rules, signal))
 
@@ -240,12 +303,18 @@ class ExecutionEngine:
             return None
         adapter, rules = ctx.adapter, ctx.rules
         reference = sizing.price or None
-        if reference is None and ctx.known is not None and not adapter.attaches_protection:
+        if (
+            reference is None
+            and (ctx.known is not None or ctx.exits is not None)
+            and not adapter.attaches_protection
+        ):
             # Levels on the wrong side would be refused only after the entry filled,
             # leaving it unguarded: look at the price first.
             reference = adapter.price(rules.venue_symbol)
         if ctx.known is not None:
             ctx.plan.check(ctx.known, reference)
+        if ctx.exits is not None:
+            check_before(ctx.exits, ctx.plan, rules, reference)
         return reference
 
     def _already_placed(self, ctx: _Context, signal: TradeSignal) -> ExecutionResult | None:
@@ -253,7 +322,16 @@ class ExecutionEngine:
         problems: list[str] = []
         for leg, entry in self.placer.already_placed(ctx.adapter, ctx.rules, signal):
             orders.append(entry)
-            if ctx.plan is not None and leg.opening:
+            if ctx.exits is not None and leg.opening:
+                if signal.order_type is OrderType.LIMIT:
+                    guards = self.exits.await_fill(ctx.adapter, ctx.rules, signal, ctx.exits, entry)
+                else:
+                    guards = self.exits.protect(
+                        ctx.adapter, ctx.rules, signal, ctx.exits, entry, redelivery=True
+                    )
+                orders.extend(guards.orders)
+                problems.extend(guards.problems)
+            elif ctx.plan is not None and leg.opening:
                 # The first attempt may have died between the entry and its guards.
                 guards = self.guards.protect(
                     ctx.adapter, ctx.rules, signal, ctx.plan, entry, ctx.known, None, redelivery=True
@@ -268,12 +346,12 @@ class ExecutionEngine:
 
     # -- bookkeeping -----------------------------------------------------------------------
 
-    def _symbol_lock(self, venue: Venue, account: str, symbol: str) -> threading.Lock:
+    def _symbol_lock(self, venue: Venue, account: str, symbol: str) -> threading.RLock:
         key = (venue, account, symbol)
         with self._symbol_locks_guard:
             lock = self._symbol_locks.get(key)
             if lock is None:
-                lock = self._symbol_locks[key] = threading.Lock()
+                lock = self._symbol_locks[key] = threading.RLock()
             return lock
 
     def _remembered(self, signal_id: str) -> ExecutionResult | None:

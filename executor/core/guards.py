@@ -164,6 +164,41 @@ class Guards:
                 self._unprotected.discard((adapter.venue, adapter.account, rules.venue_symbol))
         return guarded
 
+    def ladder(
+        self,
+        adapter: VenueAdapter,
+        rules: InstrumentRules,
+        entry: OrderReport,
+        requests: list[ProtectionRequest],
+        *,
+        redelivery: bool = False,
+    ) -> tuple[list[OrderReport | None], list[str]]:
+        """Place a take-profit ladder's orders (found placed, on a redelivery); per request its
+        report, None when it was not placed, and the problems to report."""
+        try:
+            resting = self._resting(adapter, rules) if self._sized(adapter, redelivery) else None
+        except TvbridgeError as exc:
+            return [None] * len(requests), [f"the take-profit ladder was not placed ({exc.message})"]
+        positions = functools.cache(lambda: adapter.positions(rules.venue_symbol))
+        reports: list[OrderReport | None] = []
+        problems: list[str] = []
+        for request in requests:
+            try:
+                report = self._level(
+                    adapter, rules, entry, request, (resting, positions), redelivery=redelivery
+                )
+            except TvbridgeError as exc:
+                problems.append(_unplaced(Protection(request.kind, request.trigger_price), exc))
+                reports.append(None)
+                continue
+            if resting is not None and report.order_id:
+                # The next rung is sized beside this one, as the venue will count it.
+                resting.append(_as_open(request, report))
+            reports.append(report if report.quantity > 0 else None)
+            if report.quantity < request.quantity:
+                problems.append(_short(request, report.quantity))
+        return reports, problems
+
     @staticmethod
     def _sized(adapter: VenueAdapter, redelivery: bool) -> bool:
         """Whether placing needs what rests: to size under a cumulative rule, to tell a new
@@ -291,6 +326,18 @@ class Guards:
         if not stale:
             return []
         return [f"cancelled {len(stale)} take-profit/stop-loss order(s) of the closed position"]
+
+
+def _as_open(request: ProtectionRequest, report: OrderReport) -> OpenProtection:
+    return OpenProtection(
+        order_id=report.order_id,
+        client_order_id=report.client_order_id,
+        side=request.side,
+        position_side=request.position_side,
+        order_type=request.venue_type,
+        quantity=report.quantity,
+        trigger_price=request.trigger_price,
+    )
 
 
 def _closing(entry_side: Side) -> Side:

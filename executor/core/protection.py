@@ -135,13 +135,8 @@ def plan_for(signal: TradeSignal, *, attaches: bool) -> ProtectionPlan | None:
                 ErrorClass.INVALID_SIGNAL,
                 f"give {name} (a price) or its percent from the entry, not both",
             )
-    if signal.market_position is not None:
-        opening = signal.market_position is not MarketPosition.FLAT
-        long = signal.market_position is MarketPosition.LONG
-    else:
-        opening = signal.action in (Action.BUY, Action.SELL) and not signal.reduce_only
-        long = signal.action is Action.BUY
-    if not opening:
+    long = entry_long(signal)
+    if long is None:
         raise TvbridgeError(
             ErrorClass.INVALID_SIGNAL,
             "take-profit, stop-loss and trailing stops go with a signal that opens a position (buy, "
@@ -170,6 +165,17 @@ def plan_for(signal: TradeSignal, *, attaches: bool) -> ProtectionPlan | None:
         signal.trailing_activation,
         signal.trailing_activation_pct,
     )
+
+
+def entry_long(signal: TradeSignal) -> bool | None:
+    """Whether the signal opens a long (True) or a short (False); None when it opens nothing."""
+    if signal.market_position is not None:
+        if signal.market_position is MarketPosition.FLAT:
+            return None
+        return signal.market_position is MarketPosition.LONG
+    if signal.action not in (Action.BUY, Action.SELL) or signal.reduce_only:
+        return None
+    return signal.action is Action.BUY
 
 
 def _check_trail_terms(signal: TradeSignal) -> None:

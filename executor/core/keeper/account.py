@@ -23,13 +23,16 @@ from executor.core.events import (
     StreamState,
     VenueEvent,
     VenueWatch,
+    Where,
 )
 from executor.core.keeper import causes, oco, reconcile
-from executor.core.keeper.news import AccountStats, Difference, News, ReplayLog
+from executor.core.keeper.exits import ExitPlan, Exits, Pending
+from executor.core.keeper.news import AccountStats, Difference, News, Owner, ReplayLog
 from executor.core.keeper.state import MEMORY, AccountState, Book
 from executor.core.keeper.watch import Guard, Watch
-from executor.core.model import OrderStatus
+from executor.core.model import OrderPurpose, OrderStatus, PositionSide
 from executor.core.placement import Placer
+from executor.core.ports import ProtectionRequest
 
 log = logging.getLogger("executor.keeper")
 
@@ -50,6 +53,9 @@ class AccountKeeper:
         self.state = AccountState(venue.venue, venue.account, memory)
         self.stats = AccountStats()
         self.watch = Watch(placer or Placer(), replay.attribution)
+        self.exits = Exits(placer or Placer(), on_stop=self._plan_stop)
+        # Limit entries that filled, to arm outside the lock: (their plan, quantity, price).
+        self._to_arm: list[tuple[Pending, Decimal, Decimal | None]] = []
         self._replay = replay
         self._monotonic = monotonic
         # Symbols with a protective order whose report did not say it only closes (oco.unsure).
@@ -61,6 +67,11 @@ class AccountKeeper:
         """Take one event; the news it made, for the caller to publish outside the lock.
         `reconciled`: the event comes from a REST read, so what it changes is counted as a
         difference the stream had not told."""
+        news = self._handle(event, reconciled)
+        self._arm()
+        return news
+
+    def _handle(self, event: VenueEvent, reconciled: bool) -> list[News]:
         received = self._monotonic()
         with self.state.lock:
             self.stats.events[type(event).__name__] += 1
@@ -85,6 +96,7 @@ class AccountKeeper:
         self._replay.append(fill)
         self.venue.saw_price(fill.where.venue_symbol, fill.price)
         self.venue.account_changed()
+        self.exits.filled(fill, self.venue)
         side = self.state.book(fill.where).side(fill.position_side)
         if side.awaiting_cause and side.quantity == 0 and causes.closes(fill, side.awaiting_cause):
             # The side was reported flat before the fill that flattened it arrived.
@@ -131,6 +143,9 @@ class AccountKeeper:
             side.flat_at = None  # its siblings finished some other way: nothing left to time
         if oco.unsure(update):
             self._unsure.add(update.where.venue_symbol)
+        armed = self.exits.ordered(update, self.venue)
+        if armed is not None:
+            self._to_arm.append((armed, update.filled, update.avg_price))
         # A protective order seen for a side already flat is stale from birth.
         self._cancel(oco.stale(book))
 
@@ -151,6 +166,7 @@ class AccountKeeper:
             side.last_fill, side.awaiting_cause, side.flat_at = None, ZERO, None
         if turned:
             self.watch.end(update.where.venue_symbol, update.position_side)
+            self.exits.end(update.where.venue_symbol, update.position_side)
             self.stats.unprotected = self.watch.unprotected
             news = self._flat_cause(book, update, before)
             if oco.left_behind(book, update.position_side):
@@ -236,12 +252,68 @@ class AccountKeeper:
             for row in rows:
                 if row.kind.protective:
                     self._order(row, reconciled=True)
+        self._arm()
 
     # -- the unprotected-position watch --------------------------------------------------------
 
     def guarded(self, guard: Guard) -> None:
         with self.state.lock:
             self.watch.add(guard)
+
+    # -- exit plans ----------------------------------------------------------------------------
+
+    def add_plan(self, plan: ExitPlan) -> None:
+        """The engine placed an entry's exits: keep them in line with its take-profits' fills,
+        counting those already seen (a take-profit may fill before the plan arrives)."""
+        with self.state.lock:
+            self.exits.add(plan)
+            caught_up = False
+            for step in plan.steps:
+                known = self.state.order(step.order_id) if step.order_id else None
+                if known is not None and known.filled > step.filled:
+                    step.filled, caught_up = known.filled, True
+            if caught_up:
+                self.exits.advance(plan, self.venue)
+
+    def update_plan(
+        self, where: Where, position_side: PositionSide, change: Callable[[ExitPlan | None], ExitPlan | None]
+    ) -> None:
+        with self.state.lock:
+            plan = self.exits.plans.get((where.venue_symbol, position_side))
+            if plan is not None:
+                self.exits.end(where.venue_symbol, position_side)
+            changed = change(plan)
+            if changed is not None:
+                self.exits.add(changed)
+
+    def await_fill(self, pending: Pending) -> None:
+        """A limit entry's exits, to place when it fills (at once when it already has)."""
+        with self.state.lock:
+            known = self.state.order(pending.entry_order_id)
+            self.exits.pending[pending.entry_order_id] = pending
+            if known is not None:
+                armed = self.exits.ordered(known, self.venue)
+                if armed is not None:
+                    self._to_arm.append((armed, known.filled, known.avg_price))
+        self._arm()
+
+    def _arm(self) -> None:
+        """Place the exits of limit entries that filled. Outside the account's lock: placing
+        takes the engine's lock on the symbol, which a signal holds while it tells the keeper."""
+        with self.state.lock:
+            ready, self._to_arm = self._to_arm, []
+        for pending, quantity, price in ready:
+            try:
+                pending.arm(quantity, price)
+            except Exception:  # one entry's failure must not stop the keeper
+                log.exception(
+                    "exits of a filled limit entry not placed", extra={"order_id": pending.entry_order_id}
+                )
+
+    def _plan_stop(self, plan: ExitPlan, stop: ProtectionRequest) -> None:
+        """A plan moved its stop: the watch guards the new one, and its fills are the signal's."""
+        self.watch.add(Guard(plan.where, plan.position_side, stop, plan.signal_id, int(time.time() * 1000)))
+        self._replay.attribution.add(stop.client_order_id, Owner(plan.signal_id, OrderPurpose.STOP_LOSS))
 
     # -- reconciliation ------------------------------------------------------------------------
 
@@ -263,11 +335,12 @@ class AccountKeeper:
             # state), not something the stream missed.
             counted = self.stats.reconciles > 0
             for event in reconcile.events(snapshot, self.state):
-                news.extend(self.handle(event, reconciled=counted))
+                news.extend(self._handle(event, reconciled=counted))
             found, replaced = self.watch.check(self.state.books, self.venue, snapshot.as_of_ms)
             self.stats.stops_replaced += replaced
             self.stats.unprotected = self.watch.unprotected
             self.stats.reconciles += 1
         for item in found:
             self._replay.append(item)
+        self._arm()
         return news + found

@@ -24,6 +24,7 @@ from executor.core.events import (
     Where,
 )
 from executor.core.keeper.account import AccountKeeper
+from executor.core.keeper.exits import ExitPlan, Pending
 from executor.core.keeper.news import AccountStats, News, Owner, ReplayLog
 from executor.core.keeper.state import MEMORY
 from executor.core.keeper.view import AccountView, protective
@@ -153,6 +154,20 @@ class Keeper:
         self._accounts[(where.venue, where.account)].guarded(guard)
         self.replay.attribution.add(stop.client_order_id, Owner(signal_id, OrderPurpose.STOP_LOSS))
 
+    def add_plan(self, plan: ExitPlan) -> None:
+        """The engine placed an entry's exits (a ladder, a stop to move, a trail to start later)."""
+        self._accounts[(plan.where.venue, plan.where.account)].add_plan(plan)
+
+    def await_fill(self, pending: Pending) -> None:
+        """A limit entry's exits, placed once the venue reports it filled."""
+        self._accounts[(pending.where.venue, pending.where.account)].await_fill(pending)
+
+    def update_plan(
+        self, where: Where, position_side: PositionSide, change: Callable[[ExitPlan | None], ExitPlan | None]
+    ) -> None:
+        """An update replaced the side's protective orders: its plan follows."""
+        self._accounts[(where.venue, where.account)].update_plan(where, position_side, change)
+
     def view(self, venue: Venue, account: str) -> AccountView:
         """What the keeper knows of the account now: its protective orders, the sides found
         bare, and the stream's health."""
@@ -160,10 +175,13 @@ class Keeper:
         with keeper.state.lock:
             orders = [o for book in keeper.state.books.values() for o in book.open_orders.values()]
             bare = keeper.watch.unprotected_sides()
+            plans = keeper.exits.views()
         with self._links_lock:
             link = self._links[(venue, account)]
             down_since, last = link.down_since, link.last_reconcile
-        return AccountView(venue, account, down_since is None, down_since, last, protective(orders), bare)
+        return AccountView(
+            venue, account, down_since is None, down_since, last, protective(orders), bare, plans
+        )
 
     def watches(self, venue: Venue, account: str) -> bool:
         return (venue, account) in self._accounts

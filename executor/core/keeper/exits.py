@@ -1,0 +1,275 @@
+"""Exit plans: what a position whose signal asked for a take-profit ladder, a stop at break-even
+or a trail after a take-profit still expects, and what the keeper does as its fills arrive.
+
+The engine places a plan's first orders when its entry fills (`executor/core/exits.py`) and
+hands the plan over; a limit entry's plan waits here for the entry's fill, then the engine's
+`arm` places it from the fill price. From then on every fill of a take-profit of the plan:
+- shrinks the stop to what is left of the position, so the stops never total more than the
+  position (BingX refuses that, docs/venues/bingx.md 5.8);
+- after take-profit `breakeven_after`, moves the stop to the entry price (plus the offset the
+  profit way), placing one if the signal had none;
+- after take-profit `trail_after`, places the trailing stop for the rest of the position.
+A stop is moved or resized through the venue's replace (`VenueAdapter.replace_protection`), which
+never leaves the position without one. The plan ends when its side goes flat.
+
+Plans live in the executor's memory: an executor restart forgets them, leaving the orders on the
+venue as they were (the stop where it last was, the take-profits resting, one-cancels-other still
+applying to all of them).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from common.decimals import plain
+from common.errors import TvbridgeError
+from executor.core.events import Fill, OrderUpdate, VenueWatch, Where
+from executor.core.keeper.state import finished
+from executor.core.keeper.view import LevelView, PlanView
+from executor.core.ladder import Rung, breakeven
+from executor.core.legs import client_order_id
+from executor.core.model import OrderStatus, PositionSide, Side
+from executor.core.placement import Placer
+from executor.core.ports import InstrumentRules, OpenProtection, ProtectionKind, ProtectionRequest
+from executor.core.resting import find_sent
+
+log = logging.getLogger("executor.keeper.exits")
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class Step:
+    """One take-profit order of the plan and how much of it has filled."""
+
+    rung: Rung
+    client_order_id: str
+    order_id: str = ""  # "" when it could not be placed
+    filled: Decimal = ZERO
+
+    @property
+    def done(self) -> bool:
+        return self.filled >= self.rung.quantity
+
+
+@dataclass
+class ExitPlan:
+    where: Where
+    rules: InstrumentRules
+    position_side: PositionSide
+    long: bool
+    signal_id: str
+    entry_quantity: Decimal
+    entry_price: Decimal
+    steps: list[Step]
+    stop: ProtectionRequest | None  # the stop resting now, as last placed
+    stop_order_id: str
+    breakeven_after: int | None
+    breakeven_offset_pct: Decimal | None
+    trail_after: int | None
+    trail: ProtectionRequest | None  # the trail to place after `trail_after`, sized then
+    trail_placed: bool = False
+    at_breakeven: bool = False
+    moves: int = 0  # stops placed by the plan so far: each gets a client id of its own
+
+    @property
+    def key(self) -> tuple[str, PositionSide]:
+        return (self.where.venue_symbol, self.position_side)
+
+    def reached(self) -> set[int]:
+        """The signal's take-profit numbers whose orders have filled whole."""
+        return {n for step in self.steps if step.done for n in step.rung.numbers}
+
+    def remaining(self) -> Decimal:
+        return self.entry_quantity - sum((s.filled for s in self.steps), ZERO)
+
+    def view(self) -> PlanView:
+        levels = tuple(
+            LevelView(s.rung.number, s.rung.trigger_price, s.rung.quantity, s.filled, s.done, s.order_id)
+            for s in self.steps
+        )
+        return PlanView(
+            self.signal_id,
+            self.entry_price,
+            levels,
+            self.stop.trigger_price if self.stop else None,
+            self.stop.quantity if self.stop else ZERO,
+            self.at_breakeven,
+            self.breakeven_after,
+            self.trail_after,
+            self.trail.callback_pct if self.trail else None,
+            self.trail_placed,
+        )
+
+
+@dataclass
+class Pending:
+    """A limit entry's plan, waiting for the entry to fill: `arm` places its orders from the
+    filled quantity and average price, when the venue said it (and hands the plan over)."""
+
+    where: Where
+    entry_order_id: str
+    arm: Callable[[Decimal, Decimal | None], None]
+
+
+# Told of each stop a plan placed, so the unprotected watch guards the new one.
+OnStop = Callable[[ExitPlan, ProtectionRequest], None]
+
+
+@dataclass
+class Exits:
+    """The exit plans of one account, by (venue symbol, position side); their take-profit orders
+    by order id; limit entries waiting to fill, by the entry's order id."""
+
+    placer: Placer
+    on_stop: OnStop | None = None
+    plans: dict[tuple[str, PositionSide], ExitPlan] = field(default_factory=dict)
+    _steps: dict[str, tuple[ExitPlan, Step]] = field(default_factory=dict)
+    pending: dict[str, Pending] = field(default_factory=dict)
+
+    def add(self, plan: ExitPlan) -> None:
+        old = self.plans.pop(plan.key, None)
+        if old is not None:
+            self._forget(old)
+        self.plans[plan.key] = plan
+        for step in plan.steps:
+            if step.order_id:
+                self._steps[step.order_id] = (plan, step)
+
+    def end(self, venue_symbol: str, position_side: PositionSide) -> None:
+        plan = self.plans.pop((venue_symbol, position_side), None)
+        if plan is not None:
+            self._forget(plan)
+
+    def _forget(self, plan: ExitPlan) -> None:
+        for step in plan.steps:
+            self._steps.pop(step.order_id, None)
+
+    def views(self) -> dict[tuple[str, PositionSide], PlanView]:
+        return {key: plan.view() for key, plan in self.plans.items()}
+
+    # -- events -------------------------------------------------------------------------------
+
+    def filled(self, fill: Fill, venue: VenueWatch) -> None:
+        """A trade: one of a plan's take-profits took its share."""
+        found = self._steps.get(fill.order_id)
+        if found is None:
+            return
+        plan, step = found
+        step.filled += fill.quantity
+        self.advance(plan, venue)
+
+    def ordered(self, update: OrderUpdate, venue: VenueWatch) -> Pending | None:
+        """An order's new state: a take-profit's filled quantity (when its trades were missed),
+        or a waiting limit entry that filled; that one is returned, for the caller to arm
+        outside the account's lock (arming takes the engine's lock on the symbol)."""
+        found = self._steps.get(update.order_id)
+        if found is not None and update.filled > found[1].filled:
+            found[1].filled = update.filled
+            self.advance(found[0], venue)
+            return None
+        pending = self.pending.get(update.order_id)
+        if pending is None or not finished(update.status):
+            return None
+        del self.pending[update.order_id]  # filled, or gone: cancelled or expired unfilled
+        return pending if _entry_done(update) else None
+
+    # -- what a fill changes ------------------------------------------------------------------
+
+    def advance(self, plan: ExitPlan, venue: VenueWatch) -> None:
+        """Bring the stop and the trail in line with the take-profits filled so far."""
+        left = plan.remaining()
+        if left <= 0 or plan.key not in self.plans:
+            return
+        reached = plan.reached()
+        price = plan.stop.trigger_price if plan.stop else None
+        if plan.breakeven_after in reached and not plan.at_breakeven:
+            plan.at_breakeven = True
+            price = breakeven(plan.entry_price, plan.breakeven_offset_pct, plan.long, plan.rules)
+        stop = plan.stop
+        if price is not None and (stop is None or (stop.quantity, stop.trigger_price) != (left, price)):
+            self._move_stop(plan, venue, left, price)
+        if plan.trail is not None and plan.trail_after in reached and not plan.trail_placed:
+            plan.trail_placed = True
+            self._place(venue, replace(plan.trail, quantity=left), "trailing stop")
+
+    def _move_stop(self, plan: ExitPlan, venue: VenueWatch, quantity: Decimal, price: Decimal) -> None:
+        plan.moves += 1
+        old, old_id = plan.stop, plan.stop_order_id
+        tag = f"{ProtectionKind.STOP_LOSS.value}-{plan.position_side.value}-moved-{plan.moves}"
+        request = ProtectionRequest(
+            venue_symbol=plan.where.venue_symbol,
+            kind=ProtectionKind.STOP_LOSS,
+            side=old.side if old else _closing(plan),
+            position_side=plan.position_side,
+            quantity=quantity,
+            trigger_price=price,
+            client_order_id=client_order_id(plan.signal_id, tag),
+        )
+        if old is None or not old_id:
+            placed = self._place(venue, request, "stop at break-even")
+        else:
+            placed = self._replace(venue, _resting(old, old_id), request)
+        if placed is None:
+            return
+        plan.stop, plan.stop_order_id = request, placed
+        if self.on_stop is not None:
+            self.on_stop(plan, request)
+
+    def _replace(self, venue: VenueWatch, old: OpenProtection, request: ProtectionRequest) -> str | None:
+        try:
+            order = self.placer.send_or_find(
+                lambda: venue.replace_protection(old, request),
+                lambda: find_sent(venue, request, {old.order_id}),
+                f"{venue.venue.value} moved stop {request.client_order_id}",
+            )
+        except TvbridgeError as exc:
+            log.warning(
+                "stop not moved",
+                extra={
+                    "symbol": request.venue_symbol,
+                    "to": plain(request.trigger_price or ZERO),
+                    "quantity": plain(request.quantity),
+                    "reason": exc.message,
+                },
+            )
+            return None
+        return order.order_id
+
+    def _place(self, venue: VenueWatch, request: ProtectionRequest, what: str) -> str | None:
+        try:
+            order = self.placer.send_or_find(
+                lambda: venue.place_protection(request),
+                lambda: find_sent(venue, request, ()),
+                f"{venue.venue.value} {what} {request.client_order_id}",
+            )
+        except TvbridgeError as exc:
+            log.warning(f"{what} not placed", extra={"symbol": request.venue_symbol, "reason": exc.message})
+            return None
+        return order.order_id
+
+
+def _entry_done(update: OrderUpdate) -> bool:
+    """A limit entry that filled whole, or finished having filled part."""
+    return update.status is OrderStatus.FILLED or (finished(update.status) and update.filled > 0)
+
+
+def _closing(plan: ExitPlan) -> Side:
+    return Side.SELL if plan.long else Side.BUY
+
+
+def _resting(request: ProtectionRequest, order_id: str) -> OpenProtection:
+    """The plan's stop as the venue lists it, for the replace to cancel (or put back)."""
+    return OpenProtection(
+        order_id=order_id,
+        client_order_id=request.client_order_id,
+        side=request.side,
+        position_side=request.position_side,
+        order_type=request.venue_type,
+        quantity=request.quantity,
+        trigger_price=request.trigger_price,
+        callback_pct=request.callback_pct,
+    )

@@ -1,0 +1,153 @@
+"""A take-profit ladder: which orders a signal's levels become for one filled entry, and where a
+stop at break-even sits. Pure rules over the venue's steps and minimums; the orders themselves
+are `exits.py`'s.
+
+Each level's quantity is its share of the entry, rounded down to the venue's step. When the
+shares add up to 100 the ladder closes the whole position: the rounding remainder goes to the
+last level. When they add up to less, the rest is a runner for the stop, the trail or a close
+signal. A level too small for the venue's minimum is merged into the next one (the last into the
+one before), keeping the next one's price, and the answer's note says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from common.decimals import plain
+from common.errors import ErrorClass, TvbridgeError
+from common.trading import MAX_TAKE_PROFITS, TakeProfitLevel
+from executor.core.ports import InstrumentRules
+from executor.core.sizing import below_minimum
+
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Rung:
+    """One take-profit order of a ladder: the signal's levels it carries (several when merged),
+    its trigger and its quantity."""
+
+    numbers: tuple[int, ...]
+    trigger_price: Decimal
+    quantity: Decimal
+
+    @property
+    def number(self) -> int:
+        """The level it is named by: the last it carries (a merged level's share went forward)."""
+        return self.numbers[-1]
+
+
+def level_count(levels: tuple[TakeProfitLevel, ...], single: bool) -> int:
+    """How many take-profit levels a signal has: its ladder's, or one for a single take-profit."""
+    return len(levels) if levels else int(single)
+
+
+def closes_all(levels: tuple[TakeProfitLevel, ...]) -> bool:
+    """Whether the ladder's shares add up to the whole entry (a single take-profit always does)."""
+    return not levels or sum((lv.size_pct for lv in levels), ZERO) >= HUNDRED
+
+
+def after_problem(field: str, n: int | None, count: int, whole: bool) -> str:
+    """Why `field: n` (breakeven_after, trail_after) cannot be kept; "" when it can."""
+    if n is None:
+        return ""
+    if n < 1:
+        return f"{field} counts take-profit levels from 1; {n} is not one"
+    if count == 0:
+        return f"{field} waits for a take-profit: give take_profit (a price, a percent or a ladder)"
+    if n > count:
+        return f"{field} is {n} but the signal has {count} take-profit level(s)"
+    if whole and n == count:
+        return (
+            f"{field} is {n}, the last take-profit, which closes the whole position: nothing is left after it"
+        )
+    return ""
+
+
+def check_levels(levels: tuple[TakeProfitLevel, ...]) -> None:
+    """The ladder's own shape: 1 to 10 levels, each a price or a percent, shares at most 100."""
+    if not levels:
+        return
+    if len(levels) > MAX_TAKE_PROFITS:
+        raise _invalid(f"take_profit has {len(levels)} levels; at most {MAX_TAKE_PROFITS}")
+    for number, level in enumerate(levels, 1):
+        if (level.price is None) == (level.pct is None):
+            raise _invalid(f"take_profit[{number}] needs a price or a pct, exactly one")
+        if not ZERO < level.size_pct <= HUNDRED:
+            raise _invalid(f"take_profit[{number}].size_pct must be above 0 and at most 100")
+    total = sum((lv.size_pct for lv in levels), ZERO)
+    if total > HUNDRED:
+        raise _invalid(f"take_profit sizes add up to {plain(total)} %, more than 100")
+
+
+def price_of(level: TakeProfitLevel, reference: Decimal, long: bool, rules: InstrumentRules) -> Decimal:
+    """A level's trigger on the venue's tick: its price, or its percent from `reference` the
+    profit way."""
+    if level.price is not None:
+        return rules.floor_price(level.price)
+    assert level.pct is not None
+    factor = HUNDRED + level.pct if long else HUNDRED - level.pct
+    price = rules.floor_price(reference * factor / HUNDRED)
+    if price <= 0:
+        raise _invalid(f"a short's take-profit of {plain(level.pct)} % leaves no price above zero")
+    return price
+
+
+def build(
+    levels: tuple[TakeProfitLevel, ...],
+    quantity: Decimal,
+    reference: Decimal,
+    long: bool,
+    rules: InstrumentRules,
+) -> tuple[list[Rung], list[str]]:
+    """The ladder's orders for an entry of `quantity` filled at `reference`, and the notes on
+    levels merged for the venue's minimum."""
+    prices = [price_of(level, reference, long, rules) for level in levels]
+    sizes = [rules.floor_qty(quantity * level.size_pct / HUNDRED) for level in levels]
+    if closes_all(levels):
+        sizes[-1] = quantity - sum(sizes[:-1], ZERO)
+    rungs: list[Rung] = []
+    notes: list[str] = []
+    carried: tuple[tuple[int, ...], Decimal] = ((), ZERO)
+    for number, (price, share) in enumerate(zip(prices, sizes, strict=True), 1):
+        numbers, size = (*carried[0], number), carried[1] + share
+        if number < len(levels) and below_minimum(rules, size, price, size):
+            notes.append(_merged(number, number + 1, size, rules))
+            carried = (numbers, size)
+            continue
+        carried = ((), ZERO)
+        rungs.append(Rung(numbers, price, size))
+    last = rungs[-1]
+    if below_minimum(rules, last.quantity, last.trigger_price, last.quantity):
+        if len(rungs) == 1:
+            raise TvbridgeError(
+                ErrorClass.BELOW_MINIMUM,
+                f"the take-profit ladder's {plain(last.quantity)} is below the venue's minimum "
+                f"({below_minimum(rules, last.quantity, last.trigger_price, last.quantity)})",
+            )
+        before = rungs[-2]
+        notes.append(_merged(last.number, before.number, last.quantity, rules))
+        rungs[-2:] = [
+            Rung((*before.numbers, *last.numbers), before.trigger_price, before.quantity + last.quantity)
+        ]
+    return rungs, notes
+
+
+def _merged(number: int, into: int, size: Decimal, rules: InstrumentRules) -> str:
+    return (
+        f"take-profit {number} ({plain(size)}) is below {rules.venue_symbol}'s minimum: merged into "
+        f"take-profit {into}"
+    )
+
+
+def breakeven(entry: Decimal, offset_pct: Decimal | None, long: bool, rules: InstrumentRules) -> Decimal:
+    """The stop at the entry price, `offset_pct` the profit way, on the venue's tick."""
+    offset = offset_pct or ZERO
+    factor = HUNDRED + offset if long else HUNDRED - offset
+    return rules.floor_price(entry * factor / HUNDRED)
+
+
+def _invalid(message: str) -> TvbridgeError:
+    return TvbridgeError(ErrorClass.INVALID_SIGNAL, message)
