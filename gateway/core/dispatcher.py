@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from common.errors import TvbridgeError
+from common.trading import OrderStatus
 from common.jsonlog import signal_context
 from gateway import metrics
 from gateway.core.execution import Execution, text, word
@@ -84,6 +85,8 @@ def links_of(execution: Execution, signal: Signal) -> list[OrderLink]:
             venue_symbol=order.venue_symbol,
         )
         for order in execution.orders
+        # A test signal's orders were never sent: nothing on the venue is theirs.
+        if order.status is not OrderStatus.PLANNED
     ]
 
 

@@ -15,7 +15,7 @@ import pytest
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.engine import ExecutionEngine
 from executor.core.legs import client_order_id
-from executor.core.model import Action, OrderType, Outcome, PositionSide, SizeKind, Venue
+from executor.core.model import Action, OrderStatus, OrderType, Outcome, PositionSide, SizeKind, Venue
 from tests.executor.conftest import VenueRig
 from tools.processes import free_port
 
@@ -47,8 +47,15 @@ def test_seed_balance_sizing_rounds_down_to_the_step(rig: VenueRig) -> None:
 
 def test_test_mode_sizes_and_places_nothing(rig: VenueRig) -> None:
     result = rig.engine.execute(rig.signal(size=(SizeKind.BALANCE, "50"), test=True))
-    assert (result.outcome, result.test, result.orders) == (Outcome.EXECUTED, True, ())
+    assert (result.outcome, result.test) == (Outcome.EXECUTED, True)
     assert result.sizing is not None and result.sizing.quantity == rig.profile.qty_for_50_usdt
+    # The order it would place, listed as planned: nothing sent, so no venue id.
+    [entry] = result.orders
+    assert (entry.status, entry.quantity, entry.order_id) == (
+        OrderStatus.PLANNED,
+        rig.profile.qty_for_50_usdt,
+        "",
+    )
     assert rig.orders() == []
 
 
