@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from common.errors import TvbridgeError
-from common.trading import OrderStatus
 from common.jsonlog import signal_context
+from common.trading import OrderStatus
 from gateway import metrics
 from gateway.core.execution import Execution, text, word
 from gateway.core.signal import Signal
