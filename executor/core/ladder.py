@@ -137,8 +137,8 @@ def build(
 
 def _merged(number: int, into: int, size: Decimal, rules: InstrumentRules) -> str:
     return (
-        f"take-profit {number} ({plain(size)}) is below {rules.venue_symbol}'s minimum: merged into "
-        f"take-profit {into}"
+        f"take-profit {number}'s share ({plain(size)}) is below {rules.venue_symbol}'s minimum "
+        f"({plain(rules.min_qty)}, {plain(rules.min_notional)} notional): merged into take-profit {into}"
     )
 
 
