@@ -186,17 +186,20 @@ class Exits:
             return
         reached = plan.reached()
         price = plan.stop.trigger_price if plan.stop else None
-        if plan.breakeven_after in reached and not plan.at_breakeven:
-            plan.at_breakeven = True
+        # Until a move to break-even succeeds; after it, the stop stays where it is (an update
+        # may move it on).
+        to_breakeven = plan.breakeven_after in reached and not plan.at_breakeven
+        if to_breakeven:
             price = breakeven(plan.entry_price, plan.breakeven_offset_pct, plan.long, plan.rules)
         stop = plan.stop
         if price is not None and (stop is None or (stop.quantity, stop.trigger_price) != (left, price)):
-            self._move_stop(plan, venue, left, price)
+            moved = self._move_stop(plan, venue, left, price)
+            plan.at_breakeven = plan.at_breakeven or (to_breakeven and moved)
         if plan.trail is not None and plan.trail_after in reached and not plan.trail_placed:
             plan.trail_placed = True
             self._place(venue, replace(plan.trail, quantity=left), "trailing stop")
 
-    def _move_stop(self, plan: ExitPlan, venue: VenueWatch, quantity: Decimal, price: Decimal) -> None:
+    def _move_stop(self, plan: ExitPlan, venue: VenueWatch, quantity: Decimal, price: Decimal) -> bool:
         plan.moves += 1
         old, old_id = plan.stop, plan.stop_order_id
         tag = f"{ProtectionKind.STOP_LOSS.value}-{plan.position_side.value}-moved-{plan.moves}"
@@ -214,10 +217,11 @@ class Exits:
         else:
             placed = self._replace(venue, _resting(old, old_id), request)
         if placed is None:
-            return
+            return False
         plan.stop, plan.stop_order_id = request, placed
         if self.on_stop is not None:
             self.on_stop(plan, request)
+        return True
 
     def _replace(self, venue: VenueWatch, old: OpenProtection, request: ProtectionRequest) -> str | None:
         try:

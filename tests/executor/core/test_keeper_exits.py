@@ -1,0 +1,203 @@
+"""An exit plan as its take-profits fill: the stop shrinks to what is left, moves to break-even
+after take-profit N, the trail starts after take-profit M; a failed move keeps the old stop."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from common.errors import ErrorClass, TvbridgeError
+from executor.core.events import Fill, OrderKind, OrderUpdate, Where
+from executor.core.keeper.exits import ExitPlan, Exits, Pending, Step
+from executor.core.ladder import Rung
+from executor.core.model import OrderStatus, PositionSide, Side, Venue
+from executor.core.placement import Placer
+from executor.core.ports import (
+    InstrumentRules,
+    OpenProtection,
+    ProtectionKind,
+    ProtectionRequest,
+    VenueOrder,
+)
+
+D = Decimal
+WHERE = Where(Venue.BINANCE, "default", "BTC-USDT", "BTCUSDT")
+RULES = InstrumentRules(
+    "BTC-USDT", "BTCUSDT", D("0.001"), D("0.1"), D("0.001"), D("5"), "minQty", "minNotional"
+)
+
+
+@dataclass
+class Venue_:
+    """What the plan asks of the venue, recorded; `refuse` makes the next replace fail."""
+
+    venue: Venue = Venue.BINANCE
+    trigger_client_ids: bool = True
+    replaced: list[tuple[OpenProtection, ProtectionRequest]] = field(default_factory=list)
+    placed: list[ProtectionRequest] = field(default_factory=list)
+    refuse: bool = False
+
+    def replace_protection(self, old: OpenProtection, request: ProtectionRequest) -> VenueOrder:
+        if self.refuse:
+            self.refuse = False
+            raise TvbridgeError(ErrorClass.VENUE_REJECTED, "refused", sent=True)
+        self.replaced.append((old, request))
+        return VenueOrder(f"moved-{len(self.replaced)}", request.client_order_id, OrderStatus.NEW, None, D(0))
+
+    def place_protection(self, request: ProtectionRequest) -> VenueOrder:
+        self.placed.append(request)
+        return VenueOrder(f"placed-{len(self.placed)}", request.client_order_id, OrderStatus.NEW, None, D(0))
+
+    def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
+        return None
+
+
+def plan(*, breakeven_after: int | None = 1, trail_after: int | None = 2, stop: bool = True) -> ExitPlan:
+    steps = [
+        Step(Rung((1,), D("61200"), D("0.004")), "c1", "tp1"),
+        Step(Rung((2,), D("62400"), D("0.003")), "c2", "tp2"),
+        Step(Rung((3,), D("63600"), D("0.002")), "c3", "tp3"),
+    ]
+    sl = ProtectionRequest(
+        "BTCUSDT", ProtectionKind.STOP_LOSS, Side.SELL, PositionSide.LONG, D("0.010"), D("58800"), "csl"
+    )
+    trail = ProtectionRequest(
+        "BTCUSDT", ProtectionKind.TRAILING_STOP, Side.SELL, PositionSide.LONG, D(0), None, "ctr", D("1")
+    )
+    return ExitPlan(
+        where=WHERE,
+        rules=RULES,
+        position_side=PositionSide.LONG,
+        long=True,
+        signal_id="sig",
+        entry_quantity=D("0.010"),
+        entry_price=D("60000"),
+        steps=steps,
+        stop=sl if stop else None,
+        stop_order_id="sl1" if stop else "",
+        breakeven_after=breakeven_after,
+        breakeven_offset_pct=None,
+        trail_after=trail_after,
+        trail=trail if trail_after else None,
+    )
+
+
+def take(order_id: str, quantity: str, trade: str) -> Fill:
+    return Fill(
+        WHERE,
+        trade,
+        order_id,
+        "",
+        Side.SELL,
+        PositionSide.LONG,
+        D(quantity),
+        D("61200"),
+        D(0),
+        "USDT",
+        D(0),
+        False,
+        1,
+    )
+
+
+def test_each_take_profit_shrinks_the_stop_the_first_moves_it_to_break_even_the_second_starts_a_trail() -> (
+    None
+):
+    moved: list[ProtectionRequest] = []
+    exits = Exits(Placer(), on_stop=lambda _plan, stop: moved.append(stop))
+    venue = Venue_()
+    kept = plan()
+    exits.add(kept)
+
+    exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
+    [(old, new)] = venue.replaced
+    assert (old.order_id, old.quantity, old.trigger_price) == ("sl1", D("0.010"), D("58800"))
+    assert (new.quantity, new.trigger_price) == (D("0.006"), D("60000.0"))
+    assert kept.at_breakeven and kept.stop_order_id == "moved-1" and moved == [new]
+    assert venue.placed == []
+
+    exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
+    old, new = venue.replaced[-1]
+    assert (old.order_id, new.quantity, new.trigger_price) == ("moved-1", D("0.003"), D("60000.0"))
+    [trail] = venue.placed
+    assert (trail.kind, trail.quantity, trail.callback_pct) == (
+        ProtectionKind.TRAILING_STOP,
+        D("0.003"),
+        D("1"),
+    )
+
+    exits.filled(take("tp3", "0.002", "t3"), venue)  # type: ignore[arg-type]
+    assert venue.replaced[-1][1].quantity == D("0.001")  # the runner
+    assert len({r.client_order_id for _, r in venue.replaced}) == 3  # each move a client id of its own
+    assert [lv.done for lv in kept.view().take_profits] == [True, True, True]
+    assert kept.view().stop_quantity == D("0.001")
+
+
+def test_a_partial_take_profit_shrinks_the_stop_without_moving_it() -> None:
+    exits, venue, kept = Exits(Placer()), Venue_(), plan(breakeven_after=2, trail_after=None)
+    exits.add(kept)
+    exits.filled(take("tp1", "0.001", "t1"), venue)  # type: ignore[arg-type]
+    [(_, new)] = venue.replaced
+    assert (new.quantity, new.trigger_price) == (D("0.009"), D("58800"))
+    assert not kept.at_breakeven
+
+
+def test_break_even_places_a_stop_when_the_signal_had_none() -> None:
+    exits, venue = Exits(Placer()), Venue_()
+    exits.add(plan(stop=False, trail_after=None))
+    exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
+    [stop] = venue.placed
+    assert (stop.kind, stop.quantity, stop.trigger_price) == (
+        ProtectionKind.STOP_LOSS,
+        D("0.006"),
+        D("60000.0"),
+    )
+
+
+def test_a_refused_move_keeps_the_old_stop_and_the_next_fill_tries_again() -> None:
+    exits, venue, kept = Exits(Placer()), Venue_(refuse=True), plan(trail_after=None)
+    exits.add(kept)
+    exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
+    assert venue.replaced == [] and kept.stop_order_id == "sl1" and kept.stop is not None
+    assert kept.stop.quantity == D("0.010")
+    exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
+    [(old, new)] = venue.replaced
+    assert (old.order_id, new.quantity, new.trigger_price) == ("sl1", D("0.003"), D("60000.0"))
+
+
+def test_a_side_gone_flat_ends_its_plan() -> None:
+    exits, venue = Exits(Placer()), Venue_()
+    exits.add(plan())
+    exits.end("BTCUSDT", PositionSide.LONG)
+    exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
+    assert venue.replaced == [] and exits.views() == {}
+
+
+def _entry(status: OrderStatus, filled: str) -> OrderUpdate:
+    return OrderUpdate(
+        WHERE,
+        "e1",
+        "ce",
+        OrderKind.LIMIT,
+        Side.BUY,
+        PositionSide.LONG,
+        status,
+        D("0.010"),
+        D(filled),
+        D("59000") if D(filled) else None,
+        None,
+        False,
+        False,
+        5,
+    )
+
+
+def test_a_limit_entry_is_armed_once_filled_and_forgotten_when_cancelled_unfilled() -> None:
+    exits, venue = Exits(Placer()), Venue_()
+    exits.pending["e1"] = Pending(WHERE, "e1", lambda q, p: None)
+    assert exits.ordered(_entry(OrderStatus.PARTIALLY_FILLED, "0.004"), venue) is None  # type: ignore[arg-type]
+    assert exits.ordered(_entry(OrderStatus.FILLED, "0.010"), venue) is not None  # type: ignore[arg-type]
+    assert exits.pending == {}
+    exits.pending["e1"] = Pending(WHERE, "e1", lambda q, p: None)
+    assert exits.ordered(_entry(OrderStatus.CANCELED, "0"), venue) is None  # type: ignore[arg-type]
+    assert exits.pending == {}
