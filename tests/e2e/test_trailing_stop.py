@@ -10,19 +10,17 @@ One stack serves every case: the default key sets trade one-way, a named key set
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-import requests
 
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import signed_call, start_hedge_stack
+from tests.e2e.venue_calls import decided, set_price, signed_call, start_hedge_stack
 from tools.processes import wait_until
 from tools.stack import LocalStack
 
@@ -65,26 +63,6 @@ def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | Binanc
     return kind(account, stack.simulator_url, key, secret)
 
 
-def set_price(stack: LocalStack, venue: str, price: Decimal) -> None:
-    body = {"venue": venue, "symbol": "BTC-USDT", "price": str(price)}
-    resp = requests.post(f"{stack.simulator_url}/_sim/price", json=body, timeout=5)
-    assert resp.status_code == 200, resp.text
-
-
-def webhook(stack: LocalStack, body: dict[str, Any]) -> dict[str, Any]:
-    resp = requests.post(f"{stack.gateway_url}/webhook", data=json.dumps(body), timeout=10)
-    assert resp.status_code in (200, 202), resp.text
-    seen: dict[str, Any] = {}
-
-    def decided() -> bool:
-        seen.update(requests.get(f"{stack.gateway_url}/signals/{body['id']}", headers=AUTH, timeout=5).json())
-        return seen.get("status") not in (None, "pending")
-
-    assert wait_until(decided, timeout_s=15, interval_s=0.1), seen
-    assert seen["status"] == "executed", seen
-    return seen
-
-
 @pytest.mark.parametrize(("venue", "account", "side"), CASES, ids=["-".join(c) for c in CASES])
 def test_a_trail_closes_one_step_past_the_callback_from_its_best(
     stack: LocalStack, venue: str, account: str, side: str
@@ -95,7 +73,7 @@ def test_a_trail_closes_one_step_past_the_callback_from_its_best(
     adapter = reader(stack, venue, account)
     try:
         since_ms = int(time.time() * 1000) - 1000
-        answer = webhook(
+        answer = decided(
             stack,
             {
                 "action": side,
@@ -109,6 +87,7 @@ def test_a_trail_closes_one_step_past_the_callback_from_its_best(
                 "id": f"trail-{venue}-{account}-{side}",
                 "passphrase": PASSPHRASE,
             },
+            PASSPHRASE,
         )
         purposes = sorted(o["purpose"] for o in answer["orders"])
         assert purposes == ["entry", "stop_loss", "trailing_stop"], answer

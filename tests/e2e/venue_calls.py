@@ -4,7 +4,9 @@ venue's API rather than the simulator's."""
 
 from __future__ import annotations
 
+import json
 import time
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,7 @@ import requests
 
 from executor.venues.binance import signing as binance_signing
 from executor.venues.bingx import signing as bingx_signing
+from tools.processes import wait_until
 from tools.stack import LocalStack, start_stack
 
 
@@ -64,3 +67,28 @@ def start_hedge_stack(
         running.stop()
         raise
     return running
+
+
+def set_price(stack: LocalStack, venue: str, price: Decimal, symbol: str = "BTC-USDT") -> None:
+    """Move the simulated venue's price (its triggers and trails see every step)."""
+    body = {"venue": venue, "symbol": symbol, "price": str(price)}
+    resp = requests.post(f"{stack.simulator_url}/_sim/price", json=body, timeout=5)
+    assert resp.status_code == 200, resp.text
+
+
+def decided(
+    stack: LocalStack, body: dict[str, Any], passphrase: str, status: str = "executed"
+) -> dict[str, Any]:
+    """Send an alert and wait for the journal's final word on it, asserted `status`."""
+    resp = requests.post(f"{stack.gateway_url}/webhook", data=json.dumps(body), timeout=10)
+    assert resp.status_code in (200, 202, 422), resp.text
+    seen: dict[str, Any] = {}
+    auth = {"Authorization": f"Bearer {passphrase}"}
+
+    def final() -> bool:
+        seen.update(requests.get(f"{stack.gateway_url}/signals/{body['id']}", headers=auth, timeout=5).json())
+        return seen.get("status") not in (None, "pending")
+
+    assert wait_until(final, timeout_s=15, interval_s=0.1), seen
+    assert seen["status"] == status, seen
+    return seen

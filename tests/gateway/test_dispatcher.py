@@ -11,10 +11,12 @@ from typing import Any
 
 import pytest
 
+from common.trading import OrderStatus
 from executor.core.engine import ExecutionEngine
 from executor.core.model import PositionSide
 from executor.core.model import Venue as ExecutorVenue
-from gateway.core.dispatcher import Dispatcher
+from gateway.core.dispatcher import Dispatcher, links_of
+from gateway.core.execution import Decision, Execution, Order
 from gateway.core.signal import Action, Signal, SizeKind, Venue
 from gateway.journal import signal_json
 from gateway.journal.aio import AsyncJournal
@@ -111,3 +113,16 @@ def test_a_lane_delivers_in_arrival_order(journal: AsyncJournal) -> None:
     assert [sid for sid, _ in executor.attempts] == ["open", "open", "close"]
     assert [r.reduce_only for r in venue.placed] == [False, True]
     assert venue.held[PositionSide.BOTH] == 0
+
+
+def test_a_test_signals_planned_orders_are_linked_to_nothing() -> None:
+    # Never sent, so no fill on the venue can be theirs; the orders an executed signal placed are.
+    def order(status: OrderStatus, order_id: str) -> Order:
+        return Order(
+            Venue.BINGX, "BTC-USDT", order_id, f"tvb{order_id}", None, None, None, None, status, None
+        )
+
+    planned = Execution("sig-t", Decision.EXECUTED, test=True, orders=[order(OrderStatus.PLANNED, "")])
+    placed = Execution("sig-p", Decision.EXECUTED, orders=[order(OrderStatus.NEW, "42")])
+    assert links_of(planned, signal("sig-t")) == []
+    assert [link.order_id for link in links_of(placed, signal("sig-p"))] == ["42"]
