@@ -198,7 +198,10 @@ def test_the_test_form_goes_through_the_webhook(client: TestClient) -> None:
         "test": True,
     }
     outcome = reply["outcome"]
-    assert outcome["status"] == "executed" and outcome["test"] is True and outcome["orders"] == []
+    assert outcome["status"] == "executed" and outcome["test"] is True
+    # What it would place, sent nowhere.
+    [planned] = outcome["orders"]
+    assert (planned["status"], planned["quantity"], planned["order_id"]) == ("PLANNED", "0.003", "")
     assert PASSPHRASE not in resp.text
     # Journalled like any alert, the passphrase removed.
     view = client.get(f"/signals/{outcome['signal_id']}", headers=AUTH).json()
