@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from common.trading import MAX_TAKE_PROFITS
+
 _NUMBER: dict[str, Any] = {"anyOf": [{"type": "number"}, {"type": "string"}]}
+_WHOLE: dict[str, Any] = {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string"}]}
+_LEVEL: dict[str, Any] = {
+    "type": "object",
+    "properties": {"price": _NUMBER, "pct": _NUMBER, "size_pct": _NUMBER},
+    "required": ["size_pct"],
+    "additionalProperties": False,
+}
 
 SIGNAL: dict[str, Any] = {
     "type": "object",
@@ -13,7 +22,10 @@ SIGNAL: dict[str, Any] = {
         "passphrase": {"type": "string"},
         "action": {
             "type": "string",
-            "enum": ["buy", "long", "sell", "short", "close", "exit", "flat", "close_long", "close_short"],
+            "enum": [
+                *("buy", "long", "sell", "short", "close", "exit", "flat", "close_long", "close_short"),
+                "update",
+            ],
         },
         "accion": {"type": "string"},
         "ticker": {"type": "string", "examples": ["BTCUSDT", "BINANCE:BTCUSDT.P", "BTC/USDT"]},
@@ -34,13 +46,22 @@ SIGNAL: dict[str, Any] = {
         "margin_mode": {"type": "string", "enum": ["isolated", "cross"]},
         "order_type": {"type": "string", "enum": ["market", "limit"]},
         "price": _NUMBER,
-        "take_profit": _NUMBER,
+        "take_profit": {
+            "anyOf": [
+                {"type": "number"},
+                {"type": "string"},
+                {"type": "array", "items": _LEVEL, "minItems": 1, "maxItems": MAX_TAKE_PROFITS},
+            ]
+        },
         "stop_loss": _NUMBER,
         "tp_pct": _NUMBER,
         "sl_pct": _NUMBER,
         "trailing_pct": _NUMBER,
         "trailing_activation": _NUMBER,
         "trailing_activation_pct": _NUMBER,
+        "breakeven_after": _WHOLE,
+        "breakeven_offset_pct": _NUMBER,
+        "trail_after": _WHOLE,
         "reduce_only": {"type": "boolean"},
         "id": {"type": "string"},
         "time": {"type": "string"},

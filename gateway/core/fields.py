@@ -68,7 +68,12 @@ def read_choice(
 
 
 def read_number(body: Mapping[str, Any], field: str) -> Decimal | None:
-    value = body.get(field)
+    return as_number(field, body.get(field))
+
+
+def as_number(field: str, value: Any) -> Decimal | None:
+    """`value` as a number, named `field` in a refusal: for values that are not a body's own
+    fields, such as one level of a take-profit ladder."""
     if value is None:
         return None
     refuse_placeholder(field, value)
@@ -89,10 +94,24 @@ def read_number(body: Mapping[str, Any], field: str) -> Decimal | None:
 
 
 def read_positive(body: Mapping[str, Any], field: str) -> Decimal | None:
-    number = read_number(body, field)
+    return as_positive(field, body.get(field))
+
+
+def as_positive(field: str, value: Any) -> Decimal | None:
+    number = as_number(field, value)
     if number is not None and number <= 0:
         raise SignalError(field, f"must be greater than zero, got {number}")
     return number
+
+
+def read_whole(body: Mapping[str, Any], field: str) -> int | None:
+    """A whole number of at least 1 ("2" and 2.0 are 2)."""
+    number = read_positive(body, field)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise SignalError(field, f"must be a whole number, got {number}")
+    return int(number)
 
 
 def read_flag(body: Mapping[str, Any], field: str) -> bool:

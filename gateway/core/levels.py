@@ -1,17 +1,20 @@
-"""The levels a signal may carry: take-profit and stop-loss (a price or a percent from the
-fill, not both) and a trailing stop (its callback within the venue's limits, and where it
-starts). Where a level goes with the signal is the parser's rule; the prices are the executor's.
+"""The levels a signal may carry: take-profit (one, or a ladder: ladder.py) and stop-loss (a
+price or a percent from the fill, not both) and a trailing stop (its callback within the venue's
+limits, and where it starts). Where a level goes with the signal is the parser's rule; the
+prices are the executor's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from common.trading import TakeProfitLevel
 from common.trailing import callback_problem
 from gateway.core.fields import SignalError, read_positive
+from gateway.core.ladder import AfterFills, read_after_fills, read_ladder
 from gateway.core.signal import Venue
 
 
@@ -24,10 +27,14 @@ class Levels:
     trailing_pct: Decimal | None = None
     trailing_activation: Decimal | None = None
     trailing_activation_pct: Decimal | None = None
+    take_profits: tuple[TakeProfitLevel, ...] = ()  # a ladder, instead of take_profit / tp_pct
+    after_fills: AfterFills = field(default_factory=AfterFills)
 
     @property
     def first(self) -> str | None:
         """The first level given, by field name, to name in a refusal; None without any."""
+        if self.take_profits:
+            return "take_profit"
         return next((name for name, value in self._named() if value is not None), None)
 
     @property
@@ -51,7 +58,7 @@ def read_levels(body: Mapping[str, Any], venue: Venue) -> Levels:
     sl_pct = read_positive(body, "sl_pct")
     if sl_pct is not None and sl_pct >= 100:
         raise SignalError("sl_pct", "must be below 100 (percent from the fill)")
-    take_profit = read_positive(body, "take_profit")
+    take_profit, ladder = _take_profit(body, tp_pct)
     stop_loss = read_positive(body, "stop_loss")
     for price_field, pct_field, price_value, pct_value in (
         ("take_profit", "tp_pct", take_profit, tp_pct),
@@ -62,7 +69,25 @@ def read_levels(body: Mapping[str, Any], venue: Venue) -> Levels:
                 pct_field, f"give {price_field} (a price) or {pct_field} (percent from the fill), not both"
             )
     pct, activation, activation_pct = _trailing(body, venue)
-    return Levels(take_profit, stop_loss, tp_pct, sl_pct, pct, activation, activation_pct)
+    single = take_profit is not None or tp_pct is not None
+    after = read_after_fills(body, ladder, single=single, trailing=pct is not None)
+    return Levels(take_profit, stop_loss, tp_pct, sl_pct, pct, activation, activation_pct, ladder, after)
+
+
+def _take_profit(
+    body: Mapping[str, Any], tp_pct: Decimal | None
+) -> tuple[Decimal | None, tuple[TakeProfitLevel, ...]]:
+    """One take-profit price, or a ladder of levels."""
+    value = body.get("take_profit")
+    if isinstance(value, list):
+        if tp_pct is not None:
+            raise SignalError("tp_pct", "give take_profit as a list of levels or tp_pct, not both")
+        return None, read_ladder(value)
+    if isinstance(value, Mapping):
+        raise SignalError(
+            "take_profit", 'must be a price, or a list of levels such as [{"pct": 3, "size_pct": 50}, ...]'
+        )
+    return read_positive(body, "take_profit"), ()
 
 
 def _trailing(body: Mapping[str, Any], venue: Venue) -> tuple[Decimal | None, Decimal | None, Decimal | None]:

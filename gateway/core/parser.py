@@ -26,6 +26,7 @@ from gateway.core.fields import (
     read_positive,
     read_string,
     read_time,
+    read_whole,
 )
 from gateway.core.levels import read_levels
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, SizeKind, Venue
@@ -46,6 +47,7 @@ ACTIONS: dict[str, Action] = {
     "exit_long": Action.CLOSE_LONG,
     "close_short": Action.CLOSE_SHORT,
     "exit_short": Action.CLOSE_SHORT,
+    "update": Action.UPDATE,
 }
 # The alert's `exchange` field, as users and ccxt spell the venues.
 VENUES: dict[str, Venue] = {
@@ -163,20 +165,12 @@ def parse_signal(
     venue = read_choice(body, "exchange", VENUES) or defaults.venue
     account = read_string(body, "account") or defaults.account
 
-    size_kind, size = _size(body, allow_zero=market_position is MarketPosition.FLAT)
-    if market_position is MarketPosition.FLAT:
-        size_kind, size = None, None  # flat is flat, whatever size came with it
-    elif market_position is not None and size is None:
-        raise SignalError(
-            "quantity",
-            f"a {market_position} target needs the position size, e.g. {{{{strategy.market_position_size}}}}",
-        )
-    if size is None and market_position is None and action in (Action.BUY, Action.SELL):
-        raise SignalError(
-            "quantity",
-            f"'{action.value}' needs exactly one size: quantity (coins), balance (USDT margin), "
-            "balance_pct, position_pct, risk_pct or risk_usdt",
-        )
+    updating = action is Action.UPDATE
+    if updating:
+        _check_update(body, market_position)
+        size_kind, size = None, None
+    else:
+        size_kind, size = _entry_size(body, action, market_position)
 
     order_type = read_choice(body, "order_type", ORDER_TYPES) or OrderType.MARKET
     price = read_positive(body, "price")
@@ -185,15 +179,26 @@ def parse_signal(
 
     leverage = _leverage(body)
     levels = read_levels(body, venue)
-    opening = market_position in (MarketPosition.LONG, MarketPosition.SHORT) or (
-        market_position is None and action in (Action.BUY, Action.SELL) and not read_flag(body, "reduce_only")
+    opening = not updating and (
+        market_position in (MarketPosition.LONG, MarketPosition.SHORT)
+        or (
+            market_position is None
+            and action in (Action.BUY, Action.SELL)
+            and not read_flag(body, "reduce_only")
+        )
     )
     guarded = levels.first
-    if guarded is not None and not opening:
+    if updating and guarded is None:
+        raise SignalError(
+            action_field,
+            "update replaces the open position's take-profit and stop orders: give the new ones "
+            "(take_profit, tp_pct, stop_loss, sl_pct or trailing_pct)",
+        )
+    if guarded is not None and not (opening or updating):
         raise SignalError(
             guarded,
             "take-profit, stop-loss and trailing stops go with a signal that opens a position "
-            "(buy, sell or a long/short target)",
+            "(buy, sell or a long/short target), or with update",
         )
 
     if size_kind is not None and size_kind in RISK_SIZES:
@@ -220,6 +225,10 @@ def parse_signal(
         trailing_pct=levels.trailing_pct,
         trailing_activation=levels.trailing_activation,
         trailing_activation_pct=levels.trailing_activation_pct,
+        take_profits=levels.take_profits,
+        breakeven_after=levels.after_fills.breakeven_after,
+        breakeven_offset_pct=levels.after_fills.breakeven_offset_pct,
+        trail_after=levels.after_fills.trail_after,
         reduce_only=read_flag(body, "reduce_only"),
         fired_at=read_time(body, "time"),
         received_at=received_at,
@@ -227,6 +236,50 @@ def parse_signal(
         strategy=read_string(body, "strategy") or "",
         explicit_id=explicit,
     )
+
+
+def _entry_size(
+    body: Mapping[str, Any], action: Action, market_position: MarketPosition | None
+) -> tuple[SizeKind | None, Decimal | None]:
+    """The size of anything but an update: a target's position, or what to trade."""
+    size_kind, size = _size(body, allow_zero=market_position is MarketPosition.FLAT)
+    if market_position is MarketPosition.FLAT:
+        return None, None  # flat is flat, whatever size came with it
+    if market_position is not None and size is None:
+        raise SignalError(
+            "quantity",
+            f"a {market_position} target needs the position size, e.g. {{{{strategy.market_position_size}}}}",
+        )
+    if size is None and market_position is None and action in (Action.BUY, Action.SELL):
+        raise SignalError(
+            "quantity",
+            f"'{action.value}' needs exactly one size: quantity (coins), balance (USDT margin), "
+            "balance_pct, position_pct, risk_pct or risk_usdt",
+        )
+    return size_kind, size
+
+
+# With update these belong to an entry: it replaces the protective orders of the position there is.
+_ENTRY_ONLY = ("breakeven_after", "trail_after", "leverage", "margin_mode")
+
+
+def _check_update(body: Mapping[str, Any], market_position: MarketPosition | None) -> None:
+    """An update's market_position is no target: it says which side's position (hedge mode)."""
+    if market_position is MarketPosition.FLAT:
+        raise SignalError(
+            "market_position", "with update it names the position to protect: long or short, not flat"
+        )
+    sized = next((name for name in SIZE_FIELDS if body.get(name) is not None), None)
+    if sized is not None:
+        raise SignalError(sized, "update changes the position's take-profit and stop orders, not its size")
+    if read_choice(body, "order_type", ORDER_TYPES) is OrderType.LIMIT or body.get("price") is not None:
+        field = "price" if body.get("price") is not None else "order_type"
+        raise SignalError(field, "update places trigger orders only: no limit order and no price")
+    entry_only = next((name for name in _ENTRY_ONLY if body.get(name) is not None), None)
+    if entry_only is not None:
+        raise SignalError(
+            entry_only, "goes only with an entry (buy, sell or a long/short target), not with update"
+        )
 
 
 def _size(body: Mapping[str, Any], *, allow_zero: bool = False) -> tuple[SizeKind | None, Decimal | None]:
@@ -265,12 +318,10 @@ def _leverage(body: Mapping[str, Any]) -> int | None:
     if isinstance(raw, str) and raw.strip().lower().endswith("x"):
         raw = raw.strip()[:-1]
         body = {**body, "leverage": raw}
-    number = read_positive(body, "leverage")
-    if number is None:
-        return None
-    if number != number.to_integral_value() or number > MAX_LEVERAGE:
+    number = read_whole(body, "leverage")
+    if number is not None and number > MAX_LEVERAGE:
         raise SignalError("leverage", f"must be a whole number from 1 to {MAX_LEVERAGE}, got {number}")
-    return int(number)
+    return number
 
 
 def _signal_id(body: Mapping[str, Any]) -> tuple[str, bool]:

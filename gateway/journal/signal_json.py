@@ -4,17 +4,18 @@ It is ours, not the executor's wire format, so the proto can change without rewr
 journal. Keys are snake_case, words are the lower-case values of our enums, decimals are
 plain strings (never floats), times are ISO 8601 in UTC to the microsecond, and every key is
 always written. `v` numbers the form: a reader meeting a form it does not know refuses it
-rather than guessing. Keys added to the form later (`TRAILING`) are read as null when a row
-written before them lacks them.
+rather than guessing. Keys added to the form later (`TRAILING`, `EXITS`) are read as their
+defaults (null, or no take-profit ladder) when a row written before them lacks them.
 
     {"v": 1, "signal_id": "tv-42", "venue": "bingx", "account": "default",
      "symbol": "BTC-USDT", "action": "buy", "size_kind": "quantity", "size": "0.01",
      "market_position": null, "leverage": 5, "margin_mode": "isolated", "order_type": "market",
-     "price": null, "take_profit": "70000", "stop_loss": null, "tp_pct": null, "sl_pct": null,
+     "price": null, "take_profit": null, "stop_loss": null, "tp_pct": null, "sl_pct": null,
      "trailing_pct": "1", "trailing_activation": null, "trailing_activation_pct": "2",
-     "reduce_only": false, "fired_at": "2024-05-01T12:00:00.000000Z",
-     "received_at": "2024-05-01T12:00:00.210518Z", "test": false, "strategy": "ema-cross",
-     "explicit_id": true}
+     "take_profits": [{"price": null, "pct": "3", "size_pct": "50"}], "breakeven_after": 1,
+     "breakeven_offset_pct": "0.1", "trail_after": null, "reduce_only": false,
+     "fired_at": "2024-05-01T12:00:00.000000Z", "received_at": "2024-05-01T12:00:00.210518Z",
+     "test": false, "strategy": "ema-cross", "explicit_id": true}
 """
 
 from __future__ import annotations
@@ -27,12 +28,16 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from common.decimals import parse_decimal, plain
+from common.trading import TakeProfitLevel
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, SizeKind, Venue
 
 VERSION = 1
 _PRICES = ("price", "take_profit", "stop_loss", "tp_pct", "sl_pct")
 # A trailing stop's terms, added to form 1 after its first rows were written.
 TRAILING = ("trailing_pct", "trailing_activation", "trailing_activation_pct")
+# A take-profit ladder and what its fills set off, added to form 1 after the trailing terms.
+EXITS = ("take_profits", "breakeven_after", "breakeven_offset_pct", "trail_after")
+_LEVEL = ("price", "pct", "size_pct")
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -52,6 +57,12 @@ def to_dict(signal: Signal) -> dict[str, Any]:
         "margin_mode": _word(signal.margin_mode),
         "order_type": signal.order_type.value,
         **{name: _decimal(getattr(signal, name)) for name in _PRICES + TRAILING},
+        "take_profits": [
+            {key: _decimal(getattr(level, key)) for key in _LEVEL} for level in signal.take_profits
+        ],
+        "breakeven_after": signal.breakeven_after,
+        "breakeven_offset_pct": _decimal(signal.breakeven_offset_pct),
+        "trail_after": signal.trail_after,
         "reduce_only": signal.reduce_only,
         "fired_at": _time(signal.fired_at),
         "received_at": _time(signal.received_at),
@@ -78,11 +89,14 @@ def from_dict(data: dict[str, Any]) -> Signal:
             size_kind=_enum(SizeKind, data["size_kind"]),
             size=_parse_decimal(data["size"]),
             market_position=_enum(MarketPosition, data["market_position"]),
-            leverage=_leverage(data["leverage"]),
+            leverage=_whole(data["leverage"], "leverage"),
             margin_mode=_enum(MarginMode, data["margin_mode"]),
             order_type=OrderType(data["order_type"]),
             **{name: _parse_decimal(data[name]) for name in _PRICES},
-            **{name: _parse_decimal(data.get(name)) for name in TRAILING},
+            **{name: _parse_decimal(data.get(name)) for name in (*TRAILING, "breakeven_offset_pct")},
+            take_profits=_ladder(data.get("take_profits", [])),
+            breakeven_after=_whole(data.get("breakeven_after"), "take-profit number"),
+            trail_after=_whole(data.get("trail_after"), "take-profit number"),
             reduce_only=_flag(data["reduce_only"]),
             fired_at=_parse_time(data["fired_at"]),
             received_at=_parse_time(data["received_at"]),
@@ -127,12 +141,28 @@ def _parse_decimal(value: Any) -> Decimal | None:
     return parse_decimal(value)
 
 
-def _leverage(value: Any) -> int | None:
+def _whole(value: Any, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"a journalled leverage is a whole number, got {value!r}")
+        raise ValueError(f"a journalled {what} is a whole number, got {value!r}")
     return value
+
+
+def _ladder(value: Any) -> tuple[TakeProfitLevel, ...]:
+    if not isinstance(value, list) or not all(isinstance(level, dict) for level in value):
+        raise ValueError(f"a journalled take-profit ladder is a list of levels, got {value!r}")
+    levels = []
+    for level in value:
+        size_pct = _parse_decimal(level["size_pct"])
+        if size_pct is None:
+            raise ValueError(f"a journalled take-profit level has a size_pct, got {level!r}")
+        levels.append(
+            TakeProfitLevel(
+                size_pct=size_pct, price=_parse_decimal(level["price"]), pct=_parse_decimal(level["pct"])
+            )
+        )
+    return tuple(levels)
 
 
 def _flag(value: Any) -> bool:

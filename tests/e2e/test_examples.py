@@ -30,6 +30,9 @@ SEQUENCE = [
     ("close_long.json", {}),
     ("long_risk_pct_tp_sl.json", {}),
     ("close_long.json", {}),
+    ("long_tp_ladder_breakeven.json", {}),
+    ("update_stop.json", {"plot_0": "59400"}),
+    ("close_long.json", {}),
     ("short_with_tp_sl_prices.json", {"plot_0": "57000", "plot_1": "61500"}),
     ("close_short.json", {}),
     ("long_balance_pct.json", {}),
@@ -50,6 +53,18 @@ SEQUENCE = [
         },
     ),
 ]
+
+# The take-profits and stops each example leaves resting on the venue: the ladder's three and its
+# stop; an update swaps the stop and leaves the take-profits.
+PROTECTED = {
+    "long_with_tp_sl_pct.json": 2,
+    "long_risk_pct_tp_sl.json": 2,
+    "short_with_tp_sl_prices.json": 2,
+    "long_tp_ladder_breakeven.json": 4,
+    "update_stop.json": 4,
+}
+# Examples that place no order the venue fills: a test, and an update's trigger orders only.
+NO_FILL = {"test_only.json", "update_stop.json"}
 
 
 def send(stack: LocalStack, *args: str) -> subprocess.CompletedProcess[str]:
@@ -98,18 +113,22 @@ def test_each_example_trades_as_meant(stack: LocalStack) -> None:
         result = send(stack, *extra, str(ALERTS / name))
         assert result.returncode == 0, f"{name}:\n{result.stdout}\n{result.stderr}"
         assert "HTTP 200 executed" in result.stdout, f"{name}:\n{result.stdout}"
-        if guarded:
+        levels = PROTECTED.get(name, 0)
+        if guarded and not levels:
             # The close after a guarded entry takes its take-profit and stop-loss with it: the
             # close's own clean-up or the position keeper's one-cancels-other, whichever is first.
             assert wait_until(lambda: open_levels(stack) == [], timeout_s=5), open_levels(stack)
-        guarded = "tp_sl" in name
+        guarded = levels > 0
         if guarded:
-            assert len(open_levels(stack)) == 2
-            assert '"purpose": "take_profit"' in result.stdout, result.stdout
+            assert len(open_levels(stack)) == levels, (name, open_levels(stack))
             assert '"purpose": "stop_loss"' in result.stdout, result.stdout
+        if guarded and name != "update_stop.json":
+            assert '"purpose": "take_profit"' in result.stdout, result.stdout
+        if name == "update_stop.json":
+            assert f'"trigger_price": "{variables["plot_0"]}"' in result.stdout, result.stdout
     orders = stack.venue_get("/_sim/orders")
-    # test_only places nothing; every other example placed exactly one order
-    assert len(orders) == len(SEQUENCE) - 1
+    # Every other example placed exactly one order, which filled.
+    assert len(orders) == sum(1 for name, _ in SEQUENCE if name not in NO_FILL)
     assert all(o["status"] == "FILLED" for o in orders)
     by_client = {o["client_order_id"] for o in orders}
     assert len(by_client) == len(orders)

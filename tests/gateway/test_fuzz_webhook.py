@@ -68,9 +68,18 @@ field_values = (
     | st.lists(json_scalars, max_size=2)
     | st.dictionaries(st.text(max_size=5), json_scalars, max_size=2)
 )
+# Take-profit ladders: levels with hostile numbers, a missing or an extra key, too many of them.
+ladder_levels = st.lists(
+    st.fixed_dictionaries(
+        {"size_pct": hostile_numbers},
+        optional={"price": hostile_numbers, "pct": hostile_numbers, "Size": json_scalars},
+    )
+    | json_scalars,
+    max_size=11,
+)
 signal_fields = {
     "action": st.sampled_from(
-        ["buy", "sell", "long", "short", "close", "exit", "flat", "close_long", "BUY", "x"]
+        ["buy", "sell", "long", "short", "close", "exit", "flat", "close_long", "update", "BUY", "x"]
     ),
     "accion": st.sampled_from(["BUY", "SELL", "close"]),
     "ticker": st.sampled_from(
@@ -98,7 +107,11 @@ signal_fields = {
     "margin_mode": st.sampled_from(["isolated", "cross", "crossed", "bogus"]),
     "order_type": st.sampled_from(["market", "limit", "stop"]),
     "price": hostile_numbers,
-    "take_profit": hostile_numbers,
+    "take_profit": hostile_numbers | ladder_levels,
+    "breakeven_after": hostile_numbers,
+    "breakeven_offset_pct": hostile_numbers,
+    "trail_after": hostile_numbers,
+    "trailing_pct": hostile_numbers,
     "stop_loss": hostile_numbers,
     "tp_pct": hostile_numbers,
     "sl_pct": hostile_numbers,
@@ -113,7 +126,7 @@ signal_fields = {
 # A valid signal with a few fields replaced or added, so most bodies reach the executor.
 valid_base = st.fixed_dictionaries(
     {
-        "action": st.sampled_from(["buy", "sell", "close", "close_long", "close_short"]),
+        "action": st.sampled_from(["buy", "sell", "close", "close_long", "close_short", "update"]),
         "ticker": st.sampled_from(["BTCUSDT", "ETHUSDT.P", "BINANCE:SOLUSDT.P"]),
         "exchange": st.sampled_from(["bingx", "binance"]),
         "quantity": st.sampled_from(["0.001", "0.01", "0.5", "1"]),

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from common.trading import TakeProfitLevel
 from gateway.core.signal import Action, MarginMode, MarketPosition, OrderType, Signal, SizeKind, Venue
 from gateway.journal import signal_json
 
@@ -51,6 +52,10 @@ def test_the_form_is_pinned() -> None:
         "trailing_pct": None,
         "trailing_activation": None,
         "trailing_activation_pct": None,
+        "take_profits": [],
+        "breakeven_after": None,
+        "breakeven_offset_pct": None,
+        "trail_after": None,
         "reduce_only": False,
         "fired_at": "2024-05-01T12:00:00.000000Z",
         "received_at": "2024-05-01T12:00:00.210518Z",
@@ -60,10 +65,58 @@ def test_the_form_is_pinned() -> None:
     }
 
 
+LADDER = Signal(
+    signal_id="d",
+    venue=Venue.BINANCE,
+    account="x",
+    symbol="BTC-USDT",
+    action=Action.SELL,
+    size_kind=SizeKind.RISK_PCT,
+    size=Decimal("1"),
+    stop_loss=Decimal("61000"),
+    take_profits=(
+        TakeProfitLevel(size_pct=Decimal("50"), price=Decimal("58000.5")),
+        TakeProfitLevel(size_pct=Decimal("30"), pct=Decimal("6")),
+        TakeProfitLevel(size_pct=Decimal("12.5"), pct=Decimal("10")),
+    ),
+    breakeven_after=1,
+    breakeven_offset_pct=Decimal("0.15"),
+    trailing_pct=Decimal("1"),
+    trail_after=2,
+)
+
+
+def test_a_ladder_is_written_as_strings_and_numbers() -> None:
+    data = json.loads(signal_json.dumps(LADDER))
+    assert {name: data[name] for name in signal_json.EXITS} == {
+        "take_profits": [
+            {"price": "58000.5", "pct": None, "size_pct": "50"},
+            {"price": None, "pct": "6", "size_pct": "30"},
+            {"price": None, "pct": "10", "size_pct": "12.5"},
+        ],
+        "breakeven_after": 1,
+        "breakeven_offset_pct": "0.15",
+        "trail_after": 2,
+    }
+
+
 @pytest.mark.parametrize(
     "signal",
     [
         SIGNAL,
+        LADDER,
+        Signal(
+            signal_id="e",
+            venue=Venue.BINGX,
+            account="x",
+            symbol="BTC-USDT",
+            action=Action.UPDATE,
+            size_kind=None,
+            size=None,
+            market_position=MarketPosition.SHORT,
+            stop_loss=Decimal("61000"),
+            test=True,
+        ),
         Signal(
             signal_id="a",
             venue=Venue.BINANCE,
@@ -115,6 +168,13 @@ def test_a_signal_reads_back_as_itself(signal: Signal) -> None:
         ({"leverage": "5"}, "whole number"),
         ({"test": "false"}, "true or false"),
         ({"received_at": "2024-05-01T12:00:00"}, "names its zone"),
+        ({"take_profits": None}, "list of levels"),
+        ({"take_profits": [["1", None, "50"]]}, "list of levels"),
+        ({"take_profits": [{"price": "1", "pct": None}]}, "size_pct"),
+        ({"take_profits": [{"price": "1", "pct": None, "size_pct": None}]}, "has a size_pct"),
+        ({"take_profits": [{"price": 1, "pct": None, "size_pct": "50"}]}, "decimal is a string"),
+        ({"breakeven_after": "1"}, "take-profit number is a whole number"),
+        ({"trail_after": True}, "take-profit number is a whole number"),
     ],
 )
 def test_a_form_it_does_not_know_is_refused(change: dict[str, object], words: str) -> None:
@@ -135,3 +195,11 @@ def test_a_row_written_before_trailing_stops_reads_without_them() -> None:
     for name in signal_json.TRAILING:
         del data[name]
     assert signal_json.from_dict(data) == SIGNAL
+
+
+def test_a_row_written_before_ladders_reads_without_them() -> None:
+    data = signal_json.to_dict(SIGNAL)
+    for name in signal_json.EXITS:
+        del data[name]
+    assert signal_json.from_dict(data) == SIGNAL
+    assert signal_json.from_dict(data).take_profits == ()

@@ -149,6 +149,9 @@ def _from_protobuf_json(data: dict[str, Any], *, explicit_id: bool) -> Signal:
     if unknown:
         raise ValueError(f"fields this step does not know: {', '.join(sorted(unknown))}")
     size = [(name, kind) for name, kind in _SIZES.items() if name in data]
+    # Decimals only, typed loosely so that `**prices` need not match the Signal's fields of other
+    # kinds (a take-profit ladder, take-profit numbers), which this frozen form never holds.
+    prices: dict[str, Any] = {field: _decimal(data.get(key, "")) for key, field in _PRICES.items()}
     return Signal(
         signal_id=str(data["signalId"]),
         venue=_VENUES[data["venue"]],
@@ -162,7 +165,7 @@ def _from_protobuf_json(data: dict[str, Any], *, explicit_id: bool) -> Signal:
         margin_mode=_enum(_MARGIN_MODES, data.get("marginMode")),
         # Left out when unspecified, which the executor reads as market.
         order_type=_enum(_ORDER_TYPES, data.get("orderType")) or OrderType.MARKET,
-        **{field: _decimal(data.get(key, "")) for key, field in _PRICES.items()},
+        **prices,
         reduce_only=bool(data.get("reduceOnly", False)),
         fired_at=_time(data.get("firedAt")),
         received_at=_time(data.get("receivedAt")),
