@@ -125,11 +125,12 @@ def replace(send: Send, resting: Resting, old: OpenProtection, request: Protecti
         if any(o.order_id == old.order_id for o in resting(request.venue_symbol)):
             raise refusal
         return _placed(send(endpoints.ORDER, request_params(request)), request)
-    if not _succeeded(answer.get("replaceResult")):
+    if not _succeeded(answer.get("replaceResult", answer.get("newOrderResult"))):
         refusal = classify_words(str(answer.get("replaceMsg") or ""))
         _place_again(send, old, again, refusal)
         raise refusal
-    return _placed({"order": answer.get("newOrderResponse") or {}}, request)
+    new = answer.get("newOrderResponse") or {"orderId": answer.get("newOrderId")}
+    return _placed({"order": new}, request)
 
 
 def _after_lost_answer(
@@ -166,7 +167,9 @@ def _place_again(send: Send, old: OpenProtection, again: Mapping[str, Any], why:
 
 
 def _succeeded(result: Any) -> bool:
-    """The docs spell a half's result "true" / "false"; [SKILLS] SUCCESS / FAILED."""
+    """The docs spell a half's result "true" / "false"; [SKILLS] SUCCESS / FAILED, and the new
+    order's `newOrderResult` / `newOrderId` where the docs have `replaceResult` /
+    `newOrderResponse` (docs/venues/bingx.md 5.10a)."""
     return str(result).lower() in ("true", "success")
 
 
