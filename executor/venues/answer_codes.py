@@ -46,3 +46,9 @@ class CodeTable:
             return None
         lowered = msg.lower()
         return next(rule.error_class for rule in group if rule.says.lower() in lowered)
+
+    def by_words(self, msg: str) -> ErrorClass | None:
+        """The class of a refusal the venue reports in words alone, without its code: the first
+        rule, in the table's order, whose words the message carries; None when none does."""
+        lowered = msg.lower()
+        return next((r.error_class for r in self.rules if r.says and r.says.lower() in lowered), None)

@@ -108,6 +108,11 @@ class BaseVenueAdapter(abc.ABC):
         """Trigger orders resting on the symbol (ours or placed by hand)."""
 
     @abc.abstractmethod
+    def replace_protection(self, old: OpenProtection, request: ProtectionRequest) -> VenueOrder:
+        """`request` in the place of the resting trigger order `old`, never leaving the position
+        without one (the port's contract, executor/core/ports.py)."""
+
+    @abc.abstractmethod
     def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
         """Cancel one trigger order; an order already gone is not an error."""
 

@@ -26,6 +26,7 @@ from simulator.binance.orders import (
     CONDITIONAL_TYPES,
     auto_client_id,
     bool_param,
+    check_open_orders,
     check_price,
     check_quantity,
     choice,
@@ -47,6 +48,10 @@ from simulator.venue import Clock
 # for TRAILING_STOP_MARKET on POST /fapi/v1/algoOrder (docs/venues/binance.md section 5.9).
 MIN_CALLBACK_RATE = Decimal("0.1")
 MAX_CALLBACK_RATE = Decimal("20")
+# Open conditional orders an account may have, all symbols together: the change log of 2025-12-29
+# removed the per-symbol MAX_NUM_ALGO_ORDERS filter for this (docs/venues/binance.md 5.9). It
+# names no answer code; -4045 "Reach max stop order limit." is the error page's for the cap (a guess).
+MAX_OPEN_ALGO_ORDERS = 200
 
 
 @dataclass(kw_only=True)
@@ -103,6 +108,9 @@ class AlgoBook(TriggerBook[AlgoOrder]):
             raise BinanceError(codes.INVALID_ORDER_TYPE)
         pside = position_side(account, params)
         reduce = reduce_only(account, params)
+        if len(self.open_orders(account)) >= MAX_OPEN_ALGO_ORDERS:
+            raise BinanceError(codes.MAX_STOP_ORDERS)
+        check_open_orders(self.exchange, filters, account, inst.symbol)
         close = bool_param(params, "closePosition")
         market = order_type.endswith("MARKET")
         quantity: Decimal | None = None

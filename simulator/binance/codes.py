@@ -33,6 +33,7 @@ MARGIN_INSUFFICIENT = -2019
 INVALID_CALLBACK_RATE = -2007
 WOULD_TRIGGER = -2021
 REDUCE_ONLY_REJECTED = -2022
+MAX_OPEN_ORDERS = -2025
 PRICE_TOO_HIGH = -4002
 QTY_NOT_POSITIVE = -4003
 QTY_TOO_LOW = -4004
@@ -44,6 +45,7 @@ PRICE_ABOVE_MARK = -4016
 QTY_STEP = -4023
 PRICE_BELOW_MARK = -4024
 LEVERAGE_INVALID = -4028
+MAX_STOP_ORDERS = -4045
 NO_NEED_MARGIN_TYPE = -4046
 MARGIN_TYPE_OPEN_ORDERS = -4047
 MARGIN_TYPE_POSITION = -4048
@@ -78,6 +80,8 @@ MESSAGES: dict[int, str] = {
     INVALID_CALLBACK_RATE: "Invalid callBack rate.",
     WOULD_TRIGGER: "Order would immediately trigger.",
     REDUCE_ONLY_REJECTED: "ReduceOnly Order is rejected.",
+    MAX_OPEN_ORDERS: "Reach max open order limit.",
+    MAX_STOP_ORDERS: "Reach max stop order limit.",
     PRICE_TOO_HIGH: "Price greater than max price.",
     QTY_NOT_POSITIVE: "Quantity less than or equal to zero.",
     QTY_TOO_LOW: "Quantity less than min quantity.",

@@ -157,6 +157,14 @@ def check_notional(inst: Instrument, quantity: Decimal, price: Decimal | None) -
         raise codes.min_notional(plain(inst.min_notional))
 
 
+def check_open_orders(exchange: Exchange, filters: Filters, account: Account, symbol: str) -> None:
+    """MAX_NUM_ORDERS: the orders an account may have open on a symbol, algo (conditional) orders
+    counted with the others ("Public Endpoints Info", docs/venues/binance.md 5.2)."""
+    waiting = sum(len(listed(account, symbol)) for listed in exchange.waiting_orders)
+    if len(exchange.open_orders(account, symbol)) + waiting >= filters.max_open_orders:
+        raise BinanceError(codes.MAX_OPEN_ORDERS)
+
+
 def parse_new_order(
     exchange: Exchange, filters: dict[str, Filters], account: Account, params: dict[str, str]
 ) -> NewOrder:
@@ -171,6 +179,7 @@ def parse_new_order(
         raise BinanceError(codes.INVALID_ORDER_TYPE)
     pside = position_side(account, params)
     reduce = reduce_only(account, params)
+    check_open_orders(exchange, filters[inst.symbol], account, inst.symbol)
     cid = client_id(params, "newClientOrderId")
     response_type = choice(params, "newOrderRespType", ("ACK", "RESULT"), "ACK")
     quantity = decimal_param(params, "quantity")

@@ -10,7 +10,19 @@ from __future__ import annotations
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from simulator.bingx import account, answers, auth, codes, fills, market, params, trading, userstream, wallet
+from simulator.bingx import (
+    account,
+    answers,
+    auth,
+    codes,
+    fills,
+    market,
+    params,
+    replace,
+    trading,
+    userstream,
+    wallet,
+)
 from simulator.bingx.conditional import ConditionalBook
 from simulator.exchange import Exchange
 from simulator.faults import Faults
@@ -48,6 +60,7 @@ def build_facade(
     account.register(route, exchange, clock)
     wallet.register(route, exchange)
     trading.register(route, exchange, book)
+    replace.register(route, exchange, book)
     fills.register(route, exchange, book, clock)
     hub = userstream.build(
         route, router, exchange, book, clock, faults or Faults(), streams or StreamOptions()

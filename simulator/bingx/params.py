@@ -43,6 +43,14 @@ NEW_ORDER = CLIENT_ID | {
     "stopGuaranteed",
     "positionId",
 }
+# "Cancel an Existing Order and Send a New Order" (docs/venues/bingx.md 5.10a): the order to
+# cancel and how, then the new order's parameters as the order endpoint reads them.
+CANCEL_REPLACE = (NEW_ORDER - {"quoteOrderQty"}) | {
+    "cancelReplaceMode",
+    "cancelOrderId",
+    "cancelClientOrderId",
+    "cancelRestrictions",
+}
 ONE_ORDER = CLIENT_ID | {"symbol", "orderId"}
 LISTEN_KEY = frozenset({"listenKey"})
 
@@ -70,6 +78,7 @@ TABLE = ParamTable(
         ("POST", "/openApi/swap/v1/positionSide/dual"): frozenset({"dualSidePosition"}),
         ("POST", "/openApi/swap/v2/trade/order"): NEW_ORDER,
         ("POST", "/openApi/swap/v2/trade/order/test"): NEW_ORDER,
+        ("POST", "/openApi/swap/v1/trade/cancelReplace"): CANCEL_REPLACE,
         ("GET", "/openApi/swap/v2/trade/order"): ONE_ORDER,
         ("DELETE", "/openApi/swap/v2/trade/order"): ONE_ORDER,
         ("GET", "/openApi/swap/v2/trade/openOrders"): frozenset({"symbol", "type"}),

@@ -98,16 +98,13 @@ def _orders(route: Routes, exchange: Exchange, book: ConditionalBook) -> None:
     async def query(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None
         with exchange.lock:
-            return {"order": _json(_find(exchange, book, params, account))}
+            return {"order": row(find(exchange, book, params, account))}
 
     @route("DELETE", "/openApi/swap/v2/trade/order", signed=True)
-    async def cancel(params: dict[str, str], account: Account | None) -> Any:
+    async def cancel_one(params: dict[str, str], account: Account | None) -> Any:
         assert account is not None
         with exchange.lock:
-            found = _find(exchange, book, params, account)
-            if isinstance(found, Conditional):
-                return {"order": conditional_json(book.cancel(found))}
-            return {"order": order_json(exchange.cancel_order(account, found))}
+            return {"order": cancel(exchange, book, account, find(exchange, book, params, account))}
 
     @route("GET", "/openApi/swap/v2/trade/openOrders", signed=True)
     async def open_orders(params: dict[str, str], account: Account | None) -> Any:
@@ -186,7 +183,7 @@ def _tested(request: OrderRequest) -> dict[str, Any]:
     return {"order": {"symbol": request.symbol, "orderId": 0, "side": request.side}}
 
 
-def _find(
+def find(
     exchange: Exchange, book: ConditionalBook, params: dict[str, str], account: Account
 ) -> Order | Conditional:
     """An order on the book, else a conditional one waiting beside it."""
@@ -197,5 +194,12 @@ def _find(
         return book.find(account, order_id=order_id, client_order_id=orders.client_id(params))
 
 
-def _json(order: Order | Conditional) -> dict[str, Any]:
+def cancel(exchange: Exchange, book: ConditionalBook, account: Account, found: Order | Conditional) -> Any:
+    """Take an order, or a conditional one waiting beside the book, off; its row as it then reads."""
+    if isinstance(found, Conditional):
+        return conditional_json(book.cancel(found))
+    return order_json(exchange.cancel_order(account, found))
+
+
+def row(order: Order | Conditional) -> dict[str, Any]:
     return conditional_json(order) if isinstance(order, Conditional) else order_json(order)

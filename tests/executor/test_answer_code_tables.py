@@ -191,3 +191,18 @@ def test_an_unlisted_code_falls_back_on_the_http_status() -> None:
 def test_a_table_needs_one_default_per_code_and_last(rules: list[CodeRule]) -> None:
     with pytest.raises(ValueError, match="default"):
         answer_codes.CodeTable(rules)
+
+
+@pytest.mark.parametrize(
+    ("msg", "expected"),
+    [
+        ("The current system is busy, please try again later", E.VENUE_UNAVAILABLE),
+        ("margin is not enough", E.INSUFFICIENT_MARGIN),
+        ("Stop Loss price should be lower than the current price", E.VENUE_REJECTED),
+        ("", E.VENUE_REJECTED),
+    ],
+)
+def test_bingx_reads_a_refusal_given_in_words_alone(msg: str, expected: ErrorClass) -> None:
+    # cancelReplace reports each half's refusal as words with no code (bingx.md 5.10a).
+    refusal = bingx.classify_words(msg)
+    assert (refusal.error_class, refusal.venue_code, refusal.venue_message) == (expected, "", msg)

@@ -241,6 +241,24 @@ class FakeVenue:
             callback_pct=request.callback_pct,
         )
 
+    def replace_protection(self, old: OpenProtection, request: ProtectionRequest) -> VenueOrder:
+        """The old order goes and the new one rests in one step: in memory nothing happens
+        between, which is what both adapters' ways promise (the fake refuses no total, so the
+        order of the two does not matter). An old order already gone is no error. A fault
+        queued for "replace_protection" strikes before anything changes (the old one stays), or,
+        a lost answer, after the replacement."""
+        fault = self._fault("replace_protection")
+        if fault is not None and not fault.acted:
+            raise fault.error
+        for cid, (_, order) in list(self.protections.items()):
+            if order.order_id == old.order_id:
+                del self.protections[cid]
+        placed = VenueOrder(str(next(self._ids)), request.client_order_id, OrderStatus.NEW, None, None)
+        self.protections[request.client_order_id] = (request, placed)
+        if fault is not None:
+            raise fault.error
+        return placed
+
     def cancel_protection(self, venue_symbol: str, order_id: str) -> None:
         self.calls["cancel_protection"] += 1
         for cid, (_, order) in list(self.protections.items()):

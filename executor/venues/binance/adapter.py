@@ -220,6 +220,15 @@ class BinanceAdapter(RestVenueAdapter):
             params["reduceOnly"] = "true"
         return _algo_order(self._send_order(endpoints.ALGO_ORDER, params), request.client_order_id)
 
+    def replace_protection(self, old: OpenProtection, request: ProtectionRequest) -> VenueOrder:
+        # No atomic replace for algo orders ("untriggered conditional orders cannot be modified",
+        # section 5.9): the new one first, then the old one cancelled, so the position always has
+        # one. Nothing documented refuses a reduce-only trigger beside another resting for the
+        # same position: algo orders are checked against positions only when they fire.
+        placed = self.place_protection(request)
+        self.cancel_protection(request.venue_symbol, old.order_id)  # already gone: no error
+        return placed
+
     def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         try:
             data = self.client.signed("GET", endpoints.ALGO_ORDER, {"clientAlgoId": client_order_id})

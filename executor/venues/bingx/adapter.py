@@ -21,10 +21,10 @@ from executor.core.ports import (
 )
 from executor.core.resting import of_update
 from executor.venues.base import order_params, venue_order
-from executor.venues.bingx import endpoints
+from executor.venues.bingx import endpoints, protection
 from executor.venues.bingx.client import BingxClient
 from executor.venues.bingx.errors import INVALID_PARAMETERS
-from executor.venues.bingx.events import HUNDRED, fill_row, order_row, origin_of, signed_quantity
+from executor.venues.bingx.events import fill_row, order_row, origin_of, signed_quantity
 from executor.venues.bingx.margin import margin_mode as wire_margin_mode
 from executor.venues.bingx.statuses import STATUSES
 from executor.venues.bingx.stream import BingxUserStream
@@ -182,16 +182,16 @@ class BingxAdapter(RestVenueAdapter):
 
     def _order_params(self, request: OrderRequest) -> dict[str, Any]:
         params = {**order_params(request), "clientOrderId": request.client_order_id}
-        for protection in request.attached:
+        for level in request.attached:
             # JSON-valued parameters, armed by the venue for the entry's quantity when it fills.
             name, wire_type = (
                 ("takeProfit", "TAKE_PROFIT_MARKET")
-                if protection.kind is ProtectionKind.TAKE_PROFIT
+                if level.kind is ProtectionKind.TAKE_PROFIT
                 else ("stopLoss", "STOP_MARKET")
             )
             params[name] = {
                 "type": wire_type,
-                "stopPrice": protection.trigger_price,
+                "stopPrice": level.trigger_price,
                 "workingType": "MARK_PRICE",
             }
         return params
@@ -220,28 +220,12 @@ class BingxAdapter(RestVenueAdapter):
         return venue_order(data.get("order", data), client_order_id, STATUSES)
 
     def place_protection(self, request: ProtectionRequest) -> VenueOrder:
-        params: dict[str, Any] = {
-            "symbol": request.venue_symbol,
-            "side": request.side.value,
-            "positionSide": request.position_side.value,
-            "type": request.venue_type,
-            "quantity": request.quantity,
-            "workingType": "MARK_PRICE",
-            "clientOrderId": request.client_order_id,
-        }
-        if request.kind is ProtectionKind.TRAILING_STOP:
-            # Section 5.8: the callback as `priceRate`, a fraction (0.01 is 1 %), and an optional
-            # `activationPrice`, without which the trail starts from the latest price.
-            assert request.callback_pct is not None
-            params["priceRate"] = request.callback_pct / HUNDRED
-            if request.trigger_price is not None:
-                params["activationPrice"] = request.trigger_price
-        else:
-            params["stopPrice"] = request.trigger_price
-        if request.position_side is PositionSide.BOTH:
-            params["reduceOnly"] = "true"  # refused in hedge mode, where the side says it
-        data = self._send_order(endpoints.ORDER, params)
+        data = self._send_order(endpoints.ORDER, protection.request_params(request))
         return venue_order(data.get("order", data), request.client_order_id, STATUSES)
+
+    def replace_protection(self, old: OpenProtection, request: ProtectionRequest) -> VenueOrder:
+        # One cancelReplace request (section 5.10a): no moment without one or the other.
+        return protection.replace(self._send_order, self.open_protections, old, request)
 
     def find_protection(self, venue_symbol: str, client_order_id: str) -> VenueOrder | None:
         return self.find_order(venue_symbol, client_order_id)  # one order endpoint for every type

@@ -20,6 +20,7 @@ MARGIN_TYPE = "/openApi/swap/v2/trade/marginType"
 POSITION_MODE = "/openApi/swap/v1/positionSide/dual"
 ORDER = "/openApi/swap/v2/trade/order"
 OPEN_ORDERS = "/openApi/swap/v2/trade/openOrders"
+CANCEL_REPLACE = "/openApi/swap/v1/trade/cancelReplace"  # cancel one order and place another, atomically
 TEST_ORDER = "/openApi/swap/v2/trade/order/test"
 COMMISSION_RATE = "/openApi/swap/v2/user/commissionRate"  # the account's maker and taker rates
 FILL_HISTORY = "/openApi/swap/v2/trade/fillHistory"  # the fills list with trade ids

@@ -224,3 +224,11 @@ def classify(code: int, msg: str, http_status: int) -> TvbridgeError:
     return TvbridgeError(
         error_class, f"BingX refused: {msg or 'code ' + str(code)}", venue_code=str(code), venue_message=msg
     )
+
+
+def classify_words(msg: str) -> TvbridgeError:
+    """A refusal reported in words alone: cancelReplace gives each half's outcome as `cancelMsg`
+    and `replaceMsg`, with no code (section 5.10a). The table's worded rules read it; words no
+    rule names are a refusal of the order, not a passing condition."""
+    error_class = TABLE.by_words(msg) or E.VENUE_REJECTED
+    return TvbridgeError(error_class, f"BingX refused: {msg or 'no reason given'}", venue_message=msg)
