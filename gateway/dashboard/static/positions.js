@@ -58,7 +58,7 @@
     return el(
       "table",
       { class: "table table-sm table-borderless w-auto mb-0 ladder" },
-      el("thead", {}, el("tr", {}, ...head.map(([h, c]) => el("th", { class: "fw-normal text-body-secondary " + c, text: h })))),
+      el("thead", {}, el("tr", {}, ...head.map(([h, c]) => el("th", { class: "fw-normal text-nowrap text-body-secondary " + c, text: h })))),
       el("tbody", {}, ...plan.take_profits.map(level)),
     );
   }
@@ -105,8 +105,7 @@
         { colSpan: 8, class: "pt-0 small" },
         el(
           "div",
-          { class: "d-flex flex-wrap align-items-start gap-4 ps-3 border-start border-2" },
-          ladder(plan),
+          { class: "plan d-flex flex-wrap align-items-start column-gap-4 row-gap-2 ps-3 border-start border-2" },
           el(
             "div",
             { class: "d-flex flex-column gap-1" },
@@ -114,6 +113,7 @@
             stopNow(plan),
             trail(plan, p.protective),
           ),
+          ladder(plan),
         ),
       ),
     );
