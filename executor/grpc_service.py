@@ -10,7 +10,7 @@ import grpc
 
 from common.errors import ErrorClass, TvbridgeError
 from common.jsonlog import signal_context
-from executor import convert, metrics
+from executor import convert, convert_keeper, metrics
 from executor.core.engine import ExecutionEngine
 from executor.core.keeper.keeper import Keeper
 from executor.core.keeper.view import kept_positions
@@ -186,7 +186,7 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
         seq = request.after_seq if request.epoch == replay.epoch else 0
         while context.is_active():
             for record in replay.wait_since(seq, WATCH_POLL_S):
-                yield convert.record_to_pb(replay.epoch, record)
+                yield convert_keeper.record_to_pb(replay.epoch, record)
                 seq = record.seq
 
     def GetPositions(
@@ -204,9 +204,9 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
             try:
                 kept = kept_positions(adapter.positions(), seen)
             except TvbridgeError as exc:
-                accounts.append(convert.account_positions_to_pb(seen, None, exc))
+                accounts.append(convert_keeper.account_positions_to_pb(seen, None, exc))
                 continue
-            accounts.append(convert.account_positions_to_pb(seen, kept))
+            accounts.append(convert_keeper.account_positions_to_pb(seen, kept))
         if not accounts and (wanted is not None or request.account):
             where = f"{wanted.value if wanted else 'any venue'}/{request.account or 'any account'}"
             missing = f"no account is configured for {where}"

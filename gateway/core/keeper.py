@@ -1,6 +1,6 @@
 """What the executor's position keeper reports, in the gateway's words: the fills and news it
-streams (`KeeperRecord`), and the positions it watches with their protective orders
-(`AccountPositions`, the view of `GET /api/positions`)."""
+streams (`KeeperRecord`), and the positions it watches with their protective orders and exit
+plans (`AccountPositions`, the view of `GET /api/positions`)."""
 
 from __future__ import annotations
 
@@ -79,6 +79,9 @@ class ProtectiveOrder:
     close_position: bool
     status: OrderStatus | None
     order_type: str
+    # A trailing stop's (None for any other order): the price that starts its trail, its callback.
+    activation_price: Decimal | None = None
+    callback_pct: Decimal | None = None
 
     def view(self) -> dict[str, Any]:
         return {
@@ -91,6 +94,61 @@ class ProtectiveOrder:
             "close_position": self.close_position,
             "status": word(self.status),
             "order_type": self.order_type,
+            "activation_price": text(self.activation_price),
+            "callback_pct": text(self.callback_pct),
+        }
+
+
+@dataclass(frozen=True)
+class ExitLevel:
+    """One take-profit level of an exit plan."""
+
+    number: int  # as the signal numbered it; a merged level names its last
+    trigger_price: Decimal
+    quantity: Decimal
+    filled: Decimal
+    done: bool  # filled whole
+    order_id: str  # "" until placed
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "trigger_price": text(self.trigger_price),
+            "quantity": text(self.quantity),
+            "filled": text(self.filled),
+            "done": self.done,
+            "order_id": self.order_id or None,
+        }
+
+
+@dataclass(frozen=True)
+class ExitPlan:
+    """What the executor keeps for a position whose signal asked for a ladder, break-even or a
+    trail after a take-profit: the levels, where the stop is now, the trail."""
+
+    signal_id: str
+    entry_price: Decimal
+    take_profits: list[ExitLevel]
+    stop_price: Decimal | None  # None: no stop
+    stop_quantity: Decimal
+    at_breakeven: bool
+    breakeven_after: int | None  # the take-profit whose fill moves the stop; None: never
+    trail_after: int | None  # the take-profit whose fill starts the trail; None: with the entry
+    trailing_pct: Decimal | None
+    trail_placed: bool
+
+    def view(self) -> dict[str, Any]:
+        return {
+            "signal_id": self.signal_id,
+            "entry_price": text(self.entry_price),
+            "take_profits": [level.view() for level in self.take_profits],
+            "stop_price": text(self.stop_price),
+            "stop_quantity": text(self.stop_quantity),
+            "at_breakeven": self.at_breakeven,
+            "breakeven_after": self.breakeven_after,
+            "trail_after": self.trail_after,
+            "trailing_pct": text(self.trailing_pct),
+            "trail_placed": self.trail_placed,
         }
 
 
@@ -99,12 +157,14 @@ class KeptPosition:
     position: Position
     protective: list[ProtectiveOrder] = field(default_factory=list)
     unprotected: bool = False
+    plan: ExitPlan | None = None
 
     def view(self) -> dict[str, Any]:
         return {
             **position_view(self.position),
             "protective": [o.view() for o in self.protective],
             "unprotected": self.unprotected,
+            "plan": self.plan.view() if self.plan is not None else None,
         }
 
 

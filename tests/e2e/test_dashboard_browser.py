@@ -1,5 +1,9 @@
 """The dashboard as its owner uses it: a real Chromium against the real gateway, executor and
-simulator processes. Each page is saved as a screenshot under test-artifacts/dashboard/."""
+simulator processes. Each page is saved as a screenshot under test-artifacts/dashboard/.
+
+The gateway reaches the executor through a pass-through (`tests/support/executor_front.py`),
+so that the Positions page can be shown a ladder part-way through its levels: the exit plan is
+written there onto the executor's real answer, over a real position and its real trailing stop."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterator
+from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +29,11 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 from executor.venues.binance.adapter import BinanceAdapter
+from tests.support.executor_front import ExecutorFront
 from tests.support.required import required
+from tools.processes import free_port
 from tools.stack import LocalStack, start_stack
+from tvbridge.executor.v1 import executor_pb2 as pb
 
 pytestmark = pytest.mark.e2e
 
@@ -42,13 +51,28 @@ def _binary(name: str, *candidates: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+def executor_port() -> int:
+    return free_port()
+
+
+@pytest.fixture(scope="module")
+def front(executor_port: int) -> Iterator[ExecutorFront]:
+    running = ExecutorFront(free_port(), f"127.0.0.1:{executor_port}")
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="module")
+def stack(
+    tmp_path_factory: pytest.TempPathFactory, front: ExecutorFront, executor_port: int
+) -> Iterator[LocalStack]:
     running = start_stack(
         tmp_path_factory.mktemp("dashboard"),
         api_key=API_KEY,
         secret_key=SECRET_KEY,
         passphrase=PASSPHRASE,
-        extra_env={"DASHBOARD_PASSWORD": PASSWORD, "STRATEGIES": "ema-cross"},
+        extra_env={"DASHBOARD_PASSWORD": PASSWORD, "STRATEGIES": "ema-cross", "EXECUTOR_ADDR": front.addr},
+        executor_port=executor_port,
     )
     yield running
     running.stop()
@@ -367,7 +391,46 @@ def log_in_at(driver: WebDriver, url: str) -> None:
         wait_for(lambda: driver.current_url == url, 5, "the page asked for")
 
 
-def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdriver.Chrome) -> None:
+def ladder_plan(signal_id: str, entry: Decimal, quantity: Decimal) -> pb.ExitPlan:
+    """Three take-profits of a long, the first filled: the stop moved to entry, the trail
+    waiting for the second."""
+    cent = Decimal("0.01")
+    third = (quantity / 3).quantize(Decimal("0.001"))
+    levels = [
+        pb.ExitLevel(
+            number=n,
+            trigger_price=str((entry * (1 + Decimal(n) / 100)).quantize(cent)),
+            quantity=str(size),
+            filled=str(size if n == 1 else Decimal("0")),
+            done=n == 1,
+            order_id=f"tp-{n}" if n < 3 else "",
+        )
+        for n, size in ((1, third), (2, third), (3, quantity - 2 * third))
+    ]
+    return pb.ExitPlan(
+        signal_id=signal_id,
+        entry_price=str(entry),
+        take_profits=levels,
+        stop_price=str(entry),
+        stop_quantity=str(quantity - third),
+        at_breakeven=True,
+        breakeven_after=1,
+        trail_after=2,
+        trailing_pct="1",
+        trail_placed=False,
+    )
+
+
+def add_plan(venue_symbol: str, plan: pb.ExitPlan, reply: pb.GetPositionsResponse) -> None:
+    for account in reply.accounts:
+        for kept in account.positions:
+            if account.venue == pb.VENUE_BINANCE and kept.position.venue_symbol == venue_symbol:
+                kept.plan.CopyFrom(plan)
+
+
+def test_positions_and_fills_in_a_real_browser(
+    stack: LocalStack, browser: webdriver.Chrome, front: ExecutorFront
+) -> None:
     base = stack.gateway_url
     driver = browser
     owner = {"Authorization": f"Bearer {PASSPHRASE}"}
@@ -431,6 +494,83 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     assert text(driver, row_css + " .protection") == "none"
     shot(driver, "11a-positions-unprotected")
     assert control(stack, "DELETE", "/_sim/faults").is_success
+
+    # A trailing stop shows its callback and activation; under the position, its exit plan:
+    # the ladder, the stop now at break-even, the trail waiting for take-profit 2. Sent while
+    # Binance's stream is away, so that the keeper first learns the trail from REST: the
+    # stream's ALGO_UPDATE carries no callback or activation (docs/venues/binance.md 9.4).
+    assert control(stack, "POST", "/_sim/streams/drop", {"venue": "binance", "refuse_s": 3}).is_success
+    trailed = stack_webhook(
+        stack,
+        {
+            "id": "tv-ladder-1",
+            "exchange": "binance",
+            "action": "buy",
+            "symbol": "ETH-USDT",
+            "quantity": "0.05",
+            "trailing_pct": "1",
+            "trailing_activation_pct": "2",
+            "strategy": "ema-cross",
+        },
+    )
+    assert trailed["status"] == "executed", trailed
+    assert sorted(o["purpose"] for o in trailed["orders"]) == ["entry", "trailing_stop"], trailed
+    filled_at = Decimal(next(o for o in trailed["orders"] if o["purpose"] == "entry")["avg_price"])
+    plan = ladder_plan("tv-ladder-1", filled_at, Decimal("0.05"))
+    front.amend = partial(add_plan, "ETHUSDT", plan)
+    eth_css = '[data-venue="binance"][data-account="default"] tr.position-row[data-symbol="ETH-USDT"]'
+    trail_css = eth_css + " .protective[data-trail]"
+    plan_css = '[data-venue="binance"][data-account="default"] tr.plan-row[data-symbol="ETH-USDT"]'
+    wait_for(lambda: find(driver, trail_css) and find(driver, plan_css), 20, "the trail and the plan")
+    [trail] = [
+        o
+        for a in httpx.get(base + "/api/positions", headers=owner, timeout=10).json()["accounts"]
+        for p in a["positions"]
+        if a["venue"] == "binance" and p["symbol"] == "ETH-USDT"
+        for o in p["protective"]
+        if o["callback_pct"]
+    ]
+    assert (
+        trail["callback_pct"] == "1"
+        and abs(Decimal(trail["activation_price"]) - filled_at * Decimal("1.02")) < 1
+    )
+    assert text(driver, trail_css) == f"Trail 1 % activation {trail['activation_price']} \u00d7 0.05"
+    assert "has-plan" in (find(driver, eth_css).get_attribute("class") or "")
+    levels = driver.find_elements(By.CSS_SELECTOR, plan_css + " tr.ladder-level")
+    assert [lv.get_attribute("data-done") for lv in levels] == ["true", "false", "false"]
+    for shown, sent in zip(levels, plan.take_profits, strict=True):
+        cells = [c.text for c in shown.find_elements(By.CSS_SELECTOR, "td")]
+        assert cells[:4] == [f"TP{sent.number}", sent.trigger_price, sent.quantity, sent.filled], cells
+    assert "done" in levels[0].text and "done" not in levels[1].text
+    assert text(driver, plan_css + " .stop-level") == f"{filled_at} \u00d7 {plan.stop_quantity}"
+    assert text(driver, plan_css + " .breakeven") == "break-even"
+    assert text(driver, plan_css + " .trail-state") == "1 % · after take-profit 2"
+    assert find(driver, plan_css + " .trail").get_attribute("data-waiting") == "true"
+    link = find(driver, plan_css + " a")
+    assert str(link.get_attribute("href")).endswith("/dashboard/signals/tv-ladder-1")
+    shot(driver, "11c-positions-ladder")
+
+    # Take-profit 2 filled: the trail is placed, and the plan shows where it activates.
+    plan.take_profits[1].filled = plan.take_profits[1].quantity
+    plan.take_profits[1].done = True
+    plan.trail_placed = True
+    wait_for(
+        lambda: text(driver, plan_css + " .trail-state") == f"1 % · activation {trail['activation_price']}",
+        10,
+        "the trail placed",
+    )
+    assert [
+        lv.get_attribute("data-done")
+        for lv in driver.find_elements(By.CSS_SELECTOR, plan_css + " tr.ladder-level")
+    ] == [
+        "true",
+        "true",
+        "false",
+    ]
+    binance_css = '[data-venue="binance"][data-account="default"]'
+    wait_for(
+        lambda: find(driver, binance_css).get_attribute("data-watch") == "stream", 20, "Binance's stream"
+    )
 
     # The BingX stream lost: the account says it is watched through REST alone, until it is back.
     dropped = control(stack, "POST", "/_sim/streams/drop", {"venue": "bingx", "refuse_s": 4})

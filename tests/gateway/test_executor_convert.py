@@ -415,3 +415,53 @@ def test_a_risk_size_travels_and_its_sizing_is_answered() -> None:
     )
     answer = convert.execution_from_pb(reply).answer()
     assert answer["sizing"]["risk"] == {"stop": "58800", "fee_rate": "0.0005", "loss_at_stop": "119.643"}
+
+
+def _planned(plan: pb.ExitPlan) -> pb.GetPositionsResponse:
+    position = pb.Position(
+        symbol="BTC-USDT",
+        venue_symbol="BTCUSDT",
+        quantity="0.05",
+        entry_price="60000",
+        mark_price="60100",
+        unrealized_pnl="5",
+    )
+    kept = pb.KeptPosition(position=position, plan=plan)
+    return pb.GetPositionsResponse(accounts=[pb.AccountPositions(venue=pb.VENUE_BINGX, positions=[kept])])
+
+
+def test_an_exit_plan_is_read_with_its_nones_and_its_numbers_checked() -> None:
+    level = pb.ExitLevel(number=2, trigger_price="61000.50", quantity="0.02", filled="0.01")
+    [account] = convert.positions_from_pb(
+        _planned(pb.ExitPlan(signal_id="s-9", entry_price="60000", stop_quantity="0", take_profits=[level]))
+    )
+    [position] = account.positions
+    assert position.view()["plan"] == {
+        "signal_id": "s-9",
+        "entry_price": "60000",
+        "take_profits": [
+            {
+                "number": 2,
+                "trigger_price": "61000.50",
+                "quantity": "0.02",
+                "filled": "0.01",
+                "done": False,
+                "order_id": None,
+            }
+        ],
+        "stop_price": None,
+        "stop_quantity": "0",
+        "at_breakeven": False,
+        "breakeven_after": None,
+        "trail_after": None,
+        "trailing_pct": None,
+        "trail_placed": False,
+    }
+    for broken in (
+        pb.ExitPlan(signal_id="s-9", entry_price="60000", stop_quantity="0", trailing_pct="one"),
+        pb.ExitPlan(signal_id="s-9", stop_quantity="0"),  # a plan always has its entry
+        pb.ExitPlan(signal_id="s-9", entry_price="60000", stop_quantity="0", take_profits=[pb.ExitLevel()]),
+    ):
+        with pytest.raises(TvbridgeError) as caught:
+            convert.positions_from_pb(_planned(broken))
+        assert caught.value.error_class is ErrorClass.INTERNAL, broken

@@ -1,6 +1,7 @@
 """GET /api/positions and the Positions and Fills pages, through the real app: the positions of
 an in-process executor's keeper, and a stand-in for the executor client's answer where the test
-needs one the simulator cannot give (a stream down, an account that cannot be read)."""
+needs one the simulator cannot give (a stream down, an account that cannot be read, a ladder
+part-way through its levels)."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from executor.venues.bingx.adapter import BingxAdapter
 from gateway.app import create_app
 from gateway.config import GatewaySettings
 from gateway.core.execution import ExecutionError, Side
-from gateway.core.keeper import AccountPositions, KeptPosition, ProtectiveOrder
+from gateway.core.keeper import AccountPositions, ExitLevel, ExitPlan, KeptPosition, ProtectiveOrder
 from gateway.core.signal import Venue
 from tests.support.owner import log_in
 from tools.processes import free_port, wait_until
@@ -109,6 +110,50 @@ def short_with_a_stop() -> KeptPosition:
     return KeptPosition(position, [stop], unprotected=True)
 
 
+def long_with_a_ladder() -> KeptPosition:
+    """Take-profit 1 filled, the stop at entry since, the trail waiting for take-profit 2."""
+    position = Position(
+        symbol="BTC-USDT",
+        venue_symbol="BTCUSDT",
+        position_side=PositionSide.LONG,
+        quantity=Decimal("0.02"),
+        entry_price=Decimal("60000"),
+        mark_price=Decimal("61000"),
+        unrealized_pnl=Decimal("20"),
+        leverage=10,
+        margin_mode=MarginMode.ISOLATED,
+    )
+    trail = ProtectiveOrder(
+        order_id="88",
+        client_order_id="tvbdef",
+        purpose=OrderPurpose.STOP_LOSS,
+        side=Side.SELL,
+        quantity=Decimal("0.02"),
+        trigger_price=None,
+        close_position=False,
+        status=OrderStatus.NEW,
+        order_type="TRAILING_STOP_MARKET",
+        activation_price=Decimal("61200"),
+        callback_pct=Decimal("1"),
+    )
+    plan = ExitPlan(
+        signal_id="ladder-1",
+        entry_price=Decimal("60000"),
+        take_profits=[
+            ExitLevel(1, Decimal("60600"), Decimal("0.01"), Decimal("0.01"), True, "81"),
+            ExitLevel(2, Decimal("61800"), Decimal("0.01"), Decimal("0"), False, ""),
+        ],
+        stop_price=Decimal("60000"),
+        stop_quantity=Decimal("0.02"),
+        at_breakeven=True,
+        breakeven_after=1,
+        trail_after=2,
+        trailing_pct=Decimal("1"),
+        trail_placed=False,
+    )
+    return KeptPosition(position, [trail], plan=plan)
+
+
 def test_positions_need_the_owner(client: TestClient) -> None:
     assert client.get("/api/positions").status_code == 401
     assert client.get("/api/positions", headers={"Authorization": "Bearer not-it"}).status_code == 401
@@ -151,6 +196,8 @@ def test_a_position_is_shown_with_its_stop(client: TestClient) -> None:
         stop["trigger_price"],
     )
     assert Decimal(guard["quantity"]) == Decimal("0.01") or guard["close_position"]
+    assert (guard["activation_price"], guard["callback_pct"]) == (None, None)  # not a trail
+    assert position["plan"] is None  # one stop is no plan to keep
 
 
 def test_the_filters_reach_the_executor(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -186,7 +233,7 @@ def test_what_the_keeper_says_is_passed_on(client: TestClient, monkeypatch: pyte
             AccountPositions(
                 Venue.BINANCE,
                 "main",
-                [short_with_a_stop()],
+                [short_with_a_stop(), long_with_a_ladder()],
                 stream_connected=False,
                 stream_down_since_ms=1_700_000_000_000,
                 last_reconcile_ms=1_700_000_030_000,
@@ -229,10 +276,69 @@ def test_what_the_keeper_says_is_passed_on(client: TestClient, monkeypatch: pyte
                         "close_position": False,
                         "status": "NEW",
                         "order_type": "STOP_MARKET",
+                        "activation_price": None,
+                        "callback_pct": None,
                     }
                 ],
                 "unprotected": True,
-            }
+                "plan": None,
+            },
+            {
+                "symbol": "BTC-USDT",
+                "venue_symbol": "BTCUSDT",
+                "position_side": "LONG",
+                "quantity": "0.02",
+                "entry_price": "60000",
+                "mark_price": "61000",
+                "unrealized_pnl": "20",
+                "leverage": 10,
+                "margin_mode": "isolated",
+                "protective": [
+                    {
+                        "order_id": "88",
+                        "client_order_id": "tvbdef",
+                        "purpose": "stop_loss",
+                        "side": "sell",
+                        "quantity": "0.02",
+                        "trigger_price": None,
+                        "close_position": False,
+                        "status": "NEW",
+                        "order_type": "TRAILING_STOP_MARKET",
+                        "activation_price": "61200",
+                        "callback_pct": "1",
+                    }
+                ],
+                "unprotected": False,
+                "plan": {
+                    "signal_id": "ladder-1",
+                    "entry_price": "60000",
+                    "take_profits": [
+                        {
+                            "number": 1,
+                            "trigger_price": "60600",
+                            "quantity": "0.01",
+                            "filled": "0.01",
+                            "done": True,
+                            "order_id": "81",
+                        },
+                        {
+                            "number": 2,
+                            "trigger_price": "61800",
+                            "quantity": "0.01",
+                            "filled": "0",
+                            "done": False,
+                            "order_id": None,
+                        },
+                    ],
+                    "stop_price": "60000",
+                    "stop_quantity": "0.02",
+                    "at_breakeven": True,
+                    "breakeven_after": 1,
+                    "trail_after": 2,
+                    "trailing_pct": "1",
+                    "trail_placed": False,
+                },
+            },
         ],
     }
     assert broken["watch"] == "stream" and broken["positions"] == []

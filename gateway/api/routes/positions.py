@@ -1,4 +1,5 @@
-"""GET /api/positions: what the executor's position keeper watches, per venue and account."""
+"""GET /api/positions: what the executor's position keeper watches, per venue and account:
+each position with its protective orders and exit plan."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ router = APIRouter()
 
 @router.get(
     "/api/positions",
-    summary="Open positions with their protective orders, the unprotected flag and the stream's health",
+    summary="Open positions with their protective orders and exit plans, and the stream's health",
     dependencies=[OWNER_ONLY],
     responses={
         422: {"description": "A bad filter, or no account configured for it"},

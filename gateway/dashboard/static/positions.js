@@ -1,5 +1,7 @@
 // The Positions page: what the executor's position keeper watches, per venue and account,
-// read from GET /api/positions every few seconds. Every value is written as text.
+// read from GET /api/positions every few seconds: each position with its protective orders,
+// and under it the exit plan the executor keeps (the ladder, the stop now, the trail). Every
+// value is written as text.
 "use strict";
 
 (function () {
@@ -15,13 +17,105 @@
     return String(decimal || "").replace(/^-/, "");
   }
 
+  // A trailing stop's start: the price that activates it, or "active" when it trails from placement.
+  function trailStart(o) {
+    return o.activation_price ? `activation ${o.activation_price}` : "active";
+  }
+
   function protective(o) {
-    const [label, colour] = PURPOSES[o.purpose] || [o.order_type || o.purpose, "text-bg-secondary"];
     const size = o.close_position ? "whole position" : o.quantity;
+    const title = `${o.order_type} ${o.status} ${o.order_id}`;
+    if (o.callback_pct) {
+      return el(
+        "span",
+        { class: "badge protective me-1 text-bg-info", "data-purpose": o.purpose, "data-trail": "true", title: title },
+        `Trail ${o.callback_pct} % ${trailStart(o)} × ${size}`,
+      );
+    }
+    const [label, colour] = PURPOSES[o.purpose] || [o.order_type || o.purpose, "text-bg-secondary"];
     return el(
       "span",
-      { class: "badge protective me-1 " + colour, "data-purpose": o.purpose, title: `${o.order_type} ${o.status} ${o.order_id}` },
+      { class: "badge protective me-1 " + colour, "data-purpose": o.purpose, title: title },
       `${label} ${o.trigger_price || "—"} × ${size}`,
+    );
+  }
+
+  function level(l) {
+    return el(
+      "tr",
+      { class: "ladder-level" + (l.done ? " text-body-secondary" : ""), "data-number": String(l.number), "data-done": l.done ? "true" : "false" },
+      el("td", { text: "TP" + l.number }),
+      el("td", { class: "text-end", text: l.trigger_price }),
+      el("td", { class: "text-end", text: l.quantity }),
+      el("td", { class: "text-end", text: l.filled }),
+      el("td", {}, l.done ? el("span", { class: "badge text-bg-success done", title: "filled whole", text: "✓ done" }) : null),
+    );
+  }
+
+  function ladder(plan) {
+    if (!plan.take_profits.length) return null;
+    const head = [["Take-profit", ""], ["Price", "text-end"], ["Quantity", "text-end"], ["Filled", "text-end"], ["", ""]];
+    return el(
+      "table",
+      { class: "table table-sm table-borderless w-auto mb-0 ladder" },
+      el("thead", {}, el("tr", {}, ...head.map(([h, c]) => el("th", { class: "fw-normal text-nowrap text-body-secondary " + c, text: h })))),
+      el("tbody", {}, ...plan.take_profits.map(level)),
+    );
+  }
+
+  function stopNow(plan) {
+    let next = null;
+    if (plan.at_breakeven) next = el("span", { class: "badge text-bg-primary ms-2 breakeven", text: "break-even" });
+    else if (plan.breakeven_after) next = el("span", { class: "text-body-secondary ms-2", text: `break-even after take-profit ${plan.breakeven_after}` });
+    return el(
+      "div",
+      { class: "stop-now" },
+      el("span", { class: "text-body-secondary", text: "Stop now " }),
+      el("span", { class: "stop-level", text: plan.stop_price ? `${plan.stop_price} × ${plan.stop_quantity}` : "none" }),
+      next,
+    );
+  }
+
+  // The plan says whether the trail waits for a take-profit; the venue's order, once placed,
+  // says its activation.
+  function trail(plan, orders) {
+    if (!plan.trailing_pct) return null;
+    const order = orders.find((o) => o.callback_pct);
+    let state;
+    if (!plan.trail_placed && plan.trail_after) state = `after take-profit ${plan.trail_after}`;
+    else if (order) state = trailStart(order);
+    else state = plan.trail_placed ? "placed" : "not placed";
+    return el(
+      "div",
+      { class: "trail", "data-waiting": !plan.trail_placed && plan.trail_after ? "true" : "false" },
+      el("span", { class: "text-body-secondary", text: "Trail " }),
+      el("span", { class: "trail-state", text: `${plan.trailing_pct} % · ${state}` }),
+    );
+  }
+
+  function planRow(p) {
+    const plan = p.plan;
+    if (!plan) return null;
+    const signal = el("a", { href: "/dashboard/signals/" + encodeURIComponent(plan.signal_id), text: plan.signal_id });
+    return el(
+      "tr",
+      { class: "plan-row", "data-symbol": p.symbol },
+      el(
+        "td",
+        { colSpan: 8, class: "pt-0 small" },
+        el(
+          "div",
+          { class: "plan d-flex flex-wrap align-items-start column-gap-4 row-gap-2 ps-3 border-start border-2" },
+          el(
+            "div",
+            { class: "d-flex flex-column gap-1" },
+            el("div", { class: "text-body-secondary" }, "Exit plan of ", signal, ` · entry ${plan.entry_price}`),
+            stopNow(plan),
+            trail(plan, p.protective),
+          ),
+          ladder(plan),
+        ),
+      ),
     );
   }
 
@@ -29,7 +123,7 @@
     const guard = p.protective.length ? p.protective.map(protective) : [el("span", { class: "text-body-secondary", text: "none" })];
     return el(
       "tr",
-      { class: "position-row", "data-symbol": p.symbol, "data-unprotected": p.unprotected ? "true" : "false" },
+      { class: "position-row" + (p.plan ? " has-plan" : ""), "data-symbol": p.symbol, "data-unprotected": p.unprotected ? "true" : "false" },
       el(
         "td",
         { class: "text-nowrap" },
@@ -70,7 +164,7 @@
           "table",
           { class: "table table-sm align-middle mb-0" },
           el("thead", {}, el("tr", {}, ...head.map((h) => el("th", { class: numeric.has(h) ? "text-end" : "", text: h })))),
-          el("tbody", {}, ...a.positions.map(row)),
+          el("tbody", {}, ...a.positions.flatMap((p) => [row(p), planRow(p)])),
         ),
       );
     } else if (!a.error) {

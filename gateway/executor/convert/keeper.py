@@ -10,6 +10,8 @@ from common.errors import ErrorClass, TvbridgeError
 from common.trading import NewsKind
 from gateway.core.keeper import (
     AccountPositions,
+    ExitLevel,
+    ExitPlan,
     KeeperFill,
     KeeperNews,
     KeeperRecord,
@@ -123,6 +125,44 @@ def _protective(o: pb.ProtectiveOrder) -> ProtectiveOrder:
         close_position=o.close_position,
         status=ORDER_STATUS_FROM_PB.get(o.status),
         order_type=o.order_type,
+        activation_price=_decimal(o.activation_price, "a trail's activation price"),
+        callback_pct=_decimal(o.callback_pct, "a trail's callback"),
+    )
+
+
+def _level(level: pb.ExitLevel) -> ExitLevel:
+    return ExitLevel(
+        number=level.number,
+        trigger_price=_required(level.trigger_price, "a take-profit level's price"),
+        quantity=_required(level.quantity, "a take-profit level's quantity"),
+        filled=_required(level.filled, "a take-profit level's filled quantity"),
+        done=level.done,
+        order_id=level.order_id,
+    )
+
+
+def _plan(p: pb.ExitPlan) -> ExitPlan:
+    return ExitPlan(
+        signal_id=p.signal_id,
+        entry_price=_required(p.entry_price, "an exit plan's entry price"),
+        take_profits=[_level(level) for level in p.take_profits],
+        stop_price=_decimal(p.stop_price, "an exit plan's stop price"),
+        stop_quantity=_required(p.stop_quantity, "an exit plan's stop quantity"),
+        at_breakeven=p.at_breakeven,
+        # 0 is the wire's "none": take-profits are numbered from 1.
+        breakeven_after=p.breakeven_after or None,
+        trail_after=p.trail_after or None,
+        trailing_pct=_decimal(p.trailing_pct, "an exit plan's trailing callback"),
+        trail_placed=p.trail_placed,
+    )
+
+
+def _kept(k: pb.KeptPosition) -> KeptPosition:
+    return KeptPosition(
+        _position(k.position),
+        [_protective(o) for o in k.protective],
+        k.unprotected,
+        _plan(k.plan) if k.HasField("plan") else None,
     )
 
 
@@ -131,10 +171,7 @@ def positions_from_pb(reply: pb.GetPositionsResponse) -> list[AccountPositions]:
         AccountPositions(
             venue=VENUE_FROM_PB.get(a.venue),
             account=a.account,
-            positions=[
-                KeptPosition(_position(k.position), [_protective(o) for o in k.protective], k.unprotected)
-                for k in a.positions
-            ],
+            positions=[_kept(k) for k in a.positions],
             stream_connected=a.stream_connected,
             stream_down_since_ms=_ms(a.stream_down_since) if a.HasField("stream_down_since") else None,
             last_reconcile_ms=_ms(a.last_reconcile) if a.HasField("last_reconcile") else None,
