@@ -66,6 +66,7 @@ class Held:
     long: bool
     quantity: Decimal
     entry_price: Decimal
+    mark_price: Decimal  # from the same read: a stop is judged against it
 
     @property
     def closing(self) -> Side:
@@ -100,7 +101,9 @@ def position_of(positions: list[VenuePosition], signal: TradeSignal, symbol: str
             f"{symbol} is open both long and short: say which with market_position (long or short)",
         )
     p = open_[0]
-    return Held(p.position_side or PositionSide.BOTH, p.quantity > 0, abs(p.quantity), p.entry_price)
+    return Held(
+        p.position_side or PositionSide.BOTH, p.quantity > 0, abs(p.quantity), p.entry_price, p.mark_price
+    )
 
 
 def _check(signal: TradeSignal) -> None:
@@ -121,6 +124,24 @@ def _check(signal: TradeSignal) -> None:
         problem = callback_problem(signal.venue, signal.trailing_pct)
         if problem:
             raise TvbridgeError(ErrorClass.INVALID_SIGNAL, f"trailing_pct: {problem}")
+
+
+def _check_stop(held: Held, triggers: tuple[Protection, ...]) -> None:
+    """A stop past the mark price would fire at once (the venue would refuse it, or close the
+    position): refused before anything moves. The mark comes with the position's own read, so
+    it is as fresh as the update."""
+    if held.mark_price <= 0:
+        return
+    for t in triggers:
+        if t.kind is not ProtectionKind.STOP_LOSS or t.trigger_price is None:
+            continue
+        if (t.trigger_price >= held.mark_price) if held.long else (t.trigger_price <= held.mark_price):
+            word = "below" if held.long else "above"
+            raise TvbridgeError(
+                ErrorClass.INVALID_SIGNAL,
+                f"a {'long' if held.long else 'short'}'s stop must be {word} the mark price "
+                f"{plain(held.mark_price)}; {plain(t.trigger_price)} is not",
+            )
 
 
 class Updater:
@@ -145,7 +166,7 @@ class Updater:
         )
         triggers = plan.triggers(rules, held.entry_price)
         plan.check(triggers, None)
-        self._check_price(adapter, rules, held, triggers)
+        _check_stop(held, triggers)
         out: dict[ProtectionKind, list[ProtectionRequest]] = {}
         for t in triggers:
             out.setdefault(t.kind, []).append(
@@ -169,25 +190,6 @@ class Updater:
             out[ProtectionKind.TAKE_PROFIT] = reqs
             steps = [Step(r, q.client_order_id) for r, q in zip(rungs, reqs, strict=True)]
         return out, steps, notes
-
-    @staticmethod
-    def _check_price(
-        adapter: VenueAdapter, rules: InstrumentRules, held: Held, triggers: tuple[Protection, ...]
-    ) -> None:
-        """A stop past the price now would fire at once; refused before anything moves."""
-        stops = [t for t in triggers if t.kind is ProtectionKind.STOP_LOSS and t.trigger_price is not None]
-        if not stops:
-            return
-        now = adapter.price(rules.venue_symbol)
-        for t in stops:
-            assert t.trigger_price is not None
-            if (t.trigger_price >= now) if held.long else (t.trigger_price <= now):
-                word = "below" if held.long else "above"
-                raise TvbridgeError(
-                    ErrorClass.INVALID_SIGNAL,
-                    f"a {'long' if held.long else 'short'}'s stop must be {word} the price now "
-                    f"{plain(now)}; {plain(t.trigger_price)} is not",
-                )
 
     @staticmethod
     def _request(

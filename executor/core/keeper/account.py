@@ -271,7 +271,7 @@ class AccountKeeper:
             for step in plan.steps:
                 known = self.state.order(step.order_id) if step.order_id else None
                 if known is not None and known.filled > step.filled:
-                    step.filled, caught_up = known.filled, True
+                    step.reported, caught_up = known.filled, True
             if caught_up:
                 self.exits.advance(plan, self.venue)
 

@@ -48,7 +48,14 @@ class Step:
     rung: Rung
     client_order_id: str
     order_id: str = ""  # "" when it could not be placed
-    filled: Decimal = ZERO
+    # Told twice over: a venue's order report carries its cumulative fill and its trades come
+    # one by one (BingX sends both in one frame), so each is kept apart and the larger counts.
+    traded: Decimal = ZERO  # the sum of its trades, each seen once
+    reported: Decimal = ZERO  # the cumulative fill its order reports said
+
+    @property
+    def filled(self) -> Decimal:
+        return min(max(self.traded, self.reported), self.rung.quantity)
 
     @property
     def done(self) -> bool:
@@ -159,17 +166,21 @@ class Exits:
         if found is None:
             return
         plan, step = found
-        step.filled += fill.quantity
-        self.advance(plan, venue)
+        before = step.filled
+        step.traded += fill.quantity
+        if step.filled > before:
+            self.advance(plan, venue)
 
     def ordered(self, update: OrderUpdate, venue: VenueWatch) -> Pending | None:
         """An order's new state: a take-profit's filled quantity (when its trades were missed),
         or a waiting limit entry that filled; that one is returned, for the caller to arm
         outside the account's lock (arming takes the engine's lock on the symbol)."""
         found = self._steps.get(update.order_id)
-        if found is not None and update.filled > found[1].filled:
-            found[1].filled = update.filled
-            self.advance(found[0], venue)
+        if found is not None:
+            before = found[1].filled
+            found[1].reported = max(found[1].reported, update.filled)
+            if found[1].filled > before:
+                self.advance(found[0], venue)
             return None
         pending = self.pending.get(update.order_id)
         if pending is None or not finished(update.status):

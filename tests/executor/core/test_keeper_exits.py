@@ -201,3 +201,29 @@ def test_a_limit_entry_is_armed_once_filled_and_forgotten_when_cancelled_unfille
     exits.pending["e1"] = Pending(WHERE, "e1", lambda q, p: None)
     assert exits.ordered(_entry(OrderStatus.CANCELED, "0"), venue) is None  # type: ignore[arg-type]
     assert exits.pending == {}
+
+
+def test_a_take_profit_told_by_its_order_report_and_its_trade_counts_once() -> None:
+    # BingX sends the order's cumulative fill and the trade in one frame: 0.004, not 0.008.
+    exits, venue, kept = Exits(Placer()), Venue_(), plan(trail_after=None)
+    exits.add(kept)
+    report = OrderUpdate(
+        WHERE,
+        "tp1",
+        "",
+        OrderKind.TAKE_PROFIT_MARKET,
+        Side.SELL,
+        PositionSide.LONG,
+        OrderStatus.FILLED,
+        D("0.004"),
+        D("0.004"),
+        D("61200"),
+        D("61200"),
+        True,
+        False,
+        7,
+    )
+    assert exits.ordered(report, venue) is None  # type: ignore[arg-type]
+    exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
+    [(_, new)] = venue.replaced
+    assert new.quantity == D("0.006") and kept.steps[0].filled == D("0.004")
