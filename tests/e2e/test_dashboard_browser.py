@@ -217,7 +217,8 @@ def test_owner_session_in_a_real_browser(
     assert preview["action"] == "buy" and preview["quantity"] == "0.002" and preview["test"] is True
     assert PASSPHRASE not in driver.page_source
     outcome = json.loads(text(driver, "#t-result"))
-    assert outcome["test"] is True and outcome["orders"] == [] and outcome["sizing"]["quantity"] == "0.002"
+    assert outcome["test"] is True and outcome["sizing"]["quantity"] == "0.002"
+    assert [(o["status"], o["quantity"]) for o in outcome["orders"]] == [("PLANNED", "0.002")]
     test_id = outcome["signal_id"]
     shot(driver, "03-test-signal")
     assert not stack.venue_get("/_sim/orders"), "a test signal placed an order"
