@@ -19,11 +19,12 @@ from decimal import Decimal
 from typing import Protocol
 
 from common.errors import ErrorClass, TvbridgeError
+from common.ladder import after_problem, closes_all, level_count
 from common.trading import TakeProfitLevel
 from executor.core.events import Where
 from executor.core.guards import Guarded, Guards
 from executor.core.keeper.exits import ExitPlan, Pending, Step
-from executor.core.ladder import Rung, after_problem, build, check_levels, closes_all, level_count, price_of
+from executor.core.ladder import Rung, build, check_levels, price_of
 from executor.core.legs import client_order_id
 from executor.core.model import OrderReport, OrderStatus, OrderType, PositionSide, Side, TradeSignal
 from executor.core.ports import InstrumentRules, ProtectionKind, ProtectionRequest, VenueAdapter
@@ -79,9 +80,9 @@ def exit_terms(signal: TradeSignal, attaches: bool) -> ExitTerms | None:
     check_levels(signal.take_profits)
     count, whole = level_count(signal.take_profits, single), closes_all(signal.take_profits)
     for name, n in (("breakeven_after", signal.breakeven_after), ("trail_after", signal.trail_after)):
-        problem = after_problem(name, n, count, whole)
+        problem = after_problem(n, count, whole) if n is not None else ""
         if problem:
-            raise _invalid(problem)
+            raise _invalid(f"{name} {problem}")
     if signal.trail_after is not None and signal.trailing_pct is None:
         raise _invalid("trail_after starts a trailing stop: give its callback, trailing_pct")
     if signal.breakeven_offset_pct is not None and signal.breakeven_after is None:

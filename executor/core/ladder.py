@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
+from common.ladder import closes_all, total_problem
 from common.trading import MAX_TAKE_PROFITS, TakeProfitLevel
 from executor.core.ports import InstrumentRules
 from executor.core.sizing import below_minimum
@@ -39,33 +40,6 @@ class Rung:
         return self.numbers[-1]
 
 
-def level_count(levels: tuple[TakeProfitLevel, ...], single: bool) -> int:
-    """How many take-profit levels a signal has: its ladder's, or one for a single take-profit."""
-    return len(levels) if levels else int(single)
-
-
-def closes_all(levels: tuple[TakeProfitLevel, ...]) -> bool:
-    """Whether the ladder's shares add up to the whole entry (a single take-profit always does)."""
-    return not levels or sum((lv.size_pct for lv in levels), ZERO) >= HUNDRED
-
-
-def after_problem(field: str, n: int | None, count: int, whole: bool) -> str:
-    """Why `field: n` (breakeven_after, trail_after) cannot be kept; "" when it can."""
-    if n is None:
-        return ""
-    if n < 1:
-        return f"{field} counts take-profit levels from 1; {n} is not one"
-    if count == 0:
-        return f"{field} waits for a take-profit: give take_profit (a price, a percent or a ladder)"
-    if n > count:
-        return f"{field} is {n} but the signal has {count} take-profit level(s)"
-    if whole and n == count:
-        return (
-            f"{field} is {n}, the last take-profit, which closes the whole position: nothing is left after it"
-        )
-    return ""
-
-
 def check_levels(levels: tuple[TakeProfitLevel, ...]) -> None:
     """The ladder's own shape: 1 to 10 levels, each a price or a percent, shares at most 100."""
     if not levels:
@@ -77,9 +51,9 @@ def check_levels(levels: tuple[TakeProfitLevel, ...]) -> None:
             raise _invalid(f"take_profit[{number}] needs a price or a pct, exactly one")
         if not ZERO < level.size_pct <= HUNDRED:
             raise _invalid(f"take_profit[{number}].size_pct must be above 0 and at most 100")
-    total = sum((lv.size_pct for lv in levels), ZERO)
-    if total > HUNDRED:
-        raise _invalid(f"take_profit sizes add up to {plain(total)} %, more than 100")
+    problem = total_problem(levels)
+    if problem:
+        raise _invalid(f"take_profit: {problem}")
 
 
 def price_of(level: TakeProfitLevel, reference: Decimal, long: bool, rules: InstrumentRules) -> Decimal:

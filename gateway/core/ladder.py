@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from common.ladder import WHOLE, after_problem, closes_all, level_count, total_problem
 from common.trading import MAX_TAKE_PROFITS, TakeProfitLevel
 from gateway.core.fields import SignalError, as_positive, read_number, read_whole, refuse_placeholder
 
 LEVEL_KEYS = ("price", "pct", "size_pct")
 _EXAMPLE = '{"price": 52000, "size_pct": 50} or {"pct": 6, "size_pct": 30}'
-WHOLE = Decimal(100)
 
 
 def read_ladder(value: list[Any]) -> tuple[TakeProfitLevel, ...]:
@@ -28,11 +28,9 @@ def read_ladder(value: list[Any]) -> tuple[TakeProfitLevel, ...]:
     if len(value) > MAX_TAKE_PROFITS:
         raise SignalError("take_profit", f"has {len(value)} levels; at most {MAX_TAKE_PROFITS}")
     levels = tuple(_level(n, item) for n, item in enumerate(value, start=1))
-    total = sum((level.size_pct for level in levels), Decimal(0))
-    if total > WHOLE:
-        raise SignalError(
-            "take_profit", f"the levels' size_pct add up to {total} %, more than the whole entry (100)"
-        )
+    problem = total_problem(levels)
+    if problem:
+        raise SignalError("take_profit", problem)
     return levels
 
 
@@ -77,8 +75,7 @@ def read_after_fills(
 ) -> AfterFills:
     """`single`: one take-profit (take_profit or tp_pct) for the whole entry, a ladder of one
     level at 100 %. `trailing`: the signal has a trailing stop, which trail_after delays."""
-    count = len(ladder) or (1 if single else 0)
-    whole = single or sum((level.size_pct for level in ladder), Decimal(0)) == WHOLE
+    count, whole = level_count(ladder, single), closes_all(ladder)
     breakeven_after = _after(body, "breakeven_after", count=count, whole=whole)
     offset = read_number(body, "breakeven_offset_pct")
     if offset is not None:
@@ -103,16 +100,7 @@ def _after(body: Mapping[str, Any], field: str, *, count: int, whole: bool) -> i
     n = read_whole(body, field)
     if n is None:
         return None
-    if count == 0:
-        raise SignalError(field, "acts once take-profit N has filled: give take_profit as a list of levels")
-    if n > count:
-        there = "is only 1 take-profit level" if count == 1 else f"are only {count} take-profit levels"
-        raise SignalError(field, f"is {n}, but there {there}")
-    if whole and n == count:
-        if count == 1:
-            hint = "one take-profit for the whole entry leaves nothing; give take_profit as a list of levels"
-        else:
-            earlier = "1" if n == 2 else f"1 to {n - 1}"
-            hint = f"use {earlier}, or levels whose size_pct add up to less than 100"
-        raise SignalError(field, f"after take-profit {n}, the last, nothing of the position is left: {hint}")
+    problem = after_problem(n, count, whole)
+    if problem:
+        raise SignalError(field, problem)
     return n

@@ -7,8 +7,9 @@ from decimal import Decimal
 import pytest
 
 from common.errors import ErrorClass, TvbridgeError
+from common.ladder import after_problem, closes_all
 from common.trading import TakeProfitLevel
-from executor.core.ladder import after_problem, breakeven, build, check_levels, closes_all
+from executor.core.ladder import breakeven, build, check_levels
 from executor.core.ports import InstrumentRules
 
 D = Decimal
@@ -81,7 +82,7 @@ def test_a_ladder_too_small_for_any_order_is_refused() -> None:
     ("levels", "words"),
     [
         (tuple(lv("5", pct=str(i)) for i in range(1, 12)), "at most 10"),
-        ((lv("60", pct="1"), lv("50", pct="2")), "add up to 110 %"),
+        ((lv("60", pct="1"), lv("50", pct="2")), "add up to 110 %, more than the whole entry"),
         ((TakeProfitLevel(D("50"), D("1"), D("2")),), "exactly one"),
         ((lv("0", pct="1"),), "size_pct must be above 0"),
     ],
@@ -96,11 +97,11 @@ def test_a_bad_ladder_is_refused_naming_the_level(levels: tuple[TakeProfitLevel,
 def test_after_n_must_leave_something_after_take_profit_n() -> None:
     whole = closes_all((lv("50", pct="1"), lv("50", pct="2")))
     assert whole and not closes_all((lv("50", pct="1"),))
-    assert after_problem("breakeven_after", 1, 2, whole) == ""
-    assert "closes the whole position" in after_problem("breakeven_after", 2, 2, whole)
-    assert after_problem("trail_after", 2, 2, False) == ""  # a runner stays after the last level
-    assert "3 but the signal has 2" in after_problem("trail_after", 3, 2, whole)
-    assert "waits for a take-profit" in after_problem("trail_after", 1, 0, True)
+    assert after_problem(1, 2, whole) == ""
+    assert "the last, nothing of the position is left" in after_problem(2, 2, whole)
+    assert after_problem(2, 2, False) == ""  # a runner stays after the last level
+    assert "is 3, but there are only 2" in after_problem(3, 2, whole)
+    assert "give take_profit as a list" in after_problem(1, 0, True)
 
 
 def test_break_even_moves_the_profit_way_by_the_offset() -> None:
