@@ -23,6 +23,7 @@ from executor.core.model import (
     MarginMode,
     MarketPosition,
     OrderPurpose,
+    OrderReport,
     OrderStatus,
     OrderType,
     Outcome,
@@ -208,26 +209,55 @@ def result_to_pb(result: ExecutionResult) -> pb.ExecuteSignalResponse:
                 risk=plain_or_empty(s.risk),
             )
         )
-    for o in result.orders:
-        reply.orders.append(
-            pb.Order(
-                venue=VENUE_TO_PB[o.venue],
-                venue_symbol=o.venue_symbol,
-                order_id=o.order_id,
-                client_order_id=o.client_order_id,
-                side=SIDE_TO_PB[o.side],
-                position_side=POSITION_SIDE_TO_PB[o.position_side],
-                order_type=ORDER_TYPE_TO_PB[o.order_type],
-                quantity=plain(o.quantity),
-                price=plain_or_empty(o.price),
-                avg_price=plain_or_empty(o.avg_price),
-                status=ORDER_STATUS_TO_PB[o.status],
-                reduce_only=o.reduce_only,
-                purpose=ORDER_PURPOSE_TO_PB[o.purpose],
-                trigger_price=plain_or_empty(o.trigger_price),
-            )
-        )
+    reply.orders.extend(order_to_pb(o) for o in result.orders)
     return reply
+
+
+def order_to_pb(o: OrderReport) -> pb.Order:
+    return pb.Order(
+        venue=VENUE_TO_PB[o.venue],
+        venue_symbol=o.venue_symbol,
+        order_id=o.order_id,
+        client_order_id=o.client_order_id,
+        side=SIDE_TO_PB[o.side],
+        position_side=POSITION_SIDE_TO_PB[o.position_side],
+        order_type=ORDER_TYPE_TO_PB[o.order_type],
+        quantity=plain(o.quantity),
+        price=plain_or_empty(o.price),
+        avg_price=plain_or_empty(o.avg_price),
+        status=ORDER_STATUS_TO_PB[o.status],
+        reduce_only=o.reduce_only,
+        purpose=ORDER_PURPOSE_TO_PB[o.purpose],
+        trigger_price=plain_or_empty(o.trigger_price),
+    )
+
+
+_POSITION_SIDE_FROM_PB = {v: k for k, v in POSITION_SIDE_TO_PB.items()}
+_STATUS_FROM_PB = {pb.OrderStatus.Value(v): k for k, v in ORDER_STATUS_TO_PB.items()}
+_PURPOSE_FROM_PB = {pb.OrderPurpose.Value(v): k for k, v in ORDER_PURPOSE_TO_PB.items()}
+
+
+def order_from_pb(msg: pb.Order) -> OrderReport:
+    """An order as an answer listed it, handed back by the gateway (ResumeExits)."""
+    venue = VENUE_FROM_PB.get(msg.venue)
+    if venue is None:
+        raise _invalid("an order's venue is required")
+    return OrderReport(
+        venue=venue,
+        venue_symbol=msg.venue_symbol,
+        order_id=msg.order_id,
+        client_order_id=msg.client_order_id,
+        side=Side.SELL if msg.side == pb.SIDE_SELL else Side.BUY,
+        position_side=_POSITION_SIDE_FROM_PB.get(msg.position_side, PositionSide.BOTH),
+        order_type=OrderType.LIMIT if msg.order_type == pb.ORDER_TYPE_LIMIT else OrderType.MARKET,
+        quantity=_decimal("quantity", msg.quantity, positive=False) or Decimal(0),
+        price=_decimal("price", msg.price),
+        avg_price=_decimal("avg_price", msg.avg_price),
+        status=_STATUS_FROM_PB.get(msg.status, OrderStatus.NEW),
+        reduce_only=msg.reduce_only,
+        purpose=_PURPOSE_FROM_PB.get(msg.purpose, OrderPurpose.ENTRY),
+        trigger_price=_decimal("trigger_price", msg.trigger_price),
+    )
 
 
 def balance_to_pb(b: VenueBalance) -> pb.Balance:

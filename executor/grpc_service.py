@@ -212,3 +212,23 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
             missing = f"no account is configured for {where}"
             _abort(context, TvbridgeError(ErrorClass.UNKNOWN_ACCOUNT, missing))
         return pb.GetPositionsResponse(accounts=accounts)
+
+    def ResumeExits(
+        self, request: pb.ResumeExitsRequest, context: grpc.ServicerContext
+    ) -> pb.ResumeExitsResponse:
+        results = []
+        for source in request.sources:
+            try:
+                signal = convert.signal_from_pb(source.signal)
+                orders = [convert.order_from_pb(o) for o in source.orders]
+            except TvbridgeError as exc:
+                results.append(
+                    pb.ResumedExit(signal_id=source.signal.signal_id, resumed=False, note=exc.message)
+                )
+                continue
+            kept, note = self.engine.resume(signal, orders)
+            log.info(
+                "exit plan handed back", extra={"signal_id": signal.signal_id, "resumed": kept, "note": note}
+            )
+            results.append(pb.ResumedExit(signal_id=signal.signal_id, resumed=kept, note=note))
+        return pb.ResumeExitsResponse(results=results)

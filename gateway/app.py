@@ -19,6 +19,7 @@ from gateway.api.edge import Edge
 from gateway.api.routes import control, dashboard, health, ledger, positions, signals, webhook
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
+from gateway.core.exit_plans import ExitHandBack
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
 from gateway.executor.client import ExecutorClient
@@ -52,20 +53,26 @@ async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s
             )
 
 
-async def _hand_over_switch(executor: ExecutorClient, controls: Controls) -> None:
-    """On every (re)connect to the executor, hand it the journal's kill switch. Until it has it,
-    the executor refuses every signal as a condition to retry, so none is lost or traded on a
-    stale default; retried here until it takes it or the connection is lost again."""
+async def _hand_over_switch(executor: ExecutorClient, controls: Controls, exits: ExitHandBack) -> None:
+    """On every (re)connect to the executor, hand it the journal's kill switch, then the exit
+    plans of recent entries (a restarted executor remembers none). Until it has the switch, the
+    executor refuses every signal as a condition to retry, so none is lost or traded on a stale
+    default; retried here until it takes both or the connection is lost again."""
     async for _ in executor.connections():
         delay = 0.2
+        handed = False
         while executor.channel_up():
             try:
-                await controls.hand_over()
-                executor.switch_handed_over()
+                if not handed:
+                    await controls.hand_over()
+                    executor.switch_handed_over()
+                    handed = True
+                await exits.hand_back()
                 break
             except Exception as exc:  # the journal or the executor: try again while connected
                 reason = exc.message if isinstance(exc, TvbridgeError) else type(exc).__name__
-                log.warning("trading switch not handed over yet", extra={"reason": reason})
+                what = "exit plans" if handed else "trading switch"
+                log.warning(f"{what} not handed over yet", extra={"reason": reason})
             await asyncio.sleep(delay)
             delay = min(5.0, delay * 2)
 
@@ -83,7 +90,9 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
         services.keeper_feed.start()
         watchers = [
             asyncio.create_task(_watch_backlog(services.journal)),
-            asyncio.create_task(_hand_over_switch(services.executor, services.controls)),
+            asyncio.create_task(
+                _hand_over_switch(services.executor, services.controls, services.exit_hand_back)
+            ),
         ]
         if settings.strategy_silence_s > 0:
             watchers.append(

@@ -14,6 +14,7 @@ from common.settings import secret_value
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.dispatcher import Dispatcher, Job
+from gateway.core.exit_plans import ExitHandBack
 from gateway.core.keeper_feed import KeeperFeed
 from gateway.core.overview import Overview
 from gateway.core.sessions import Sessions
@@ -45,6 +46,7 @@ class Services:
     controls: Controls
     overview: Overview
     guard: SourceGuard
+    exit_hand_back: ExitHandBack
 
 
 def executor_client(settings: GatewaySettings) -> ExecutorClient:
@@ -124,4 +126,5 @@ def build(settings: GatewaySettings) -> Services:
         controls=controls,
         overview=Overview(executor, journal, webhooks, controls),
         guard=source_guard(settings),
+        exit_hand_back=ExitHandBack(journal, executor),
     )

@@ -39,6 +39,7 @@ from executor.core.placement import Placer
 from executor.core.planned import planned_orders, planned_protection
 from executor.core.ports import InstrumentRules, Protection, VenueAdapter, venue_answered_ns, venue_seconds
 from executor.core.protection import ProtectionPlan, describe, known_triggers, plan_for
+from executor.core.resume import resume
 from executor.core.risk import RiskLimits
 from executor.core.sizing import Sizer, apply_margin_mode, closes
 from executor.core.switch import TradingSwitch
@@ -131,6 +132,23 @@ class ExecutionEngine:
             symbols = traded | set(self.risk.allowed_symbols)
             reports.append(flatten_account(adapter, symbols, self._symbol_lock))
         return reports
+
+    def resume(self, signal: TradeSignal, orders: list[OrderReport]) -> tuple[bool, str]:
+        """Take up a journalled entry's exit plan again after a restart (resume.py): whether it
+        is kept, and what was found. Under the symbol's lock, like any signal of the symbol."""
+        try:
+            adapter = self.adapter(signal.venue, signal.account)
+            terms = exit_terms(signal, adapter.attaches_protection)
+            if terms is None:
+                return False, "its signal has no exit plan"
+            rules = adapter.rules(signal.symbol)
+            where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
+            if self.keeper is not None and self.keeper.holds(where, signal.signal_id):
+                return True, "kept all along"
+            with self._symbol_lock(signal.venue, signal.account, signal.symbol):
+                return resume(self.exits, adapter, rules, signal, terms, orders)
+        except TvbridgeError as exc:
+            return False, exc.message
 
     def execute(self, signal: TradeSignal, *, max_age_ms: int = 0, attempt: int = 1) -> ExecutionResult:
         started = time.perf_counter()

@@ -53,7 +53,9 @@ class ExitTerms:
 class KeepsExits(Protocol):
     """The position keeper, as the engine hands it plans."""
 
-    def add_plan(self, plan: ExitPlan) -> None: ...
+    def add_plan(self, plan: ExitPlan, *, resumed: bool = False) -> None: ...
+
+    def holds(self, where: Where, signal_id: str) -> bool: ...
 
     def await_fill(self, pending: Pending) -> None: ...
 
@@ -227,7 +229,7 @@ class ExitPlacer:
             breakeven_after=terms.breakeven_after,
             breakeven_offset_pct=terms.breakeven_offset_pct,
             trail_after=terms.trail_after,
-            trail=_trail_later(rules, signal, terms, entry, closing, reference),
+            trail=trail_later(rules, signal, terms, entry, closing, reference),
         )
 
     def await_fill(
@@ -259,7 +261,7 @@ class ExitPlacer:
             )
 
         where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
-        self.keeper.await_fill(Pending(where, entry.order_id, arm))
+        self.keeper.await_fill(Pending(where, entry.order_id, arm, signal.signal_id))
         return Guarded([], [f"the exits are placed once the limit entry fills, {_FROM_FILL}"])
 
 
@@ -291,7 +293,7 @@ def _stop_request(
     )
 
 
-def _trail_later(
+def trail_later(
     rules: InstrumentRules,
     signal: TradeSignal,
     terms: ExitTerms,

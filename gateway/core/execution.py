@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from common.errors import ErrorClass
 from common.trading import OrderPurpose, OrderStatus, PositionSide
@@ -33,6 +33,7 @@ __all__ = [
 ]
 
 UNSPECIFIED = "unspecified"
+E = TypeVar("E", bound=StrEnum)
 
 
 class Side(StrEnum):
@@ -90,6 +91,37 @@ class Order:
             self.purpose in (OrderPurpose.ENTRY, OrderPurpose.CLOSE)
             and self.status is not None
             and self.status.traded
+        )
+
+    @classmethod
+    def read(cls, answer: dict[str, Any]) -> Order:
+        """An order as `answer()` wrote it (the journal keeps answers): the words back."""
+
+        def pick(kind: type[E], value: Any) -> E | None:
+            try:
+                return kind(value)
+            except ValueError:
+                return None
+
+        def number(key: str) -> Decimal | None:
+            value = answer.get(key)
+            return Decimal(value) if value not in (None, "") else None
+
+        return cls(
+            venue=pick(Venue, answer.get("venue")),
+            venue_symbol=str(answer.get("symbol") or ""),
+            order_id=str(answer.get("order_id") or ""),
+            client_order_id=str(answer.get("client_order_id") or ""),
+            side=pick(Side, answer.get("side")),
+            position_side=pick(PositionSide, answer.get("position_side")),
+            order_type=pick(OrderType, answer.get("type")),
+            quantity=number("quantity"),
+            status=pick(OrderStatus, answer.get("status")),
+            purpose=pick(OrderPurpose, answer.get("purpose")),
+            price=number("price"),
+            avg_price=number("avg_price"),
+            trigger_price=number("trigger_price"),
+            reduce_only=bool(answer.get("reduce_only")),
         )
 
     def answer(self) -> dict[str, Any]:

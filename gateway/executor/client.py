@@ -17,7 +17,7 @@ from common.tls import read_pem
 from gateway import metrics
 from gateway.core.accounts import Account, ConnectionCheck
 from gateway.core.controls import TradingStatus
-from gateway.core.execution import Execution
+from gateway.core.execution import Execution, Order
 from gateway.core.flatten import FlattenedAccount
 from gateway.core.keeper import AccountPositions, KeeperRecord
 from gateway.core.signal import Signal, Venue
@@ -159,6 +159,14 @@ class ExecutorClient:
         assert self._stub is not None, "start() first"
         call = self._stub.Flatten(convert.flatten_to_pb(venue, account), timeout=self.timeout_s * 4)
         return convert.flatten_from_pb(await self._call("Flatten", call, self.timeout_s * 4))
+
+    async def resume_exits(self, sources: list[tuple[Signal, list[Order]]]) -> list[tuple[str, bool, str]]:
+        """Hand back journalled entries' exit plans: (signal id, kept again, note) each. Each
+        one may cost the executor a few venue reads."""
+        assert self._stub is not None, "start() first"
+        timeout = self.timeout_s * (2 + len(sources))
+        call = self._stub.ResumeExits(convert.exit_sources_to_pb(sources), timeout=timeout)
+        return convert.resumed_from_pb(await self._call("ResumeExits", call, timeout))
 
     async def connections(self) -> AsyncIterator[None]:
         """Yields each time the channel becomes connected: at start and after every reconnect

@@ -57,6 +57,9 @@ class AsyncJournal:
     async def recent(self, **filters: Any) -> list[dict[str, Any]]:
         return await self._run(lambda: self.journal.recent(**filters))
 
+    async def executed_since(self, since_ms: int) -> list[dict[str, Any]]:
+        return await self._run(self.journal.executed_since, since_ms)
+
     async def last_by_strategy(self) -> list[dict[str, Any]]:
         return await self._run(self.journal.last_by_strategy)
 

@@ -76,6 +76,22 @@ class JournalReads:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
+    def executed_since(self, since_ms: int) -> list[dict[str, Any]]:
+        """Signals executed for real (not tests) received since `since_ms`, oldest first: their
+        journal form and answer, for handing exit plans back to a restarted executor."""
+        query = (
+            sa.select(signals.c.signal_id, signals.c.normalized, signals.c.result)
+            .where(
+                signals.c.status == "executed",
+                signals.c.test.is_(False),
+                signals.c.received_ms >= since_ms,
+                signals.c.action.in_(("buy", "sell")),
+            )
+            .order_by(signals.c.seq)
+        )
+        with self.engine.connect() as conn:
+            return [dict(r._mapping) for r in conn.execute(query)]
+
     def last_by_strategy(self) -> list[dict[str, Any]]:
         """Each strategy's newest signal: when it came and what became of it."""
         newest = (

@@ -262,12 +262,15 @@ class AccountKeeper:
 
     # -- exit plans ----------------------------------------------------------------------------
 
-    def add_plan(self, plan: ExitPlan) -> None:
+    def add_plan(self, plan: ExitPlan, *, resumed: bool = False) -> None:
         """The engine placed an entry's exits: keep them in line with its take-profits' fills,
-        counting those already seen (a take-profit may fill before the plan arrives)."""
+        counting those already seen (a take-profit may fill before the plan arrives). A plan
+        taken up again after a restart is brought in line at once."""
         with self.state.lock:
             self.exits.add(plan)
-            caught_up = False
+            caught_up = resumed
+            if resumed and plan.stop is not None:
+                self._plan_stop(plan, plan.stop)  # this run's watch knows nothing of it yet
             for step in plan.steps:
                 known = self.state.order(step.order_id) if step.order_id else None
                 if known is not None and known.filled > step.filled:

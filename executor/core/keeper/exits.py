@@ -12,9 +12,10 @@ hands the plan over; a limit entry's plan waits here for the entry's fill, then 
 A stop is moved or resized through the venue's replace (`VenueAdapter.replace_protection`), which
 never leaves the position without one. The plan ends when its side goes flat.
 
-Plans live in the executor's memory: an executor restart forgets them, leaving the orders on the
-venue as they were (the stop where it last was, the take-profits resting, one-cancels-other still
-applying to all of them).
+Plans live in the executor's memory, which keeps no database: on every (re)connect the gateway
+hands back the journal's recent entries with exit terms (`ResumeExits`), and each plan whose
+position still stands is taken up again from what the venue holds (`ExitPlacer.resume`); a
+take-profit gone meanwhile counts as filled, and the stop and trail are brought in line at once.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class ExitPlan:
     trail_placed: bool = False
     at_breakeven: bool = False
     moves: int = 0  # stops placed by the plan so far: each gets a client id of its own
+    # Taken up again after a restart: the take-profits already gone from the venue by then.
+    gone: frozenset[int] = frozenset()
 
     @property
     def key(self) -> tuple[str, PositionSide]:
@@ -88,7 +91,7 @@ class ExitPlan:
 
     def reached(self) -> set[int]:
         """The signal's take-profit numbers whose orders have filled whole."""
-        return {n for step in self.steps if step.done for n in step.rung.numbers}
+        return {n for step in self.steps if step.done for n in step.rung.numbers} | self.gone
 
     def remaining(self) -> Decimal:
         return self.entry_quantity - sum((s.filled for s in self.steps), ZERO)
@@ -120,6 +123,7 @@ class Pending:
     where: Where
     entry_order_id: str
     arm: Callable[[Decimal, Decimal | None], None]
+    signal_id: str = ""
 
 
 # Told of each stop a plan placed, so the unprotected watch guards the new one.
@@ -154,6 +158,12 @@ class Exits:
     def _forget(self, plan: ExitPlan) -> None:
         for step in plan.steps:
             self._steps.pop(step.order_id, None)
+
+    def holds(self, signal_id: str) -> bool:
+        """Whether a plan of `signal_id` is kept, or waits for its limit entry."""
+        return any(p.signal_id == signal_id for p in self.plans.values()) or any(
+            p.signal_id == signal_id for p in self.pending.values()
+        )
 
     def views(self) -> dict[tuple[str, PositionSide], PlanView]:
         return {key: plan.view() for key, plan in self.plans.items()}

@@ -154,9 +154,19 @@ class Keeper:
         self._accounts[(where.venue, where.account)].guarded(guard)
         self.replay.attribution.add(stop.client_order_id, Owner(signal_id, OrderPurpose.STOP_LOSS))
 
-    def add_plan(self, plan: ExitPlan) -> None:
-        """The engine placed an entry's exits (a ladder, a stop to move, a trail to start later)."""
-        self._accounts[(plan.where.venue, plan.where.account)].add_plan(plan)
+    def add_plan(self, plan: ExitPlan, *, resumed: bool = False) -> None:
+        """The engine placed an entry's exits (a ladder, a stop to move, a trail to start later),
+        or took up a journalled one again after a restart (`resumed`)."""
+        self._accounts[(plan.where.venue, plan.where.account)].add_plan(plan, resumed=resumed)
+
+    def holds(self, where: Where, signal_id: str) -> bool:
+        """Whether this run keeps the plan of `signal_id` already (a gateway reconnecting to a
+        running executor hands back plans it never lost)."""
+        keeper = self._accounts.get((where.venue, where.account))
+        if keeper is None:
+            return False
+        with keeper.state.lock:
+            return keeper.exits.holds(signal_id)
 
     def await_fill(self, pending: Pending) -> None:
         """A limit entry's exits, placed once the venue reports it filled."""

@@ -140,6 +140,41 @@ def signal_to_pb(signal: Signal) -> pb.Signal:
     return msg
 
 
+def order_to_pb(order: Order) -> pb.Order:
+    """An order of a journalled answer, handed back to the executor (ResumeExits)."""
+    return pb.Order(
+        venue=VENUE_TO_PB[order.venue] if order.venue else "VENUE_UNSPECIFIED",
+        venue_symbol=order.venue_symbol,
+        order_id=order.order_id,
+        client_order_id=order.client_order_id,
+        side=SIDE_TO_PB[order.side] if order.side else "SIDE_UNSPECIFIED",
+        position_side=(
+            POSITION_SIDE_TO_PB[order.position_side] if order.position_side else "POSITION_SIDE_UNSPECIFIED"
+        ),
+        order_type=ORDER_TYPE_TO_PB[order.order_type] if order.order_type else "ORDER_TYPE_UNSPECIFIED",
+        quantity=plain_or_empty(order.quantity),
+        price=plain_or_empty(order.price),
+        avg_price=plain_or_empty(order.avg_price),
+        status=ORDER_STATUS_TO_PB[order.status] if order.status else "ORDER_STATUS_UNSPECIFIED",
+        reduce_only=order.reduce_only,
+        purpose=ORDER_PURPOSE_TO_PB[order.purpose] if order.purpose else "ORDER_PURPOSE_UNSPECIFIED",
+        trigger_price=plain_or_empty(order.trigger_price),
+    )
+
+
+def exit_sources_to_pb(sources: list[tuple[Signal, list[Order]]]) -> pb.ResumeExitsRequest:
+    return pb.ResumeExitsRequest(
+        sources=[
+            pb.ExitSource(signal=signal_to_pb(signal), orders=[order_to_pb(o) for o in orders])
+            for signal, orders in sources
+        ]
+    )
+
+
+def resumed_from_pb(reply: pb.ResumeExitsResponse) -> list[tuple[str, bool, str]]:
+    return [(r.signal_id, r.resumed, r.note) for r in reply.results]
+
+
 # -- from the executor -------------------------------------------------------------------
 
 

@@ -775,3 +775,33 @@ class GetPositionsResponse(_message.Message):
     ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
     accounts: _containers.RepeatedCompositeFieldContainer[AccountPositions]
     def __init__(self, accounts: _Optional[_Iterable[_Union[AccountPositions, _Mapping]]] = ...) -> None: ...
+
+class ExitSource(_message.Message):
+    __slots__ = ("signal", "orders")
+    SIGNAL_FIELD_NUMBER: _ClassVar[int]
+    ORDERS_FIELD_NUMBER: _ClassVar[int]
+    signal: Signal
+    orders: _containers.RepeatedCompositeFieldContainer[Order]
+    def __init__(self, signal: _Optional[_Union[Signal, _Mapping]] = ..., orders: _Optional[_Iterable[_Union[Order, _Mapping]]] = ...) -> None: ...
+
+class ResumeExitsRequest(_message.Message):
+    __slots__ = ("sources",)
+    SOURCES_FIELD_NUMBER: _ClassVar[int]
+    sources: _containers.RepeatedCompositeFieldContainer[ExitSource]
+    def __init__(self, sources: _Optional[_Iterable[_Union[ExitSource, _Mapping]]] = ...) -> None: ...
+
+class ResumedExit(_message.Message):
+    __slots__ = ("signal_id", "resumed", "note")
+    SIGNAL_ID_FIELD_NUMBER: _ClassVar[int]
+    RESUMED_FIELD_NUMBER: _ClassVar[int]
+    NOTE_FIELD_NUMBER: _ClassVar[int]
+    signal_id: str
+    resumed: bool
+    note: str
+    def __init__(self, signal_id: _Optional[str] = ..., resumed: _Optional[bool] = ..., note: _Optional[str] = ...) -> None: ...
+
+class ResumeExitsResponse(_message.Message):
+    __slots__ = ("results",)
+    RESULTS_FIELD_NUMBER: _ClassVar[int]
+    results: _containers.RepeatedCompositeFieldContainer[ResumedExit]
+    def __init__(self, results: _Optional[_Iterable[_Union[ResumedExit, _Mapping]]] = ...) -> None: ...

@@ -74,6 +74,11 @@ class ExecutorServiceStub:
                 request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsRequest.SerializeToString,
                 response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsResponse.FromString,
                 _registered_method=True)
+        self.ResumeExits = channel.unary_unary(
+                '/tvbridge.executor.v1.ExecutorService/ResumeExits',
+                request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsRequest.SerializeToString,
+                response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsResponse.FromString,
+                _registered_method=True)
 
 
 class ExecutorServiceServicer:
@@ -147,6 +152,15 @@ class ExecutorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ResumeExits(self, request, context):
+        """The exit plans of recent entries, handed back by the gateway on every (re)connect as the
+        kill switch is: the executor keeps no database, and a plan it forgot would leave a stop
+        unmoved as its take-profits fill. Each is taken up again where its position still stands.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ExecutorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -189,6 +203,11 @@ def add_ExecutorServiceServicer_to_server(servicer, server):
                     servicer.GetPositions,
                     request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsRequest.FromString,
                     response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsResponse.SerializeToString,
+            ),
+            'ResumeExits': grpc.unary_unary_rpc_method_handler(
+                    servicer.ResumeExits,
+                    request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsRequest.FromString,
+                    response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -407,6 +426,33 @@ class ExecutorService:
             '/tvbridge.executor.v1.ExecutorService/GetPositions',
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsRequest.SerializeToString,
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.GetPositionsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ResumeExits(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tvbridge.executor.v1.ExecutorService/ResumeExits',
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsRequest.SerializeToString,
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,0 +1,166 @@
+"""Exit plans survive an executor restart: the gateway hands the journal's recent entries back on
+reconnect (`ResumeExits`), and the executor takes each up again from what the venue holds.
+
+A ladder's first take-profit fills while the executor is down: once it is back, the stop shrinks
+to what is left and moves to break-even; the rest of the ladder is then followed live, and the
+runner closes at break-even. A Binance limit entry that fills while the executor is down gets
+its exits, measured from its fill, once it is back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+import pytest
+
+from executor.core.ports import OpenProtection
+from executor.venues.binance.adapter import BinanceAdapter
+from executor.venues.bingx.adapter import BingxAdapter
+from tests.e2e.conftest import PASSPHRASE
+from tests.e2e.venue_calls import decided, set_price, start_hedge_stack
+from tools.processes import wait_until
+from tools.stack import LocalStack
+
+pytestmark = pytest.mark.e2e
+
+KEYS = {
+    ("bingx", "default"): ("resume-bingx-key-00a1", "resume-bingx-secret-0123456789abcdef"),
+    ("bingx", "hedge"): ("resume-bingx-key-00b2", "resume-bingx-secret-fedcba9876543210"),
+    ("binance", "default"): ("resume-binance-key-00c3", "resume-binance-secret-0123456789abcdef"),
+    ("binance", "hedge"): ("resume-binance-key-00d4", "resume-binance-secret-fedcba9876543210"),
+}
+SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}
+START, STEP = Decimal("60000"), Decimal("150")
+QTY = Decimal("0.010")
+CASES = [("bingx", "hedge", "buy"), ("binance", "default", "sell")]
+
+
+@pytest.fixture(scope="module")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    running = start_hedge_stack(
+        tmp_path_factory.mktemp("resume-e2e"), KEYS, PASSPHRASE, {"LOG_LEVEL": "WARNING"}
+    )
+    yield running
+    running.stop()
+
+
+def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | BinanceAdapter:
+    key, secret = KEYS[(venue, account)]
+    kind = BingxAdapter if venue == "bingx" else BinanceAdapter
+    return kind(account, stack.simulator_url, key, secret)
+
+
+def stops(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> list[OpenProtection]:
+    return [o for o in adapter.open_protections(symbol) if o.order_type == "STOP_MARKET"]
+
+
+def held(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> Decimal:
+    return sum((abs(p.quantity) for p in adapter.positions(symbol)), Decimal(0))
+
+
+def restart_executor(stack: LocalStack) -> None:
+    stack.start_executor()
+    assert wait_until(stack.ready, timeout_s=30)
+
+
+def walk(stack: LocalStack, venue: str, start: Decimal, to: Decimal) -> Decimal:
+    sign = 1 if to > start else -1
+    price = start
+    while (price < to) if sign > 0 else (price > to):
+        price += sign * STEP
+        set_price(stack, venue, price)
+    return price
+
+
+@pytest.mark.parametrize(("venue", "account", "side"), CASES, ids=["-".join(c) for c in CASES])
+def test_a_take_profit_filled_while_the_executor_was_down_moves_the_stop_once_it_is_back(
+    stack: LocalStack, venue: str, account: str, side: str
+) -> None:
+    long, symbol = side == "buy", SYMBOL[venue]
+    sign = 1 if long else -1
+    set_price(stack, venue, START)
+    adapter = reader(stack, venue, account)
+    try:
+        alert = {
+            "action": side,
+            "ticker": "BTCUSDT",
+            "exchange": venue,
+            "account": account,
+            "quantity": str(QTY),
+            "take_profit": [
+                {"pct": "1", "size_pct": "40"},
+                {"pct": "2", "size_pct": "30"},
+                {"pct": "3", "size_pct": "20"},
+            ],
+            "sl_pct": "2",
+            "breakeven_after": 1,
+            "id": f"resume-{venue}-{account}-{side}",
+            "passphrase": PASSPHRASE,
+        }
+        answer = decided(stack, alert, PASSPHRASE)
+        entry = Decimal(next(o for o in answer["orders"] if o["purpose"] == "entry")["avg_price"])
+        even = adapter.rules("BTC-USDT").floor_price(entry)
+
+        stack.executor.terminate()
+        # Take-profit 1 (0.004 at +1 %) fills with nobody watching: the stop stays as it was.
+        price = walk(stack, venue, entry, entry * (1 + sign * Decimal("0.012")))
+        assert held(adapter, symbol) == Decimal("0.006")
+        assert [(s.quantity, s.trigger_price == even) for s in stops(adapter, symbol)] == [(QTY, False)]
+
+        restart_executor(stack)
+
+        def caught_up(left: Decimal) -> bool:
+            resting = stops(adapter, symbol)
+            return len(resting) == 1 and (resting[0].quantity, resting[0].trigger_price) == (left, even)
+
+        assert wait_until(lambda: caught_up(Decimal("0.006")), timeout_s=10), stops(adapter, symbol)
+        # Followed live from here: take-profit 2 shrinks it again; the runner closes at break-even.
+        price = walk(stack, venue, price, entry * (1 + sign * Decimal("0.022")))
+        assert held(adapter, symbol) == Decimal("0.003")
+        assert wait_until(lambda: caught_up(Decimal("0.003")), timeout_s=5), stops(adapter, symbol)
+        while held(adapter, symbol):
+            price -= sign * STEP
+            set_price(stack, venue, price)
+            assert sign * (price - entry) > -3 * STEP, "the stop at break-even never fired"
+        assert wait_until(lambda: adapter.open_orders(symbol) == [], timeout_s=5), adapter.open_orders(symbol)
+    finally:
+        adapter.close()
+
+
+def test_a_limit_entry_filled_while_the_executor_was_down_gets_its_exits_from_its_fill(
+    stack: LocalStack,
+) -> None:
+    venue, symbol = "binance", "BTCUSDT"
+    set_price(stack, venue, START)
+    adapter = reader(stack, venue, "default")
+    try:
+        limit = START - STEP
+        alert = {
+            "action": "buy",
+            "ticker": "BTCUSDT",
+            "exchange": venue,
+            "quantity": str(QTY),
+            "order_type": "limit",
+            "price": str(limit),
+            "tp_pct": "2",
+            "sl_pct": "1",
+            "id": "resume-limit-binance",
+            "passphrase": PASSPHRASE,
+        }
+        decided(stack, alert, PASSPHRASE)
+        stack.executor.terminate()
+        set_price(stack, venue, limit - STEP)  # fills at its limit, unwatched
+        assert held(adapter, symbol) == QTY and adapter.open_protections(symbol) == []
+
+        restart_executor(stack)
+        assert wait_until(lambda: len(adapter.open_protections(symbol)) == 2, timeout_s=10)
+        by_type = {o.order_type: o for o in adapter.open_protections(symbol)}
+        rules = adapter.rules("BTC-USDT")
+        assert by_type["TAKE_PROFIT_MARKET"].trigger_price == rules.floor_price(limit * Decimal("1.02"))
+        assert by_type["STOP_MARKET"].trigger_price == rules.floor_price(limit * Decimal("0.99"))
+        close = {"action": "close", "ticker": "BTCUSDT", "exchange": venue, "id": "resume-limit-close"}
+        decided(stack, {**close, "passphrase": PASSPHRASE}, PASSPHRASE)
+        assert wait_until(lambda: adapter.open_orders(symbol) == [], timeout_s=5)
+    finally:
+        adapter.close()
