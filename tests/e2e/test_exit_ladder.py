@@ -11,18 +11,24 @@ stop, and never stops for more than it holds once the keeper has caught up with 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
 import requests
 
-from executor.core.ports import OpenProtection
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import decided, set_price, start_hedge_stack
+from tests.e2e.venue_calls import (
+    SYMBOL,
+    decided,
+    hedge_stack_fixture,
+    held,
+    set_price,
+    stops,
+    venue_reader,
+)
 from tools.processes import wait_until
 from tools.stack import LocalStack
 
@@ -35,7 +41,6 @@ KEYS = {
     ("binance", "hedge"): ("ladder-binance-key-00d4", "ladder-binance-secret-fedcba9876543210"),
 }
 AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
-SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}
 START, STEP = Decimal("60000"), Decimal("150")  # a price step of 0.25 %
 QTY = Decimal("0.010")
 SHARES = [Decimal("0.004"), Decimal("0.003"), Decimal("0.002")]  # 40/30/20 % of 0.010
@@ -47,27 +52,11 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    running = start_hedge_stack(
-        tmp_path_factory.mktemp("ladder-e2e"), KEYS, PASSPHRASE, {"LOG_LEVEL": "WARNING"}
-    )
-    yield running
-    running.stop()
+stack = hedge_stack_fixture("ladder-e2e", KEYS, PASSPHRASE)
 
 
 def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | BinanceAdapter:
-    key, secret = KEYS[(venue, account)]
-    kind = BingxAdapter if venue == "bingx" else BinanceAdapter
-    return kind(account, stack.simulator_url, key, secret)
-
-
-def held(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> Decimal:
-    return sum((abs(p.quantity) for p in adapter.positions(symbol)), Decimal(0))
-
-
-def stops(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> list[OpenProtection]:
-    return [o for o in adapter.open_protections(symbol) if o.order_type == "STOP_MARKET"]
+    return venue_reader(stack, KEYS, venue, account)
 
 
 def ladder_alert(venue: str, account: str, side: str) -> dict[str, Any]:

@@ -9,16 +9,22 @@ its exits, measured from its fill, once it is back.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
 
-from executor.core.ports import OpenProtection
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import decided, set_price, start_hedge_stack
+from tests.e2e.venue_calls import (
+    SYMBOL,
+    decided,
+    hedge_stack_fixture,
+    held,
+    set_price,
+    stops,
+    venue_reader,
+)
 from tools.processes import wait_until
 from tools.stack import LocalStack
 
@@ -30,33 +36,16 @@ KEYS = {
     ("binance", "default"): ("resume-binance-key-00c3", "resume-binance-secret-0123456789abcdef"),
     ("binance", "hedge"): ("resume-binance-key-00d4", "resume-binance-secret-fedcba9876543210"),
 }
-SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}
 START, STEP = Decimal("60000"), Decimal("150")
 QTY = Decimal("0.010")
 CASES = [("bingx", "hedge", "buy"), ("binance", "default", "sell")]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    running = start_hedge_stack(
-        tmp_path_factory.mktemp("resume-e2e"), KEYS, PASSPHRASE, {"LOG_LEVEL": "WARNING"}
-    )
-    yield running
-    running.stop()
+stack = hedge_stack_fixture("resume-e2e", KEYS, PASSPHRASE)
 
 
 def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | BinanceAdapter:
-    key, secret = KEYS[(venue, account)]
-    kind = BingxAdapter if venue == "bingx" else BinanceAdapter
-    return kind(account, stack.simulator_url, key, secret)
-
-
-def stops(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> list[OpenProtection]:
-    return [o for o in adapter.open_protections(symbol) if o.order_type == "STOP_MARKET"]
-
-
-def held(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> Decimal:
-    return sum((abs(p.quantity) for p in adapter.positions(symbol)), Decimal(0))
+    return venue_reader(stack, KEYS, venue, account)
 
 
 def restart_executor(stack: LocalStack) -> None:

@@ -11,7 +11,6 @@ One stack serves every case: the default key sets trade one-way, a named key set
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,14 @@ import pytest
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import decided, set_price, signed_call, start_hedge_stack
+from tests.e2e.venue_calls import (
+    SYMBOL,
+    decided,
+    hedge_stack_fixture,
+    set_price,
+    signed_call,
+    venue_reader,
+)
 from tools.processes import wait_until
 from tools.stack import LocalStack
 
@@ -33,7 +39,6 @@ KEYS = {
     ("binance", "hedge"): ("trail-binance-key-00d4", "trail-binance-secret-fedcba9876543210"),
 }
 AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
-SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}
 START, STEP = Decimal("60000"), Decimal("150")  # the walk's price step: 0.25 %
 QTY = Decimal("0.01")
 CASES = [
@@ -48,19 +53,11 @@ def _signed(stack: LocalStack, venue: str, account: str, method: str, path: str,
     return signed_call(stack, venue, KEYS[(venue, account)], method, path, **params)
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    running = start_hedge_stack(
-        tmp_path_factory.mktemp("trailing-e2e"), KEYS, PASSPHRASE, {"LOG_LEVEL": "WARNING"}
-    )
-    yield running
-    running.stop()
+stack = hedge_stack_fixture("trailing-e2e", KEYS, PASSPHRASE)
 
 
 def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | BinanceAdapter:
-    key, secret = KEYS[(venue, account)]
-    kind = BingxAdapter if venue == "bingx" else BinanceAdapter
-    return kind(account, stack.simulator_url, key, secret)
+    return venue_reader(stack, KEYS, venue, account)
 
 
 @pytest.mark.parametrize(("venue", "account", "side"), CASES, ids=["-".join(c) for c in CASES])

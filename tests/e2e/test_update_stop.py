@@ -11,7 +11,6 @@ so the keeper places them once it fills).
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +19,13 @@ import pytest
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import decided, set_price, start_hedge_stack
+from tests.e2e.venue_calls import (
+    SYMBOL,
+    decided,
+    hedge_stack_fixture,
+    set_price,
+    venue_reader,
+)
 from tools.processes import wait_until
 from tools.stack import LocalStack
 
@@ -32,7 +37,6 @@ KEYS = {
     ("binance", "default"): ("update-binance-key-00c3", "update-binance-secret-0123456789abcdef"),
     ("binance", "hedge"): ("update-binance-key-00d4", "update-binance-secret-fedcba9876543210"),
 }
-SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}
 START, STEP = Decimal("60000"), Decimal("300")
 QTY = Decimal("0.010")
 CASES = [
@@ -43,19 +47,11 @@ CASES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    running = start_hedge_stack(
-        tmp_path_factory.mktemp("update-e2e"), KEYS, PASSPHRASE, {"LOG_LEVEL": "WARNING"}
-    )
-    yield running
-    running.stop()
+stack = hedge_stack_fixture("update-e2e", KEYS, PASSPHRASE)
 
 
 def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | BinanceAdapter:
-    key, secret = KEYS[(venue, account)]
-    kind = BingxAdapter if venue == "bingx" else BinanceAdapter
-    return kind(account, stack.simulator_url, key, secret)
+    return venue_reader(stack, KEYS, venue, account)
 
 
 def alert(venue: str, account: str, signal_id: str, **fields: Any) -> dict[str, Any]:

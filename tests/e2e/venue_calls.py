@@ -6,14 +6,19 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 import requests
 
+from executor.core.ports import OpenProtection
 from executor.venues.binance import signing as binance_signing
+from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx import signing as bingx_signing
+from executor.venues.bingx.adapter import BingxAdapter
 from tools.processes import wait_until
 from tools.stack import LocalStack, start_stack
 
@@ -35,6 +40,7 @@ def signed_call(
 
 
 Keys = dict[tuple[str, str], tuple[str, str]]
+SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}  # BTC-USDT in each venue's spelling
 
 
 def start_hedge_stack(
@@ -92,3 +98,32 @@ def decided(
     assert wait_until(final, timeout_s=15, interval_s=0.1), seen
     assert seen["status"] == status, seen
     return seen
+
+
+def hedge_stack_fixture(name: str, keys: Keys, passphrase: str) -> Any:
+    """A module's stack of `start_hedge_stack`, started once for all its tests."""
+
+    @pytest.fixture(scope="module")
+    def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+        running = start_hedge_stack(tmp_path_factory.mktemp(name), keys, passphrase, {"LOG_LEVEL": "WARNING"})
+        yield running
+        running.stop()
+
+    return stack
+
+
+def venue_reader(stack: LocalStack, keys: Keys, venue: str, account: str) -> BingxAdapter | BinanceAdapter:
+    """A venue client of the test's own, with the account's keys, to read what the venue holds."""
+    key, secret = keys[(venue, account)]
+    kind = BingxAdapter if venue == "bingx" else BinanceAdapter
+    return kind(account, stack.simulator_url, key, secret)
+
+
+def held(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> Decimal:
+    """What the account holds of `symbol`, both sides together."""
+    return sum((abs(p.quantity) for p in adapter.positions(symbol)), Decimal(0))
+
+
+def stops(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> list[OpenProtection]:
+    """The stop-market orders resting on `symbol`."""
+    return [o for o in adapter.open_protections(symbol) if o.order_type == "STOP_MARKET"]
