@@ -134,6 +134,7 @@ class NewsKind(StrEnum):
     FELL_BACK_TO_REST = "fell_back_to_rest"  # reconciliation alone is keeping watch
     UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
     STREAM_RESTORED = "stream_restored"  # back after it was reported down
+    EXIT_NOT_FOLLOWED = "exit_not_followed"  # an exit plan's stop not moved, or its trail not placed
 
 
 MAX_TAKE_PROFITS = 10  # levels in one take-profit ladder

@@ -65,7 +65,13 @@ def build_keeper(settings: ExecutorSettings, adapters: Mapping[tuple[Venue, str]
 
 
 # News a trader must act on is a warning in the log; the rest is information.
-_WARN = {NewsKind.LIQUIDATION, NewsKind.STREAM_DOWN, NewsKind.UNPROTECTED, NewsKind.CLOSED_OUTSIDE}
+_WARN = {
+    NewsKind.LIQUIDATION,
+    NewsKind.STREAM_DOWN,
+    NewsKind.UNPROTECTED,
+    NewsKind.CLOSED_OUTSIDE,
+    NewsKind.EXIT_NOT_FOLLOWED,
+}
 
 
 def _told(item: News) -> None:

@@ -36,6 +36,7 @@ _TITLES = {
     NewsKind.FELL_BACK_TO_REST.value: "Watching through REST",
     NewsKind.UNPROTECTED.value: "UNPROTECTED position",
     NewsKind.STREAM_RESTORED.value: "Stream restored",
+    NewsKind.EXIT_NOT_FOLLOWED.value: "EXIT PLAN not followed",
 }
 
 

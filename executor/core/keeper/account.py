@@ -69,7 +69,15 @@ class AccountKeeper:
         difference the stream had not told."""
         news = self._handle(event, reconciled)
         self._arm()
-        return news
+        return news + self._exit_news()
+
+    def _exit_news(self) -> list[News]:
+        """What an exit plan could not do (a stop not moved, a trail not placed), told once."""
+        with self.state.lock:
+            told, self.exits.told = self.exits.told, []
+        for item in told:
+            self._replay.append(item)
+        return told
 
     def _handle(self, event: VenueEvent, reconciled: bool) -> list[News]:
         received = self._monotonic()
@@ -262,7 +270,7 @@ class AccountKeeper:
 
     # -- exit plans ----------------------------------------------------------------------------
 
-    def add_plan(self, plan: ExitPlan, *, resumed: bool = False) -> None:
+    def add_plan(self, plan: ExitPlan, *, resumed: bool = False) -> list[News]:
         """The engine placed an entry's exits: keep them in line with its take-profits' fills,
         counting those already seen (a take-profit may fill before the plan arrives). A plan
         taken up again after a restart is brought in line at once."""
@@ -277,6 +285,7 @@ class AccountKeeper:
                     step.reported, caught_up = known.filled, True
             if caught_up:
                 self.exits.advance(plan, self.venue)
+        return self._exit_news()
 
     def update_plan(
         self, where: Where, position_side: PositionSide, change: Callable[[ExitPlan | None], ExitPlan | None]
@@ -346,4 +355,4 @@ class AccountKeeper:
         for item in found:
             self._replay.append(item)
         self._arm()
-        return news + found
+        return news + found + self._exit_news()

@@ -21,20 +21,23 @@ take-profit gone meanwhile counts as filled, and the stop and trail are brought 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from common.decimals import plain
 from common.errors import TvbridgeError
+from common.trading import NewsKind
 from executor.core.events import Fill, OrderUpdate, VenueWatch, Where
+from executor.core.keeper.news import News
 from executor.core.keeper.state import finished
 from executor.core.keeper.view import LevelView, PlanView
 from executor.core.ladder import Rung, breakeven
 from executor.core.legs import client_order_id
 from executor.core.model import OrderStatus, PositionSide, Side
 from executor.core.placement import Placer
-from executor.core.ports import InstrumentRules, OpenProtection, ProtectionKind, ProtectionRequest
+from executor.core.ports import InstrumentRules, OpenProtection, ProtectionKind, ProtectionRequest, VenueOrder
 from executor.core.resting import find_sent
 
 log = logging.getLogger("executor.keeper.exits")
@@ -140,6 +143,8 @@ class Exits:
     plans: dict[tuple[str, PositionSide], ExitPlan] = field(default_factory=dict)
     _steps: dict[str, tuple[ExitPlan, Step]] = field(default_factory=dict)
     pending: dict[str, Pending] = field(default_factory=dict)
+    # What could not be done, for the owner to hear (the keeper takes them after each event).
+    told: list[News] = field(default_factory=list)
 
     def add(self, plan: ExitPlan) -> None:
         old = self.plans.pop(plan.key, None)
@@ -218,7 +223,29 @@ class Exits:
             plan.at_breakeven = plan.at_breakeven or (to_breakeven and moved)
         if plan.trail is not None and plan.trail_after in reached and not plan.trail_placed:
             plan.trail_placed = True
-            self._place(venue, replace(plan.trail, quantity=left), "trailing stop")
+            trail = replace(plan.trail, quantity=left)
+            try:
+                self._send(venue, trail, lambda: venue.place_protection(trail), set())
+            except TvbridgeError as exc:
+                self._tell(
+                    plan,
+                    f"the trailing stop for {plain(left)} was not placed after take-profit "
+                    f"{plan.trail_after}: {exc.message}",
+                )
+
+    def _tell(self, plan: ExitPlan, what: str) -> None:
+        log.warning("exit plan not followed", extra={"signal_id": plan.signal_id, "detail": what})
+        self.told.append(
+            News(
+                NewsKind.EXIT_NOT_FOLLOWED,
+                plan.where.venue,
+                plan.where.account,
+                plan.where.symbol,
+                plan.position_side,
+                detail=what,
+                time_ms=int(time.time() * 1000),
+            )
+        )
 
     def _move_stop(self, plan: ExitPlan, venue: VenueWatch, quantity: Decimal, price: Decimal) -> bool:
         plan.moves += 1
@@ -233,47 +260,32 @@ class Exits:
             trigger_price=price,
             client_order_id=client_order_id(plan.signal_id, tag),
         )
-        if old is None or not old_id:
-            placed = self._place(venue, request, "stop at break-even")
-        else:
-            placed = self._replace(venue, _resting(old, old_id), request)
-        if placed is None:
+        try:
+            if old is None or not old_id:
+                placed = self._send(venue, request, lambda: venue.place_protection(request), set())
+            else:
+                resting = _resting(old, old_id)
+                placed = self._send(
+                    venue, request, lambda: venue.replace_protection(resting, request), {old_id}
+                )
+        except TvbridgeError as exc:
+            was = f"; it stays at {plain(old.trigger_price or ZERO)} for {plain(old.quantity)}" if old else ""
+            self._tell(
+                plan, f"the stop was not moved to {plain(price)} for {plain(quantity)}: {exc.message}{was}"
+            )
             return False
         plan.stop, plan.stop_order_id = request, placed
         if self.on_stop is not None:
             self.on_stop(plan, request)
         return True
 
-    def _replace(self, venue: VenueWatch, old: OpenProtection, request: ProtectionRequest) -> str | None:
-        try:
-            order = self.placer.send_or_find(
-                lambda: venue.replace_protection(old, request),
-                lambda: find_sent(venue, request, {old.order_id}),
-                f"{venue.venue.value} moved stop {request.client_order_id}",
-            )
-        except TvbridgeError as exc:
-            log.warning(
-                "stop not moved",
-                extra={
-                    "symbol": request.venue_symbol,
-                    "to": plain(request.trigger_price or ZERO),
-                    "quantity": plain(request.quantity),
-                    "reason": exc.message,
-                },
-            )
-            return None
-        return order.order_id
-
-    def _place(self, venue: VenueWatch, request: ProtectionRequest, what: str) -> str | None:
-        try:
-            order = self.placer.send_or_find(
-                lambda: venue.place_protection(request),
-                lambda: find_sent(venue, request, ()),
-                f"{venue.venue.value} {what} {request.client_order_id}",
-            )
-        except TvbridgeError as exc:
-            log.warning(f"{what} not placed", extra={"symbol": request.venue_symbol, "reason": exc.message})
-            return None
+    def _send(
+        self, venue: VenueWatch, request: ProtectionRequest, send: Callable[[], VenueOrder], before: set[str]
+    ) -> str:
+        """The order id of `request`, sent once (found after a lost answer); raises when refused."""
+        order = self.placer.send_or_find(
+            send, lambda: find_sent(venue, request, before), f"{venue.venue.value} {request.client_order_id}"
+        )
         return order.order_id
 
 

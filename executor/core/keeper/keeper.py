@@ -157,7 +157,7 @@ class Keeper:
     def add_plan(self, plan: ExitPlan, *, resumed: bool = False) -> None:
         """The engine placed an entry's exits (a ladder, a stop to move, a trail to start later),
         or took up a journalled one again after a restart (`resumed`)."""
-        self._accounts[(plan.where.venue, plan.where.account)].add_plan(plan, resumed=resumed)
+        self._publish(self._accounts[(plan.where.venue, plan.where.account)].add_plan(plan, resumed=resumed))
 
     def holds(self, where: Where, signal_id: str) -> bool:
         """Whether this run keeps the plan of `signal_id` already (a gateway reconnecting to a

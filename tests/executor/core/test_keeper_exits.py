@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
+from common.trading import NewsKind
 from executor.core.events import Fill, OrderKind, OrderUpdate, Where
 from executor.core.keeper.exits import ExitPlan, Exits, Pending, Step
 from executor.core.ladder import Rung
@@ -160,6 +161,10 @@ def test_a_refused_move_keeps_the_old_stop_and_the_next_fill_tries_again() -> No
     exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
     assert venue.replaced == [] and kept.stop_order_id == "sl1" and kept.stop is not None
     assert kept.stop.quantity == D("0.010")
+    # The owner hears of it: a stop that did not move is no stop at break-even.
+    [told] = exits.told
+    assert told.kind is NewsKind.EXIT_NOT_FOLLOWED and told.symbol == "BTC-USDT"
+    assert told.detail == "the stop was not moved to 60000 for 0.006: refused; it stays at 58800 for 0.01"
     exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
     [(old, new)] = venue.replaced
     assert (old.order_id, new.quantity, new.trigger_price) == ("sl1", D("0.003"), D("60000.0"))

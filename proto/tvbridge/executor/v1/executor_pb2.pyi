@@ -129,6 +129,7 @@ class KeeperNewsKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     KEEPER_NEWS_KIND_FELL_BACK_TO_REST: _ClassVar[KeeperNewsKind]
     KEEPER_NEWS_KIND_UNPROTECTED: _ClassVar[KeeperNewsKind]
     KEEPER_NEWS_KIND_STREAM_RESTORED: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_EXIT_NOT_FOLLOWED: _ClassVar[KeeperNewsKind]
 VENUE_UNSPECIFIED: Venue
 VENUE_BINGX: Venue
 VENUE_BINANCE: Venue
@@ -213,6 +214,7 @@ KEEPER_NEWS_KIND_STREAM_DOWN: KeeperNewsKind
 KEEPER_NEWS_KIND_FELL_BACK_TO_REST: KeeperNewsKind
 KEEPER_NEWS_KIND_UNPROTECTED: KeeperNewsKind
 KEEPER_NEWS_KIND_STREAM_RESTORED: KeeperNewsKind
+KEEPER_NEWS_KIND_EXIT_NOT_FOLLOWED: KeeperNewsKind
 
 class Signal(_message.Message):
     __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy", "trailing_pct", "trailing_activation", "trailing_activation_pct", "take_profits", "breakeven_after", "breakeven_offset_pct", "trail_after")
