@@ -40,6 +40,27 @@ def finished(status: OrderStatus) -> bool:
     return _RANK[status] == FINISHED
 
 
+def unsaid_kept(report: OrderUpdate, other: OrderUpdate) -> OrderUpdate:
+    """`report`, with what it leaves unsaid and `other` (a report of the same order) says.
+
+    Reports differ in what they carry, not in what they mean: BingX's order events carry no
+    reduce-only flag, its REST rows do; neither venue's order events carry a trailing stop's
+    callback or activation (Binance's ALGO_UPDATE, docs/venues/binance.md 9.4; BingX's
+    ORDER_TRADE_UPDATE, docs/venues/bingx.md 9.4), their REST rows do (binance.md 5.9, bingx.md
+    5.8). None of these changes over an order's life, so one report's word holds for all."""
+    return replace(
+        report,
+        reduce_only=report.reduce_only or other.reduce_only,
+        close_position=report.close_position or other.close_position,
+        activation_price=_first(report.activation_price, other.activation_price),
+        callback_pct=_first(report.callback_pct, other.callback_pct),
+    )
+
+
+def _first(value: Decimal | None, otherwise: Decimal | None) -> Decimal | None:
+    return value if value is not None else otherwise
+
+
 def newer(update: OrderUpdate, known: OrderUpdate) -> bool:
     """Whether `update` moves the order on from `known` (a repeat or an older one does not)."""
     rank, known_rank = _RANK[update.status], _RANK[known.status]
@@ -136,14 +157,17 @@ class AccountState:
         return self.order(trigger_id) if trigger_id is not None else None
 
     def apply_order(self, update: OrderUpdate) -> bool:
-        """Take the update if it moves the order on; False for a repeat or an older one."""
+        """Take the update if it moves the order on, or says what the known report left unsaid;
+        False for a repeat or an older one."""
         if update.actual_order_id:
             # Learnt from any report that names it, a stale one included: the link never changes.
             self._placed_by.remember(update.actual_order_id, update.order_id)
         book = self.book(update.where)
         known = book.open_orders.get(update.order_id) or self._finished.get(update.order_id)
-        if known is not None and not newer(update, known):
-            return self._learn_flags(book, known, update)
+        if known is not None:
+            if not newer(update, known):
+                return self._learn_unsaid(book, known, update)
+            update = unsaid_kept(update, known)
         if finished(update.status):
             book.open_orders.pop(update.order_id, None)
             self._finished.remember(update.order_id, update)
@@ -152,19 +176,14 @@ class AccountState:
         return True
 
     @staticmethod
-    def _learn_flags(book: Book, known: OrderUpdate, update: OrderUpdate) -> bool:
-        """A report of the same state may still say more: BingX's order events carry no
-        reduce-only flag, its REST rows do. What closes only is kept; True when it was new."""
-        more = (update.reduce_only and not known.reduce_only) or (
-            update.close_position and not known.close_position
-        )
-        if not more or update.order_id not in book.open_orders:
+    def _learn_unsaid(book: Book, known: OrderUpdate, update: OrderUpdate) -> bool:
+        """A report of the same state may still say more (`unsaid_kept`); True when it did."""
+        if update.order_id not in book.open_orders:
             return False
-        book.open_orders[update.order_id] = replace(
-            known,
-            reduce_only=known.reduce_only or update.reduce_only,
-            close_position=known.close_position or update.close_position,
-        )
+        learnt = unsaid_kept(known, update)
+        if learnt == known:
+            return False
+        book.open_orders[update.order_id] = learnt
         return True
 
     def apply_fill(self, fill: Fill) -> bool:

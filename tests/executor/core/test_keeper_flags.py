@@ -1,14 +1,18 @@
 """What a stream leaves unsaid: a protective order reported without its reduce-only flag (as
 BingX's order events are) makes the keeper read that symbol's open orders at once, so that when
-its position goes flat, the stream's word alone cancels it, with no reconciliation in between."""
+its position goes flat, the stream's word alone cancels it, with no reconciliation in between.
+A trailing stop told without its callback and activation (as both venues' order events are)
+takes them from the next REST read, and keeps them through later reports that lack them."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from decimal import Decimal
 
 from common.errors import ErrorClass
 from executor.core.events import OrderKind
-from executor.core.model import Side
+from executor.core.keeper.state import AccountState
+from executor.core.model import OrderStatus, Side, Venue
 from tests.executor.core.keeper_support import Rig
 from tests.support.fake_venue import refused
 from tests.support.fake_watch import order, position
@@ -18,6 +22,14 @@ from tools.processes import wait_until
 TP = order("tp", OrderKind.TAKE_PROFIT_MARKET, Side.SELL)
 SL = order("sl", OrderKind.STOP_MARKET, Side.SELL)
 TOLD_TP, TOLD_SL = replace(TP, reduce_only=False), replace(SL, reduce_only=False)
+# A trail as REST lists it (binance.md 5.9), and as the stream tells it (9.4: no terms).
+TRAIL = replace(
+    order("trail", OrderKind.TRAILING_STOP_MARKET, Side.SELL),
+    trigger_price=None,
+    activation_price=Decimal("61200"),
+    callback_pct=Decimal("1"),
+)
+TOLD_TRAIL = replace(TRAIL, activation_price=None, callback_pct=None)
 
 
 def started(rig: Rig) -> None:
@@ -116,3 +128,37 @@ def test_the_learner_thread_reads_as_soon_as_an_unflagged_stop_is_told() -> None
         assert wait_until(lambda: rig.venue.calls["open_orders"] == 2, timeout_s=5)
     finally:
         rig.keeper.stop()
+
+
+def shown_trail(rig: Rig) -> tuple[Decimal | None, Decimal | None]:
+    [trail] = [o for o in rig.keeper.view(Venue.BINANCE, "default").protective if o.order_id == "trail"]
+    return trail.activation_price, trail.callback_pct
+
+
+def test_a_trail_told_by_the_stream_takes_its_terms_from_the_next_read() -> None:
+    rig = Rig()
+    started(rig)
+    rig.venue.rest(TRAIL)
+    rig.keeper.handle(TOLD_TRAIL)
+    assert shown_trail(rig) == (None, None)
+    rig.clock.now += 30  # the next reconciliation
+    assert rig.reconcile()
+    assert shown_trail(rig) == (Decimal("61200"), Decimal("1"))
+    assert not rig.stats.reconcile_differences  # nothing the stream had wrong, only unsaid
+    rig.keeper.handle(TOLD_TRAIL)  # a repeat of the stream's word does not take them away
+    assert shown_trail(rig) == (Decimal("61200"), Decimal("1"))
+
+
+def test_what_one_report_says_of_an_order_outlives_later_reports_that_leave_it_unsaid() -> None:
+    state = AccountState(Venue.BINANCE, "default")
+    assert state.apply_order(TOLD_TRAIL)
+    assert not state.apply_order(TOLD_TRAIL)  # a repeat says nothing new
+    assert state.apply_order(TRAIL)  # same state, more said: taken
+    assert not state.apply_order(TRAIL)
+    assert state.apply_order(replace(TOLD_TRAIL, time_ms=2_000))  # later, saying less
+    assert state.order("trail") == replace(TRAIL, time_ms=2_000)
+    # The BingX case: reduce-only from the REST row, kept through the stream's later frames.
+    assert state.apply_order(TOLD_SL) and state.apply_order(SL)
+    assert state.apply_order(replace(TOLD_SL, status=OrderStatus.FILLED, filled=SL.quantity, time_ms=3_000))
+    finished = state.order("sl")
+    assert finished is not None and finished.reduce_only and finished.status is OrderStatus.FILLED
