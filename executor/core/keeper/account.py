@@ -28,7 +28,7 @@ from executor.core.events import (
 from executor.core.keeper import causes, oco, reconcile
 from executor.core.keeper.exits import ExitPlan, Exits, Pending
 from executor.core.keeper.news import AccountStats, Difference, News, Owner, ReplayLog
-from executor.core.keeper.state import MEMORY, AccountState, Book
+from executor.core.keeper.state import MEMORY, AccountState, Book, terms_untold
 from executor.core.keeper.watch import Guard, Watch
 from executor.core.model import OrderPurpose, OrderStatus, PositionSide
 from executor.core.placement import Placer
@@ -58,7 +58,8 @@ class AccountKeeper:
         self._to_arm: list[tuple[Pending, Decimal, Decimal | None]] = []
         self._replay = replay
         self._monotonic = monotonic
-        # Symbols with a protective order whose report did not say it only closes (oco.unsure).
+        # Symbols with a protective order whose report did not say it only closes (oco.unsure),
+        # or a trailing stop first told without its callback and activation (terms_untold).
         self._unsure: set[str] = set()
 
     # -- the handler -------------------------------------------------------------------------
@@ -149,7 +150,7 @@ class AccountKeeper:
         side = book.sides.get(update.position_side)
         if side is not None and side.flat_at is not None and not oco.left_behind(book, update.position_side):
             side.flat_at = None  # its siblings finished some other way: nothing left to time
-        if oco.unsure(update):
+        if oco.unsure(update) or (known is None and terms_untold(update)):
             self._unsure.add(update.where.venue_symbol)
         armed = self.exits.ordered(update, self.venue)
         if armed is not None:
@@ -240,7 +241,9 @@ class AccountKeeper:
         """Read the open orders of each symbol where an unsure protective order was told (the
         timer's work). What only closes is then known before its position goes flat, so the
         stream's word of the flat alone cancels it, within a round trip. A whole reconciliation
-        of the account would cost ~10 (a read per symbol and per fill)."""
+        of the account would cost ~10 (a read per symbol and per fill). A trail's callback and
+        activation, read the same way, show on the Positions page within that round trip rather
+        than at the next reconciliation."""
         with self.state.lock:
             symbols, self._unsure = self._unsure, set()
         for symbol in sorted(symbols):

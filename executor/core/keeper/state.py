@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Generic, TypeVar
 
-from executor.core.events import Fill, OrderUpdate, PositionUpdate, Where
+from executor.core.events import Fill, OrderKind, OrderUpdate, PositionUpdate, Where
 from executor.core.model import OrderStatus, PositionSide, Venue
 
 ZERO = Decimal(0)
@@ -54,6 +54,16 @@ def unsaid_kept(report: OrderUpdate, other: OrderUpdate) -> OrderUpdate:
         close_position=report.close_position or other.close_position,
         activation_price=_first(report.activation_price, other.activation_price),
         callback_pct=_first(report.callback_pct, other.callback_pct),
+    )
+
+
+def terms_untold(order: OrderUpdate) -> bool:
+    """A resting trailing stop reported without its callback, as both venues' order events tell
+    one (`unsaid_kept`): its REST row says it."""
+    return (
+        order.kind is OrderKind.TRAILING_STOP_MARKET
+        and order.callback_pct is None
+        and not finished(order.status)
     )
 
 

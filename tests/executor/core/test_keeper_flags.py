@@ -135,18 +135,38 @@ def shown_trail(rig: Rig) -> tuple[Decimal | None, Decimal | None]:
     return trail.activation_price, trail.callback_pct
 
 
-def test_a_trail_told_by_the_stream_takes_its_terms_from_the_next_read() -> None:
+def test_a_trail_told_by_the_stream_is_read_at_once_for_its_terms() -> None:
     rig = Rig()
     started(rig)
     rig.venue.rest(TRAIL)
     rig.keeper.handle(TOLD_TRAIL)
     assert shown_trail(rig) == (None, None)
-    rig.clock.now += 30  # the next reconciliation
-    assert rig.reconcile()
+    rig.keeper.learn_due()  # the learner thread's turn
+    assert rig.venue.calls["open_orders"] == 1
     assert shown_trail(rig) == (Decimal("61200"), Decimal("1"))
     assert not rig.stats.reconcile_differences  # nothing the stream had wrong, only unsaid
-    rig.keeper.handle(TOLD_TRAIL)  # a repeat of the stream's word does not take them away
+    rig.keeper.handle(TOLD_TRAIL)  # a repeat of the stream's word neither takes them away
+    rig.keeper.learn_due()
     assert shown_trail(rig) == (Decimal("61200"), Decimal("1"))
+    assert rig.venue.calls["open_orders"] == 1  # nor is read for again
+
+
+def test_without_the_read_the_next_reconciliation_tells_a_trail_its_terms() -> None:
+    rig = Rig()
+    started(rig)
+    rig.venue.rest(TRAIL)
+    rig.keeper.handle(TOLD_TRAIL)
+    rig.clock.now += 30
+    assert rig.reconcile()
+    assert shown_trail(rig) == (Decimal("61200"), Decimal("1"))
+
+
+def test_a_trail_told_with_its_terms_is_not_read() -> None:
+    rig = Rig()
+    started(rig)
+    rig.keeper.handle(TRAIL)
+    rig.keeper.learn_due()
+    assert rig.venue.calls["open_orders"] == 0
 
 
 def test_what_one_report_says_of_an_order_outlives_later_reports_that_leave_it_unsaid() -> None:
