@@ -75,14 +75,11 @@ def start_stack(
     extra_env: dict[str, str] | None = None,
     venue_tls: VenueTls | None = None,
     simulator_port: int | None = None,
-    executor_port: int | None = None,
 ) -> LocalStack:
-    """`simulator_port` and `executor_port` let a caller put something in front of the simulator
-    (the benchmark's network delay) or of the executor (the dashboard test's amended answers),
-    pointing the venue URLs or `EXECUTOR_ADDR` at it through `extra_env`."""
-    ports = {name: free_port() for name in ("gateway", "metrics")}
+    """`simulator_port` lets a caller put something in front of the simulator (the benchmark's
+    network delay), pointing the venue URLs at it through `extra_env`."""
+    ports = {name: free_port() for name in ("gateway", "metrics", "executor")}
     ports["simulator"] = simulator_port or free_port()
-    ports["executor"] = executor_port or free_port()
     scheme = "https" if venue_tls else "http"
     tls_env = (
         {

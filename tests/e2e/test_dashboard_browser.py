@@ -1,9 +1,5 @@
 """The dashboard as its owner uses it: a real Chromium against the real gateway, executor and
-simulator processes. Each page is saved as a screenshot under test-artifacts/dashboard/.
-
-The gateway reaches the executor through a pass-through (`tests/support/executor_front.py`),
-so that the Positions page can be shown a ladder part-way through its levels: the exit plan is
-written there onto the executor's real answer, over a real position and its real trailing stop."""
+simulator processes. Each page is saved as a screenshot under test-artifacts/dashboard/."""
 
 from __future__ import annotations
 
@@ -13,8 +9,7 @@ import json
 import shutil
 import time
 from collections.abc import Callable, Iterator
-from decimal import Decimal
-from functools import partial
+from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +23,10 @@ from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
+from common.decimals import plain
 from executor.venues.binance.adapter import BinanceAdapter
-from tests.support.executor_front import ExecutorFront
 from tests.support.required import required
-from tools.processes import free_port
 from tools.stack import LocalStack, start_stack
-from tvbridge.executor.v1 import executor_pb2 as pb
 
 pytestmark = pytest.mark.e2e
 
@@ -43,6 +36,12 @@ API_KEY = "browser-key-5c2e9a7d31f04b68"
 SECRET_KEY = "browser-secret-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
 PASSPHRASE = "browser-passphrase-Tq4vN8"
 PASSWORD = "owner-password-Hx3mR7wQ"
+# The Positions page's ladder: 40/30/20 % of the entry, the rest a runner (the simulator's ETH
+# steps: 0.01 in quantity and in price).
+LADDER_QTY = Decimal("0.10")
+LADDER_SHARES = [Decimal("0.04"), Decimal("0.03"), Decimal("0.02")]
+ETH_TICK = Decimal("0.01")
+PRICE_STEP = Decimal("0.0025")  # a walk's step, a fraction of the price: each trigger sees it
 
 
 def _binary(name: str, *candidates: str) -> str:
@@ -51,28 +50,13 @@ def _binary(name: str, *candidates: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def executor_port() -> int:
-    return free_port()
-
-
-@pytest.fixture(scope="module")
-def front(executor_port: int) -> Iterator[ExecutorFront]:
-    running = ExecutorFront(free_port(), f"127.0.0.1:{executor_port}")
-    yield running
-    running.stop()
-
-
-@pytest.fixture(scope="module")
-def stack(
-    tmp_path_factory: pytest.TempPathFactory, front: ExecutorFront, executor_port: int
-) -> Iterator[LocalStack]:
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
     running = start_stack(
         tmp_path_factory.mktemp("dashboard"),
         api_key=API_KEY,
         secret_key=SECRET_KEY,
         passphrase=PASSPHRASE,
-        extra_env={"DASHBOARD_PASSWORD": PASSWORD, "STRATEGIES": "ema-cross", "EXECUTOR_ADDR": front.addr},
-        executor_port=executor_port,
+        extra_env={"DASHBOARD_PASSWORD": PASSWORD, "STRATEGIES": "ema-cross"},
     )
     yield running
     running.stop()
@@ -392,46 +376,7 @@ def log_in_at(driver: WebDriver, url: str) -> None:
         wait_for(lambda: driver.current_url == url, 5, "the page asked for")
 
 
-def ladder_plan(signal_id: str, entry: Decimal, quantity: Decimal) -> pb.ExitPlan:
-    """Three take-profits of a long, the first filled: the stop moved to entry, the trail
-    waiting for the second."""
-    cent = Decimal("0.01")
-    third = (quantity / 3).quantize(Decimal("0.001"))
-    levels = [
-        pb.ExitLevel(
-            number=n,
-            trigger_price=str((entry * (1 + Decimal(n) / 100)).quantize(cent)),
-            quantity=str(size),
-            filled=str(size if n == 1 else Decimal("0")),
-            done=n == 1,
-            order_id=f"tp-{n}" if n < 3 else "",
-        )
-        for n, size in ((1, third), (2, third), (3, quantity - 2 * third))
-    ]
-    return pb.ExitPlan(
-        signal_id=signal_id,
-        entry_price=str(entry),
-        take_profits=levels,
-        stop_price=str(entry),
-        stop_quantity=str(quantity - third),
-        at_breakeven=True,
-        breakeven_after=1,
-        trail_after=2,
-        trailing_pct="1",
-        trail_placed=False,
-    )
-
-
-def add_plan(venue_symbol: str, plan: pb.ExitPlan, reply: pb.GetPositionsResponse) -> None:
-    for account in reply.accounts:
-        for kept in account.positions:
-            if account.venue == pb.VENUE_BINANCE and kept.position.venue_symbol == venue_symbol:
-                kept.plan.CopyFrom(plan)
-
-
-def test_positions_and_fills_in_a_real_browser(
-    stack: LocalStack, browser: webdriver.Chrome, front: ExecutorFront
-) -> None:
+def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdriver.Chrome) -> None:
     base = stack.gateway_url
     driver = browser
     owner = {"Authorization": f"Bearer {PASSPHRASE}"}
@@ -496,78 +441,97 @@ def test_positions_and_fills_in_a_real_browser(
     shot(driver, "11a-positions-unprotected")
     assert control(stack, "DELETE", "/_sim/faults").is_success
 
-    # A trailing stop shows its callback and activation; under the position, its exit plan:
-    # the ladder, the stop now at break-even, the trail waiting for take-profit 2. Sent while
-    # Binance's stream is away, so that the keeper first learns the trail from REST: the
-    # stream's ALGO_UPDATE carries no callback or activation (docs/venues/binance.md 9.4).
-    assert control(stack, "POST", "/_sim/streams/drop", {"venue": "binance", "refuse_s": 3}).is_success
-    trailed = stack_webhook(
+    # A real exit plan under its position, followed as the price walks up: a ladder of three
+    # take-profits, the stop to break-even after the first, a trail after the second.
+    laddered = stack_webhook(
         stack,
         {
             "id": "tv-ladder-1",
             "exchange": "binance",
             "action": "buy",
             "symbol": "ETH-USDT",
-            "quantity": "0.05",
+            "quantity": str(LADDER_QTY),
+            "sl_pct": "2",
+            "take_profit": [
+                {"pct": "1", "size_pct": "40"},
+                {"pct": "2", "size_pct": "30"},
+                {"pct": "3", "size_pct": "20"},
+            ],
+            "breakeven_after": 1,
             "trailing_pct": "1",
-            "trailing_activation_pct": "2",
+            "trailing_activation_pct": "4",
+            "trail_after": 2,
             "strategy": "ema-cross",
         },
     )
-    assert trailed["status"] == "executed", trailed
-    assert sorted(o["purpose"] for o in trailed["orders"]) == ["entry", "trailing_stop"], trailed
-    filled_at = Decimal(next(o for o in trailed["orders"] if o["purpose"] == "entry")["avg_price"])
-    plan = ladder_plan("tv-ladder-1", filled_at, Decimal("0.05"))
-    front.amend = partial(add_plan, "ETHUSDT", plan)
+    assert laddered["status"] == "executed", laddered
+    entry_price = Decimal(next(o for o in laddered["orders"] if o["purpose"] == "entry")["avg_price"])
+    sent = [o for o in laddered["orders"] if o["purpose"] == "take_profit"]
+    assert [Decimal(o["quantity"]) for o in sent] == LADDER_SHARES, laddered
+    assert not [o for o in laddered["orders"] if o["purpose"] == "trailing_stop"], "the trail waits"
+    [first_stop] = [o for o in laddered["orders"] if o["purpose"] == "stop_loss"]
+    # As decimals travel: plain, no trailing zeros. The stop at break-even is the entry, on the tick.
+    even = plain(entry_price.quantize(ETH_TICK, ROUND_DOWN))
+    activation = plain((entry_price * Decimal("1.04")).quantize(ETH_TICK, ROUND_DOWN))
     eth_css = '[data-venue="binance"][data-account="default"] tr.position-row[data-symbol="ETH-USDT"]'
+    stop_css = eth_css + ' .protective[data-purpose="stop_loss"]:not([data-trail])'
     trail_css = eth_css + " .protective[data-trail]"
     plan_css = '[data-venue="binance"][data-account="default"] tr.plan-row[data-symbol="ETH-USDT"]'
-    wait_for(lambda: find(driver, trail_css) and find(driver, plan_css), 20, "the trail and the plan")
-    [trail] = [
-        o
-        for a in httpx.get(base + "/api/positions", headers=owner, timeout=10).json()["accounts"]
-        for p in a["positions"]
-        if a["venue"] == "binance" and p["symbol"] == "ETH-USDT"
-        for o in p["protective"]
-        if o["callback_pct"]
-    ]
+    wait_for(lambda: find(driver, plan_css), 15, "the plan")
+    assert text(driver, plan_css + " .trail-state") == "1 % · after take-profit 2"
     assert (
-        trail["callback_pct"] == "1"
-        and abs(Decimal(trail["activation_price"]) - filled_at * Decimal("1.02")) < 1
+        text(driver, plan_css + " .stop-level") == f"{first_stop['trigger_price']} \u00d7 {plain(LADDER_QTY)}"
     )
-    assert text(driver, trail_css) == f"Trail 1 % activation {trail['activation_price']} \u00d7 0.05"
+    assert "break-even after take-profit 1" in text(driver, plan_css + " .stop-now")
+
+    def done() -> list[str | None]:
+        return [
+            lv.get_attribute("data-done")
+            for lv in driver.find_elements(By.CSS_SELECTOR, plan_css + " tr.ladder-level")
+        ]
+
+    # Take-profit 1 fills: its share gone, the stop at break-even for what is left.
+    price = walk_price(stack, entry_price, Decimal(sent[0]["trigger_price"]))
+    left = plain(LADDER_QTY - LADDER_SHARES[0])
+    wait_for(lambda: done() == ["true", "false", "false"], 15, "take-profit 1 done")
+    wait_for(lambda: text(driver, stop_css) == f"SL {even} \u00d7 {left}", 15, "the stop moved and shrunk")
     assert "has-plan" in (find(driver, eth_css).get_attribute("class") or "")
     levels = driver.find_elements(By.CSS_SELECTOR, plan_css + " tr.ladder-level")
-    assert [lv.get_attribute("data-done") for lv in levels] == ["true", "false", "false"]
-    for shown, sent in zip(levels, plan.take_profits, strict=True):
+    for number, (shown, order) in enumerate(zip(levels, sent, strict=True), 1):
         cells = [c.text for c in shown.find_elements(By.CSS_SELECTOR, "td")]
-        assert cells[:4] == [f"TP{sent.number}", sent.trigger_price, sent.quantity, sent.filled], cells
+        filled = order["quantity"] if number == 1 else "0"
+        assert cells[0] == f"TP{number}", cells
+        assert [Decimal(c) for c in cells[1:4]] == [
+            Decimal(order["trigger_price"]),
+            Decimal(order["quantity"]),
+            Decimal(filled),
+        ], cells
     assert "done" in levels[0].text and "done" not in levels[1].text
-    assert text(driver, plan_css + " .stop-level") == f"{filled_at} \u00d7 {plan.stop_quantity}"
+    assert text(driver, plan_css + " .stop-level") == f"{even} \u00d7 {left}"
     assert text(driver, plan_css + " .breakeven") == "break-even"
     assert text(driver, plan_css + " .trail-state") == "1 % · after take-profit 2"
     assert find(driver, plan_css + " .trail").get_attribute("data-waiting") == "true"
+    assert not driver.find_elements(By.CSS_SELECTOR, trail_css)
     link = find(driver, plan_css + " a")
     assert str(link.get_attribute("href")).endswith("/dashboard/signals/tv-ladder-1")
     shot(driver, "11c-positions-ladder")
 
-    # Take-profit 2 filled: the trail is placed, and the plan shows where it activates.
-    plan.take_profits[1].filled = plan.take_profits[1].quantity
-    plan.take_profits[1].done = True
-    plan.trail_placed = True
+    # Take-profit 2 fills: the trail is placed for the rest, and shows where it activates.
+    walk_price(stack, price, Decimal(sent[1]["trigger_price"]))
+    left = plain(LADDER_QTY - LADDER_SHARES[0] - LADDER_SHARES[1])
+    wait_for(lambda: done() == ["true", "true", "false"], 15, "take-profit 2 done")
     wait_for(
-        lambda: text(driver, plan_css + " .trail-state") == f"1 % · activation {trail['activation_price']}",
-        10,
-        "the trail placed",
+        lambda: text(driver, plan_css + " .trail-state") == f"1 % · activation {activation}",
+        15,
+        "the trail placed, with its terms",
     )
-    assert [
-        lv.get_attribute("data-done")
-        for lv in driver.find_elements(By.CSS_SELECTOR, plan_css + " tr.ladder-level")
-    ] == [
-        "true",
-        "true",
-        "false",
-    ]
+    assert text(driver, trail_css) == f"Trail 1 % activation {activation} \u00d7 {left}"
+    assert find(driver, plan_css + " .trail").get_attribute("data-waiting") == "false"
+    wait_for(lambda: text(driver, stop_css) == f"SL {even} \u00d7 {left}", 15, "the stop shrunk again")
+    assert text(driver, plan_css + " .stop-level") == f"{even} \u00d7 {left}"
+    shot(driver, "11d-positions-ladder-trailing")
+
+    # Back from the drop that found the BTC position bare, before BingX's is dropped.
     binance_css = '[data-venue="binance"][data-account="default"]'
     wait_for(
         lambda: find(driver, binance_css).get_attribute("data-watch") == "stream", 20, "Binance's stream"
@@ -626,6 +590,19 @@ def control(stack: LocalStack, method: str, path: str, body: dict[str, Any] | No
     """A call to the simulator's /_sim control API, trusting its CA."""
     with httpx.Client(base_url=stack.simulator_url, verify=stack.venue_ca or True, timeout=10) as sim:
         return sim.request(method, path, json=body)
+
+
+def walk_price(stack: LocalStack, start: Decimal, to: Decimal) -> Decimal:
+    """Binance's ETH-USDT price walked up from `start` to just past `to`, step by step; where
+    it stopped."""
+    price = start
+    while price <= to:
+        price = (price * (1 + PRICE_STEP)).quantize(ETH_TICK, ROUND_DOWN)
+        moved = control(
+            stack, "POST", "/_sim/price", {"venue": "binance", "symbol": "ETH-USDT", "price": str(price)}
+        )
+        assert moved.status_code == 200, moved.text
+    return price
 
 
 def stack_webhook(stack: LocalStack, body: dict[str, Any]) -> dict[str, Any]:
