@@ -327,7 +327,7 @@ class Exchange:
             return quantity
         if position_side == "BOTH":
             return open_qty  # reduce-only never flips: the venue trims it
-        raise SimError(Reject.REDUCE_ONLY, "close quantity exceeds the open position")
+        raise SimError(Reject.OVER_CLOSE, "close quantity exceeds the open position")
 
     def _check_opening(
         self, account: Account, inst: Instrument, side: str, quantity: Decimal, price: Decimal | None

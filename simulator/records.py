@@ -17,6 +17,7 @@ class Reject(StrEnum):
     INSUFFICIENT_MARGIN = "insufficient_margin"
     REDUCE_ONLY = "reduce_only"
     NO_POSITION = "no_position"
+    OVER_CLOSE = "over_close"  # a hedge-mode close for more than its side holds
     DUPLICATE_CLIENT_ID = "duplicate_client_id"
     UNKNOWN_ORDER = "unknown_order"
     INVALID_PARAMETER = "invalid_parameter"

@@ -114,9 +114,11 @@ REFUSALS: dict[Reject, int] = {
     Reject.MIN_QUANTITY: QTY_TOO_LOW,
     Reject.MIN_NOTIONAL: MIN_NOTIONAL,
     Reject.INSUFFICIENT_MARGIN: MARGIN_INSUFFICIENT,
-    # In hedge mode a close is reduce-only by its side; the venue refuses both alike.
+    # In hedge mode a close is reduce-only by its side; the venue refuses both alike, and a
+    # close for more than the side holds too (observed: ccxt/ccxt#8304).
     Reject.REDUCE_ONLY: REDUCE_ONLY_REJECTED,
     Reject.NO_POSITION: REDUCE_ONLY_REJECTED,
+    Reject.OVER_CLOSE: REDUCE_ONLY_REJECTED,
     Reject.DUPLICATE_CLIENT_ID: DUPLICATE_CLIENT_ID,
     Reject.UNKNOWN_ORDER: UNKNOWN_ORDER,
     Reject.INVALID_PARAMETER: MANDATORY_PARAM,

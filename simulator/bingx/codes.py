@@ -37,6 +37,8 @@ REFUSALS: dict[Reject, tuple[int, str | None]] = {
         "Please check your positions and open orders.",
     ),
     Reject.NO_POSITION: (101205, "No position to close"),
+    # docs/venues/bingx.md 6: a close for more than the side holds; the words are a guess.
+    Reject.OVER_CLOSE: (110203, "Available amount for closing is insufficient"),
     Reject.DUPLICATE_CLIENT_ID: (101481, "clientOrderID cannot be repeated"),
     Reject.UNKNOWN_ORDER: (80016, "order does not exist"),
     Reject.INVALID_PARAMETER: (INVALID, None),

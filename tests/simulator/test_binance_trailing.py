@@ -151,3 +151,25 @@ def test_the_trail_tells_its_life_on_the_stream_as_algo_orders_do(venue: Binance
         )
         finished = stream.next("ALGO_UPDATE")["o"]
         assert (finished["X"], finished["aq"], finished["ap"]) == ("FINISHED", "0.010", "59990.0")
+
+
+@pytest.mark.parametrize(("hedge", "status", "left"), [(False, "FINISHED", "0"), (True, "REJECTED", "0.004")])
+def test_a_trail_for_more_than_the_side_holds_closes_it_one_way_and_is_rejected_hedged(
+    venue: Binance, hedge: bool, status: str, left: str
+) -> None:
+    # One-way, reduce-only never opens the other way: the venue trims the close to what is held.
+    # Hedge mode: a close for more than the side holds is refused (-2022, ccxt/ccxt#8304), and an
+    # algo order refused as it fires ends REJECTED (docs/venues/binance.md 5.9).
+    closing = _open(venue, "long", hedge=hedge)
+    algo = _trail(venue, closing, callbackRate="1")
+    venue.order(type="MARKET", quantity="0.006", **closing)
+    if hedge:
+        too_much = venue.signed(
+            "POST", "/fapi/v1/order", symbol="BTCUSDT", type="MARKET", quantity="0.005", **closing
+        )
+        assert (too_much.status_code, too_much.json()["code"]) == (400, -2022)
+    walk(venue.price, START, UP)
+    walk(venue.price, UP, START)
+    assert venue.call("GET", ALGO, algoId=algo["algoId"])["algoStatus"] == status
+    held = [row["positionAmt"] for row in _open_positions(venue) if Decimal(row["positionAmt"])]
+    assert held == ([left] if hedge else [])

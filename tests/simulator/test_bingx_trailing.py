@@ -167,3 +167,23 @@ def test_the_test_endpoint_checks_a_trail_and_keeps_nothing(venue: Bingx) -> Non
     assert venue.signed("POST", f"{ORDER}/test", **params, priceRate="0.01").json()["code"] == 0
     assert venue.signed("POST", f"{ORDER}/test", **params, priceRate="0.95").json()["code"] == 110416
     assert venue.call("GET", "/openApi/swap/v2/trade/openOrders", symbol="BTC-USDT")["orders"] == []
+
+
+@pytest.mark.parametrize(("hedge", "status", "left"), [(False, "FILLED", "0"), (True, "CANCELLED", "0.004")])
+def test_a_trail_for_more_than_the_side_holds_closes_it_one_way_and_is_cancelled_hedged(
+    venue: Bingx, hedge: bool, status: str, left: str
+) -> None:
+    # One-way, reduce-only never opens the other way: the close is trimmed to what is held.
+    # Hedge mode: a close for more than the side holds is refused (110203, docs/venues/bingx.md
+    # 6), and a conditional order whose order is refused as it fires is cancelled (a guess).
+    closing = _open(venue, "long", hedge=hedge)
+    trail = _trail(venue, closing, priceRate="0.01")
+    venue.order(type="MARKET", quantity="0.006", **closing)
+    if hedge:
+        too_much = venue.signed("POST", ORDER, symbol="BTC-USDT", type="MARKET", quantity="0.005", **closing)
+        assert too_much.json()["code"] == 110203
+    walk(venue.price, START, UP)
+    walk(venue.price, UP, START)
+    done = venue.call("GET", ORDER, symbol="BTC-USDT", orderId=trail["orderId"])["order"]
+    assert done["status"] == status
+    assert _position(venue) == left

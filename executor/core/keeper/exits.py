@@ -8,9 +8,13 @@ hands the plan over; a limit entry's plan waits here for the entry's fill, then 
   position (BingX refuses that, docs/venues/bingx.md 5.8);
 - after take-profit `breakeven_after`, moves the stop to the entry price (plus the offset the
   profit way), placing one if the signal had none;
-- after take-profit `trail_after`, places the trailing stop for the rest of the position.
-A stop is moved or resized through the venue's replace (`VenueAdapter.replace_protection`), which
-never leaves the position without one. The plan ends when its side goes flat.
+- after take-profit `trail_after`, places the trailing stop for the rest of the position, and
+  after each later one puts a trail for what is left in its place: a trail for more than the
+  side holds is refused when it fires in hedge mode (docs/venues/binance.md 5.9, -2022;
+  docs/venues/bingx.md 5.8, 110203), which would leave the runner without it.
+A stop or trail is moved or resized through the venue's replace
+(`VenueAdapter.replace_protection`), which never leaves the position without one. The plan ends
+when its side goes flat.
 
 Plans live in the executor's memory, which keeps no database: on every (re)connect the gateway
 hands back the journal's recent entries with exit terms (`ResumeExits`), and each plan whose
@@ -81,10 +85,11 @@ class ExitPlan:
     breakeven_after: int | None
     breakeven_offset_pct: Decimal | None
     trail_after: int | None
-    trail: ProtectionRequest | None  # the trail to place after `trail_after`, sized then
+    trail: ProtectionRequest | None  # the trail to place after `trail_after`; once placed, as placed
     trail_placed: bool = False
+    trail_order_id: str = ""  # the trail resting now, once placed
     at_breakeven: bool = False
-    moves: int = 0  # stops placed by the plan so far: each gets a client id of its own
+    moves: int = 0  # stops and trails placed by the plan so far: each gets a client id of its own
     # Taken up again after a restart: the take-profits already gone from the venue by then.
     gone: frozenset[int] = frozenset()
 
@@ -221,17 +226,56 @@ class Exits:
         if price is not None and (stop is None or (stop.quantity, stop.trigger_price) != (left, price)):
             moved = self._move_stop(plan, venue, left, price)
             plan.at_breakeven = plan.at_breakeven or (to_breakeven and moved)
-        if plan.trail is not None and plan.trail_after in reached and not plan.trail_placed:
+        if plan.trail is None or plan.trail_after not in reached:
+            return
+        if not plan.trail_placed:
             plan.trail_placed = True
             trail = replace(plan.trail, quantity=left)
             try:
-                self._send(venue, trail, lambda: venue.place_protection(trail), set())
+                placed = self._send(venue, trail, lambda: venue.place_protection(trail), set())
             except TvbridgeError as exc:
                 self._tell(
                     plan,
                     f"the trailing stop for {plain(left)} was not placed after take-profit "
                     f"{plan.trail_after}: {exc.message}",
                 )
+                return
+            plan.trail, plan.trail_order_id = trail, placed
+        elif plan.trail_order_id and plan.trail.quantity > left:
+            self._shrink_trail(plan, venue, left)
+
+    def _shrink_trail(self, plan: ExitPlan, venue: VenueWatch, quantity: Decimal) -> None:
+        """A trail for `quantity` in the place of the larger one resting. Its activation is kept
+        while no price has reached it; once one has, the venues refuse it and the new trail starts
+        from the price now. That costs next to nothing of what the old trail had seen: the
+        take-profit that just filled lies beyond every price since the trail was placed (it fills
+        the first time the price reaches it), so the best of them is the price at that fill."""
+        assert plan.trail is not None
+        activation = plan.trail.trigger_price
+        if activation is not None and _passed(plan, activation):
+            activation = None
+        plan.moves += 1
+        tag = f"{ProtectionKind.TRAILING_STOP.value}-{plan.position_side.value}-resized-{plan.moves}"
+        request = replace(
+            plan.trail,
+            quantity=quantity,
+            trigger_price=activation,
+            client_order_id=client_order_id(plan.signal_id, tag),
+        )
+        # Should the venue cancel the old one and refuse the new, the old is placed again: with
+        # an activation passed meanwhile it would be refused too.
+        old_id, was = plan.trail_order_id, plan.trail.quantity
+        resting = _resting(replace(plan.trail, trigger_price=activation), old_id)
+        try:
+            placed = self._send(venue, request, lambda: venue.replace_protection(resting, request), {old_id})
+        except TvbridgeError as exc:
+            self._tell(
+                plan,
+                f"the trailing stop was not resized to {plain(quantity)}: {exc.message}; it stays "
+                f"for {plain(was)}, more than the position, which it may fail to close",
+            )
+            return
+        plan.trail, plan.trail_order_id = request, placed
 
     def _tell(self, plan: ExitPlan, what: str) -> None:
         log.warning("exit plan not followed", extra={"signal_id": plan.signal_id, "detail": what})
@@ -294,12 +338,19 @@ def _entry_done(update: OrderUpdate) -> bool:
     return update.status is OrderStatus.FILLED or (finished(update.status) and update.filled > 0)
 
 
+def _passed(plan: ExitPlan, price: Decimal) -> bool:
+    """Whether the market has reached `price` the profit way: a take-profit at or beyond it filled."""
+    done = [s.rung.trigger_price for s in plan.steps if s.filled > 0]
+    return any(p >= price if plan.long else p <= price for p in done)
+
+
 def _closing(plan: ExitPlan) -> Side:
     return Side.SELL if plan.long else Side.BUY
 
 
 def _resting(request: ProtectionRequest, order_id: str) -> OpenProtection:
-    """The plan's stop as the venue lists it, for the replace to cancel (or put back)."""
+    """The plan's stop or trail as the venue lists it, for the replace to cancel (or put back)."""
+    trail = request.kind is ProtectionKind.TRAILING_STOP
     return OpenProtection(
         order_id=order_id,
         client_order_id=request.client_order_id,
@@ -307,6 +358,7 @@ def _resting(request: ProtectionRequest, order_id: str) -> OpenProtection:
         position_side=request.position_side,
         order_type=request.venue_type,
         quantity=request.quantity,
-        trigger_price=request.trigger_price,
+        trigger_price=None if trail else request.trigger_price,
+        activation_price=request.trigger_price if trail else None,
         callback_pct=request.callback_pct,
     )

@@ -1,5 +1,6 @@
 """An exit plan as its take-profits fill: the stop shrinks to what is left, moves to break-even
-after take-profit N, the trail starts after take-profit M; a failed move keeps the old stop."""
+after take-profit N, the trail starts after take-profit M and shrinks with each later one; a
+failed move keeps the old stop (or trail)."""
 
 from __future__ import annotations
 
@@ -53,7 +54,13 @@ class Venue_:
         return None
 
 
-def plan(*, breakeven_after: int | None = 1, trail_after: int | None = 2, stop: bool = True) -> ExitPlan:
+def plan(
+    *,
+    breakeven_after: int | None = 1,
+    trail_after: int | None = 2,
+    stop: bool = True,
+    activation: Decimal | None = None,
+) -> ExitPlan:
     steps = [
         Step(Rung((1,), D("61200"), D("0.004")), "c1", "tp1"),
         Step(Rung((2,), D("62400"), D("0.003")), "c2", "tp2"),
@@ -63,7 +70,7 @@ def plan(*, breakeven_after: int | None = 1, trail_after: int | None = 2, stop: 
         "BTCUSDT", ProtectionKind.STOP_LOSS, Side.SELL, PositionSide.LONG, D("0.010"), D("58800"), "csl"
     )
     trail = ProtectionRequest(
-        "BTCUSDT", ProtectionKind.TRAILING_STOP, Side.SELL, PositionSide.LONG, D(0), None, "ctr", D("1")
+        "BTCUSDT", ProtectionKind.TRAILING_STOP, Side.SELL, PositionSide.LONG, D(0), activation, "ctr", D("1")
     )
     return ExitPlan(
         where=WHERE,
@@ -128,8 +135,14 @@ def test_each_take_profit_shrinks_the_stop_the_first_moves_it_to_break_even_the_
     )
 
     exits.filled(take("tp3", "0.002", "t3"), venue)  # type: ignore[arg-type]
-    assert venue.replaced[-1][1].quantity == D("0.001")  # the runner
-    assert len({r.client_order_id for _, r in venue.replaced}) == 3  # each move a client id of its own
+    (stop_old, stop_new), (trail_old, trail_new) = venue.replaced[-2:]
+    assert (stop_old.order_id, stop_new.quantity) == ("moved-2", D("0.001"))  # the runner
+    assert (trail_old.order_id, trail_old.quantity, trail_new.quantity) == (
+        "placed-1",
+        D("0.003"),
+        D("0.001"),
+    )
+    assert len({r.client_order_id for _, r in venue.replaced}) == 4  # each move a client id of its own
     assert [lv.done for lv in kept.view().take_profits] == [True, True, True]
     assert kept.view().stop_quantity == D("0.001")
 
@@ -232,3 +245,88 @@ def test_a_take_profit_told_by_its_order_report_and_its_trade_counts_once() -> N
     exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
     [(_, new)] = venue.replaced
     assert new.quantity == D("0.006") and kept.steps[0].filled == D("0.004")
+
+
+def _trail_plan(activation: Decimal | None = None) -> tuple[Exits, Venue_, ExitPlan]:
+    exits, venue = Exits(Placer()), Venue_()
+    kept = plan(breakeven_after=None, trail_after=1, stop=False, activation=activation)
+    exits.add(kept)
+    exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
+    [trail] = venue.placed
+    assert (trail.quantity, trail.trigger_price) == (D("0.006"), activation)
+    return exits, venue, kept
+
+
+def test_each_take_profit_after_the_trail_puts_one_for_what_is_left_in_its_place() -> None:
+    # A trail for more than the side holds is refused when it fires in hedge mode: the runner
+    # would be left without one.
+    exits, venue, kept = _trail_plan()
+    exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
+    [(old, new)] = venue.replaced
+    assert (old.order_id, old.order_type, old.quantity, old.callback_pct) == (
+        "placed-1",
+        "TRAILING_STOP_MARKET",
+        D("0.006"),
+        D("1"),
+    )
+    assert (new.kind, new.quantity, new.callback_pct, new.trigger_price) == (
+        ProtectionKind.TRAILING_STOP,
+        D("0.003"),
+        D("1"),
+        None,
+    )
+    assert new.client_order_id != old.client_order_id and kept.trail_order_id == "moved-1"
+
+    exits.filled(take("tp3", "0.001", "t3"), venue)  # type: ignore[arg-type]
+    old, new = venue.replaced[-1]
+    assert (old.order_id, old.quantity, new.quantity) == ("moved-1", D("0.003"), D("0.002"))
+    assert venue.placed[1:] == []  # resized in place, never a second trail beside the first
+
+
+def test_a_resized_trail_keeps_its_activation_until_a_take_profit_has_reached_it() -> None:
+    exits, venue, _ = _trail_plan(activation=D("63000"))
+    exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
+    [(old, new)] = venue.replaced
+    assert (old.activation_price, new.trigger_price) == (D("63000"), D("63000"))
+
+    # Take-profit 2 at 62400 filled: the price has been past an activation at 62000, which the
+    # venues would refuse now, so the new trail starts from the price now (and the old one, should
+    # it have to be put back, is put back without it).
+    exits, venue, _ = _trail_plan(activation=D("62000"))
+    exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
+    [(old, new)] = venue.replaced
+    assert (old.order_id, old.activation_price, new.trigger_price, new.quantity) == (
+        "placed-1",
+        None,
+        None,
+        D("0.003"),
+    )
+
+
+def test_a_refused_resize_keeps_the_old_trail_and_the_next_fill_tries_again() -> None:
+    exits, venue, kept = _trail_plan()
+    venue.refuse = True
+    exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
+    assert venue.replaced == [] and kept.trail_order_id == "placed-1"
+    assert kept.trail is not None and kept.trail.quantity == D("0.006")
+    [told] = exits.told
+    assert told.kind is NewsKind.EXIT_NOT_FOLLOWED and told.detail.startswith(
+        "the trailing stop was not resized to 0.003: refused; it stays for 0.006"
+    )
+    exits.filled(take("tp3", "0.001", "t3"), venue)  # type: ignore[arg-type]
+    [(old, new)] = venue.replaced
+    assert (old.order_id, old.quantity, new.quantity) == ("placed-1", D("0.006"), D("0.002"))
+
+
+def test_a_trail_that_was_never_placed_is_not_resized() -> None:
+    exits, venue = Exits(Placer()), Venue_()
+    kept = plan(breakeven_after=None, trail_after=1, stop=False)
+    exits.add(kept)
+    venue.place_protection = _refused  # type: ignore[method-assign]
+    exits.filled(take("tp1", "0.004", "t1"), venue)  # type: ignore[arg-type]
+    exits.filled(take("tp2", "0.003", "t2"), venue)  # type: ignore[arg-type]
+    assert kept.trail_placed and kept.trail_order_id == "" and venue.replaced == []
+
+
+def _refused(request: ProtectionRequest) -> VenueOrder:
+    raise TvbridgeError(ErrorClass.VENUE_REJECTED, "refused", sent=True)
