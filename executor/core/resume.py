@@ -32,6 +32,7 @@ from executor.core.resting import held
 
 ZERO = Decimal(0)
 _STOPS = ("STOP_MARKET", "STOP")
+_TRAIL = "TRAILING_STOP_MARKET"
 
 
 def resume(
@@ -75,8 +76,9 @@ def resume(
     plan = _plan(adapter, rules, signal, terms, entry, orders, resting, holding)
     if placer.keeper is not None:
         placer.keeper.add_plan(plan, resumed=True)
-    gone = ", ".join(str(n) for n in sorted(plan.gone)) or "none"
-    return True, f"{len(plan.steps)} take-profit(s) resting, gone meanwhile: {gone}"
+    gone = ", ".join(str(s.rung.number) for s in plan.steps if s.done) or "none"
+    resting_now = sum(1 for s in plan.steps if not s.done)
+    return True, f"{resting_now} take-profit(s) resting, gone meanwhile: {gone}"
 
 
 def _plan(
@@ -94,49 +96,51 @@ def _plan(
     rungs = build(terms.levels, entry.quantity, reference, protection.long, rules)[0] if terms.levels else []
     ids = {o.client_order_id: o.order_id for o in orders if o.purpose is OrderPurpose.TAKE_PROFIT}
     steps: list[Step] = []
-    gone: set[int] = set()
     for rung in rungs:
         cid = client_order_id(signal.signal_id, rung_tag(rung, entry))
-        match = next(
-            (o for o in resting if (o.order_id and o.order_id == ids.get(cid)) or o.client_order_id == cid),
-            None,
-        )
-        if match is None:
-            gone.update(rung.numbers)
-        else:
-            steps.append(Step(rung, cid, match.order_id))
+        oid = ids.get(cid)
+        match = next((o for o in resting if (oid and o.order_id == oid) or o.client_order_id == cid), None)
+        # One gone from the venue meanwhile counts as filled.
+        steps.append(Step(rung, cid, match.order_id) if match else Step(rung, cid, reported=rung.quantity))
+    gone = {n for step in steps if step.done for n in step.rung.numbers}
+    taken = sum((step.filled for step in steps), ZERO)
     stop = next((o for o in resting if o.order_type in _STOPS), None)
+    trail = next((o for o in resting if o.order_type == _TRAIL), None)
     first = next((o for o in orders if o.purpose is OrderPurpose.STOP_LOSS), None)
     # Moved already (to break-even, or by an update) unless it still sits where it was placed.
     moved = stop is not None and (first is None or stop.trigger_price != first.trigger_price)
     closing = Side.SELL if protection.long else Side.BUY
+    later = trail_later(rules, signal, terms, entry, closing, reference)
     return ExitPlan(
         where=Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol),
         rules=rules,
         position_side=entry.position_side,
         long=protection.long,
         signal_id=signal.signal_id,
-        entry_quantity=holding,  # with every resting take-profit unfilled: what stands now
+        # What stands now, with what the take-profits gone took: the stop covers the position.
+        entry_quantity=holding + taken,
         entry_price=reference,
         steps=steps,
-        stop=_request(rules, stop) if stop is not None else None,
+        stop=_request(rules, stop, ProtectionKind.STOP_LOSS) if stop is not None else None,
         stop_order_id=stop.order_id if stop is not None else "",
         breakeven_after=terms.breakeven_after,
         breakeven_offset_pct=terms.breakeven_offset_pct,
         trail_after=terms.trail_after,
-        trail=trail_later(rules, signal, terms, entry, closing, reference),
-        trail_placed=any(o.order_type == "TRAILING_STOP_MARKET" for o in resting),
+        # A resting trail keeps the signal's activation (the venue lists the price at placement
+        # for one sent without, which sent again would be refused) at the size it rests.
+        trail=replace(later, quantity=trail.quantity) if later is not None and trail is not None else later,
+        trail_placed=trail is not None,
+        trail_order_id=trail.order_id if trail is not None else "",
         at_breakeven=terms.breakeven_after in gone and moved,
         # Client ids of this run's moves apart from those of the runs before it.
         moves=int(time.time()) % 1_000_000 * 100,
-        gone=frozenset(gone),
     )
 
 
-def _request(rules: InstrumentRules, order: OpenProtection) -> ProtectionRequest:
+def _request(rules: InstrumentRules, order: OpenProtection, kind: ProtectionKind) -> ProtectionRequest:
     return ProtectionRequest(
         venue_symbol=rules.venue_symbol,
-        kind=ProtectionKind.STOP_LOSS,
+        kind=kind,
         side=order.side,
         position_side=order.position_side,
         quantity=order.quantity,

@@ -153,3 +153,55 @@ def test_a_limit_entry_filled_while_the_executor_was_down_gets_its_exits_from_it
         assert wait_until(lambda: adapter.open_orders(symbol) == [], timeout_s=5)
     finally:
         adapter.close()
+
+
+@pytest.mark.parametrize("venue", ["bingx", "binance"])
+def test_a_trail_oversized_while_the_executor_was_down_is_resized_once_it_is_back(
+    stack: LocalStack, venue: str
+) -> None:
+    # Hedge mode, where a trail for more than the side holds is refused when it fires.
+    account, symbol = "hedge", SYMBOL[venue]
+    set_price(stack, venue, START)
+    adapter = reader(stack, venue, account)
+
+    def trails() -> list[tuple[Decimal, str]]:
+        return [
+            (o.quantity, o.order_id)
+            for o in adapter.open_protections(symbol)
+            if o.order_type == "TRAILING_STOP_MARKET"
+        ]
+
+    try:
+        alert = {
+            "action": "buy",
+            "ticker": "BTCUSDT",
+            "exchange": venue,
+            "account": account,
+            "quantity": str(QTY),
+            "take_profit": [{"pct": "1", "size_pct": "50"}, {"pct": "2", "size_pct": "30"}],
+            "sl_pct": "2",
+            "trailing_pct": "1",
+            "trail_after": 1,
+            "id": f"resume-trail-{venue}",
+            "passphrase": PASSPHRASE,
+        }
+        entry = Decimal(
+            next(o for o in decided(stack, alert, PASSPHRASE)["orders"] if o["purpose"] == "entry")[
+                "avg_price"
+            ]
+        )
+        price = walk(stack, venue, entry, entry * Decimal("1.012"))  # take-profit 1: the trail starts
+        assert wait_until(lambda: [q for q, _ in trails()] == [Decimal("0.005")], timeout_s=5), trails()
+
+        stack.executor.terminate()
+        price = walk(stack, venue, price, entry * Decimal("1.021"))  # take-profit 2, unwatched
+        assert held(adapter, symbol) == Decimal("0.002")
+        assert [q for q, _ in trails()] == [Decimal("0.005")]
+
+        restart_executor(stack)
+        assert wait_until(lambda: [q for q, _ in trails()] == [Decimal("0.002")], timeout_s=10), trails()
+        close = {"action": "close", "ticker": "BTCUSDT", "exchange": venue, "account": account}
+        decided(stack, {**close, "id": f"resume-trail-close-{venue}", "passphrase": PASSPHRASE}, PASSPHRASE)
+        assert wait_until(lambda: adapter.open_orders(symbol) == [], timeout_s=5), adapter.open_orders(symbol)
+    finally:
+        adapter.close()

@@ -90,8 +90,6 @@ class ExitPlan:
     trail_order_id: str = ""  # the trail resting now, once placed
     at_breakeven: bool = False
     moves: int = 0  # stops and trails placed by the plan so far: each gets a client id of its own
-    # Taken up again after a restart: the take-profits already gone from the venue by then.
-    gone: frozenset[int] = frozenset()
 
     @property
     def key(self) -> tuple[str, PositionSide]:
@@ -99,7 +97,7 @@ class ExitPlan:
 
     def reached(self) -> set[int]:
         """The signal's take-profit numbers whose orders have filled whole."""
-        return {n for step in self.steps if step.done for n in step.rung.numbers} | self.gone
+        return {n for step in self.steps if step.done for n in step.rung.numbers}
 
     def remaining(self) -> Decimal:
         return self.entry_quantity - sum((s.filled for s in self.steps), ZERO)
@@ -167,7 +165,8 @@ class Exits:
 
     def _forget(self, plan: ExitPlan) -> None:
         for step in plan.steps:
-            self._steps.pop(step.order_id, None)
+            if step.order_id:
+                self._steps.pop(step.order_id, None)
 
     def holds(self, signal_id: str) -> bool:
         """Whether a plan of `signal_id` is kept, or waits for its limit entry."""
