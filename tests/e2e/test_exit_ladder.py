@@ -23,6 +23,7 @@ from tests.e2e.conftest import PASSPHRASE
 from tests.e2e.venue_calls import (
     SYMBOL,
     decided,
+    hedge_keys,
     hedge_stack_fixture,
     held,
     set_price,
@@ -34,12 +35,7 @@ from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-KEYS = {
-    ("bingx", "default"): ("ladder-bingx-key-00a1", "ladder-bingx-secret-0123456789abcdef"),
-    ("bingx", "hedge"): ("ladder-bingx-key-00b2", "ladder-bingx-secret-fedcba9876543210"),
-    ("binance", "default"): ("ladder-binance-key-00c3", "ladder-binance-secret-0123456789abcdef"),
-    ("binance", "hedge"): ("ladder-binance-key-00d4", "ladder-binance-secret-fedcba9876543210"),
-}
+KEYS = hedge_keys("ladder")
 AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
 START, STEP = Decimal("60000"), Decimal("150")  # a price step of 0.25 %
 QTY = Decimal("0.010")

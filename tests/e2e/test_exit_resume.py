@@ -19,6 +19,7 @@ from tests.e2e.conftest import PASSPHRASE
 from tests.e2e.venue_calls import (
     SYMBOL,
     decided,
+    hedge_keys,
     hedge_stack_fixture,
     held,
     set_price,
@@ -30,12 +31,7 @@ from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-KEYS = {
-    ("bingx", "default"): ("resume-bingx-key-00a1", "resume-bingx-secret-0123456789abcdef"),
-    ("bingx", "hedge"): ("resume-bingx-key-00b2", "resume-bingx-secret-fedcba9876543210"),
-    ("binance", "default"): ("resume-binance-key-00c3", "resume-binance-secret-0123456789abcdef"),
-    ("binance", "hedge"): ("resume-binance-key-00d4", "resume-binance-secret-fedcba9876543210"),
-}
+KEYS = hedge_keys("resume")
 START, STEP = Decimal("60000"), Decimal("150")
 QTY = Decimal("0.010")
 CASES = [("bingx", "hedge", "buy"), ("binance", "default", "sell")]

@@ -17,17 +17,12 @@ import pytest
 import requests
 
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import signed_call, start_hedge_stack
+from tests.e2e.venue_calls import hedge_keys, signed_call, start_hedge_stack
 from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-KEYS = {
-    ("bingx", "default"): ("table-bingx-key-00a1", "table-bingx-secret-0123456789abcdef"),
-    ("bingx", "hedge"): ("table-bingx-key-00b2", "table-bingx-secret-fedcba9876543210"),
-    ("binance", "default"): ("table-binance-key-00c3", "table-binance-secret-0123456789abcdef"),
-    ("binance", "hedge"): ("table-binance-key-00d4", "table-binance-secret-fedcba9876543210"),
-}
+KEYS = hedge_keys("table")
 STEP = {"bingx": Decimal("0.0001"), "binance": Decimal("0.001")}
 PRICE = Decimal(60000)
 LEVERAGE = 10  # the venues' default for a symbol nobody set

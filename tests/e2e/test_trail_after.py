@@ -23,18 +23,21 @@ from executor.core.ports import OpenProtection
 from executor.venues.binance.adapter import BinanceAdapter
 from executor.venues.bingx.adapter import BingxAdapter
 from tests.e2e.conftest import PASSPHRASE
-from tests.e2e.venue_calls import SYMBOL, decided, hedge_stack_fixture, held, set_price, venue_reader
+from tests.e2e.venue_calls import (
+    SYMBOL,
+    decided,
+    hedge_keys,
+    hedge_stack_fixture,
+    held,
+    set_price,
+    venue_reader,
+)
 from tools.processes import wait_until
 from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-KEYS = {
-    ("bingx", "default"): ("after-bingx-key-00a1", "after-bingx-secret-0123456789abcdef"),
-    ("bingx", "hedge"): ("after-bingx-key-00b2", "after-bingx-secret-fedcba9876543210"),
-    ("binance", "default"): ("after-binance-key-00c3", "after-binance-secret-0123456789abcdef"),
-    ("binance", "hedge"): ("after-binance-key-00d4", "after-binance-secret-fedcba9876543210"),
-}
+KEYS = hedge_keys("after")
 AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
 START, STEP = Decimal("60000"), Decimal("150")  # a price step of 0.25 %
 QTY = Decimal("0.010")

@@ -22,6 +22,7 @@ from tests.e2e.conftest import PASSPHRASE
 from tests.e2e.venue_calls import (
     SYMBOL,
     decided,
+    hedge_keys,
     hedge_stack_fixture,
     set_price,
     signed_call,
@@ -32,12 +33,7 @@ from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-KEYS = {
-    ("bingx", "default"): ("trail-bingx-key-00a1", "trail-bingx-secret-0123456789abcdef"),
-    ("bingx", "hedge"): ("trail-bingx-key-00b2", "trail-bingx-secret-fedcba9876543210"),
-    ("binance", "default"): ("trail-binance-key-00c3", "trail-binance-secret-0123456789abcdef"),
-    ("binance", "hedge"): ("trail-binance-key-00d4", "trail-binance-secret-fedcba9876543210"),
-}
+KEYS = hedge_keys("trail")
 AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
 START, STEP = Decimal("60000"), Decimal("150")  # the walk's price step: 0.25 %
 QTY = Decimal("0.01")

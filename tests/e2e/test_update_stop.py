@@ -22,6 +22,7 @@ from tests.e2e.conftest import PASSPHRASE
 from tests.e2e.venue_calls import (
     SYMBOL,
     decided,
+    hedge_keys,
     hedge_stack_fixture,
     set_price,
     venue_reader,
@@ -31,12 +32,7 @@ from tools.stack import LocalStack
 
 pytestmark = pytest.mark.e2e
 
-KEYS = {
-    ("bingx", "default"): ("update-bingx-key-00a1", "update-bingx-secret-0123456789abcdef"),
-    ("bingx", "hedge"): ("update-bingx-key-00b2", "update-bingx-secret-fedcba9876543210"),
-    ("binance", "default"): ("update-binance-key-00c3", "update-binance-secret-0123456789abcdef"),
-    ("binance", "hedge"): ("update-binance-key-00d4", "update-binance-secret-fedcba9876543210"),
-}
+KEYS = hedge_keys("update")
 START, STEP = Decimal("60000"), Decimal("300")
 QTY = Decimal("0.010")
 CASES = [

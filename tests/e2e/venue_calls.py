@@ -43,6 +43,18 @@ Keys = dict[tuple[str, str], tuple[str, str]]
 SYMBOL = {"bingx": "BTC-USDT", "binance": "BTCUSDT"}  # BTC-USDT in each venue's spelling
 
 
+def hedge_keys(prefix: str) -> Keys:
+    """A module's own key sets (its own simulated accounts): each venue's `default`, one-way,
+    and `hedge`, which `start_hedge_stack` switches to hedge mode."""
+    return {
+        (venue, account): (f"{prefix}-{venue}-key-{tag}", f"{prefix}-{venue}-secret-{secret}")
+        for venue, tags in (("bingx", ("00a1", "00b2")), ("binance", ("00c3", "00d4")))
+        for account, tag, secret in zip(
+            ("default", "hedge"), tags, ("0123456789abcdef", "fedcba9876543210"), strict=True
+        )
+    }
+
+
 def start_hedge_stack(
     log_dir: Path, keys: Keys, passphrase: str, extra_env: dict[str, str] | None = None
 ) -> LocalStack:
