@@ -79,14 +79,27 @@ class Sim:
         marks: list[dict[str, Any]] = reply.json()["marks"]
         return marks
 
-    def until(self, venue: str, found: Any, timeout_s: float = WAIT_S) -> Any:
+    def stops(self, venue: str, symbol: str, session: requests.Session | None = None) -> dict[str, Any]:
+        """The symbol's price, positions and resting stops, read at one instant (`/_sim/stops`)."""
+        spelled = f"{symbol[:-4]}-USDT"
+        reply = (session or requests).get(
+            f"{self.url}/_sim/stops",
+            params={"venue_name": venue, "symbol": spelled},
+            verify=self.verify,
+            timeout=10,
+        )
+        reply.raise_for_status()
+        seen: dict[str, Any] = reply.json()
+        return seen
+
+    def until(self, venue: str, found: Any, timeout_s: float = WAIT_S, poll_s: float = POLL_S) -> Any:
         """The first non-None `found(marks)` as marks arrive; None after `timeout_s`."""
         deadline = time.monotonic() + timeout_s
         while time.monotonic() < deadline:
             result = found(self.marks(venue))
             if result is not None:
                 return result
-            time.sleep(POLL_S)
+            time.sleep(poll_s)
         return None
 
 
@@ -101,16 +114,24 @@ def stop_told(symbol: str) -> Any:
     return found
 
 
-def cancelled(symbol: str, stop_id: str, after: int) -> Any:
-    def found(marks: list[dict[str, Any]]) -> tuple[float, float, int] | None:
-        later = marks[after + 1 :]
-        told = [
+def fill_told(marks: list[dict[str, Any]], symbol: str) -> float | None:
+    """When the first frame telling a fill on `symbol`, or its position changed, left."""
+    return next(
+        (
             m["at_ms"]
-            for m in later
+            for m in marks
             if m["kind"] == "sent"
             and symbol in m["symbol"].split(",")
             and (m["execution"] == "TRADE" or m["name"] == "ACCOUNT_UPDATE")
-        ]
+        ),
+        None,
+    )
+
+
+def cancelled(symbol: str, stop_id: str, after: int) -> Any:
+    def found(marks: list[dict[str, Any]]) -> tuple[float, float, int] | None:
+        later = marks[after + 1 :]
+        told = fill_told(later, symbol)
         cancel = next(
             (
                 m
@@ -119,10 +140,10 @@ def cancelled(symbol: str, stop_id: str, after: int) -> Any:
             ),
             None,
         )
-        if not told or cancel is None:
+        if told is None or cancel is None:
             return None
-        between = sum(1 for m in later if m["kind"] == "request" and told[0] < m["at_ms"] < cancel["at_ms"])
-        return told[0], cancel["at_ms"], between
+        between = sum(1 for m in later if m["kind"] == "request" and told < m["at_ms"] < cancel["at_ms"])
+        return told, cancel["at_ms"], between
 
     return found
 

@@ -9,7 +9,10 @@ internet). Measured for each:
 2. a burst of --burst alerts fired at once over five symbols: time until every one is answered,
    until every one is executed, and how many were lost or doubled (orders counted at the venue);
 3. venue requests per signal for each size kind, counted at the simulator;
-4. peak resident memory of each process, idle and after the burst.
+4. peak resident memory of each process, idle and after the burst;
+5. the position keeper, tvbridge alone: fill event -> siblings cancelled (bench/oco.py), and the
+   exit plans' take-profit fill -> stop moved (bench/exits.py) and update -> new stop resting
+   (bench/update.py), each on both venues.
 
 Results go to stdout and, with --write, to bench/RESULTS.md.
 """
@@ -37,7 +40,7 @@ from typing import Any
 import requests
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from bench import oco
+from bench import exit_tables, exits, oco, update
 from bench.stats import percentile
 from tools.dev_certs import make_ca, make_leaf
 from tools.processes import ServiceProcess, free_port, wait_port
@@ -344,19 +347,37 @@ def systems(folder: Path, rtt_ms: float) -> Iterator[tuple[LocalStack, Target, T
             naive.terminate()
 
 
-def one_cancels_other(stack: LocalStack, ca: str, ns: argparse.Namespace) -> dict[str, Any]:
-    """Fill event -> siblings cancelled (bench/oco.py), on each venue."""
+def keeper_phases(stack: LocalStack, ca: str, ns: argparse.Namespace) -> dict[str, Any]:
+    """On each venue, against one measured round trip: fill event -> siblings cancelled
+    (bench/oco.py), then the exit plans' take-profit fill -> stop moved (bench/exits.py) and
+    update -> new stop resting (bench/update.py)."""
     sim = oco.Sim(stack.simulator_url, ca)
     measured = oco.round_trip(stack.env["BINGX_BASE_URL"], ca)
-    return {
-        venue: oco.measure(stack.gateway_url, sim, venue, ns.oco_positions, PASSPHRASE, ns.rtt_ms, measured)
-        | {"round_trip_p50": measured}
-        for venue in oco.VENUES
-    }
+    gateway, out = stack.gateway_url, {}
+    if ns.oco_positions and not ns.exits_only:
+        out["oco"] = {
+            venue: oco.measure(gateway, sim, venue, ns.oco_positions, PASSPHRASE, ns.rtt_ms, measured)
+            | {"round_trip_p50": measured}
+            for venue in oco.VENUES
+        }
+    if ns.oco_only:
+        return out
+    plans: dict[str, Any] = {}
+    if ns.ladders:
+        plans["ladders"] = {
+            venue: exits.measure(gateway, sim, venue, ns.ladders, PASSPHRASE, ns.rtt_ms, measured)
+            for venue in oco.VENUES
+        }
+    if ns.updates:
+        plans["updates"] = {
+            venue: update.measure(gateway, sim, venue, ns.updates, PASSPHRASE, measured)
+            for venue in oco.VENUES
+        }
+    return out | ({"exits": plans} if plans else {})
 
 
-def run_oco(ns: argparse.Namespace) -> dict[str, Any]:
-    """The one-cancels-other measure alone, on tvbridge alone."""
+def run_keeper(ns: argparse.Namespace) -> dict[str, Any]:
+    """The position keeper's measures alone (`--oco-only`, `--exits-only`), on tvbridge alone."""
     out: dict[str, Any] = {"config": vars(ns).copy()}
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
@@ -366,7 +387,7 @@ def run_oco(ns: argparse.Namespace) -> dict[str, Any]:
             network(simulator_port, ns.rtt_ms) as venue,
             tvbridge(folder, venue, tls, simulator_port) as stack,
         ):
-            out["oco"] = one_cancels_other(stack, tls.ca, ns)
+            out |= keeper_phases(stack, tls.ca, ns)
     return out
 
 
@@ -419,8 +440,7 @@ def run(ns: argparse.Namespace) -> dict[str, Any]:
             fired = burst(target, ns.burst, f"burst-{target.name}", sim, ca, journal)
             out["burst"][target.name] = vars(fired) | {"lost": fired.lost}
         out["peak_mb"] = {n: memory_mb(p)[1] for t in (ours, naive) for n, p in t.processes.items()}
-        if ns.oco_positions:
-            out["oco"] = one_cancels_other(stack, ca, ns)
+        out |= keeper_phases(stack, ca, ns)
     return out
 
 
@@ -454,7 +474,7 @@ def table(out: dict[str, Any]) -> str:
 def report(out: dict[str, Any]) -> str:
     cfg = out["config"]
     if "steady" not in out:
-        return "\n".join([f"venue over TLS, {cfg['rtt_ms']:g} ms round trip", "", oco_table(out["oco"])])
+        return "\n".join([f"venue over TLS, {cfg['rtt_ms']:g} ms round trip", *keeper_tables(out)])
     stages = out["stages_ms_p50"]
     mem_idle, mem_peak = out["idle_mb"], out["peak_mb"]
     return "\n".join(
@@ -463,7 +483,7 @@ def report(out: dict[str, Any]) -> str:
             f"venue over TLS, {cfg['rtt_ms']:g} ms round trip",
             "",
             table(out),
-            *(["", oco_table(out["oco"])] if "oco" in out else []),
+            *keeper_tables(out),
             "",
             "tvbridge's own account (arrival -> answer, from its answers), ms: "
             + ", ".join(f"{k} {v:.1f}" for k, v in out["server"].items()),
@@ -479,6 +499,15 @@ def report(out: dict[str, Any]) -> str:
             + ", ".join(f"{n} {mem_idle[n]:.0f} -> {mem_peak[n]:.0f}" for n in mem_idle),
         ]
     )
+
+
+def keeper_tables(out: dict[str, Any]) -> list[str]:
+    """The position keeper's tables that this run measured, each after a blank line."""
+    plans = out.get("exits", {})
+    tables = [oco_table(out["oco"])] if "oco" in out else []
+    tables += [exit_tables.ladders_table(plans["ladders"])] if "ladders" in plans else []
+    tables += [exit_tables.updates_table(plans["updates"])] if "updates" in plans else []
+    return [line for table in tables for line in ("", table)]
 
 
 def oco_table(oco_out: dict[str, dict[str, Any]]) -> str:
@@ -534,8 +563,9 @@ def oco_goals(oco_out: dict[str, dict[str, Any]]) -> list[tuple[str, bool, str]]
 
 def goals(out: dict[str, Any]) -> list[tuple[str, bool, str]]:
     """Each goal of the benchmark, whether this run met it, and the figures that say so."""
+    keeper = [*(oco_goals(out["oco"]) if "oco" in out else []), *exit_tables.goals(out.get("exits", {}))]
     if "steady" not in out:
-        return oco_goals(out["oco"])
+        return keeper
     ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]
     server = out["server"]
     sizes = out["requests_per_signal"]
@@ -572,7 +602,7 @@ def goals(out: dict[str, Any]) -> list[tuple[str, bool, str]]:
             peak["gateway"] < 150 and peak["executor"] < 150,
             f"gateway {peak['gateway']:.0f} MB, executor {peak['executor']:.0f} MB",
         ),
-        *(oco_goals(out["oco"]) if "oco" in out else []),
+        *keeper,
     ]
 
 
@@ -612,13 +642,24 @@ def main() -> None:
         action="store_true",
         help="measure fill -> siblings cancelled alone (seconds, not minutes)",
     )
+    parser.add_argument(
+        "--ladders", type=int, default=20, help="ladders per venue for take-profit -> stop moved"
+    )
+    parser.add_argument(
+        "--updates", type=int, default=25, help="updates per venue for update -> new stop resting"
+    )
+    parser.add_argument(
+        "--exits-only", action="store_true", help="measure the exit plans alone (about a minute)"
+    )
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
     ns = parser.parse_args()
-    if ns.oco_only and ns.write:
-        parser.error("--write records a whole run; --oco-only measures one part")
+    if (ns.oco_only or ns.exits_only) and ns.write:
+        parser.error("--write records a whole run; --oco-only and --exits-only measure one part")
+    if ns.oco_only and ns.exits_only:
+        parser.error("--oco-only and --exits-only: one or the other")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}")
-    out = run_oco(ns) if ns.oco_only else run(ns)
+    out = run_keeper(ns) if ns.oco_only or ns.exits_only else run(ns)
     out["machine"] = {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

@@ -16,6 +16,7 @@ from pydantic import BaseModel
 from common.decimals import plain
 from simulator.exchange import Exchange
 from simulator.faults import FaultRule, Faults
+from simulator.triggers import is_stop
 
 
 class PriceUpdate(BaseModel):
@@ -75,6 +76,35 @@ def build_router(
                 for account in exchange.accounts.values()
                 for p in exchange.positions(account)
             ]
+
+    @router.get("/stops")
+    def stops(symbol: str, venue_name: str = "bingx") -> dict[str, Any]:
+        """One symbol's price, open positions and the stops waiting beside the book, read in one
+        hold of the lock: an observer polling it sees whether a position was ever left without a
+        stop, and never a state between the two halves of an atomic request."""
+        exchange = venue(venue_name)
+        with exchange.lock:
+            accounts = list(exchange.accounts.values())
+            return {
+                "price": plain(exchange.instrument(symbol).price),
+                "positions": [
+                    {"api_key_suffix": a.api_key[-4:], "side": p.side, "quantity": plain(p.qty)}
+                    for a in accounts
+                    for p in exchange.positions(a, symbol)
+                ],
+                "stops": [
+                    {
+                        "api_key_suffix": a.api_key[-4:],
+                        "side": t.side,
+                        "position_side": t.position_side,
+                        "quantity": plain(t.quantity) if t.quantity is not None else None,
+                    }
+                    for a in accounts
+                    for listed in exchange.waiting_orders
+                    for t in listed(a, symbol)
+                    if is_stop(t.order_type)
+                ],
+            }
 
     @router.post("/price")
     def set_price(update: PriceUpdate) -> dict[str, str]:

@@ -33,7 +33,18 @@ def test_the_delay_proxy_costs_round_trips_as_a_network_does(simulator: RunningS
 
 
 def test_a_small_run_measures_both_systems(tmp_path: object) -> None:
-    ns = argparse.Namespace(rate=20.0, seconds=1.0, rtt_ms=5.0, burst=10, size_signals=5, oco_positions=1)
+    ns = argparse.Namespace(
+        rate=20.0,
+        seconds=1.0,
+        rtt_ms=5.0,
+        burst=10,
+        size_signals=5,
+        oco_positions=1,
+        ladders=1,
+        updates=2,
+        oco_only=False,
+        exits_only=False,
+    )
     out = bench.run(ns)
     out["machine"] = {"cpus": 2, "python": "3.11", "date": "2026-11-21"}
     ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]
@@ -52,6 +63,15 @@ def test_a_small_run_measures_both_systems(tmp_path: object) -> None:
         "bingx": 0,
         "binance": 0,
     }
-    assert len(bench.goals(out)) == 7
+    # One ladder a venue: two moves of its stop, then closed; two updates; never bare.
+    for venue in ("bingx", "binance"):
+        moved, updated = out["exits"]["ladders"][venue], out["exits"]["updates"][venue]
+        assert (moved["moves"], moved["missed"], moved["not_sized"], moved["not_closed"]) == (2, 0, 0, 0), (
+            moved
+        )
+        assert moved["reads"] > 0 and moved["bare"] == 0, moved
+        assert (updated["missed"], updated["bare"], updated["requests_before_p50"]) == (0, 0, 2), updated
+    assert len(bench.goals(out)) == 11
     written = bench.results_md(out, "python -m bench.run")
     assert "| end to end p50, ms |" in written and "| fill event -> siblings cancelled" in written
+    assert "| take-profit fill -> stop moved" in written and "| update -> new stop resting" in written
