@@ -4,10 +4,13 @@ measures themselves run end to end in test_run.py's small run."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from bench import exit_tables, exits, update, watch
+from bench import exit_tables, exits, oco, update, watch
 from tests.bench.test_oco import mark
+from tests.simulator.user_streams import Bingx
+from tests.support.inproc import RunningSimulator
 
 # A BingX take-profit fill and the stop swapped in one cancelReplace, as the simulator marks them.
 BINGX = [
@@ -125,3 +128,35 @@ def test_the_tables_and_goals_name_each_venue() -> None:
     assert (
         len(names) == 4 and names[1].startswith("binance: take-profit fill") and "2 round trips" in names[1]
     )
+
+
+def test_the_watch_sees_a_stop_cancelled_before_its_replacement_and_not_an_atomic_swap(
+    simulator: RunningSimulator,
+) -> None:
+    venue = Bingx(simulator)
+    venue.order(side="BUY", type="MARKET", quantity="0.01")
+    stop = {"side": "SELL", "type": "STOP_MARKET", "reduceOnly": "true", "quantity": "0.01"}
+    first = venue.order(**stop, stopPrice="59000")
+    sim = oco.Sim(simulator.url, True)
+    with watch.StopWatch(sim, "bingx", "BTCUSDT") as swapped:
+        time.sleep(0.05)
+        second = venue.call(
+            "POST",
+            "/openApi/swap/v1/trade/cancelReplace",
+            **stop,
+            symbol="BTC-USDT",
+            positionSide="BOTH",
+            stopPrice="59500",
+            cancelOrderId=first["orderId"],
+            cancelReplaceMode="STOP_ON_FAILURE",
+        )
+        time.sleep(0.05)
+    assert swapped.watched.reads > 5 and swapped.watched.bare == 0, swapped.watched
+    with watch.StopWatch(sim, "bingx", "BTCUSDT") as apart:
+        time.sleep(0.05)
+        order_id = second["newOrderResponse"]["orderId"]
+        venue.call("DELETE", "/openApi/swap/v2/trade/order", symbol="BTC-USDT", orderId=order_id)
+        time.sleep(0.05)  # the replacement a round trip later, as a cancel-then-place would send it
+        venue.order(**stop, stopPrice="59600")
+        time.sleep(0.05)
+    assert apart.watched.bare >= 2, apart.watched
