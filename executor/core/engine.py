@@ -36,14 +36,14 @@ from executor.core.model import (
     Venue,
 )
 from executor.core.placement import Placer
-from executor.core.planned import planned_orders, planned_protection
+from executor.core.planned import planned_orders
 from executor.core.ports import InstrumentRules, Protection, VenueAdapter, venue_answered_ns, venue_seconds
 from executor.core.protection import ProtectionPlan, describe, known_triggers, plan_for
 from executor.core.resume import resume
 from executor.core.risk import RiskLimits
 from executor.core.sizing import Sizer, apply_margin_mode, closes
 from executor.core.switch import TradingSwitch
-from executor.core.update import Updater, plan_change, position_of
+from executor.core.update import Updater
 
 log = logging.getLogger("executor.engine")
 
@@ -277,20 +277,7 @@ class ExecutionEngine:
         self.risk.check_symbol(signal.symbol)
         adapter = self.adapter(signal.venue, signal.account)
         rules = adapter.rules(signal.symbol)
-        if signal.test:
-            held = position_of(adapter.positions(rules.venue_symbol), signal, rules.venue_symbol)
-            wanted, _, notes = self.updater.requests(adapter, rules, signal, held)
-            would = [planned_protection(adapter.venue, r) for kind in wanted.values() for r in kind]
-            return ExecutionResult(
-                signal.signal_id, Outcome.EXECUTED, orders=tuple(would), test=True, note="; ".join(notes)
-            )
-        done = self.updater.update(adapter, rules, signal)
-        if self.keeper is not None:
-            where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
-            self.keeper.update_plan(where, done.held.position_side, plan_change(rules, signal, where, done))
-        return ExecutionResult(
-            signal.signal_id, Outcome.EXECUTED, orders=tuple(done.orders), note="; ".join(done.notes)
-        )
+        return self.updater.execute(adapter, rules, signal, self.keeper)
 
     def _exits(self, ctx: _Context, signal: TradeSignal, entry: OrderReport) -> Guarded:
         """Place an entry's exits once it has filled; a limit entry's wait for the keeper."""

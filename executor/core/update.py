@@ -20,21 +20,25 @@ from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
 from common.trailing import callback_problem
 from executor.core.events import Where
+from executor.core.exits import KeepsExits
 from executor.core.guards import OnGuarded
 from executor.core.keeper.exits import ExitPlan, Step
 from executor.core.ladder import build, check_levels
 from executor.core.legs import client_order_id
 from executor.core.model import (
+    ExecutionResult,
     MarketPosition,
     OrderPurpose,
     OrderReport,
     OrderStatus,
     OrderType,
+    Outcome,
     PositionSide,
     Side,
     TradeSignal,
 )
 from executor.core.placement import Placer
+from executor.core.planned import planned_protection
 from executor.core.ports import (
     InstrumentRules,
     OpenProtection,
@@ -282,6 +286,26 @@ class Updater:
             lambda: adapter.place_protection(request),
             lambda: find_sent(adapter, request, before),
             f"{adapter.venue.value} {NAMES[request.kind]} {request.client_order_id}",
+        )
+
+    def execute(
+        self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal, keeper: KeepsExits | None
+    ) -> ExecutionResult:
+        """The update as the signal's result: what it placed (or, for a test, would place), the
+        position's exit plan following it."""
+        if signal.test:
+            held = position_of(adapter.positions(rules.venue_symbol), signal, rules.venue_symbol)
+            wanted, _, notes = self.requests(adapter, rules, signal, held)
+            would = [planned_protection(adapter.venue, r) for kind in wanted.values() for r in kind]
+            return ExecutionResult(
+                signal.signal_id, Outcome.EXECUTED, orders=tuple(would), test=True, note="; ".join(notes)
+            )
+        done = self.update(adapter, rules, signal)
+        if keeper is not None:
+            where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
+            keeper.update_plan(where, done.held.position_side, plan_change(rules, signal, where, done))
+        return ExecutionResult(
+            signal.signal_id, Outcome.EXECUTED, orders=tuple(done.orders), note="; ".join(done.notes)
         )
 
     def update(self, adapter: VenueAdapter, rules: InstrumentRules, signal: TradeSignal) -> Updated:
