@@ -86,6 +86,7 @@ class Updated:
     notes: list[str]
     stop: tuple[ProtectionRequest, str] | None  # the new stop and its order id
     steps: list[Step] | None  # the new take-profits, when the update named them
+    trail: tuple[ProtectionRequest, str] | None = None  # the new trailing stop and its order id
 
 
 def position_of(positions: list[VenuePosition], signal: TradeSignal, symbol: str) -> Held:
@@ -319,7 +320,9 @@ class Updater:
             self.on_guarded(where, held.position_side, stop[0], signal.signal_id)
         for step in steps or ():
             step.order_id = placed.get(step.client_order_id, "")
-        return Updated(held, reports, notes + swapped, stop, steps)
+        trails = wanted.get(ProtectionKind.TRAILING_STOP, [])
+        trail = (trails[0], placed[trails[0].client_order_id]) if trails else None
+        return Updated(held, reports, notes + swapped, stop, steps, trail)
 
 
 def _report(adapter: VenueAdapter, request: ProtectionRequest, order_id: str) -> OrderReport:
@@ -372,6 +375,10 @@ def plan_change(
             plan.steps, plan.entry_quantity = done.steps, done.held.quantity
         if done.stop is not None:
             plan.stop, plan.stop_order_id = done.stop
+        if done.trail is not None:
+            # The update's trail is the one the plan resizes from now on, never a second one.
+            plan.trail, plan.trail_order_id = done.trail
+            plan.trail_placed = True
         return plan
 
     return change
