@@ -12,7 +12,6 @@ stop, and never stops for more than it holds once the keeper has caught up with 
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
 import pytest
 import requests
@@ -26,6 +25,7 @@ from tests.e2e.venue_calls import (
     hedge_keys,
     hedge_stack_fixture,
     held,
+    ladder_alert,
     set_price,
     stops,
     venue_reader,
@@ -55,25 +55,6 @@ def reader(stack: LocalStack, venue: str, account: str) -> BingxAdapter | Binanc
     return venue_reader(stack, KEYS, venue, account)
 
 
-def ladder_alert(venue: str, account: str, side: str) -> dict[str, Any]:
-    return {
-        "action": side,
-        "ticker": "BTCUSDT",
-        "exchange": venue,
-        "account": account,
-        "quantity": str(QTY),
-        "take_profit": [
-            {"pct": "1", "size_pct": "40"},
-            {"pct": "2", "size_pct": "30"},
-            {"pct": "3", "size_pct": "20"},
-        ],
-        "sl_pct": "2",
-        "breakeven_after": 1,
-        "id": f"ladder-{venue}-{account}-{side}",
-        "passphrase": PASSPHRASE,
-    }
-
-
 @pytest.mark.parametrize(("venue", "account", "side"), CASES, ids=["-".join(c) for c in CASES])
 def test_a_ladder_takes_its_shares_and_the_rest_closes_at_break_even(
     stack: LocalStack, venue: str, account: str, side: str
@@ -82,7 +63,11 @@ def test_a_ladder_takes_its_shares_and_the_rest_closes_at_break_even(
     set_price(stack, venue, START)
     adapter = reader(stack, venue, account)
     try:
-        answer = decided(stack, ladder_alert(venue, account, side), PASSPHRASE)
+        answer = decided(
+            stack,
+            ladder_alert(venue, account, side, f"ladder-{venue}-{account}-{side}", PASSPHRASE),
+            PASSPHRASE,
+        )
         entry = Decimal(next(o for o in answer["orders"] if o["purpose"] == "entry")["avg_price"])
         take_profits = [o for o in answer["orders"] if o["purpose"] == "take_profit"]
         assert [Decimal(o["quantity"]) for o in take_profits] == SHARES, answer

@@ -22,6 +22,7 @@ from tests.e2e.venue_calls import (
     hedge_keys,
     hedge_stack_fixture,
     held,
+    ladder_alert,
     set_price,
     stops,
     venue_reader,
@@ -67,22 +68,7 @@ def test_a_take_profit_filled_while_the_executor_was_down_moves_the_stop_once_it
     set_price(stack, venue, START)
     adapter = reader(stack, venue, account)
     try:
-        alert = {
-            "action": side,
-            "ticker": "BTCUSDT",
-            "exchange": venue,
-            "account": account,
-            "quantity": str(QTY),
-            "take_profit": [
-                {"pct": "1", "size_pct": "40"},
-                {"pct": "2", "size_pct": "30"},
-                {"pct": "3", "size_pct": "20"},
-            ],
-            "sl_pct": "2",
-            "breakeven_after": 1,
-            "id": f"resume-{venue}-{account}-{side}",
-            "passphrase": PASSPHRASE,
-        }
+        alert = ladder_alert(venue, account, side, f"resume-{venue}-{account}-{side}", PASSPHRASE)
         answer = decided(stack, alert, PASSPHRASE)
         entry = Decimal(next(o for o in answer["orders"] if o["purpose"] == "entry")["avg_price"])
         even = adapter.rules("BTC-USDT").floor_price(entry)

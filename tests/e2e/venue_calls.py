@@ -139,3 +139,24 @@ def held(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> Decimal:
 def stops(adapter: BingxAdapter | BinanceAdapter, symbol: str) -> list[OpenProtection]:
     """The stop-market orders resting on `symbol`."""
     return [o for o in adapter.open_protections(symbol) if o.order_type == "STOP_MARKET"]
+
+
+def ladder_alert(venue: str, account: str, side: str, signal_id: str, passphrase: str) -> dict[str, Any]:
+    """Issue 18's ladder: 40/30/20 % of 0.010 at +1/+2/+3 % (a 10 % runner), a stop 2 % away
+    that moves to break-even after take-profit 1."""
+    return {
+        "action": side,
+        "ticker": "BTCUSDT",
+        "exchange": venue,
+        "account": account,
+        "quantity": "0.010",
+        "take_profit": [
+            {"pct": "1", "size_pct": "40"},
+            {"pct": "2", "size_pct": "30"},
+            {"pct": "3", "size_pct": "20"},
+        ],
+        "sl_pct": "2",
+        "breakeven_after": 1,
+        "id": signal_id,
+        "passphrase": passphrase,
+    }
