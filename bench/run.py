@@ -40,7 +40,7 @@ from typing import Any
 import requests
 from cryptography.x509.oid import ExtendedKeyUsageOID
 
-from bench import exit_tables, exits, oco, update
+from bench import exits, keeper_tables, oco, update
 from bench.stats import percentile
 from tools.dev_certs import make_ca, make_leaf
 from tools.processes import ServiceProcess, free_port, wait_port
@@ -474,7 +474,7 @@ def table(out: dict[str, Any]) -> str:
 def report(out: dict[str, Any]) -> str:
     cfg = out["config"]
     if "steady" not in out:
-        return "\n".join([f"venue over TLS, {cfg['rtt_ms']:g} ms round trip", *keeper_tables(out)])
+        return "\n".join([f"venue over TLS, {cfg['rtt_ms']:g} ms round trip", *keeper_tables.tables(out)])
     stages = out["stages_ms_p50"]
     mem_idle, mem_peak = out["idle_mb"], out["peak_mb"]
     return "\n".join(
@@ -483,7 +483,7 @@ def report(out: dict[str, Any]) -> str:
             f"venue over TLS, {cfg['rtt_ms']:g} ms round trip",
             "",
             table(out),
-            *keeper_tables(out),
+            *keeper_tables.tables(out),
             "",
             "tvbridge's own account (arrival -> answer, from its answers), ms: "
             + ", ".join(f"{k} {v:.1f}" for k, v in out["server"].items()),
@@ -501,69 +501,9 @@ def report(out: dict[str, Any]) -> str:
     )
 
 
-def keeper_tables(out: dict[str, Any]) -> list[str]:
-    """The position keeper's tables that this run measured, each after a blank line."""
-    plans = out.get("exits", {})
-    tables = [oco_table(out["oco"])] if "oco" in out else []
-    tables += [exit_tables.ladders_table(plans["ladders"])] if "ladders" in plans else []
-    tables += [exit_tables.updates_table(plans["updates"])] if "updates" in plans else []
-    return [line for table in tables for line in ("", table)]
-
-
-def oco_table(oco_out: dict[str, dict[str, Any]]) -> str:
-    """Fill event -> siblings cancelled, a column per venue."""
-    venues = list(oco_out)
-    lines = [
-        "| fill event -> siblings cancelled (at the venue) | " + " | ".join(venues) + " |",
-        "| --- |" + " ---: |" * len(venues),
-    ]
-    for key in ("p50", "p99", "max"):
-        cells = [f"{oco_out[v][key]:.1f}" if key in oco_out[v] else "-" for v in venues]
-        lines.append(f"| {key}, ms | " + " | ".join(cells) + " |")
-    lines.append(
-        "| positions (not cancelled) | "
-        + " | ".join(f"{oco_out[v]['positions']} ({oco_out[v]['missed']})" for v in venues)
-        + " |"
-    )
-    lines.append(
-        "| venue requests between, p50 | "
-        + " | ".join(
-            f"{oco_out[v]['requests_between_p50']:g}" if "requests_between_p50" in oco_out[v] else "-"
-            for v in venues
-        )
-        + " |"
-    )
-    measured = oco_out[venues[0]]["round_trip_p50"]
-    lines += [
-        "",
-        "Timed at the simulator: the first frame telling the take-profit's fill (or the flat "
-        "position) sent -> the stop's cancel received. A request's round trip to the venue on a "
-        f"kept connection, as this network, TLS and the simulator deliver it: p50 {measured:.1f} ms.",
-    ]
-    return "\n".join(lines)
-
-
-def oco_goals(oco_out: dict[str, dict[str, Any]]) -> list[tuple[str, bool, str]]:
-    return [
-        (
-            f"{venue}: fill event -> siblings cancelled, p50 within one measured round trip + 5 ms "
-            f"({result['goal_ms']:g} ms)",
-            result["met"],
-            (
-                f"p50 {result['p50']:.1f} ms, p99 {result['p99']:.1f} ms, max {result['max']:.1f} ms"
-                if "p50" in result
-                else "none cancelled"
-            )
-            + f"; {result['positions']} positions, {result['missed']} not cancelled within "
-            f"{oco.WAIT_S:g} s; a request's measured round trip {result['round_trip_p50']:.1f} ms",
-        )
-        for venue, result in oco_out.items()
-    ]
-
-
 def goals(out: dict[str, Any]) -> list[tuple[str, bool, str]]:
     """Each goal of the benchmark, whether this run met it, and the figures that say so."""
-    keeper = [*(oco_goals(out["oco"]) if "oco" in out else []), *exit_tables.goals(out.get("exits", {}))]
+    keeper = keeper_tables.goals(out)
     if "steady" not in out:
         return keeper
     ours, naive = out["steady"]["tvbridge"], out["steady"]["naive"]

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from common.trading import TakeProfitLevel
+from common.trading import SignalTerms, TakeProfitLevel
 
 WHOLE = Decimal(100)
+
+
+def follows_fills(terms: SignalTerms) -> bool:
+    """Terms that act on the position's fills after the entry (a ladder, break-even, a trail after
+    a take-profit): the executor's keeper follows them, and the gateway hands them back to it."""
+    return bool(terms.take_profits) or terms.breakeven_after is not None or terms.trail_after is not None
 
 
 def level_count(levels: tuple[TakeProfitLevel, ...], single: bool) -> int:

@@ -19,7 +19,6 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
-from executor.core.events import Where
 from executor.core.exits import ExitPlacer, ExitTerms, KeepsExits, check_before, exit_terms, stop_plan
 from executor.core.flatten import AccountFlatten, flatten_account
 from executor.core.guards import Guarded, Guards, OnGuarded
@@ -29,6 +28,7 @@ from executor.core.model import (
     ErrorInfo,
     ExecutionResult,
     OrderReport,
+    OrderStatus,
     OrderType,
     Outcome,
     Sizing,
@@ -138,15 +138,9 @@ class ExecutionEngine:
         is kept, and what was found. Under the symbol's lock, like any signal of the symbol."""
         try:
             adapter = self.adapter(signal.venue, signal.account)
-            terms = exit_terms(signal, adapter.attaches_protection)
-            if terms is None:
-                return False, "its signal has no exit plan"
             rules = adapter.rules(signal.symbol)
-            where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
-            if self.keeper is not None and self.keeper.holds(where, signal.signal_id):
-                return True, "kept all along"
             with self._symbol_lock(signal.venue, signal.account, signal.symbol):
-                return resume(self.exits, adapter, rules, signal, terms, orders)
+                return resume(self.exits, adapter, rules, signal, orders)
         except TvbridgeError as exc:
             return False, exc.message
 
@@ -175,9 +169,8 @@ class ExecutionEngine:
     # -- the steps -------------------------------------------------------------------------
 
     def _execute(self, signal: TradeSignal, max_age_ms: int, attempt: int) -> ExecutionResult:
-        if signal.action is Action.UPDATE:
-            return self._update(signal, max_age_ms)
-        redelivery = attempt > 1 and not signal.test
+        # An update places new trigger orders only, each found again by the update itself.
+        redelivery = attempt > 1 and not signal.test and signal.action is not Action.UPDATE
         ctx = self._context(signal) if redelivery else None
         if ctx is not None:
             # An earlier attempt may have reached the venue. That is asked first, so neither
@@ -190,6 +183,9 @@ class ExecutionEngine:
             return expired
         self.switch.check()
         self.risk.check_symbol(signal.symbol)
+        if signal.action is Action.UPDATE:
+            adapter = self.adapter(signal.venue, signal.account)
+            return self.updater.execute(adapter, adapter.rules(signal.symbol), signal, self.keeper)
         ctx = ctx or self._context(signal)
         apply_margin_mode(ctx.adapter, ctx.rules, signal)
         return self._trade(ctx, signal)
@@ -268,23 +264,15 @@ class ExecutionEngine:
         problems.extend(self.guards.clear(adapter, rules, closed, {o.order_id for o in orders if o.order_id}))
         return _executed(signal, sizing, tuple(orders), "; ".join(problems))
 
-    def _update(self, signal: TradeSignal, max_age_ms: int) -> ExecutionResult:
-        """Replace the open position's protective orders (update.py)."""
-        expired = _expired(signal, max_age_ms)
-        if expired is not None:
-            return expired
-        self.switch.check()
-        self.risk.check_symbol(signal.symbol)
-        adapter = self.adapter(signal.venue, signal.account)
-        rules = adapter.rules(signal.symbol)
-        return self.updater.execute(adapter, rules, signal, self.keeper)
-
-    def _exits(self, ctx: _Context, signal: TradeSignal, entry: OrderReport) -> Guarded:
-        """Place an entry's exits once it has filled; a limit entry's wait for the keeper."""
+    def _exits(
+        self, ctx: _Context, signal: TradeSignal, entry: OrderReport, *, redelivery: bool = False
+    ) -> Guarded:
+        """Place a filled entry's exits (found placed, on a redelivery); a resting limit entry's
+        wait for the keeper to see it fill."""
         assert ctx.exits is not None
-        if signal.order_type is OrderType.LIMIT:
+        if entry.status is not OrderStatus.FILLED and signal.order_type is OrderType.LIMIT:
             return self.exits.await_fill(ctx.adapter, ctx.rules, signal, ctx.exits, entry)
-        return self.exits.protect(ctx.adapter, ctx.rules, signal, ctx.exits, entry)
+        return self.exits.protect(ctx.adapter, ctx.rules, signal, ctx.exits, entry, redelivery=redelivery)
 
     def _context(self, signal: TradeSignal) -> _Context:
         adapter = self.adapter(signal.venue, signal.account)
@@ -328,12 +316,7 @@ class ExecutionEngine:
         for leg, entry in self.placer.already_placed(ctx.adapter, ctx.rules, signal):
             orders.append(entry)
             if ctx.exits is not None and leg.opening:
-                if signal.order_type is OrderType.LIMIT:
-                    guards = self.exits.await_fill(ctx.adapter, ctx.rules, signal, ctx.exits, entry)
-                else:
-                    guards = self.exits.protect(
-                        ctx.adapter, ctx.rules, signal, ctx.exits, entry, redelivery=True
-                    )
+                guards = self._exits(ctx, signal, entry, redelivery=True)
                 orders.extend(guards.orders)
                 problems.extend(guards.problems)
             elif ctx.plan is not None and leg.opening:

@@ -19,15 +19,15 @@ from decimal import Decimal
 from typing import Protocol
 
 from common.errors import ErrorClass, TvbridgeError
-from common.ladder import after_problem, closes_all, level_count
+from common.ladder import after_problem, closes_all, follows_fills, level_count
 from common.trading import TakeProfitLevel
 from executor.core.events import Where
 from executor.core.guards import Guarded, Guards
 from executor.core.keeper.exits import ExitPlan, Pending, Step
-from executor.core.ladder import Rung, build, check_levels, price_of
+from executor.core.ladder import Rung, build, check_levels
 from executor.core.legs import client_order_id
 from executor.core.model import OrderReport, OrderStatus, OrderType, PositionSide, Side, TradeSignal
-from executor.core.ports import InstrumentRules, ProtectionKind, ProtectionRequest, VenueAdapter
+from executor.core.ports import InstrumentRules, Protection, ProtectionKind, ProtectionRequest, VenueAdapter
 from executor.core.protection import ProtectionPlan, entry_long, plan_for
 
 log = logging.getLogger("executor.exits")
@@ -72,10 +72,7 @@ def exit_terms(signal: TradeSignal, attaches: bool) -> ExitTerms | None:
     take-profit and one stop, placed with or after a market entry, or armed with a limit entry
     by the venue from absolute prices)."""
     single = signal.take_profit is not None or signal.tp_pct is not None
-    special = (
-        bool(signal.take_profits) or signal.breakeven_after is not None or signal.trail_after is not None
-    )
-    if not special and not _limit_needs(signal, attaches, single):
+    if not follows_fills(signal) and not _limit_needs(signal, attaches, single):
         return None
     if signal.take_profits and single:
         raise _invalid("give take_profit as one price or as a ladder, and no tp_pct beside a ladder")
@@ -240,9 +237,7 @@ class ExitPlacer:
         terms: ExitTerms,
         entry: OrderReport,
     ) -> Guarded:
-        """A limit entry: its exits wait for its fill (placed now if it filled at once)."""
-        if entry.status is OrderStatus.FILLED:
-            return self.protect(adapter, rules, signal, terms, entry)
+        """A resting limit entry: its exits wait for its fill."""
         assert self.keeper is not None  # the engine refuses such a signal without one
 
         def arm(quantity: Decimal, price: Decimal | None) -> None:
@@ -304,12 +299,7 @@ def trail_later(
     """The trail that starts after take-profit `trail_after`, its activation fixed from the fill."""
     if terms.trail_after is None or signal.trailing_pct is None:
         return None
-    long = closing is Side.SELL
-    activation = signal.trailing_activation
-    if activation is None and signal.trailing_activation_pct is not None:
-        activation = price_of(
-            TakeProfitLevel(HUNDRED, pct=signal.trailing_activation_pct), reference, long, rules
-        )
+    trail = trail_start(signal, closing is Side.SELL, rules, reference)
     tag = f"{ProtectionKind.TRAILING_STOP.value}-{entry.position_side.value}-after-{terms.trail_after}"
     return ProtectionRequest(
         venue_symbol=rules.venue_symbol,
@@ -317,10 +307,18 @@ def trail_later(
         side=closing,
         position_side=entry.position_side,
         quantity=ZERO,
-        trigger_price=rules.floor_price(activation) if activation is not None else None,
+        trigger_price=trail.trigger_price,
         client_order_id=client_order_id(signal.signal_id, tag),
-        callback_pct=signal.trailing_pct,
+        callback_pct=trail.callback_pct,
     )
+
+
+def trail_start(signal: TradeSignal, long: bool, rules: InstrumentRules, reference: Decimal) -> Protection:
+    """The signal's trailing stop, its activation on the tick from `reference` (the fill), as
+    `ProtectionPlan` works out every level's price."""
+    terms = (signal.trailing_pct, signal.trailing_activation, signal.trailing_activation_pct)
+    [trail] = ProtectionPlan(long, None, None, None, None, *terms).triggers(rules, reference)
+    return trail
 
 
 def _invalid(message: str) -> TvbridgeError:

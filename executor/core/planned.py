@@ -3,12 +3,12 @@ orders in status PLANNED. Nothing is sent."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Protocol
 
-from common.trading import TakeProfitLevel
-from executor.core.exits import ExitTerms, stop_plan
-from executor.core.ladder import build, price_of
+from executor.core.exits import ExitTerms, stop_plan, trail_start
+from executor.core.ladder import build
 from executor.core.legs import Leg, client_order_id, protection_tag
 from executor.core.model import (
     OrderPurpose,
@@ -23,8 +23,6 @@ from executor.core.model import (
 from executor.core.placement import limit_price
 from executor.core.ports import InstrumentRules, Protection, ProtectionKind, ProtectionRequest, VenueAdapter
 from executor.core.protection import ProtectionPlan
-
-HUNDRED = Decimal(100)
 
 
 class Planning(Protocol):
@@ -107,24 +105,10 @@ def _exits(
             )
     after = ctx.exits.trail_after
     if after is not None and signal.trailing_pct is not None:
-        start = signal.trailing_activation
-        if start is None and signal.trailing_activation_pct is not None:
-            start = price_of(
-                TakeProfitLevel(HUNDRED, pct=signal.trailing_activation_pct), base, plan.long, rules
-            )
         notes.append(
             f"the trailing stop ({signal.trailing_pct} % callback) is placed once take-profit {after} fills"
         )
-        out.append(
-            _guard(
-                ctx,
-                signal,
-                leg,
-                closing,
-                Protection(ProtectionKind.TRAILING_STOP, start, signal.trailing_pct),
-                quantity,
-            )
-        )
+        out.append(_guard(ctx, signal, leg, closing, trail_start(signal, plan.long, rules, base), quantity))
     if ctx.exits.breakeven_after is not None:
         notes.append(f"the stop moves to the entry price once take-profit {ctx.exits.breakeven_after} fills")
     return out
@@ -147,19 +131,25 @@ def _guard(
     )
 
 
-def planned_protection(venue: Venue, request: ProtectionRequest) -> OrderReport:
-    """A trigger order an update would place."""
-    return _report(
-        venue,
-        request.venue_symbol,
-        request.client_order_id,
-        request.side,
-        request.position_side,
-        request.quantity,
-        OrderPurpose(request.kind.value),
-        OrderType.MARKET,
-        None,
-        request.trigger_price,
+def protection_report(
+    venue: Venue, request: ProtectionRequest, order_id: str = "", status: OrderStatus = OrderStatus.PLANNED
+) -> OrderReport:
+    """A trigger order as the answer lists it: one an update would place (planned), or placed."""
+    return replace(
+        _report(
+            venue,
+            request.venue_symbol,
+            request.client_order_id,
+            request.side,
+            request.position_side,
+            request.quantity,
+            OrderPurpose(request.kind.value),
+            OrderType.MARKET,
+            None,
+            request.trigger_price,
+        ),
+        order_id=order_id,
+        status=status,
     )
 
 

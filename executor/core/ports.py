@@ -65,6 +65,12 @@ VENUE_TYPES = {
     ProtectionKind.STOP_LOSS: "STOP_MARKET",
     ProtectionKind.TRAILING_STOP: "TRAILING_STOP_MARKET",
 }
+# What a resting order of each kind may be, its limit variant included (both venues spell them alike).
+KIND_TYPES: dict[ProtectionKind, frozenset[str]] = {
+    ProtectionKind.TAKE_PROFIT: frozenset({"TAKE_PROFIT_MARKET", "TAKE_PROFIT"}),
+    ProtectionKind.STOP_LOSS: frozenset({"STOP_MARKET", "STOP"}),
+    ProtectionKind.TRAILING_STOP: frozenset({"TRAILING_STOP_MARKET"}),
+}
 
 
 @dataclass(frozen=True)

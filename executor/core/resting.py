@@ -24,6 +24,7 @@ from decimal import Decimal
 from executor.core.events import OrderUpdate
 from executor.core.model import OrderStatus, PositionSide, Side
 from executor.core.ports import (
+    KIND_TYPES,
     OpenProtection,
     ProtectionKind,
     ProtectionRequest,
@@ -36,11 +37,7 @@ ZERO = Decimal(0)
 
 # The venue types each kind's cumulative rule counts: trailing stops are in neither total (the
 # rule names STOP/STOP_MARKET and TAKE_PROFIT/TAKE_PROFIT_MARKET only), so they count for nothing.
-COUNTED: dict[ProtectionKind, frozenset[str]] = {
-    ProtectionKind.STOP_LOSS: frozenset({"STOP_MARKET", "STOP"}),
-    ProtectionKind.TAKE_PROFIT: frozenset({"TAKE_PROFIT_MARKET", "TAKE_PROFIT"}),
-    ProtectionKind.TRAILING_STOP: frozenset(),
-}
+COUNTED: dict[ProtectionKind, frozenset[str]] = {**KIND_TYPES, ProtectionKind.TRAILING_STOP: frozenset()}
 
 
 def of_update(order: OrderUpdate) -> OpenProtection:

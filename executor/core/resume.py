@@ -16,12 +16,13 @@ from dataclasses import replace
 from decimal import Decimal
 
 from executor.core.events import Where
-from executor.core.exits import ExitPlacer, ExitTerms, rung_tag, stop_plan, trail_later
+from executor.core.exits import ExitPlacer, ExitTerms, exit_terms, rung_tag, stop_plan, trail_later
 from executor.core.keeper.exits import ExitPlan, Step
 from executor.core.ladder import build
 from executor.core.legs import client_order_id
 from executor.core.model import OrderPurpose, OrderReport, OrderStatus, OrderType, Side, TradeSignal
 from executor.core.ports import (
+    KIND_TYPES,
     InstrumentRules,
     OpenProtection,
     ProtectionKind,
@@ -31,8 +32,6 @@ from executor.core.ports import (
 from executor.core.resting import held
 
 ZERO = Decimal(0)
-_STOPS = ("STOP_MARKET", "STOP")
-_TRAIL = "TRAILING_STOP_MARKET"
 
 
 def resume(
@@ -40,10 +39,15 @@ def resume(
     adapter: VenueAdapter,
     rules: InstrumentRules,
     signal: TradeSignal,
-    terms: ExitTerms,
     orders: list[OrderReport],
 ) -> tuple[bool, str]:
     """Whether the plan is kept again, and what was found."""
+    terms = exit_terms(signal, adapter.attaches_protection)
+    if terms is None:
+        return False, "its signal has no exit plan"
+    where = Where(adapter.venue, adapter.account, rules.symbol, rules.venue_symbol)
+    if placer.keeper is not None and placer.keeper.holds(where, signal.signal_id):
+        return True, "kept all along"  # a gateway reconnecting to a running executor
     entry = next((o for o in orders if o.purpose is OrderPurpose.ENTRY), None)
     if entry is None:
         return False, "its answer lists no entry"
@@ -104,8 +108,8 @@ def _plan(
         steps.append(Step(rung, cid, match.order_id) if match else Step(rung, cid, reported=rung.quantity))
     gone = {n for step in steps if step.done for n in step.rung.numbers}
     taken = sum((step.filled for step in steps), ZERO)
-    stop = next((o for o in resting if o.order_type in _STOPS), None)
-    trail = next((o for o in resting if o.order_type == _TRAIL), None)
+    stop = next((o for o in resting if o.order_type in KIND_TYPES[ProtectionKind.STOP_LOSS]), None)
+    trail = next((o for o in resting if o.order_type in KIND_TYPES[ProtectionKind.TRAILING_STOP]), None)
     first = next((o for o in orders if o.purpose is OrderPurpose.STOP_LOSS), None)
     # Moved already (to break-even, or by an update) unless it still sits where it was placed.
     moved = stop is not None and (first is None or stop.trigger_price != first.trigger_price)

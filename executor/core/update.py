@@ -28,7 +28,6 @@ from executor.core.legs import client_order_id
 from executor.core.model import (
     ExecutionResult,
     MarketPosition,
-    OrderPurpose,
     OrderReport,
     OrderStatus,
     OrderType,
@@ -38,8 +37,9 @@ from executor.core.model import (
     TradeSignal,
 )
 from executor.core.placement import Placer
-from executor.core.planned import planned_protection
+from executor.core.planned import protection_report
 from executor.core.ports import (
+    KIND_TYPES,
     InstrumentRules,
     OpenProtection,
     Protection,
@@ -55,11 +55,6 @@ from executor.core.resting import find_sent, sent_one
 log = logging.getLogger("executor.update")
 
 ZERO = Decimal(0)
-_TYPES = {
-    ProtectionKind.STOP_LOSS: frozenset({"STOP_MARKET", "STOP"}),
-    ProtectionKind.TAKE_PROFIT: frozenset({"TAKE_PROFIT_MARKET", "TAKE_PROFIT"}),
-    ProtectionKind.TRAILING_STOP: frozenset({"TRAILING_STOP_MARKET"}),
-}
 
 
 @dataclass(frozen=True)
@@ -233,7 +228,7 @@ class Updater:
             news = wanted.get(kind, [])
             if not news:
                 continue
-            olds = [o for o in resting if o.order_type in _TYPES[kind]]
+            olds = [o for o in resting if o.order_type in KIND_TYPES[kind]]
             # An order already as wanted (placed by an earlier attempt of this update) stays.
             todo = []
             for request in news:
@@ -245,7 +240,11 @@ class Updater:
                 olds = [o for o in olds if o.order_id != match.order_id]
             placed.update(self._swap(adapter, rules, todo, olds))
             for request in news:
-                reports.append(_report(adapter, request, placed.get(request.client_order_id, "")))
+                reports.append(
+                    protection_report(
+                        adapter.venue, request, placed.get(request.client_order_id, ""), OrderStatus.NEW
+                    )
+                )
             if olds:
                 notes.append(f"replaced {len(olds)} {NAMES[kind]} order(s)")
         return reports, notes, placed
@@ -297,7 +296,7 @@ class Updater:
         if signal.test:
             held = position_of(adapter.positions(rules.venue_symbol), signal, rules.venue_symbol)
             wanted, _, notes = self.requests(adapter, rules, signal, held)
-            would = [planned_protection(adapter.venue, r) for kind in wanted.values() for r in kind]
+            would = [protection_report(adapter.venue, r) for kind in wanted.values() for r in kind]
             return ExecutionResult(
                 signal.signal_id, Outcome.EXECUTED, orders=tuple(would), test=True, note="; ".join(notes)
             )
@@ -323,25 +322,6 @@ class Updater:
         trails = wanted.get(ProtectionKind.TRAILING_STOP, [])
         trail = (trails[0], placed[trails[0].client_order_id]) if trails else None
         return Updated(held, reports, notes + swapped, stop, steps, trail)
-
-
-def _report(adapter: VenueAdapter, request: ProtectionRequest, order_id: str) -> OrderReport:
-    return OrderReport(
-        venue=adapter.venue,
-        venue_symbol=request.venue_symbol,
-        order_id=order_id,
-        client_order_id=request.client_order_id,
-        side=request.side,
-        position_side=request.position_side,
-        order_type=OrderType.MARKET,
-        quantity=request.quantity,
-        price=None,
-        avg_price=None,
-        status=OrderStatus.NEW,
-        reduce_only=request.position_side is PositionSide.BOTH,
-        purpose=OrderPurpose(request.kind.value),
-        trigger_price=request.trigger_price,
-    )
 
 
 def plan_change(

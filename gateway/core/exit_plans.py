@@ -15,6 +15,7 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from common.ladder import follows_fills
 from common.trading import Action, OrderType
 from gateway.core.execution import Order
 from gateway.core.signal import Signal
@@ -36,9 +37,9 @@ class ReadsExecuted(Protocol):
 
 
 def has_exit_plan(signal: Signal) -> bool:
-    """Terms only the executor's memory follows after the entry: a ladder, break-even, a trail
-    after a take-profit, or levels on a limit entry (placed once it fills)."""
-    if signal.take_profits or signal.breakeven_after is not None or signal.trail_after is not None:
+    """Terms only the executor's memory follows after the entry, or may: levels on a limit entry
+    (placed once it fills where the venue cannot arm them; the executor decides, per venue)."""
+    if follows_fills(signal):
         return True
     levels = (signal.take_profit, signal.tp_pct, signal.stop_loss, signal.sl_pct, signal.trailing_pct)
     return signal.order_type is OrderType.LIMIT and any(v is not None for v in levels)

@@ -74,6 +74,8 @@ class AccountKeeper:
 
     def _exit_news(self) -> list[News]:
         """What an exit plan could not do (a stop not moved, a trail not placed), told once."""
+        if not self.exits.told:  # the common case, seen without the lock on every event
+            return []
         with self.state.lock:
             told, self.exits.told = self.exits.told, []
         for item in told:
@@ -315,6 +317,8 @@ class AccountKeeper:
     def _arm(self) -> None:
         """Place the exits of limit entries that filled. Outside the account's lock: placing
         takes the engine's lock on the symbol, which a signal holds while it tells the keeper."""
+        if not self._to_arm:  # the common case, seen without the lock on every event
+            return
         with self.state.lock:
             ready, self._to_arm = self._to_arm, []
         for pending, quantity, price in ready:
