@@ -293,8 +293,11 @@ def network(upstream: int, rtt_ms: float) -> Iterator[str]:
 
 
 @contextmanager
-def tvbridge(folder: Path, venue: str, tls: VenueTls, simulator_port: int) -> Iterator[LocalStack]:
-    """Simulator, executor and gateway, the venue (REST and user-data streams) at `venue`."""
+def tvbridge(
+    folder: Path, venue: str, tls: VenueTls, simulator_port: int, extra_env: dict[str, str] | None = None
+) -> Iterator[LocalStack]:
+    """Simulator, executor and gateway, the venue (REST and user-data streams) at `venue`.
+    `extra_env` overrides a setting (bench/profiles/burst.py lifts the rate limit for refusals)."""
     stack = start_stack(
         folder,
         api_key=API_KEY,
@@ -309,6 +312,7 @@ def tvbridge(folder: Path, venue: str, tls: VenueTls, simulator_port: int) -> It
             # The stream hosts follow these (executor/config.py ws_url): through the proxy too.
             "BINGX_BASE_URL": venue,
             "BINANCE_BASE_URL": venue,
+            **(extra_env or {}),
         },
         venue_tls=tls,
         simulator_port=simulator_port,
