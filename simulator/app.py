@@ -2,25 +2,25 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 
 from common.settings import parse_accounts, secret_value
 from simulator.binance import api as binance_api
 from simulator.binance.instruments import default_instruments as binance_instruments
 from simulator.bingx import api as bingx_api
 from simulator.bingx.ids import first_order_id
+from simulator.conditions import VenueConditions
 from simulator.config import SimulatorSettings
 from simulator.control import build_router as control_router
 from simulator.control_outside import build_router as outside_router
 from simulator.control_spellings import build_router as spellings_router
 from simulator.control_timeline import build_router as timeline_router
 from simulator.exchange import Exchange
-from simulator.faults import FaultKind, Faults, Fired
+from simulator.faults import Faults
 from simulator.streams.hub import StreamHub
 from simulator.venue import Clock, StreamOptions, VenueFacade, system_ms
 
@@ -79,23 +79,6 @@ def _venues(settings: SimulatorSettings, clock: Callable[[str], Clock], faults: 
     ]
 
 
-async def _answer(
-    facade: VenueFacade,
-    fired: list[Fired],
-    request: Request,
-    call_next: Callable[[Request], Awaitable[Response]],
-) -> Response:
-    """A faulty answer in place of the venue's, or the venue's own."""
-    for fault in fired:
-        if fault.kind is FaultKind.RATE_LIMIT:
-            return facade.rate_limited(fault.rule.retry_after_s)
-        if fault.kind is FaultKind.HTTP_ERROR:
-            return facade.server_error(fault.rule.status)
-        if fault.kind is FaultKind.VENUE_ERROR:
-            return facade.refusal(fault.rule.code, fault.rule.msg, fault.rule.answer_status)
-    return await call_next(request)
-
-
 def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     faults = Faults()
     base_clock = clock or system_ms
@@ -107,31 +90,6 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     seen: Counter[tuple[str, str]] = Counter()
     app = FastAPI(title="tvbridge venue simulator", docs_url=None, redoc_url=None, openapi_url=None)
 
-    @app.middleware("http")
-    async def venue_conditions(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        path = request.url.path
-        facade = next((f for f in facades if path.startswith(f.path_prefixes)), None)
-        if facade is None:
-            return await call_next(request)
-        seen[(request.method, path)] += 1
-        if facade.streams is not None:
-            facade.streams.timeline.request(request.method, path, request.query_params)
-        fired = faults.draw(facade.name, request.method, path, request.query_params)
-        for fault in fired:
-            if fault.kind is FaultKind.LATENCY:
-                await asyncio.sleep(fault.rule.latency_ms / 1000)
-        response = await _answer(facade, fired, request, call_next)
-        for fault in fired:
-            if fault.kind is FaultKind.HEADERS:
-                response.headers.update(fault.rule.headers)
-        for fault in fired:
-            if fault.kind is FaultKind.TIMEOUT_AFTER_ACCEPT:
-                # The venue acted; its answer never arrives in time.
-                await asyncio.sleep(fault.rule.hold_s)
-        return response
-
     for facade in facades:
         app.include_router(facade.router)
     exchanges = {f.name: f.exchange for f in facades}
@@ -140,5 +98,6 @@ def build(settings: SimulatorSettings, clock: Clock | None = None) -> Simulator:
     app.include_router(outside_router({f.name: f for f in facades}))
     app.include_router(spellings_router(exchanges))
     hubs = {f.name: f.streams for f in facades if f.streams is not None}
+    app.add_middleware(VenueConditions, facades=facades, faults=faults, seen=seen)
     app.include_router(timeline_router(hubs))
     return Simulator(app, exchanges, seen, faults, hubs, unknown)
