@@ -9,6 +9,7 @@ message, an exception or an `extra` field still never reaches the output.
 from __future__ import annotations
 
 import contextvars
+import functools
 import json
 import logging
 import re
@@ -59,13 +60,31 @@ def redact_mapping(data: Mapping[str, Any]) -> dict[str, Any]:
     """A copy of `data` with secret-looking keys masked, recursively."""
     out: dict[str, Any] = {}
     for key, value in data.items():
-        if isinstance(key, str) and _SECRET_KEY_RE.search(key):
+        if isinstance(key, str) and _secret_key(key):
             out[key] = REDACTED
-        elif isinstance(value, Mapping):
+        # Most values are plain; the Mapping check (an ABC's) is left for the others.
+        elif not isinstance(value, _PLAIN) and isinstance(value, Mapping):
             out[key] = redact_mapping(value)
         else:
             out[key] = value
     return out
+
+
+_PLAIN = (str, int, float, type(None))
+
+
+def _secret_key(key: str) -> bool:
+    # Log fields are named in the code, a few dozen in all: each name is looked at once. A
+    # webhook body's keys are the sender's, so long ones are not remembered.
+    return _known_key(key) if len(key) <= _REMEMBERED_KEY_LEN else _SECRET_KEY_RE.search(key) is not None
+
+
+_REMEMBERED_KEY_LEN = 64
+
+
+@functools.lru_cache(maxsize=1024)
+def _known_key(key: str) -> bool:
+    return _SECRET_KEY_RE.search(key) is not None
 
 
 @contextmanager
@@ -84,6 +103,19 @@ _STD_ATTRS = set(vars(logging.LogRecord("", 0, "", 0, "", (), None))) | {
 }
 
 
+def _second(epoch_s: int) -> str:
+    """The UTC second, formatted once for all the lines written within it."""
+    global _last_second  # noqa: PLW0603 - one (second, text) pair, swapped whole
+    second, text = _last_second
+    if second != epoch_s:
+        text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch_s))
+        _last_second = (epoch_s, text)
+    return text
+
+
+_last_second = (-1, "")
+
+
 class JsonFormatter(logging.Formatter):
     def __init__(self, service: str) -> None:
         super().__init__()
@@ -91,8 +123,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "ts": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-            + f".{int(record.msecs):03d}Z",
+            "ts": _second(int(record.created)) + f".{int(record.msecs):03d}Z",
             "level": record.levelname.lower(),
             "service": self.service,
             "logger": record.name,

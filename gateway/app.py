@@ -17,9 +17,11 @@ from common.errors import TvbridgeError
 from gateway import metrics
 from gateway.api.edge import Edge
 from gateway.api.routes import control, dashboard, health, ledger, positions, signals, webhook
+from gateway.api.routes.webhook import WebhookEndpoint
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.exit_plans import ExitHandBack
+from gateway.core.refusal_log import RefusalLog
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
 from gateway.executor.client import ExecutorClient
@@ -51,6 +53,12 @@ async def _watch_silence(webhooks: WebhookService, notifier: Notifier, silence_s
             notifier.publish(
                 Event("quiet", f"strategy {name} has sent nothing for {minutes} min ({quiet_for:.0f} s)")
             )
+
+
+async def _summarise_refusals(refusals: RefusalLog) -> None:
+    while True:
+        await asyncio.sleep(refusals.interval_s)
+        refusals.flush()
 
 
 async def _hand_over_switch(executor: ExecutorClient, controls: Controls, exits: ExitHandBack) -> None:
@@ -93,6 +101,7 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
             asyncio.create_task(
                 _hand_over_switch(services.executor, services.controls, services.exit_hand_back)
             ),
+            asyncio.create_task(_summarise_refusals(services.refusals)),
         ]
         if settings.strategy_silence_s > 0:
             watchers.append(
@@ -105,6 +114,7 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
         finally:
             for watcher in watchers:
                 watcher.cancel()
+            services.refusals.flush()  # what was counted since the last summary
             await services.keeper_feed.stop()
             await services.dispatcher.stop(settings.gateway_grace_s)
             await services.notifier.drain(2.0)
@@ -125,6 +135,9 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         docs_url=None,
         redoc_url=None,
         openapi_url=None,
+        # FastAPI's own OpenTelemetry asks the environment, per request, whether a provider is
+        # configured; none ever is here.
+        telemetry={"tracing": False, "metrics": False, "logs": False},
     )
     app.state.services = services  # read by gateway/api/deps.py, and nothing else
     missing = assets_missing()
@@ -134,7 +147,12 @@ def create_app(settings: GatewaySettings) -> FastAPI:
             extra={"missing": ",".join(missing)},
         )
 
-    app.add_middleware(Edge, guard=services.guard)
+    app.add_middleware(
+        Edge,
+        guard=services.guard,
+        refusals=services.refusals,
+        webhook=WebhookEndpoint(services.webhooks, settings.max_body_bytes),
+    )
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -57,10 +57,16 @@ ROUTES = (
     "/api/test-signal",
     "/api/fills",
 )
-for _route in (*ROUTES, "other"):
-    REQUEST_SECONDS.labels(_route)
-for _outcome in WEBHOOK_OUTCOMES:
-    WEBHOOKS.labels(_outcome)
+# Each series resolved once: a request takes its child from a dict, not through .labels().
+REQUEST_SECONDS_OF = {route: REQUEST_SECONDS.labels(route) for route in (*ROUTES, "other")}
+WEBHOOK_OUTCOME = {outcome: WEBHOOKS.labels(outcome) for outcome in WEBHOOK_OUTCOMES}
+
+
+def webhook_outcome(outcome: str) -> Counter:
+    """The series of an outcome read from an answer: resolved already unless it is a new word."""
+    series = WEBHOOK_OUTCOME.get(outcome)
+    return series if series is not None else WEBHOOKS.labels(outcome)
+
 
 REDELIVERIES = Counter(
     "tvbridge_gateway_redeliveries_total",
@@ -89,8 +95,7 @@ STAGE_SECONDS = Histogram(
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
 )
 STAGES = ("fired_to_received", "received_to_journalled", "journalled_to_decided", "executor", "venue")
-for _stage in STAGES:
-    STAGE_SECONDS.labels(_stage)
+STAGE = {stage: STAGE_SECONDS.labels(stage) for stage in STAGES}
 LAST_SIGNAL = Gauge(
     "tvbridge_gateway_strategy_last_signal_timestamp_seconds",
     "When each strategy last sent a signal or heartbeat (Unix time); unlisted strategies count as other",

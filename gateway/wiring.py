@@ -17,6 +17,7 @@ from gateway.core.dispatcher import Dispatcher, Job
 from gateway.core.exit_plans import ExitHandBack
 from gateway.core.keeper_feed import KeeperFeed
 from gateway.core.overview import Overview
+from gateway.core.refusal_log import RefusalLog
 from gateway.core.sessions import Sessions
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
@@ -46,6 +47,7 @@ class Services:
     controls: Controls
     overview: Overview
     guard: SourceGuard
+    refusals: RefusalLog
     exit_hand_back: ExitHandBack
 
 
@@ -107,7 +109,8 @@ def build(settings: GatewaySettings) -> Services:
         max_age_ms=int(settings.signal_max_age_s * 1000),
         on_decided=on_decided,
     )
-    webhooks = WebhookService(settings, journal, dispatcher, notifier)
+    refusals = RefusalLog()
+    webhooks = WebhookService(settings, journal, dispatcher, notifier, refusals)
     # Without a configured secret, sessions last as long as this process.
     secret = secret_value(settings.session_secret) or secrets.token_hex(32)
     controls = Controls(executor, journal, notifier, default_enabled=settings.trading_enabled)
@@ -126,5 +129,6 @@ def build(settings: GatewaySettings) -> Services:
         controls=controls,
         overview=Overview(executor, journal, webhooks, controls),
         guard=source_guard(settings),
+        refusals=refusals,
         exit_hand_back=ExitHandBack(journal, executor),
     )

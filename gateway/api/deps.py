@@ -1,5 +1,8 @@
 """FastAPI dependencies: the objects gateway/wiring.py built, typed for the routes, and who
-is asking. The only reader of app.state."""
+is asking. The only reader of app.state.
+
+Each is `async def` though none waits on anything: FastAPI runs a plain `def` dependency on a
+worker thread, a hop per dependency per request that cost more than the work itself."""
 
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ from gateway.wiring import Services
 T = TypeVar("T")
 
 
-def _services(request: Request) -> Services:
+async def _services(request: Request) -> Services:
     services: Services = request.app.state.services
     return services
 
@@ -32,7 +35,7 @@ ServicesDep = Annotated[Services, Depends(_services)]
 def _part(pick: Callable[[Services], T]) -> Any:
     """A dependency on one of the services."""
 
-    def part(services: ServicesDep) -> T:
+    async def part(services: ServicesDep) -> T:
         return pick(services)
 
     return Depends(part)
@@ -48,7 +51,7 @@ ControlsDep = Annotated[Controls, _part(lambda s: s.controls)]
 OverviewDep = Annotated[Overview, _part(lambda s: s.overview)]
 
 
-def _client_ip(request: Request) -> str:
+async def _client_ip(request: Request) -> str:
     client: str = request.state.client_ip  # the edge decided whose address to believe
     return client
 
@@ -56,7 +59,7 @@ def _client_ip(request: Request) -> str:
 ClientIpDep = Annotated[str, Depends(_client_ip)]
 
 
-def owner(request: Request, webhooks: WebhooksDep, sessions: SessionsDep) -> str:
+async def owner(request: Request, webhooks: WebhooksDep, sessions: SessionsDep) -> str:
     """Reading needs the owner: a bearer passphrase, or a dashboard session. The actor's name."""
     scheme, _, token = request.headers.get("authorization", "").partition(" ")
     if scheme.lower() == "bearer" and webhooks.owner(token.strip()):
@@ -71,7 +74,7 @@ OwnerDep = Annotated[str, Depends(owner)]
 OWNER_ONLY = Depends(owner)
 
 
-def _state_change(request: Request, actor: OwnerDep, sessions: SessionsDep) -> str:
+async def _state_change(request: Request, actor: OwnerDep, sessions: SessionsDep) -> str:
     """Changing state also needs, with a session cookie, its CSRF token: a cookie alone is what
     another site's page could make a browser send. A bearer passphrase is never sent by itself."""
     token = request.headers.get("x-csrf-token")

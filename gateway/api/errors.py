@@ -1,10 +1,14 @@
 """The HTTP edge of the error taxonomy: each class's status code, from this one table, and the
-core's Reply turned into a response. Every class has its status here (a test holds it so), so
+core's Reply turned into a response, or (on the webhook's path, gateway/api/edge.py) into an
+`Answer` sent straight as ASGI messages. Every class has its status here (a test holds it so), so
 a new class cannot fall through to a 500 unnoticed."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi.responses import JSONResponse
+from starlette.types import Send
 
 from common.errors import ErrorClass
 from gateway.core.reply import Reply, error_body
@@ -55,3 +59,20 @@ def refusal(error_class: ErrorClass, message: str, headers: dict[str, str] | Non
     return JSONResponse(
         error_body(error_class, message), status_code=HTTP_STATUS[error_class], headers=headers
     )
+
+
+class Answer:
+    """A reply rendered (by JSONResponse, as every route's is) into the two ASGI messages that
+    send it, without a response object around them. One that never changes is rendered once."""
+
+    __slots__ = ("body", "headers", "status")
+
+    def __init__(self, reply: Reply, headers: Mapping[str, str] | None = None) -> None:
+        rendered = JSONResponse(reply.body, status_code=status_of(reply), headers=headers)
+        self.status = rendered.status_code
+        self.headers = rendered.raw_headers
+        self.body = rendered.body
+
+    async def send(self, send: Send) -> None:
+        await send({"type": "http.response.start", "status": self.status, "headers": self.headers})
+        await send({"type": "http.response.body", "body": self.body})

@@ -98,7 +98,8 @@ def read_json(raw: bytes) -> dict[str, Any]:
         raise SignalError("body", "must be UTF-8 text holding one JSON object") from None
     if not text.strip():
         raise SignalError("body", 'is empty; expected one JSON object, e.g. {"action": "buy", ...}')
-    if _nesting(text) > MAX_DEPTH:
+    # No more brackets than the limit in all: no deeper than it either (a flat signal has one).
+    if text.count("{") + text.count("[") > MAX_DEPTH and _nesting(text) > MAX_DEPTH:
         raise SignalError("body", f"is nested more than {MAX_DEPTH} levels deep; a signal is one flat object")
     try:
         data = json.loads(text, parse_float=Decimal, parse_constant=_reject_constant)

@@ -122,13 +122,14 @@ class SourceGuard:
     def client(self, peer: str, forwarded_for: str | None) -> str:
         return client_address(peer, forwarded_for, self.trusted_proxies)
 
-    def webhook_refusal(self, peer: str, client: str, headers: dict[str, str]) -> str | None:
-        """Why this webhook sender is refused, or None."""
+    def webhook_refusal(self, peer: str, client: str, cert_subject: str | None) -> str | None:
+        """Why this webhook sender is refused, or None. `cert_subject` is what the request's
+        `cert_header` says (None without one)."""
         if self.allowed and not within(client, self.allowed):
             return "this address may not send webhooks"
         if self.cert_header:
             # Only the terminator that checked the certificate may vouch for it.
-            subject = headers.get(self.cert_header, "") if within(peer, self.trusted_proxies) else ""
+            subject = cert_subject if within(peer, self.trusted_proxies) else None
             if not subject or not _subject_matches(subject, self.cert_subject):
                 return "no verified TradingView client certificate"
         return None

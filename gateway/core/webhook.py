@@ -13,6 +13,8 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from prometheus_client import Gauge
+
 from common import jsonlog
 from common.errors import ErrorClass
 from common.jsonlog import signal_context
@@ -21,6 +23,7 @@ from gateway.config import GatewaySettings
 from gateway.core.dispatcher import Dispatcher, Job, answer_of
 from gateway.core.fields import SignalError
 from gateway.core.parser import Defaults, parse_signal, read_json
+from gateway.core.refusal_log import RefusalLog
 from gateway.core.reply import Reply, error_reply
 from gateway.core.signal import Signal, Venue
 from gateway.journal import signal_json
@@ -31,6 +34,10 @@ from gateway.notify.sender import Notifier
 
 log = logging.getLogger("gateway.webhook")
 
+# The same whatever was sent, so that a near miss answers exactly like a wild guess; one object,
+# so the HTTP edge renders it once (gateway/api/routes/webhook.py).
+PASSPHRASE_REFUSED = error_reply(ErrorClass.UNAUTHORIZED, "passphrase missing or wrong")
+
 
 class WebhookService:
     def __init__(
@@ -39,10 +46,12 @@ class WebhookService:
         journal: AsyncJournal,
         dispatcher: Dispatcher,
         notifier: Notifier | None = None,
+        refusals: RefusalLog | None = None,
     ) -> None:
         self.journal = journal
         self.dispatcher = dispatcher
         self.notifier = notifier
+        self.refusals = refusals if refusals is not None else RefusalLog()
         assert settings.webhook_passphrase is not None  # the settings refuse to load without one
         self._passphrase = settings.webhook_passphrase.get_secret_value().encode()
         self._strategy_passphrases = {
@@ -56,6 +65,8 @@ class WebhookService:
         # When each watched strategy was last heard (monotonic), and which are reported quiet.
         self.last_heard: dict[str, float] = dict.fromkeys(self.watched, time.monotonic())
         self.reported_quiet: set[str] = set()
+        # The series of each strategy label heard so far, resolved once (created when first heard).
+        self._last_signal: dict[str, Gauge] = {}
         for name in self.watched:
             # Until a strategy speaks, silence is counted from our own start, so a restart
             # neither hides a dead alert nor raises a false one.
@@ -63,7 +74,10 @@ class WebhookService:
             metrics.HEARTBEATS.labels(name)
 
     def heard(self, label: str) -> None:
-        metrics.LAST_SIGNAL.labels(label).set_to_current_time()
+        series = self._last_signal.get(label)
+        if series is None:
+            series = self._last_signal[label] = metrics.LAST_SIGNAL.labels(label)
+        series.set_to_current_time()
         if label in self.last_heard:
             self.last_heard[label] = time.monotonic()
             self.reported_quiet.discard(label)
@@ -125,13 +139,26 @@ class WebhookService:
         try:
             body = read_json(raw)
         except SignalError as exc:
-            metrics.WEBHOOKS.labels("invalid").inc()
-            log.info("webhook body refused", extra={"client_ip": client_ip, "field": exc.field})
+            metrics.WEBHOOK_OUTCOME["invalid"].inc()
+            self.refusals.refused(
+                log,
+                logging.INFO,
+                "webhook body refused",
+                client_ip=client_ip,
+                outcome="invalid",
+                field=exc.field,
+            )
             return error_reply(ErrorClass.INVALID_SIGNAL, exc.message, field=exc.field)
         if not self.authorised(body.get("passphrase"), body.get("strategy")):
-            metrics.WEBHOOKS.labels("unauthorized").inc()
-            log.warning("webhook with a missing or wrong passphrase", extra={"client_ip": client_ip})
-            return error_reply(ErrorClass.UNAUTHORIZED, "passphrase missing or wrong")
+            metrics.WEBHOOK_OUTCOME["unauthorized"].inc()
+            self.refusals.refused(
+                log,
+                logging.WARNING,
+                "webhook with a missing or wrong passphrase",
+                client_ip=client_ip,
+                outcome="unauthorized",
+            )
+            return PASSPHRASE_REFUSED
         self.heard(self.strategy_label(body.get("strategy")))
         action = body.get("action", body.get("accion"))
         if isinstance(action, str) and action.strip().lower() in ("heartbeat", "ping"):
@@ -140,7 +167,7 @@ class WebhookService:
         try:
             signal = parse_signal(body, self.defaults, received_at=received_at)
         except SignalError as exc:
-            metrics.WEBHOOKS.labels("invalid").inc()
+            metrics.WEBHOOK_OUTCOME["invalid"].inc()
             log.info(
                 "signal refused", extra={"client_ip": client_ip, "field": exc.field, "reason": exc.message}
             )
@@ -167,7 +194,7 @@ class WebhookService:
                 admission = await self.journal.admit(new)
             except Exception as exc:  # the database is down or full: record nothing, promise nothing
                 log.error("journal unavailable", extra={"reason": type(exc).__name__})
-                metrics.WEBHOOKS.labels("unavailable").inc()
+                metrics.WEBHOOK_OUTCOME["unavailable"].inc()
                 return error_reply(
                     ErrorClass.JOURNAL_UNAVAILABLE, "the signal could not be recorded; nothing was placed"
                 )
@@ -177,8 +204,8 @@ class WebhookService:
             if signal.fired_at is not None and signal.received_at is not None:
                 fired_for = (signal.received_at - signal.fired_at).total_seconds()
                 if fired_for >= 0:  # TradingView's clock ahead of ours says nothing useful
-                    metrics.STAGE_SECONDS.labels("fired_to_received").observe(fired_for)
-            metrics.STAGE_SECONDS.labels("received_to_journalled").observe(
+                    metrics.STAGE["fired_to_received"].observe(fired_for)
+            metrics.STAGE["received_to_journalled"].observe(
                 max(0, journalled - admission.row["received_ms"]) / 1000
             )
             row = admission.row
@@ -243,7 +270,7 @@ class WebhookService:
 
     async def _repeat(self, row: dict[str, Any], arrived: float) -> Reply:
         """A signal seen before answers with the first one's outcome and places nothing."""
-        metrics.WEBHOOKS.labels("duplicate").inc()
+        metrics.WEBHOOK_OUTCOME["duplicate"].inc()
         log.info("repeated signal", extra={"first_status": row["status"]})
         if row["status"] not in FINAL:
             waiting = self.dispatcher.waiting(row["signal_id"])
@@ -261,7 +288,7 @@ class WebhookService:
         try:
             result = await asyncio.wait_for(asyncio.shield(future), self._left(arrived))
         except TimeoutError:
-            metrics.WEBHOOKS.labels("pending").inc()
+            metrics.WEBHOOK_OUTCOME["pending"].inc()
             return Reply(
                 {
                     "signal_id": job.signal_id,
@@ -270,7 +297,7 @@ class WebhookService:
                 },
                 pending=True,
             )
-        metrics.WEBHOOKS.labels(result["status"]).inc()
+        metrics.webhook_outcome(result["status"]).inc()
         # From the request's arrival to its answer, our whole part plus the venue's: the one
         # figure that says how long an alert took here. The journal keeps the executor's.
         spent = round((time.monotonic() - arrived) * 1000, 1)

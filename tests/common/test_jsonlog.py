@@ -40,3 +40,27 @@ def test_short_values_are_not_registered() -> None:
     # Scrubbing "a" would mangle every line; secrets that short are refused elsewhere.
     jsonlog.register_secret("ab")
     assert _render("abc")["msg"] == "abc"
+
+
+def test_each_line_carries_its_own_second() -> None:
+    """The formatted second is reused within a second, never across one."""
+    formatter = jsonlog.JsonFormatter("test")
+    stamps = []
+    for created in (1_700_000_000.25, 1_700_000_000.75, 1_700_000_001.5, 1_700_000_000.125):
+        record = logging.LogRecord("t", logging.INFO, __file__, 1, "x", (), None)
+        record.created, record.msecs = created, (created % 1) * 1000
+        stamps.append(json.loads(formatter.format(record))["ts"])
+    assert stamps == [
+        "2023-11-14T22:13:20.250Z",
+        "2023-11-14T22:13:20.750Z",
+        "2023-11-14T22:13:21.500Z",
+        "2023-11-14T22:13:20.125Z",
+    ]
+
+
+def test_secret_looking_keys_of_any_length_are_masked() -> None:
+    """Short names are remembered once looked at; long ones (a sender's) are looked at each time."""
+    long_key = "x" * 100 + "_token"
+    for _ in range(2):
+        entry = _render("x", nested={long_key: "v", "Passphrase": "p", "note": "n"})
+        assert entry["nested"] == {long_key: "***", "Passphrase": "***", "note": "n"}
