@@ -1,8 +1,10 @@
 """The journal from async code: calls run on the journal's own threads, never on the event loop.
 
 Writes go to the one writer thread, which commits what queues together as one transaction
-(gateway/journal/writer.py), in the order they were asked for; reads run on a small pool beside
-it, and see every write whose call has returned.
+(gateway/journal/writer.py), in the order they were asked for. Reads run on a small pool beside
+it, each after the writes asked for before it are committed: the dispatcher answers a webhook
+before it asks for the outcome's write, and whoever reads the signal after that answer must
+find the outcome.
 """
 
 from __future__ import annotations
@@ -30,11 +32,17 @@ class AsyncJournal:
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="journal-read")
 
     async def _run(self, fn: Callable[..., T], *args: Any) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
+        await self._writer.barrier()
+        return await self.read_now(fn, *args)
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Other reads of the journal (the ledger's, gateway/journal/ledger_aio.py)."""
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Other reads of the journal (the ledger's, gateway/journal/ledger_aio.py), after the
+        writes asked for before them."""
         return await self._run(fn, *args)
+
+    async def read_now(self, fn: Callable[..., T], *args: Any) -> T:
+        """A read that need not wait for others' writes: its caller's own are committed."""
+        return await asyncio.get_running_loop().run_in_executor(self._pool, fn, *args)
 
     async def write(
         self, step: Callable[[Connection], T], rescue: Callable[[BaseException], T] | None = None
@@ -52,10 +60,17 @@ class AsyncJournal:
     async def begin_attempt(self, signal_id: str) -> int:
         return await self._writer.write(lambda conn: self.journal.begin_attempt_in(conn, signal_id))
 
-    async def end_attempt(self, signal_id: str, number: int, outcome: str, detail: str = "") -> None:
-        await self._writer.write(
-            lambda conn: self.journal.end_attempt_in(conn, signal_id, number, outcome, detail)
-        )
+    async def end_attempt(
+        self, signal_id: str, number: int, outcome: str, detail: str = "", *, retry_at_ms: int | None = None
+    ) -> None:
+        """With `retry_at_ms`, the redelivery is scheduled (the detail its reason) in the same commit."""
+
+        def step(conn: Connection) -> None:
+            self.journal.end_attempt_in(conn, signal_id, number, outcome, detail)
+            if retry_at_ms is not None:
+                self.journal.retry_later_in(conn, signal_id, retry_at_ms, detail)
+
+        await self._writer.write(step)
 
     async def retry_later(self, signal_id: str, next_attempt_ms: int, reason: str) -> None:
         await self._writer.write(

@@ -17,17 +17,18 @@ class AsyncLedger:
         self._journal = journal
 
     async def cursor(self, name: str) -> tuple[str, int]:
-        return await self._journal.run(self.ledger.cursor, name)
+        return await self._journal.read(self.ledger.cursor, name)
 
     async def record(self, name: str, records: Sequence[KeeperRecord]) -> list[int | None]:
         """Records that came together, written together (Ledger.record_in)."""
         return await self._journal.write(lambda conn: self.ledger.record_in(conn, name, records))
 
     async def fills_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        return await self._journal.run(self.ledger.fills_by_id, ids)
+        """Read right after the feed's own write of them."""
+        return await self._journal.read_now(self.ledger.fills_by_id, ids)
 
     async def fills(self, **filters: Any) -> list[dict[str, Any]]:
-        return await self._journal.run(lambda: self.ledger.fills(**filters))
+        return await self._journal.read(lambda: self.ledger.fills(**filters))
 
     async def every_fill(self) -> list[dict[str, Any]]:
-        return await self._journal.run(lambda: list(self.ledger.every_fill()))
+        return await self._journal.read(lambda: list(self.ledger.every_fill()))

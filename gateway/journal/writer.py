@@ -58,6 +58,7 @@ class GroupWriter:
         self.max_batch = max_batch
         self._queue: queue.SimpleQueue[Write[Any] | None] = queue.SimpleQueue()
         self._closed = False
+        self._in_flight = 0  # writes asked for and not yet answered, counted on the callers' side
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
 
@@ -70,7 +71,17 @@ class GroupWriter:
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
         self._queue.put(Write(step, rescue, loop, future))
-        return await future
+        self._in_flight += 1
+        try:
+            return await future
+        finally:
+            self._in_flight -= 1
+
+    async def barrier(self) -> None:
+        """Returns once every write asked for before it is committed (or has failed): a read
+        after it sees them. Free while nothing is in flight."""
+        if self._in_flight:
+            await self.write(_nothing)
 
     def close(self) -> None:
         """Write what is queued, then stop."""
@@ -82,19 +93,22 @@ class GroupWriter:
     # -- the writer's thread ------------------------------------------------------------------
 
     def _run(self) -> None:
-        while True:
+        last = False
+        while not last:
             first = self._queue.get()
             if first is None:
                 return
             batch, last = self._gather(first)
-            try:
-                outcomes = self.commit(batch)
-            except BaseException as exc:  # never leave a caller waiting on a dead writer
-                outcomes = [Failed(exc)] * len(batch)
-                log.exception("journal writer failed")
-            _answer(batch, outcomes)
-            if last:
-                return
+            if batch:
+                self._write(batch)
+
+    def _write(self, batch: list[Write[Any]]) -> None:
+        try:
+            outcomes = self.commit(batch)
+        except BaseException as exc:  # never leave a caller waiting on a dead writer
+            outcomes = [Failed(exc)] * len(batch)
+            log.exception("journal writer failed")
+        _answer(batch, outcomes)
 
     def _gather(self, first: Write[Any]) -> tuple[list[Write[Any]], bool]:
         batch = [first]
@@ -129,6 +143,10 @@ class GroupWriter:
                 outcomes[i] = result
             return outcomes
         return outcomes
+
+
+def _nothing(_conn: Connection) -> None:
+    return None
 
 
 def _live(batch: list[Write[Any]]) -> list[Write[Any]]:

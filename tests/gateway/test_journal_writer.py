@@ -225,3 +225,23 @@ def test_a_lone_write_does_not_wait_for_company(
             assert commits.count == n + 1  # committed on its own, at once
 
     asyncio.run(scenario())
+
+
+def test_a_read_finds_the_writes_asked_for_before_it(journal: AsyncJournal) -> None:
+    """The dispatcher answers a webhook, then asks for the outcome's write: a read of the signal
+    after that answer must find the outcome, even while the write waits its turn."""
+
+    async def scenario() -> dict[str, Any] | None:
+        await journal.admit(new("s", first_attempt=True))
+        busy, release = await held(journal)
+        [finishing] = await queued(journal.finish("s", Outcome("executed", {"status": "executed"}), 1))
+        reading = asyncio.ensure_future(journal.get("s"))
+        await asyncio.sleep(0.05)
+        assert not reading.done()  # it waits for the finish, held behind the busy write
+        release.set()
+        await busy
+        assert await finishing
+        return await reading
+
+    row = asyncio.run(scenario())
+    assert row is not None and row["status"] == "executed"
