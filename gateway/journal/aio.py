@@ -31,14 +31,11 @@ class AsyncJournal:
         workers = 4 if journal.engine.dialect.name == "postgresql" else 2
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="journal-read")
 
-    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn` on a read thread, after the writes asked for before it (the ledger's reads come
+        here too, gateway/journal/ledger_aio.py)."""
         await self._writer.barrier()
         return await self.read_now(fn, *args)
-
-    async def read(self, fn: Callable[..., T], *args: Any) -> T:
-        """Other reads of the journal (the ledger's, gateway/journal/ledger_aio.py), after the
-        writes asked for before them."""
-        return await self._run(fn, *args)
 
     async def read_now(self, fn: Callable[..., T], *args: Any) -> T:
         """A read that need not wait for others' writes: its caller's own are committed."""
@@ -83,31 +80,31 @@ class AsyncJournal:
         )
 
     async def get(self, signal_id: str) -> dict[str, Any] | None:
-        return await self._run(self.journal.get, signal_id)
+        return await self.read(self.journal.get, signal_id)
 
     async def pending(self) -> list[dict[str, Any]]:
-        return await self._run(self.journal.pending)
+        return await self.read(self.journal.pending)
 
     async def audit(self, actor: str, action: str, detail: str) -> None:
         await self._writer.write(lambda conn: self.journal.audit_in(conn, actor, action, detail))
 
     async def backlog(self) -> tuple[int, int | None]:
-        return await self._run(self.journal.backlog)
+        return await self.read(self.journal.backlog)
 
     async def recent(self, **filters: Any) -> list[dict[str, Any]]:
-        return await self._run(lambda: self.journal.recent(**filters))
+        return await self.read(lambda: self.journal.recent(**filters))
 
     async def executed_since(self, since_ms: int) -> list[dict[str, Any]]:
-        return await self._run(self.journal.executed_since, since_ms)
+        return await self.read(self.journal.executed_since, since_ms)
 
     async def last_by_strategy(self) -> list[dict[str, Any]]:
-        return await self._run(self.journal.last_by_strategy)
+        return await self.read(self.journal.last_by_strategy)
 
     async def counts_since(self, since_ms: int) -> dict[str, int]:
-        return await self._run(self.journal.counts_since, since_ms)
+        return await self.read(self.journal.counts_since, since_ms)
 
     async def audit_trail(self, limit: int = 100) -> list[dict[str, Any]]:
-        return await self._run(self.journal.audit_trail, limit)
+        return await self.read(self.journal.audit_trail, limit)
 
     async def record_switch(self, enabled: bool, actor: str, reason: str, detail: str) -> dict[str, Any]:
         return await self._writer.write(
@@ -115,7 +112,7 @@ class AsyncJournal:
         )
 
     async def switch_history(self, limit: int = 50) -> list[dict[str, Any]]:
-        return await self._run(self.journal.switch_history, limit)
+        return await self.read(self.journal.switch_history, limit)
 
     def close(self) -> None:
         self._writer.close()
