@@ -203,8 +203,13 @@ class Dispatcher:
                     return
                 failures += 1
                 delay = self._delay(failures)
-                await self.journal.end_attempt(job.signal_id, number, exc.error_class.value, exc.message)
-                await self.journal.retry_later(job.signal_id, now_ms() + int(delay * 1000), exc.message)
+                await self.journal.end_attempt(
+                    job.signal_id,
+                    number,
+                    exc.error_class.value,
+                    exc.message,
+                    retry_at_ms=now_ms() + int(delay * 1000),
+                )
                 metrics.REDELIVERIES.labels(exc.error_class.value).inc()
                 log.warning(
                     "signal will be redelivered",

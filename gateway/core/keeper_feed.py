@@ -5,6 +5,9 @@ The stored cursor says where the feed stopped, so a restarted gateway resumes th
 that comes again (a reconnect's replay, a second gateway on the same database) changes
 nothing, because the ledger keeps a fill once per venue trade and a piece of news once per
 (epoch, seq), and only the writer that inserted a piece of news tells it.
+
+The stream is read ahead while the ledger writes: the records that arrived meanwhile (a burst's
+fills) are written together, in one of the journal's transactions, and read back together.
 """
 
 from __future__ import annotations
@@ -14,8 +17,9 @@ import contextlib
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Callable
-from typing import Any, Protocol
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from common.errors import TvbridgeError
 from gateway import metrics
@@ -27,14 +31,18 @@ from gateway.notify.events import Event, from_news
 log = logging.getLogger("gateway.keeper_feed")
 
 CURSOR = "executor"
+# Records written in one step at most; the read-ahead holds a few such batches.
+BATCH = 256
+
+T = TypeVar("T")
 
 
 class LedgerWrites(Protocol):
     async def cursor(self, name: str) -> tuple[str, int]: ...
 
-    async def record(self, name: str, record: KeeperRecord) -> bool: ...
+    async def record(self, name: str, records: Sequence[KeeperRecord]) -> list[int | None]: ...
 
-    async def fill(self, venue: str, account: str, trade_id: str) -> dict[str, Any] | None: ...
+    async def fills_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]: ...
 
 
 class KeeperSource(Protocol):
@@ -65,9 +73,9 @@ class KeeperFeed:
         self.hold_s = hold_s
         self.channel_up = channel_up
         self._tasks: list[asyncio.Task[None]] = []
-        # Fills of ours whose signal's outcome is not recorded yet: trades.csv waits for it, up
-        # to hold_s (a market entry fills before the executor answers).
-        self._held: dict[tuple[str, str, str], float] = {}
+        # Fills of ours (by row id) whose signal's outcome is not recorded yet: trades.csv waits
+        # for it, up to hold_s (a market entry fills before the executor answers).
+        self._held: dict[int, float] = {}
         self._outcomes = asyncio.Event()
         self.connected = False
 
@@ -102,13 +110,15 @@ class KeeperFeed:
                     epoch, seq = await self.ledger.cursor(self.name)
                 # Open over a live connection: connected, though nothing may happen for hours.
                 self._connected(self.channel_up())
-                async for record in self.source.watch_keeper(epoch, seq):
-                    self._connected(True)
-                    await self._take(record)
-                    epoch, seq = record.epoch, record.seq
-                    if failures:
-                        log.info("keeper feed restored", extra={"epoch": epoch, "seq": seq})
-                    failures, last_reason = 0, ""
+                stream = self.source.watch_keeper(epoch, seq)
+                async with contextlib.aclosing(read_ahead(stream, BATCH)) as batches:
+                    async for records in batches:
+                        self._connected(True)
+                        await self._take(records)
+                        epoch, seq = records[-1].epoch, records[-1].seq
+                        if failures:
+                            log.info("keeper feed restored", extra={"epoch": epoch, "seq": seq})
+                        failures, last_reason = 0, ""
                 reason = "the executor ended the keeper stream"
             except asyncio.CancelledError:
                 raise
@@ -121,27 +131,30 @@ class KeeperFeed:
                 last_reason = reason
             await asyncio.sleep(self._delay(failures))
 
-    async def _take(self, record: KeeperRecord) -> None:
-        new = await self.ledger.record(self.name, record)
-        item = record.item
-        if not isinstance(item, KeeperFill):
-            if new:
-                self.publish(from_news(item))
-                # A guard's hit may have named the signal of a fill held back from trades.csv.
-                self._outcomes.set()
-            return
-        if not new:
-            metrics.FILLS_DUPLICATE.inc()
-            return
-        metrics.FILLS_RECORDED.inc()
-        key = (item.venue.value, item.account, item.trade_id)
-        row = await self.ledger.fill(*key)
-        if row is None:
-            return
-        if attributed(row) or now_ms() - item.time_ms > self.hold_s * 1000:
-            self.on_fill(row)
-        else:
-            self._held[key] = time.monotonic()
+    async def _take(self, records: list[KeeperRecord]) -> None:
+        added = await self.ledger.record(self.name, records)
+        rows = await self.ledger.fills_by_id(
+            [row_id for record, row_id in zip(records, added, strict=True) if _is_fill(record) and row_id]
+        )
+        for record, row_id in zip(records, added, strict=True):
+            item = record.item
+            if not isinstance(item, KeeperFill):
+                if row_id is not None:
+                    self.publish(from_news(item))
+                    # A guard's hit may have named the signal of a fill held back from trades.csv.
+                    self._outcomes.set()
+                continue
+            if row_id is None:
+                metrics.FILLS_DUPLICATE.inc()
+                continue
+            metrics.FILLS_RECORDED.inc()
+            row = rows.get(row_id)
+            if row is None:
+                continue
+            if attributed(row) or now_ms() - item.time_ms > self.hold_s * 1000:
+                self.on_fill(row)
+            else:
+                self._held[row_id] = time.monotonic()
 
     def _connected(self, up: bool) -> None:
         self.connected = up
@@ -168,11 +181,61 @@ class KeeperFeed:
                 log.warning("held fills not settled", extra={"reason": type(exc).__name__})
 
     async def _release(self) -> None:
-        for key, since in list(self._held.items()):
-            row = await self.ledger.fill(*key)
+        rows = await self.ledger.fills_by_id(list(self._held))
+        for row_id, since in list(self._held.items()):
+            row = rows.get(row_id)
             if row is None:
-                del self._held[key]
+                del self._held[row_id]
                 continue
             if attributed(row) or time.monotonic() - since > self.hold_s:
-                del self._held[key]
+                del self._held[row_id]
                 self.on_fill(row)
+
+
+def _is_fill(record: KeeperRecord) -> bool:
+    return isinstance(record.item, KeeperFill)
+
+
+@dataclass(frozen=True)
+class _End:
+    error: Exception | None
+
+
+async def read_ahead(items: AsyncIterator[T], limit: int) -> AsyncGenerator[list[T], None]:
+    """`items` read by a task of its own while the caller works on the last batch: each batch is
+    what arrived meanwhile (at most `limit`), in order; the stream's error comes after its items."""
+    queue: asyncio.Queue[T | _End] = asyncio.Queue(maxsize=4 * limit)
+
+    async def read() -> None:
+        try:
+            async for item in items:
+                await queue.put(item)
+        except Exception as exc:  # handed to the reader, after what came before it
+            await queue.put(_End(exc))
+        else:
+            await queue.put(_End(None))
+
+    reader = asyncio.create_task(read())
+    try:
+        while True:
+            batch: list[T] = []
+            end: _End | None = None
+            waiting = await queue.get()
+            while True:
+                if isinstance(waiting, _End):
+                    end = waiting
+                    break
+                batch.append(waiting)
+                if len(batch) >= limit or queue.empty():
+                    break
+                waiting = queue.get_nowait()
+            if batch:
+                yield batch
+            if end is not None:
+                if end.error is not None:
+                    raise end.error
+                return
+    finally:
+        reader.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await reader

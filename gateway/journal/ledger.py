@@ -85,11 +85,65 @@ def _attributed(where: Sequence[ColumnElement[bool]]) -> Select[Any]:
     )
 
 
+# The feed writes and reads these for every record: built once, so a call only binds values.
+_FILLS_BY_ID = _attributed([fills.c.id.in_(sa.bindparam("ids", expanding=True))])
+_GUARD_FILL = (
+    sa.select(fills.c.id, fills.c.venue_symbol)
+    .where(
+        fills.c.venue == sa.bindparam("hit_venue"),
+        fills.c.account == sa.bindparam("hit_account"),
+        fills.c.symbol == sa.bindparam("hit_symbol"),
+        fills.c.time_ms == sa.bindparam("hit_ms"),
+        fills.c.signal_id == "",
+        fills.c.purpose == "",
+    )
+    .order_by(fills.c.id.desc())
+    .limit(1)
+)
+_GUARD_SIGNAL = (
+    sa.select(order_links.c.signal_id)
+    .where(
+        order_links.c.venue == sa.bindparam("hit_venue"),
+        order_links.c.account == sa.bindparam("hit_account"),
+        order_links.c.venue_symbol == sa.bindparam("guard_symbol"),
+        order_links.c.purpose == sa.bindparam("guard"),
+        order_links.c.order_id == "",
+        order_links.c.client_order_id == "",
+    )
+    .order_by(order_links.c.id.desc())
+    .limit(1)
+)
+_GUARD_ATTRIBUTED = fills.update().where(fills.c.id == sa.bindparam("fill_id"))
+
+
 class Ledger:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
-        self._insert: Callable[..., Any] = (
+        insert: Callable[..., Any] = (
             postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
+        )
+        self._add_fill_stmt = (
+            insert(fills)
+            .on_conflict_do_nothing(index_elements=["venue", "account", "trade_id"])
+            .returning(fills.c.id)
+        )
+        self._add_news_stmt = (
+            insert(keeper_news)
+            .on_conflict_do_nothing(index_elements=["epoch", "seq"])
+            .returning(keeper_news.c.id)
+        )
+        advance = insert(keeper_cursor)
+        # Never back within one run: a second gateway reading behind this one must not rewind it.
+        self._advance_stmt = advance.on_conflict_do_update(
+            index_elements=[keeper_cursor.c.name],
+            set_={
+                "epoch": advance.excluded.epoch,
+                "seq": advance.excluded.seq,
+                "updated_ms": advance.excluded.updated_ms,
+            },
+            where=sa.or_(
+                keeper_cursor.c.epoch != advance.excluded.epoch, keeper_cursor.c.seq < advance.excluded.seq
+            ),
         )
 
     # -- the feed's writes ------------------------------------------------------------------
@@ -104,67 +158,77 @@ class Ledger:
     def record(self, name: str, record: KeeperRecord) -> bool:
         """Write one record and move the cursor past it, in one transaction. True when the fill or
         news is new; False when it was already there (delivered again, or by another gateway)."""
-        item = record.item
         with self.engine.begin() as conn:
-            if isinstance(item, KeeperFill):
-                new = self._add_fill(conn, item)
-            else:
-                new = self._add_news(conn, record.epoch, record.seq, item)
-                if new and item.kind in _GUARD_HIT:
-                    self._attribute_guard_fill(conn, item)
-            self._advance(conn, name, record.epoch, record.seq)
-        return new
+            [added] = self.record_in(conn, name, [record])
+        return added is not None
 
-    def _add_fill(self, conn: Connection, fill: KeeperFill) -> bool:
-        stmt = (
-            self._insert(fills)
-            .values(
-                venue=fill.venue.value,
-                account=fill.account,
-                symbol=fill.symbol,
-                venue_symbol=fill.venue_symbol,
-                trade_id=fill.trade_id,
-                order_id=fill.order_id,
-                client_order_id=fill.client_order_id,
-                side=fill.side.value,
-                position_side=word(fill.position_side, ""),
-                quantity=text(fill.quantity),
-                price=text(fill.price),
-                fee=text(fill.fee),
-                fee_asset=fill.fee_asset,
-                realized_pnl=text(fill.realized_pnl),
-                liquidation=fill.liquidation,
-                time_ms=fill.time_ms,
-                signal_id=fill.signal_id,
-                purpose=word(fill.purpose, ""),
-                recorded_ms=now_ms(),
+    def record_in(self, conn: Connection, name: str, records: Sequence[KeeperRecord]) -> list[int | None]:
+        """Records in stream order, and the cursor past the last, within the caller's transaction:
+        for each, the id of its new fill or news row, or None when it was already there."""
+        added = [self._add(conn, record) for record in records]
+        if records:
+            last = records[-1]
+            conn.execute(
+                self._advance_stmt,
+                {"name": name, "epoch": last.epoch, "seq": last.seq, "updated_ms": now_ms()},
             )
-            .on_conflict_do_nothing(index_elements=["venue", "account", "trade_id"])
-            .returning(fills.c.id)
-        )
-        return conn.execute(stmt).first() is not None
+        return added
 
-    def _add_news(self, conn: Connection, epoch: str, seq: int, news: KeeperNews) -> bool:
-        stmt = (
-            self._insert(keeper_news)
-            .values(
-                epoch=epoch,
-                seq=seq,
-                kind=news.kind.value,
-                venue=news.venue.value,
-                account=news.account,
-                symbol=news.symbol,
-                position_side=word(news.position_side, ""),
-                quantity=text(news.quantity),
-                price=text(news.price),
-                detail=news.detail[:2000],
-                time_ms=news.time_ms,
-                recorded_ms=now_ms(),
-            )
-            .on_conflict_do_nothing(index_elements=["epoch", "seq"])
-            .returning(keeper_news.c.id)
-        )
-        return conn.execute(stmt).first() is not None
+    def _add(self, conn: Connection, record: KeeperRecord) -> int | None:
+        item = record.item
+        if isinstance(item, KeeperFill):
+            return self._add_fill(conn, item)
+        added = self._add_news(conn, record.epoch, record.seq, item)
+        if added is not None and item.kind in _GUARD_HIT:
+            self._attribute_guard_fill(conn, item)
+        return added
+
+    def _add_fill(self, conn: Connection, fill: KeeperFill) -> int | None:
+        row = conn.execute(
+            self._add_fill_stmt,
+            {
+                "venue": fill.venue.value,
+                "account": fill.account,
+                "symbol": fill.symbol,
+                "venue_symbol": fill.venue_symbol,
+                "trade_id": fill.trade_id,
+                "order_id": fill.order_id,
+                "client_order_id": fill.client_order_id,
+                "side": fill.side.value,
+                "position_side": word(fill.position_side, ""),
+                "quantity": text(fill.quantity),
+                "price": text(fill.price),
+                "fee": text(fill.fee),
+                "fee_asset": fill.fee_asset,
+                "realized_pnl": text(fill.realized_pnl),
+                "liquidation": fill.liquidation,
+                "time_ms": fill.time_ms,
+                "signal_id": fill.signal_id,
+                "purpose": word(fill.purpose, ""),
+                "recorded_ms": now_ms(),
+            },
+        ).first()
+        return int(row[0]) if row is not None else None
+
+    def _add_news(self, conn: Connection, epoch: str, seq: int, news: KeeperNews) -> int | None:
+        row = conn.execute(
+            self._add_news_stmt,
+            {
+                "epoch": epoch,
+                "seq": seq,
+                "kind": news.kind.value,
+                "venue": news.venue.value,
+                "account": news.account,
+                "symbol": news.symbol,
+                "position_side": word(news.position_side, ""),
+                "quantity": text(news.quantity),
+                "price": text(news.price),
+                "detail": news.detail[:2000],
+                "time_ms": news.time_ms,
+                "recorded_ms": now_ms(),
+            },
+        ).first()
+        return int(row[0]) if row is not None else None
 
     def _attribute_guard_fill(self, conn: Connection, hit: KeeperNews) -> None:
         """A take-profit or stop the venue placed from a guard attached to its entry fills as an
@@ -172,53 +236,15 @@ class Ledger:
         news that it hit names its time; the fill at that time on that symbol is the guard's,
         and the guard's signal is the newest that attached one on the symbol."""
         purpose = _GUARD_HIT[hit.kind]
-        target = conn.execute(
-            sa.select(fills.c.id, fills.c.venue_symbol)
-            .where(
-                fills.c.venue == hit.venue.value,
-                fills.c.account == hit.account,
-                fills.c.symbol == hit.symbol,
-                fills.c.time_ms == hit.time_ms,
-                fills.c.signal_id == "",
-                fills.c.purpose == "",
-            )
-            .order_by(fills.c.id.desc())
-            .limit(1)
-        ).first()
+        where = {"hit_venue": hit.venue.value, "hit_account": hit.account}
+        target = conn.execute(_GUARD_FILL, {**where, "hit_symbol": hit.symbol, "hit_ms": hit.time_ms}).first()
         if target is None:
             return
         attached = conn.execute(
-            sa.select(order_links.c.signal_id)
-            .where(
-                order_links.c.venue == hit.venue.value,
-                order_links.c.account == hit.account,
-                order_links.c.venue_symbol == target.venue_symbol,
-                order_links.c.purpose == purpose,
-                order_links.c.order_id == "",
-                order_links.c.client_order_id == "",
-            )
-            .order_by(order_links.c.id.desc())
-            .limit(1)
+            _GUARD_SIGNAL, {**where, "guard_symbol": target.venue_symbol, "guard": purpose}
         ).scalar()
         conn.execute(
-            fills.update().where(fills.c.id == target.id).values(purpose=purpose, signal_id=attached or "")
-        )
-
-    def _advance(self, conn: Connection, name: str, epoch: str, seq: int) -> None:
-        stmt = self._insert(keeper_cursor).values(name=name, epoch=epoch, seq=seq, updated_ms=now_ms())
-        # Never back within one run: a second gateway reading behind this one must not rewind it.
-        conn.execute(
-            stmt.on_conflict_do_update(
-                index_elements=[keeper_cursor.c.name],
-                set_={
-                    "epoch": stmt.excluded.epoch,
-                    "seq": stmt.excluded.seq,
-                    "updated_ms": stmt.excluded.updated_ms,
-                },
-                where=sa.or_(
-                    keeper_cursor.c.epoch != stmt.excluded.epoch, keeper_cursor.c.seq < stmt.excluded.seq
-                ),
-            )
+            _GUARD_ATTRIBUTED, {"fill_id": target.id, "purpose": purpose, "signal_id": attached or ""}
         )
 
     # -- reading ----------------------------------------------------------------------------
@@ -254,11 +280,13 @@ class Ledger:
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
 
-    def fill(self, venue: str, account: str, trade_id: str) -> dict[str, Any] | None:
-        where = [fills.c.venue == venue, fills.c.account == account, fills.c.trade_id == trade_id]
+    def fills_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """The fills of these row ids (as recording them returned), with their signal."""
+        if not ids:
+            return {}
         with self.engine.connect() as conn:
-            row = conn.execute(_attributed(where)).first()
-        return dict(row._mapping) if row is not None else None
+            rows = conn.execute(_FILLS_BY_ID, {"ids": list(ids)})
+            return {int(r.id): dict(r._mapping) for r in rows}
 
     def every_fill(self) -> Iterator[dict[str, Any]]:
         """Oldest first: trades.csv's order."""

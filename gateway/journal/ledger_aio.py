@@ -1,7 +1,9 @@
-"""The ledger from async code, on the journal's own threads (gateway/journal/aio.py)."""
+"""The ledger from async code: its writes on the journal's writer, in the same transactions as
+the journal's own (gateway/journal/aio.py), its reads on the journal's read threads."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from gateway.core.keeper import KeeperRecord
@@ -15,16 +17,18 @@ class AsyncLedger:
         self._journal = journal
 
     async def cursor(self, name: str) -> tuple[str, int]:
-        return await self._journal.run(self.ledger.cursor, name)
+        return await self._journal.read(self.ledger.cursor, name)
 
-    async def record(self, name: str, record: KeeperRecord) -> bool:
-        return await self._journal.run(self.ledger.record, name, record)
+    async def record(self, name: str, records: Sequence[KeeperRecord]) -> list[int | None]:
+        """Records that came together, written together (Ledger.record_in)."""
+        return await self._journal.write(lambda conn: self.ledger.record_in(conn, name, records))
 
-    async def fill(self, venue: str, account: str, trade_id: str) -> dict[str, Any] | None:
-        return await self._journal.run(self.ledger.fill, venue, account, trade_id)
+    async def fills_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
+        """Read right after the feed's own write of them."""
+        return await self._journal.read_now(self.ledger.fills_by_id, ids)
 
     async def fills(self, **filters: Any) -> list[dict[str, Any]]:
-        return await self._journal.run(lambda: self.ledger.fills(**filters))
+        return await self._journal.read(lambda: self.ledger.fills(**filters))
 
     async def every_fill(self) -> list[dict[str, Any]]:
-        return await self._journal.run(lambda: list(self.ledger.every_fill()))
+        return await self._journal.read(lambda: list(self.ledger.every_fill()))

@@ -11,6 +11,9 @@ from sqlalchemy.engine import Connection, Engine
 from gateway.journal.records import PENDING
 from gateway.journal.schema import attempts, audit, signals, switch_changes, trades
 
+# Read on every webhook's answer and every repeat: built once, so a call only binds its id.
+_ONE_SIGNAL = sa.select(signals).where(signals.c.signal_id == sa.bindparam("sid"))
+
 
 class JournalReads:
     engine: Engine
@@ -137,5 +140,5 @@ class JournalReads:
 
     @staticmethod
     def _row(conn: Connection, signal_id: str) -> dict[str, Any] | None:
-        row = conn.execute(sa.select(signals).where(signals.c.signal_id == signal_id)).first()
+        row = conn.execute(_ONE_SIGNAL, {"sid": signal_id}).first()
         return dict(row._mapping) if row is not None else None

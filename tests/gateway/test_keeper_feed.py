@@ -11,6 +11,8 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import sqlalchemy as sa
+
 from common.trading import NewsKind
 from gateway import metrics
 from gateway.core.keeper import KeeperRecord
@@ -197,3 +199,25 @@ def test_a_fill_whose_signal_never_comes_is_written_after_the_hold(tmp_path: Pat
             assert gateway.lines[0]["signal_id"] == ""
 
     asyncio.run(scenario())
+
+
+def test_records_that_arrive_together_are_written_together(tmp_path: Path) -> None:
+    """A burst's fills come faster than one commit each: the feed reads ahead and writes what
+    arrived meanwhile in one transaction, each fill still once and in order."""
+    executor = FakeExecutor("e1", [outside(str(n)) for n in range(1, 301)])
+    commits: list[int] = []
+
+    async def scenario() -> None:
+        gateway = Gateway(url(tmp_path), executor)
+        sa.event.listen(gateway.journal.journal.engine, "commit", lambda _conn: commits.append(1))
+        gateway.feed.start()
+        try:
+            await until(lambda: cursor_is(gateway, ("e1", 300)))
+            await until(lambda: len(gateway.lines) == 300)
+        finally:
+            await gateway.feed.stop()
+            gateway.journal.close()
+        assert [line["trade_id"] for line in gateway.lines] == [str(n) for n in range(1, 301)]
+
+    asyncio.run(scenario())
+    assert len(commits) <= 10, len(commits)
