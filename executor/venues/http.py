@@ -24,6 +24,7 @@ from urllib3.exceptions import (
     ReadTimeoutError,
     SSLError,
 )
+from urllib3.util.retry import Retry
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.ports import venue_answered_ns, venue_seconds
@@ -63,6 +64,10 @@ HeaderWait = Callable[[Mapping[str, str]], float | None]  # seconds read from an
 DEFAULT_429_BACKOFF_S = 1.0
 DEFAULT_418_BACKOFF_S = 60.0
 
+# No retries, no redirects: a blind resend of an order could double it; the engine decides what
+# is safe to repeat. Built once: urllib3 would build this from `False` on every call.
+NO_RETRIES = Retry(total=False, redirect=False)
+
 
 class VenueHttp:
     def __init__(
@@ -92,7 +97,8 @@ class VenueHttp:
         self.verify_tls = verify_tls
         self.pool_size = pool_size
         self._timeouts: dict[float, urllib3.Timeout] = {}
-        self.base_url = base_url
+        self._base_url = base_url.rstrip("/")
+        self._pool, self._target = _pool(self._base_url, pool_size, verify_tls)
 
     @property
     def base_url(self) -> str:
@@ -100,9 +106,11 @@ class VenueHttp:
 
     @base_url.setter
     def base_url(self, url: str) -> None:
-        """Another host is another pool."""
+        """Another host is another pool; the old one's connections are closed."""
+        old = self._pool
         self._base_url = url.rstrip("/")
         self._pool, self._target = _pool(self._base_url, self.pool_size, self.verify_tls)
+        old.close()
 
     def request(
         self,
@@ -136,9 +144,7 @@ class VenueHttp:
                 url,
                 body=body,
                 headers=headers,
-                # No retries: a blind resend of an order could double it; the engine decides
-                # what is safe to repeat.
-                retries=False,
+                retries=NO_RETRIES,
                 redirect=False,
                 assert_same_host=False,
                 timeout=self._timeout(read_timeout),
@@ -204,7 +210,8 @@ class VenueHttp:
             self.backoff_observer(seconds)
 
     def close(self) -> None:
-        self._pool.close()
+        """Close every connection; a later call opens new ones (as a `requests` session did)."""
+        self.base_url = self._base_url  # a fresh pool in place of the closed one
 
     @property
     def connections_opened(self) -> int:
@@ -219,7 +226,7 @@ def _pool(base_url: str, size: int, verify_tls: bool | str) -> tuple[urllib3.HTT
     answer (never a wait for a free one). A proxy named in the environment (HTTPS_PROXY, NO_PROXY)
     is taken as the process starts, as `requests` took it on every call: HTTPS tunnels through it,
     plain HTTP names the whole URL to it."""
-    options: dict[str, Any] = {"maxsize": size, "block": False, "retries": False}
+    options: dict[str, Any] = {"maxsize": size, "block": False, "retries": NO_RETRIES}
     if base_url.startswith("https:"):
         # Verified against certifi's CAs (what `requests` trusted), or the CA bundle named.
         options["cert_reqs"] = "CERT_REQUIRED" if verify_tls else "CERT_NONE"
