@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+# One decoder, built once: `json.loads(text, parse_float=Decimal)` builds a new one on every
+# call. Shared between threads as the standard library shares its own default decoder.
+_DECIMAL_JSON = json.JSONDecoder(parse_float=Decimal)
 
 
 def plain(value: Decimal) -> str:
@@ -27,3 +33,8 @@ def parse_decimal(text: str | int | float | Decimal) -> Decimal:
     if not value.is_finite():
         raise ValueError(f"not a finite number: {text!r}")
     return value
+
+
+def decimal_json(text: str) -> Any:
+    """JSON with every fraction read as a Decimal, never through a float; ValueError if it is none."""
+    return _DECIMAL_JSON.decode(text)

@@ -16,6 +16,10 @@ from executor.core.risk import RiskLimits
 from executor.venues.registry import BY_VENUE
 from executor.venues.stream_base import websocket_url
 
+# Threads beside the RPC workers that send on an account's connections: the keeper's timer
+# (reconciliation), its learner, the user-data stream's listen-key calls, and the keep-alive.
+KEEPER_THREADS = 4
+
 
 class ExecutorSettings(ServiceSettings):
     # Loopback by default: the executor holds the keys and must never face the internet;
@@ -28,7 +32,12 @@ class ExecutorSettings(ServiceSettings):
     venue_keepalive_s: float = 20.0
     # Loopback like the gRPC port; a container sets 0.0.0.0 on its private network.
     executor_metrics_host: str = "127.0.0.1"
-    executor_max_workers: int = 32
+    # gRPC calls served at once. A call holds its worker for its whole venue round trip, and the
+    # gateway sends one signal at a time per (venue, account, symbol) lane: a candle-close burst
+    # over 50 symbols on each venue is 100 calls at once, beside the keeper's watch streams (one
+    # worker each, for as long as a gateway is connected). With fewer workers, lanes queue for
+    # one and each waits out another's round trip.
+    executor_max_workers: int = 128
     executor_grace_s: float = 10.0
     # Calls without a deadline are refused: a hung caller must not pin a worker forever.
     executor_require_deadline: bool = True
@@ -61,14 +70,19 @@ class ExecutorSettings(ServiceSettings):
 
     venue_connect_timeout_s: float = 3.0
     venue_read_timeout_s: float = 5.0
-    venue_pool_size: int = 16
+    # Kept-alive connections per venue account; unset, every RPC worker plus the keeper's own
+    # threads (`pool_size`). A request finding none free opens a throwaway one (TCP and TLS
+    # handshakes: two more round trips) that is closed after its answer, "Connection pool is full".
+    venue_pool_size: int | None = None
     venue_recv_window_ms: int = 5000
     venue_verify_tls: bool = True
     # A PEM bundle of extra CAs to trust for venue TLS (a simulator's self-signed CA).
     venue_ca_bundle: str | None = None
     # Load rules and sync clocks before serving, so the first signal pays nothing extra.
     venue_warm_on_start: bool = True
-    # A price (read, or our own fill) and a balance serve later signals this long; 0 = always read.
+    # A price (read, or our own fill) and a balance serve later signals this long, counted from
+    # the moment the read was sent; 0 = always read. Signals asking while a read is out wait for
+    # its answer (executor/venues/fresh.py).
     venue_price_cache_s: float = 1.0
     venue_balance_cache_s: float = 2.0
 
@@ -177,6 +191,12 @@ class ExecutorSettings(ServiceSettings):
             max_order_notional=self.risk_max_order_notional,
             max_position_notional=self.risk_max_position_notional,
         )
+
+    def pool_size(self) -> int:
+        """Connections per venue account: as many as requests can be out on it at once."""
+        if self.venue_pool_size is not None:
+            return self.venue_pool_size
+        return self.executor_max_workers + KEEPER_THREADS
 
     def tls_verify(self) -> bool | str:
         return self.venue_ca_bundle or self.venue_verify_tls

@@ -29,19 +29,31 @@ class DeadlineAndMetricsInterceptor(grpc.ServerInterceptor):
 
     def __init__(self, require_deadline: bool = True) -> None:
         self.require_deadline = require_deadline
+        # grpcio asks on every call; the wrapped handler of each method is built once.
+        self._wrapped: dict[str, grpc.RpcMethodHandler[Any, Any]] = {}
 
     def intercept_service(
         self,
         continuation: Callable[[grpc.HandlerCallDetails], grpc.RpcMethodHandler[Any, Any] | None],
         handler_call_details: grpc.HandlerCallDetails,
     ) -> grpc.RpcMethodHandler[Any, Any] | None:
-        handler = continuation(handler_call_details)
         method_path: str = handler_call_details.method
+        known = self._wrapped.get(method_path)
+        if known is not None:
+            return known
+        handler = continuation(handler_call_details)
         if handler is None or handler.unary_unary is None or not method_path.startswith(_OWN_SERVICE):
-            return handler
-        method = method_path.removeprefix(_OWN_SERVICE)
+            return handler  # not kept: a streaming or unknown method's handler is grpcio's own
+        wrapped = self._wrap(method_path.removeprefix(_OWN_SERVICE), handler)
+        self._wrapped[method_path] = wrapped
+        return wrapped
+
+    def _wrap(self, method: str, handler: grpc.RpcMethodHandler[Any, Any]) -> grpc.RpcMethodHandler[Any, Any]:
         inner = handler.unary_unary
+        assert inner is not None
         require = self.require_deadline
+        seconds = metrics.RPC_SECONDS.labels(method)
+        counted: dict[grpc.StatusCode, Any] = {}  # the counter of each code seen, looked up once
 
         def wrapped(request: Any, context: grpc.ServicerContext) -> Any:
             started = time.perf_counter()
@@ -56,8 +68,11 @@ class DeadlineAndMetricsInterceptor(grpc.ServerInterceptor):
                 raise
             finally:
                 if isinstance(code, grpc.StatusCode):
-                    metrics.RPCS.labels(method, code.name).inc()
-                metrics.RPC_SECONDS.labels(method).observe(time.perf_counter() - started)
+                    child = counted.get(code)
+                    if child is None:
+                        child = counted[code] = metrics.RPCS.labels(method, code.name)
+                    child.inc()
+                seconds.observe(time.perf_counter() - started)
 
         return grpc.unary_unary_rpc_method_handler(
             wrapped,

@@ -131,6 +131,7 @@ class StreamMetrics:
     def __init__(self, venue: str, account: str) -> None:
         self.venue = venue
         self.account = account
+        self._events: dict[str, Any] = {}  # each event type's counter, looked up once
         STREAM_CONNECTED.labels(venue, account).set(0)
         STREAM_RECONNECTS.labels(venue, account)
 
@@ -139,7 +140,10 @@ class StreamMetrics:
 
     def event(self, name: str) -> None:
         label = name if name in STREAM_EVENT_NAMES else "other"
-        STREAM_EVENTS.labels(self.venue, self.account, label).inc()
+        child = self._events.get(label)
+        if child is None:
+            child = self._events[label] = STREAM_EVENTS.labels(self.venue, self.account, label)
+        child.inc()
 
     def reconnect(self) -> None:
         STREAM_RECONNECTS.labels(self.venue, self.account).inc()
@@ -216,8 +220,13 @@ def backoff_observer(venue: str) -> Callable[[float], None]:
 
 
 def venue_observer(venue: str) -> Callable[[str, str, int, float], None]:
+    timed: dict[str, Any] = {}  # each endpoint's histogram, looked up once
+
     def observe(endpoint: str, method: str, status: int, seconds: float) -> None:
-        VENUE_SECONDS.labels(venue, endpoint).observe(seconds)
+        child = timed.get(endpoint)
+        if child is None:
+            child = timed[endpoint] = VENUE_SECONDS.labels(venue, endpoint)
+        child.observe(seconds)
 
     return observe
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from decimal import Decimal
 
 from common.trading import NewsKind
 from executor import metrics
@@ -12,6 +13,7 @@ from executor.core.events import VenueWatch
 from executor.core.keeper.keeper import Keeper
 from executor.core.keeper.news import News
 from executor.core.model import Venue
+from executor.venues.fresh import FreshReads
 from executor.venues.http import VenueHttp
 from executor.venues.registry import VENUES
 
@@ -22,6 +24,8 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueW
     adapters: dict[tuple[Venue, str], VenueWatch] = {}
     for entry in VENUES:
         url = settings.base_url(entry.venue)
+        # One venue's prices serve all its accounts: a price is the market's (base.py).
+        prices: FreshReads[str, Decimal] = FreshReads(settings.venue_price_cache_s)
         if sum(map(bool, settings.keys(entry.venue))) == 1:
             log.warning(
                 "%s needs both %s_API_KEY and %s_SECRET_KEY; it is not configured",
@@ -35,7 +39,7 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueW
                 url,
                 connect_timeout_s=settings.venue_connect_timeout_s,
                 read_timeout_s=settings.venue_read_timeout_s,
-                pool_size=settings.venue_pool_size,
+                pool_size=settings.pool_size(),
                 observer=metrics.venue_observer(entry.venue.value),
                 backoff_observer=metrics.backoff_observer(entry.venue.value),
                 verify_tls=settings.tls_verify(),
@@ -51,8 +55,8 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueW
             )
             adapter.demo = settings.environment(entry.venue) != "live"
             adapter.stream_observer = metrics.StreamMetrics(entry.venue.value, account)
-            adapter.price_ttl_s = settings.venue_price_cache_s
-            adapter.balance_ttl_s = settings.venue_balance_cache_s
+            adapter.prices = prices
+            adapter.balance_reads.max_age_s = settings.venue_balance_cache_s
             adapters[(entry.venue, account)] = adapter
     if not adapters:
         log.warning("no venue credentials configured: every signal will be rejected as unknown_account")

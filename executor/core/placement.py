@@ -87,17 +87,18 @@ class Placer:
             adapter.account_changed()
         if placed.avg_price is not None:
             adapter.saw_price(rules.venue_symbol, placed.avg_price)
-        log.info(
-            "order placed",
-            extra={
-                "venue": adapter.venue.value,
-                "symbol": rules.venue_symbol,
-                "side": leg.side.value,
-                "quantity": plain(quantity),
-                "order_id": placed.order_id,
-                "client_order_id": request.client_order_id,
-            },
-        )
+        if log.isEnabledFor(logging.INFO):  # its fields are worked out only for a log that shows them
+            log.info(
+                "order placed",
+                extra={
+                    "venue": adapter.venue.value,
+                    "symbol": rules.venue_symbol,
+                    "side": leg.side.value,
+                    "quantity": plain(quantity),
+                    "order_id": placed.order_id,
+                    "client_order_id": request.client_order_id,
+                },
+            )
         return report(adapter.venue, request, placed)
 
     @staticmethod

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import abc
 import logging
-import threading
-import time
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
@@ -24,10 +22,15 @@ from executor.core.ports import (
     VenueOrder,
     VenuePosition,
 )
+from executor.venues.fresh import FreshReads
 
 log = logging.getLogger("executor.venues")
 
-FEE_TTL_S = 3600.0
+# How long a read serves later signals, unless the settings say otherwise (executor/config.py).
+PRICE_MAX_AGE_S = 1.0
+BALANCE_MAX_AGE_S = 2.0
+# A fee rate moves only with the account's fee tier.
+FEE_MAX_AGE_S = 3600.0
 
 
 class BaseVenueAdapter(abc.ABC):
@@ -42,17 +45,14 @@ class BaseVenueAdapter(abc.ABC):
     trigger_client_ids: bool = True
     caps_trigger_totals: bool = False
 
-    # How long a read price or balance serves later signals; 0 reads every time.
-    price_ttl_s: float = 1.0
-    balance_ttl_s: float = 2.0
-
     def __init__(self, account: str, base_url: str) -> None:
         self.account = account
         self.base_url = base_url
-        self._market_lock = threading.Lock()
-        self._prices: dict[str, tuple[float, Decimal]] = {}
-        self._balances: tuple[float, list[VenueBalance]] | None = None
-        self._fees: dict[str, tuple[float, Decimal]] = {}
+        # Last prices by venue symbol. A price is the market's, not the account's: wiring gives
+        # every account of a venue the same one, so a read or a fill on one serves them all.
+        self.prices: FreshReads[str, Decimal] = FreshReads(PRICE_MAX_AGE_S)
+        self.balance_reads: FreshReads[None, list[VenueBalance]] = FreshReads(BALANCE_MAX_AGE_S)
+        self._fees: FreshReads[str, Decimal] = FreshReads(FEE_MAX_AGE_S)
 
     @abc.abstractmethod
     def venue_symbol(self, symbol: str) -> str:
@@ -131,21 +131,14 @@ class BaseVenueAdapter(abc.ABC):
     # -- cached reads: a signal pays for a price or balance only when no fresh one is known --
 
     def price(self, venue_symbol: str) -> Decimal:
-        """The last price, from a read or one of our own fills within price_ttl_s, else read now."""
-        now = time.monotonic()
-        with self._market_lock:
-            hit = self._prices.get(venue_symbol)
-        if hit is not None and now - hit[0] < self.price_ttl_s:
-            return hit[1]
-        price = self.last_price(venue_symbol)
-        self.saw_price(venue_symbol, price, at=now)
-        return price
+        """The last price, from a read or one of our own fills within the prices' window, else
+        read now (once, for every signal asking meanwhile)."""
+        return self.prices.get(venue_symbol, lambda: self.last_price(venue_symbol))
 
-    def saw_price(self, venue_symbol: str, price: Decimal, *, at: float | None = None) -> None:
+    def saw_price(self, venue_symbol: str, price: Decimal) -> None:
         """A trade price we learnt anyway (a fill), so the next signal need not ask."""
         if price > 0:
-            with self._market_lock:
-                self._prices[venue_symbol] = (time.monotonic() if at is None else at, price)
+            self.prices.put(venue_symbol, price)
 
     def available(self, asset: str) -> Decimal:
         balance = self._balance(asset)
@@ -161,28 +154,13 @@ class BaseVenueAdapter(abc.ABC):
         return asset
 
     def _balance(self, asset: str) -> VenueBalance | None:
-        now = time.monotonic()
-        with self._market_lock:
-            cached = self._balances
-        if cached is None or now - cached[0] >= self.balance_ttl_s:
-            cached = (now, self.balances())
-            with self._market_lock:
-                self._balances = cached
         held = self.margin_asset(asset)
-        return next((balance for balance in cached[1] if balance.asset == held), None)
+        balances = self.balance_reads.get(None, self.balances)
+        return next((balance for balance in balances if balance.asset == held), None)
 
     def taker_fee(self, venue_symbol: str) -> Decimal:
-        """The account's taker fee rate on the symbol (0.0005 is 0.05 %), read once an hour:
-        it moves only with the account's fee tier."""
-        now = time.monotonic()
-        with self._market_lock:
-            hit = self._fees.get(venue_symbol)
-        if hit is not None and now - hit[0] < FEE_TTL_S:
-            return hit[1]
-        rate = self.read_taker_fee(venue_symbol)
-        with self._market_lock:
-            self._fees[venue_symbol] = (now, rate)
-        return rate
+        """The account's taker fee rate on the symbol (0.0005 is 0.05 %), read once an hour."""
+        return self._fees.get(venue_symbol, lambda: self.read_taker_fee(venue_symbol))
 
     @abc.abstractmethod
     def read_taker_fee(self, venue_symbol: str) -> Decimal:
@@ -190,8 +168,7 @@ class BaseVenueAdapter(abc.ABC):
 
     def account_changed(self) -> None:
         """An order or setting moved the account's margin: the next balance is read afresh."""
-        with self._market_lock:
-            self._balances = None
+        self.balance_reads.forget()
 
     def close(self) -> None:  # noqa: B027 - optional hook, most adapters hold only a session
         """Release the connection pool."""

@@ -1,15 +1,30 @@
 """The HTTP transport every venue client uses: one keep-alive pool, a timeout on
 every call, and failures split by what they tell us about the request's fate.
+
+It speaks urllib3 directly. What `requests` adds on every call (the environment's proxies and
+CA bundle read again, the URL parsed and quoted again, cookies, hooks, redirects) is work a
+venue client never needs, and was most of the executor's CPU per order: the pool and every
+header that never changes are set up once here.
 """
 
 from __future__ import annotations
 
 import time
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-import requests
-from requests.adapters import HTTPAdapter
+import certifi
+import urllib3
+from urllib3.exceptions import (
+    ConnectTimeoutError,
+    HTTPError,
+    NewConnectionError,
+    ReadTimeoutError,
+    SSLError,
+)
+from urllib3.util.retry import Retry
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.ports import venue_answered_ns, venue_seconds
@@ -36,7 +51,7 @@ def rate_limited(message: str, retry_after_s: float | None, *, sent: bool) -> Tv
 class HttpReply:
     status: int
     text: str
-    headers: dict[str, str]
+    headers: Mapping[str, str]  # looked up without regard to case (rate_limits.header)
     elapsed_s: float
 
 
@@ -48,6 +63,10 @@ HeaderWait = Callable[[Mapping[str, str]], float | None]  # seconds read from an
 # for ignoring 429s) defaults longer, as the venue escalates.
 DEFAULT_429_BACKOFF_S = 1.0
 DEFAULT_418_BACKOFF_S = 60.0
+
+# No retries, no redirects: a blind resend of an order could double it; the engine decides what
+# is safe to repeat. Built once: urllib3 would build this from `False` on every call.
+NO_RETRIES = Retry(total=False, redirect=False)
 
 
 class VenueHttp:
@@ -63,7 +82,6 @@ class VenueHttp:
         backoff_observer: BackoffObserver | None = None,
         monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.base_url = base_url.rstrip("/")
         self.connect_timeout_s = connect_timeout_s
         self.read_timeout_s = read_timeout_s
         self.observer = observer
@@ -76,15 +94,23 @@ class VenueHttp:
         self.header_wait: HeaderWait | None = None
         self._blocked_until = 0.0  # monotonic time before which nothing is sent
         self.last_used = monotonic()  # when the pool last carried a request
-        # Passed on every request: requests lets REQUESTS_CA_BUNDLE in the
-        # environment override a session-level setting.
         self.verify_tls = verify_tls
-        self.session = requests.Session()
-        # No urllib3 retries: a blind resend of an order could double it; the
-        # engine decides what is safe to repeat.
-        adapter = HTTPAdapter(pool_connections=1, pool_maxsize=pool_size, max_retries=0)
-        self.session.mount("https://", adapter)
-        self.session.mount("http://", adapter)
+        self.pool_size = pool_size
+        self._timeouts: dict[float, urllib3.Timeout] = {}
+        self._base_url = base_url.rstrip("/")
+        self._pool, self._target = _pool(self._base_url, pool_size, verify_tls)
+
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, url: str) -> None:
+        """Another host is another pool; the old one's connections are closed."""
+        old = self._pool
+        self._base_url = url.rstrip("/")
+        self._pool, self._target = _pool(self._base_url, self.pool_size, self.verify_tls)
+        old.close()
 
     def request(
         self,
@@ -108,23 +134,23 @@ class VenueHttp:
                 wait,
                 sent=False,
             )
-        url = f"{self.base_url}{path}"
-        if query:
-            url = f"{url}?{query}"
+        url = f"{self._target}{path}?{query}" if query else f"{self._target}{path}"
         read_timeout = timeout_s if timeout_s is not None else self.read_timeout_s
         started = time.perf_counter()
         status = 0
         try:
-            resp = self.session.request(
+            resp = self._pool.urlopen(
                 method,
                 url,
-                data=body,
+                body=body,
                 headers=headers,
-                timeout=(min(self.connect_timeout_s, read_timeout), read_timeout),
-                allow_redirects=False,
-                verify=self.verify_tls,
+                retries=NO_RETRIES,
+                redirect=False,
+                assert_same_host=False,
+                timeout=self._timeout(read_timeout),
+                preload_content=True,  # read whole, so the connection goes back to the pool
             )
-            status = resp.status_code
+            status = resp.status
             venue_answered_ns.set(time.time_ns())
             if self.pacer is not None:
                 self.pacer.observe(resp.headers)
@@ -132,16 +158,22 @@ class VenueHttp:
                 own = self.header_wait(resp.headers) if self.header_wait is not None else None
                 retry_after = self.backoff(status, resp.headers.get("Retry-After"), seconds=own)
                 raise rate_limited(f"{method} {path}: HTTP {status}", retry_after, sent=True)
-            return HttpReply(resp.status_code, resp.text, dict(resp.headers), resp.elapsed.total_seconds())
-        except requests.exceptions.ConnectTimeout as exc:
+            return HttpReply(
+                status, resp.data.decode("utf-8", "replace"), resp.headers, time.perf_counter() - started
+            )
+        except NewConnectionError as exc:
+            # No connection, so no request: refused, unresolved, unreachable.
+            what = "connection refused" if _refused(exc) else f"no connection: {_root_cause(exc)}"
+            raise unreachable(f"{method} {path}: {what}") from exc
+        except ConnectTimeoutError as exc:
             raise unreachable(f"{method} {path}: connect timeout") from exc
-        except requests.exceptions.SSLError as exc:
+        except SSLError as exc:
             # The handshake failed, so no request went out.
             raise unreachable(f"{method} {path}: TLS failed: {_root_cause(exc)}") from exc
-        except requests.exceptions.ReadTimeout as exc:
+        except ReadTimeoutError as exc:
             raise no_answer(f"{method} {path}: no answer within {read_timeout:.1f}s") from exc
-        except requests.exceptions.ConnectionError as exc:
-            # A refused connection was never sent; a reset mid-reply may have been acted on.
+        except HTTPError as exc:
+            # A reset mid-reply, a proxy's refusal: the request may have been acted on.
             if _refused(exc):
                 raise unreachable(f"{method} {path}: connection refused") from exc
             raise no_answer(f"{method} {path}: connection lost") from exc
@@ -151,6 +183,15 @@ class VenueHttp:
             venue_seconds.set(venue_seconds.get() + elapsed)
             if self.observer is not None:
                 self.observer(path, method, status, elapsed)
+
+    def _timeout(self, read_s: float) -> urllib3.Timeout:
+        """The connect and read timeouts of a call: a handshake never outlasts the read."""
+        timeout = self._timeouts.get(read_s)
+        if timeout is None:
+            timeout = self._timeouts[read_s] = urllib3.Timeout(
+                connect=min(self.connect_timeout_s, read_s), read=read_s
+            )
+        return timeout
 
     def backoff(self, status: int, retry_after: str | None, *, seconds: float | None = None) -> float:
         """Close the gate for as long as the venue asked: Retry-After (seconds), else `seconds`
@@ -169,7 +210,38 @@ class VenueHttp:
             self.backoff_observer(seconds)
 
     def close(self) -> None:
-        self.session.close()
+        """Close every connection; a later call opens new ones (as a `requests` session did)."""
+        self.base_url = self._base_url  # a fresh pool in place of the closed one
+
+    @property
+    def connections_opened(self) -> int:
+        """Connections the pool has opened since it was made: one per TCP (and TLS) handshake."""
+        return self._pool.num_connections
+
+
+def _pool(base_url: str, size: int, verify_tls: bool | str) -> tuple[urllib3.HTTPConnectionPool, str]:
+    """The venue host's keep-alive pool, and what a request's path goes after.
+
+    `size` connections are kept; a request finding none free opens one more, closed after its
+    answer (never a wait for a free one). A proxy named in the environment (HTTPS_PROXY, NO_PROXY)
+    is taken as the process starts, as `requests` took it on every call: HTTPS tunnels through it,
+    plain HTTP names the whole URL to it."""
+    options: dict[str, Any] = {"maxsize": size, "block": False, "retries": NO_RETRIES}
+    if base_url.startswith("https:"):
+        # Verified against certifi's CAs (what `requests` trusted), or the CA bundle named.
+        options["cert_reqs"] = "CERT_REQUIRED" if verify_tls else "CERT_NONE"
+        options["ca_certs"] = verify_tls if isinstance(verify_tls, str) else certifi.where()
+    scheme, _, rest = base_url.partition("://")
+    host = rest.split("/", 1)[0]
+    path = rest[len(host) :]
+    proxy = (
+        None
+        if urllib.request.proxy_bypass(host.rsplit(":", 1)[0])
+        else urllib.request.getproxies().get(scheme)
+    )
+    manager = urllib3.ProxyManager(proxy, **options) if proxy else urllib3.PoolManager(**options)
+    pool = manager.connection_from_url(base_url)
+    return pool, base_url if proxy and scheme == "http" else path
 
 
 def _refused(exc: BaseException) -> bool:

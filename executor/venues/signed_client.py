@@ -28,6 +28,7 @@ class SignedRestClient(abc.ABC):
         self.recv_window_ms = recv_window_ms
         self.offset_ms = 0  # venue time minus ours
         self._sync_lock = threading.Lock()
+        self._synced_at = float("-inf")  # when the last measure's request was sent (monotonic)
 
     @abc.abstractmethod
     def _query(self, params: Mapping[str, Any]) -> str:
@@ -47,11 +48,24 @@ class SignedRestClient(abc.ABC):
     def sync_time(self) -> int:
         """Measure venue time minus ours, taking the midpoint of the round trip."""
         with self._sync_lock:
-            sent = time.time() * 1000
-            data = self.public("GET", self.server_time_path)
-            received = time.time() * 1000
-            self.offset_ms = int(int(data["serverTime"]) - (sent + received) / 2)
-            return self.offset_ms
+            return self._measure()
+
+    def _measure(self) -> int:
+        started = time.monotonic()
+        sent = time.time() * 1000
+        data = self.public("GET", self.server_time_path)
+        received = time.time() * 1000
+        self.offset_ms = int(int(data["serverTime"]) - (sent + received) / 2)
+        self._synced_at = started
+        return self.offset_ms
+
+    def _resync(self, refused_sent_at: float) -> None:
+        """Learn the venue's time after a refusal for our clock, unless a measure sent since
+        the refused request left has taught it already: the lanes a burst had refused at once
+        share one read, rather than each waiting its turn for its own."""
+        with self._sync_lock:
+            if self._synced_at < refused_sent_at:
+                self._measure()
 
     def public(self, method: str, path: str, params: Mapping[str, Any] | None = None) -> Any:
         return self._unwrap(self.http.request(method, path, query=self._query(params or {})))
@@ -91,13 +105,14 @@ class SignedRestClient(abc.ABC):
         *,
         timeout_s: float | None = None,
     ) -> Any:
+        sent_at = time.monotonic()
         try:
             return self._signed_once(method, path, params, timeout_s)
         except TvbridgeError as exc:
             if exc.error_class is not ErrorClass.TIMESTAMP:
                 raise
             # Refused unread for its timestamp: learn the venue's time and try once more.
-            self.sync_time()
+            self._resync(sent_at)
             return self._signed_once(method, path, params, timeout_s)
 
     def _signed_once(

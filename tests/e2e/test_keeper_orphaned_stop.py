@@ -92,7 +92,7 @@ def venue(request: pytest.FixtureRequest, stack: LocalStack) -> str:
     name: str = request.param
     control(stack, "reset")
     set_price(stack, name, "60000")
-    # The executor prices a signal from its own last fill for up to a second (price_ttl_s); the
+    # The executor prices a signal from its own last fill for up to a second (VENUE_PRICE_CACHE_S); the
     # previous case's fills were at other prices, and a real market never jumps back like this.
     time.sleep(1.1)
     return name

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
@@ -308,6 +309,25 @@ def test_skew_appearing_mid_run_is_resynced_once(rig: VenueRig) -> None:
     rig.set_faults({"kind": "skew", "skew_ms": -20_000})
     assert rig.engine.execute(rig.signal()).outcome is Outcome.EXECUTED
     assert -21_000 < rig.adapter.client.offset_ms < -19_000
+
+
+def test_requests_refused_at_once_for_the_clock_share_one_resync(rig: VenueRig) -> None:
+    # The venue runs 20 s ahead, and answers the account's reads late, so all ten are out, and
+    # refused for their timestamp, together: the lanes of a burst, each signing a request.
+    rig.set_faults(
+        {"kind": "skew", "skew_ms": 20_000},
+        {"kind": "latency", "method": "GET", "path": rig.profile.paths.BALANCE, "latency_ms": 300},
+    )
+    rig.reset_requests()
+    client = rig.adapter.client
+    with ThreadPoolExecutor(max_workers=10) as pool:
+        answers = list(pool.map(lambda _: client.signed("GET", rig.profile.paths.BALANCE), range(10)))
+    assert len(answers) == 10
+    assert 19_000 < client.offset_ms < 21_000
+    seen = rig.seen()
+    # One read of the venue's time for all ten, not ten in turn (each a round trip).
+    assert seen[f"GET {rig.profile.paths.SERVER_TIME}"] == 1
+    assert seen[f"GET {rig.profile.paths.BALANCE}"] == 20
 
 
 # -- faults: the venue unreachable, slow, failing or limiting -------------------------------------

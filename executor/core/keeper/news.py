@@ -12,6 +12,7 @@ from collections import Counter, OrderedDict, deque
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from itertools import islice
 
 from common.trading import NewsKind
 from executor.core.events import Fill
@@ -110,9 +111,12 @@ class ReplayLog:
     def _after(self, seq: int) -> list[Record]:
         if seq >= self._seq:
             return []
-        # Records are numbered without gaps, so the wanted ones are the newest (last - seq).
+        # Records are numbered without gaps, so the wanted ones are the newest (last - seq),
+        # taken from the end: a reader keeping up asks for one or two of up to `capacity`.
         wanted = min(self._seq - seq, len(self._records))
-        return list(self._records)[len(self._records) - wanted :]
+        newest = list(islice(reversed(self._records), wanted))
+        newest.reverse()
+        return newest
 
     @property
     def last_seq(self) -> int:

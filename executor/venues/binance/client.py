@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
+from common.decimals import decimal_json
 from common.errors import ErrorClass, TvbridgeError
 from executor.venues import rate_limits
 from executor.venues.binance import endpoints, signing
@@ -34,7 +33,7 @@ class BinanceClient(SignedRestClient):
 
     def _unwrap(self, reply: HttpReply) -> Any:
         try:
-            body = json.loads(reply.text, parse_float=Decimal)
+            body = decimal_json(reply.text)
         except ValueError:
             body = None
         ok = 200 <= reply.status < 300

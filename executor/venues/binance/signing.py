@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from collections.abc import Mapping
 from decimal import Decimal
-from urllib.parse import urlencode
+from urllib.parse import quote_plus
 
 from common.decimals import plain
 
@@ -28,8 +29,16 @@ def render(value: Param) -> str:
 
 
 def encode(params: Mapping[str, Param]) -> str:
-    """The parameters as sent, in the caller's order, percent-encoded."""
-    return urlencode([(key, render(value)) for key, value in params.items()])
+    """The parameters as sent, in the caller's order, percent-encoded (as `urlencode` would)."""
+    return "&".join(f"{_quoted(key)}={_quoted(render(value))}" for key, value in params.items())
+
+
+# What `quote_plus` leaves as it is: most parameters are only these, and skip the quoting.
+_UNRESERVED = re.compile(r"[A-Za-z0-9_.~-]*")
+
+
+def _quoted(text: str) -> str:
+    return text if _UNRESERVED.fullmatch(text) else quote_plus(text)
 
 
 def total_params(query: str, body: str) -> str:

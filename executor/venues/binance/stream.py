@@ -3,10 +3,9 @@
 
 from __future__ import annotations
 
-import json
-from decimal import Decimal
 from typing import Any
 
+from common.decimals import decimal_json
 from common.errors import TvbridgeError
 from executor.core.model import Venue
 from executor.venues.binance import endpoints
@@ -58,7 +57,7 @@ class BinanceUserStream(UserStreamClient):
 
     def read(self, message: str | bytes) -> Reading:
         text = message.decode() if isinstance(message, bytes) else message
-        frame: Any = json.loads(text, parse_float=Decimal)
+        frame: Any = decimal_json(text)
         if not isinstance(frame, dict):
             return Reading()
         name = str(frame.get("e") or "")

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
+from common.decimals import decimal_json
 from common.errors import ErrorClass, TvbridgeError
 from executor.venues import rate_limits
 from executor.venues.bingx import endpoints, signing
@@ -32,7 +31,7 @@ class BingxClient(SignedRestClient):
 
     def _unwrap(self, reply: HttpReply) -> Any:
         try:
-            body = json.loads(reply.text, parse_float=Decimal)
+            body = decimal_json(reply.text)
         except ValueError as exc:
             error_class = ErrorClass.VENUE_UNAVAILABLE if reply.status >= 500 else ErrorClass.VENUE_REJECTED
             raise TvbridgeError(

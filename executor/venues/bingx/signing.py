@@ -22,8 +22,13 @@ Param = str | int | bool | Decimal | Mapping[str, object] | list[object]
 
 
 def render(value: Param) -> str:
+    # The common kinds first: an isinstance against Mapping is a slower, ABC check.
+    if isinstance(value, str):
+        return str(value)
     if isinstance(value, bool):
         return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
     if isinstance(value, Decimal):
         return plain(value)
     if isinstance(value, Mapping | list):
@@ -42,20 +47,27 @@ def _compact_json(value: object) -> str:
     return json.dumps(value)
 
 
+def _rendered(params: Mapping[str, Param]) -> list[tuple[str, str]]:
+    """Each parameter's value as text, by key: what both the signed and the sent string hold."""
+    return [(key, render(params[key])) for key in sorted(params)]
+
+
+def _signed_string(rendered: list[tuple[str, str]]) -> str:
+    return "&".join(f"{key}={text}" for key, text in rendered)
+
+
+def _wire_string(rendered: list[tuple[str, str]]) -> str:
+    return "&".join(f"{key}={quote(text, safe='') if text[:1] in '{[' else text}" for key, text in rendered)
+
+
 def payload(params: Mapping[str, Param]) -> str:
     """The string that is signed: sorted keys, raw values."""
-    return "&".join(f"{key}={render(params[key])}" for key in sorted(params))
+    return _signed_string(_rendered(params))
 
 
 def wire_query(params: Mapping[str, Param]) -> str:
     """The same parameters as sent in the URL: JSON-valued ones percent-encoded."""
-    parts = []
-    for key in sorted(params):
-        text = render(params[key])
-        if text[:1] in "{[":
-            text = quote(text, safe="")
-        parts.append(f"{key}={text}")
-    return "&".join(parts)
+    return _wire_string(_rendered(params))
 
 
 def signature(secret: str, signed: str) -> str:
@@ -63,4 +75,5 @@ def signature(secret: str, signed: str) -> str:
 
 
 def signed_query(secret: str, params: Mapping[str, Param]) -> str:
-    return f"{wire_query(params)}&signature={signature(secret, payload(params))}"
+    rendered = _rendered(params)  # once, for both strings
+    return f"{_wire_string(rendered)}&signature={signature(secret, _signed_string(rendered))}"

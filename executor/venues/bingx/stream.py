@@ -8,10 +8,10 @@ import gzip
 import json
 import zlib
 from collections.abc import Callable
-from decimal import Decimal
 from typing import Any
 from urllib.parse import urlencode
 
+from common.decimals import decimal_json
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.model import Venue
 from executor.venues.bingx import endpoints
@@ -79,7 +79,7 @@ class BingxUserStream(UserStreamClient):
         text = _text(message)
         if text.strip() == PING:
             return Reading(reply=PONG)
-        frame: Any = json.loads(text, parse_float=Decimal)
+        frame: Any = decimal_json(text)
         if not isinstance(frame, dict):
             return Reading()
         name = str(frame.get("e") or "")
