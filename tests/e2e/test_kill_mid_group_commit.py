@@ -34,7 +34,7 @@ from tools.stack import LocalStack, start_stack
 
 pytestmark = pytest.mark.e2e
 
-ALERTS = 250
+ALERTS = 200
 
 
 class WriteProbe(Protocol):
