@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from simulator.binance.instruments import complete_filters
 from simulator.binance.instruments import default_instruments as binance_instruments
@@ -24,7 +24,8 @@ def test_every_added_contract_trades_a_small_order_on_both_venues() -> None:
     for bingx, binance in zip(bingx_instruments()[5:], binance_instruments()[5:], strict=True):
         step = max(bingx.qty_step, binance.qty_step)  # each step a power of ten: the coarser divides
         minimum = max(bingx.min_notional, binance.min_notional, Decimal(5))
-        smallest = step * max(1, -(-minimum // (step * bingx.price)))  # whole steps, at or over the minimum
+        steps = (minimum / (step * bingx.price)).to_integral_value(rounding=ROUND_CEILING)
+        smallest = step * max(Decimal(1), steps)  # whole steps, at or over the minimum
         assert smallest * bingx.price <= 20, bingx.symbol
         for inst in (bingx, binance):
             assert inst.price == inst.price.quantize(inst.price_tick), inst.symbol  # on the tick
