@@ -152,8 +152,14 @@ def report(out: dict[str, Any]) -> str:
                 f"{k} {v:.2f} ({out['size_failures'][k]} not executed)"
                 for k, v in out["requests_per_signal"].items()
             ),
-            "memory MB (idle -> the run's peak): "
+            "memory MB (idle -> the peak from the process's burst on): "
             + ", ".join(f"{n} {mem_idle[n]:.0f} -> {mem_peak[n]:.0f}" for n in mem_idle),
+            "the bench's own time, s: " + ", ".join(f"{k} {v:g}" for k, v in out.get("phases_s", {}).items()),
+            "the machine's load average (1, 5, 15 min), before -> after: "
+            + " -> ".join(
+                " / ".join(f"{v:.2f}" for v in out.get("load_average", {}).get(when, []))
+                for when in ("before", "after")
+            ),
         ]
     )
 

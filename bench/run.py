@@ -35,6 +35,9 @@ import platform
 import statistics
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,19 +114,19 @@ def run_keeper(ns: argparse.Namespace) -> dict[str, Any]:
     return out
 
 
-def pipeline_phases(folder: Path, ns: argparse.Namespace) -> dict[str, Any]:
+def pipeline_phases(folder: Path, ns: argparse.Namespace, took: dict[str, float]) -> dict[str, Any]:
     """The full pipeline sustained, `test: true` against real, and the refusal path."""
-    symbols = list(SYMBOLS)
+    symbols, out = list(SYMBOLS), {}
     allowed = NO_LIMIT | {"ALLOWED_SOURCES": BENCH_ADDRESS}
-    with (
-        tvbridge_over(folder, ns.pipeline_rtt_ms, allowed) as (stack, ca),
-        reference(folder, BENCH_ADDRESS) as bare,
-    ):
-        target = ours(stack)
-        warm(target, symbols)
+    with ExitStack() as running:
+        with timed(took, "pipeline stack: start, warm"):
+            stack, ca = running.enter_context(tvbridge_over(folder, ns.pipeline_rtt_ms, allowed))
+            bare = running.enter_context(reference(folder, BENCH_ADDRESS))
+            target = ours(stack)
+            warm(target, symbols)
         gateway, connections = stack.gateway_url, ns.pipeline_connections
-        return {
-            "sustained": throughput.sustained(
+        with timed(took, "full pipeline sustained"):
+            out["sustained"] = throughput.sustained(
                 target.url,
                 gateway,
                 stack.simulator_url,
@@ -132,81 +135,102 @@ def pipeline_phases(folder: Path, ns: argparse.Namespace) -> dict[str, Any]:
                 connections=connections,
                 tag="sustained",
                 symbols=symbols,
-            ),
-            "test_vs_real": throughput.test_vs_real(
+            )
+        with timed(took, "test: true against real"):
+            out["test_vs_real"] = throughput.test_vs_real(
                 target.url,
                 gateway,
                 seconds=ns.test_seconds,
                 connections=connections,
                 tag="kind",
                 symbols=symbols,
-            ),
-            "refusal": refusal.measure(
+            )
+        with timed(took, "refusal path"):
+            out["refusal"] = refusal.measure(
                 target, bare, seconds=ns.refusal_seconds, connections=ns.refusal_connections
-            ),
-        }
+            )
+    return out
 
 
-def main_phases(folder: Path, ns: argparse.Namespace) -> dict[str, Any]:
+def main_phases(folder: Path, ns: argparse.Namespace, took: dict[str, float]) -> dict[str, Any]:
     """Steady load and sizes against the naive bot, the candle close, and the position keeper."""
     out: dict[str, Any] = {}
-    with (
-        tvbridge_over(folder, ns.rtt_ms) as (stack, ca),
-        naive_bot(folder, stack.env["BINGX_BASE_URL"], ca) as naive,
-    ):
-        tvb, sim, symbols = ours(stack), stack.simulator_url, list(SYMBOLS)
-        # Warm both: connections, symbol rules, leverage (the naive bot keeps none of them).
-        for target in (tvb, naive):
-            steady(target, 50, 10, f"warm-{target.name}")
-        warm(tvb, symbols)
+    with ExitStack() as running:
+        with timed(took, "main stack: start, warm"):
+            stack, ca = running.enter_context(tvbridge_over(folder, ns.rtt_ms))
+            naive = running.enter_context(naive_bot(folder, stack.env["BINGX_BASE_URL"], ca))
+            tvb, sim, symbols = ours(stack), stack.simulator_url, list(SYMBOLS)
+            # Warm both: connections, symbol rules, leverage (the naive bot keeps none of them).
+            for target in (tvb, naive):
+                steady(target, 50, 10, f"warm-{target.name}")
+            warm(tvb, symbols)
         out["idle_mb"] = {n: memory_mb(p)[0] for t in (tvb, naive) for n, p in t.processes.items()}
 
-        count = int(ns.rate * ns.seconds)
-        for target in (tvb, naive):
-            venue_requests(sim, ca, reset=True)
-            result = steady(target, ns.rate, count, f"steady-{target.name}")
-            if result.server_ms:
-                out["server"] = result.server()
-            out.setdefault("steady", {})[target.name] = {
-                **result.summary(),
-                "failed": result.failed,
-                "signals": count,
-                "venue_requests_per_signal": venue_requests(sim, ca) / count,
+        with timed(took, "steady, both"):
+            count = int(ns.rate * ns.seconds)
+            for target in (tvb, naive):
+                venue_requests(sim, ca, reset=True)
+                result = steady(target, ns.rate, count, f"steady-{target.name}")
+                if result.server_ms:
+                    out["server"] = result.server()
+                out.setdefault("steady", {})[target.name] = {
+                    **result.summary(),
+                    "failed": result.failed,
+                    "signals": count,
+                    "venue_requests_per_signal": venue_requests(sim, ca) / count,
+                }
+            rows = journal_rows(stack.gateway_url, "steady-tvbridge")
+            out["stages_ms_p50"] = {
+                stage: statistics.median(
+                    r["latency_ms"][stage] for r in rows if r["latency_ms"][stage] is not None
+                )
+                for stage in ("received_to_journalled", "executor", "venue", "total")
             }
-        rows = journal_rows(stack.gateway_url, "steady-tvbridge")
-        out["stages_ms_p50"] = {
-            stage: statistics.median(
-                r["latency_ms"][stage] for r in rows if r["latency_ms"][stage] is not None
-            )
-            for stage in ("received_to_journalled", "executor", "venue", "total")
-        }
 
-        out["requests_per_signal"], out["size_failures"] = {}, {}
-        for kind, size in SIZES.items():
-            venue_requests(sim, ca, reset=True)
-            sized = steady(tvb, ns.rate, ns.size_signals, f"size-{kind}", size, symbols=symbols[:5])
-            settle(stack.gateway_url)
-            out["requests_per_signal"][kind] = venue_requests(sim, ca) / ns.size_signals
-            out["size_failures"][kind] = sized.failed
+        with timed(took, "size kinds"):
+            out["requests_per_signal"], out["size_failures"] = {}, {}
+            for kind, size in SIZES.items():
+                venue_requests(sim, ca, reset=True)
+                sized = steady(tvb, ns.rate, ns.size_signals, f"size-{kind}", size, symbols=symbols[:5])
+                settle(stack.gateway_url)
+                out["requests_per_signal"][kind] = venue_requests(sim, ca) / ns.size_signals
+                out["size_failures"][kind] = sized.failed
 
         out["burst"] = {}
         for target in (tvb, naive):
-            settle(stack.gateway_url)  # nothing of an earlier phase may still reach the venue
-            journal = stack.gateway_url if target is tvb else None
-            out["burst"][target.name] = burst.fire(
-                target, ns.burst, f"burst-{target.name}", symbols, sim, ca, journal
-            )
+            with timed(took, f"burst, {target.name}"):
+                settle(stack.gateway_url)  # nothing of an earlier phase may still reach the venue
+                journal = stack.gateway_url if target is tvb else None
+                tag = f"burst-{target.name}"
+                out["burst"][target.name] = burst.fire(target, ns.burst, tag, symbols, sim, ca, journal)
         out["peak_mb"] = {n: memory_mb(p)[1] for t in (tvb, naive) for n, p in t.processes.items()}
-        out |= keeper_phases(stack, ca, ns)
+        with timed(took, "position keeper"):
+            out |= keeper_phases(stack, ca, ns)
     return out
 
 
 def run(ns: argparse.Namespace) -> dict[str, Any]:
-    out: dict[str, Any] = {"config": vars(ns).copy()}
+    out: dict[str, Any] = {"config": vars(ns).copy(), "phases_s": {}, "load_average": {"before": _load()}}
     with tempfile.TemporaryDirectory() as tmp:
-        out |= pipeline_phases(Path(tmp) / "pipeline", ns)
-        out |= main_phases(Path(tmp) / "main", ns)
+        out |= pipeline_phases(Path(tmp) / "pipeline", ns, out["phases_s"])
+        out |= main_phases(Path(tmp) / "main", ns, out["phases_s"])
+    out["load_average"]["after"] = _load()
     return out
+
+
+def _load() -> list[float]:
+    """The machine's load average over 1, 5 and 15 minutes: other work on it shows here."""
+    return list(os.getloadavg())
+
+
+@contextmanager
+def timed(took: dict[str, float], name: str) -> Iterator[None]:
+    """Adds the block's wall time to took[name]: what each phase costs of the bench's minutes."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        took[name] = round(took.get(name, 0.0) + time.monotonic() - started, 1)
 
 
 def parser() -> argparse.ArgumentParser:
