@@ -247,8 +247,8 @@ def parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--pipeline-seconds", type=float, default=10.0, help="the full pipeline sustained")
     parser.add_argument("--pipeline-connections", type=int, default=64)
-    parser.add_argument("--test-seconds", type=float, default=6.0, help="each of test: true and real")
-    parser.add_argument("--refusal-seconds", type=float, default=4.0, help="each refusal kind and target")
+    parser.add_argument("--test-seconds", type=float, default=4.0, help="each of test: true and real")
+    parser.add_argument("--refusal-seconds", type=float, default=3.0, help="each refusal kind and target")
     parser.add_argument("--refusal-connections", type=int, default=32)
     parser.add_argument(
         "--oco-positions", type=int, default=30, help="positions per venue for fill -> siblings cancelled"
