@@ -51,7 +51,7 @@ class Endpoint:
         return head.encode() + body
 
 
-@dataclass
+@dataclass(slots=True)
 class Answer:
     n: int  # which request
     sent: float  # perf_counter: its connection asked for (at_once) or its request written
@@ -91,6 +91,7 @@ class _Http(asyncio.Protocol):
         self.buffer = bytearray()
         self.waiter: asyncio.Future[tuple[int, bytes]] | None = None
         self.closed = False
+        self.asked_at: float | None = None  # perf_counter: the request waiting for its answer
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         # uvloop's transports do not subclass asyncio's, but are one.
@@ -113,35 +114,35 @@ class _Http(asyncio.Protocol):
     def ask(self, request: bytes) -> asyncio.Future[tuple[int, bytes]]:
         assert self.transport is not None
         self.waiter = asyncio.get_running_loop().create_future()
+        self.asked_at = time.perf_counter()
         self.transport.write(request)
         return self.waiter
 
     def _answer(self, *, eof: bool) -> None:
-        if self.waiter is None or self.waiter.done():
+        waiter, buffer = self.waiter, self.buffer
+        if waiter is None or waiter.done():
             return
-        end = self.buffer.find(b"\r\n\r\n")
+        end = buffer.find(b"\r\n\r\n")
         if end < 0:
             return
-        lines = bytes(self.buffer[:end]).decode("latin-1").split("\r\n")
-        status = int(lines[0].split(" ", 2)[1])
-        length: int | None = None
-        for line in lines[1:]:
-            name, _, value = line.partition(":")
-            if name.strip().lower() == "content-length":
-                length = int(value)
-            elif name.strip().lower() == "transfer-encoding":
-                self.waiter.set_exception(ValueError("a chunked answer: the servers here send a length"))
-                return
-        start = end + 4
-        if length is None:
-            if not eof:
-                return
-            length = len(self.buffer) - start
-        if len(self.buffer) - start < length:
+        head = bytes(buffer[:end]).lower()
+        if b"\r\ntransfer-encoding:" in head:
+            waiter.set_exception(ValueError("a chunked answer: the servers here send a length"))
             return
-        body = bytes(self.buffer[start : start + length])
-        del self.buffer[: start + length]
-        self.waiter.set_result((status, body))
+        start, named = end + 4, head.find(b"\r\ncontent-length:")
+        if named >= 0:
+            stop = head.find(b"\r\n", named + 2)
+            length = int(head[named + 17 : stop if stop >= 0 else len(head)])
+        elif eof:
+            length = len(buffer) - start
+        else:
+            return
+        if len(buffer) - start < length:
+            return
+        body = bytes(buffer[start : start + length])
+        del buffer[: start + length]
+        self.asked_at = None
+        waiter.set_result((int(head[9:12]), body))  # "http/1.1 200 ..."
 
 
 def drive(make: Callable[[], Coroutine[Any, Any, T]]) -> T:
@@ -232,32 +233,46 @@ async def _keep_alive(
     numbers = itertools.count()
     answers: list[Answer] = []
     # Connected before the clock starts: a kept connection's cost is its requests'.
-    opened = list(await asyncio.gather(*(_connect(endpoint, source) for _ in range(connections))))
+    live = list(await asyncio.gather(*(_connect(endpoint, source) for _ in range(connections))))
     cpu0, started, started_wall = _cpu(), time.perf_counter(), time.time()
     deadline = started + seconds if seconds is not None else float("inf")
 
-    async def worker(transport: asyncio.Transport, protocol: _Http) -> None:
-        try:
-            for n in numbers:
-                if (count is not None and n >= count) or time.perf_counter() >= deadline:
-                    return
-                request = endpoint.post(make(n))
-                sent = time.perf_counter()
-                try:
-                    async with asyncio.timeout(timeout_s):
-                        if protocol.closed:  # the server ended it: a new one, as any client would
-                            transport.close()
-                            transport, protocol = await _connect(endpoint, source)
-                        status, body = await protocol.ask(request)
-                except (OSError, TimeoutError, ValueError) as exc:
-                    answers.append(Answer(n, sent, time.perf_counter(), 0, repr(exc).encode()))
-                    protocol.closed = True
-                    continue
-                answers.append(Answer(n, sent, time.perf_counter(), status, body))
-        finally:
-            transport.close()
+    async def worker(slot: int) -> None:
+        body, request = b"", b""
+        for n in numbers:
+            if (count is not None and n >= count) or time.perf_counter() >= deadline:
+                return
+            made = make(n)
+            if made is not body:  # the same body again (a refusal's) is sent as the same bytes
+                body, request = made, endpoint.post(made)
+            sent = time.perf_counter()
+            try:
+                if live[slot][1].closed:  # the server ended it: a new one, as any client would
+                    live[slot] = await _connect(endpoint, source)
+                status, answer = await live[slot][1].ask(request)
+            except (OSError, ValueError) as exc:
+                answers.append(Answer(n, sent, time.perf_counter(), 0, repr(exc).encode()))
+                live[slot][1].closed = True
+                continue
+            answers.append(Answer(n, sent, time.perf_counter(), status, answer))
 
-    await asyncio.gather(*(worker(transport, protocol) for transport, protocol in opened))
+    async def watchdog() -> None:
+        """An answer `timeout_s` late ends its connection (the worker records no answer and
+        connects again): one look a second, where a timer per request would cost each one."""
+        while True:
+            await asyncio.sleep(min(1.0, timeout_s))
+            late = time.perf_counter() - timeout_s
+            for transport, protocol in live:
+                if protocol.asked_at is not None and protocol.asked_at < late:
+                    transport.abort()
+
+    watching = asyncio.create_task(watchdog())
+    try:
+        await asyncio.gather(*(worker(slot) for slot in range(connections)))
+    finally:
+        watching.cancel()
+        for transport, _ in live:
+            transport.close()
     ended = max((a.done for a in answers), default=started)
     return Run(answers, started, started_wall, ended, _cpu() - cpu0, statuses=_statuses(answers))
 
