@@ -28,8 +28,7 @@ def steady_table(out: dict[str, Any]) -> str:
 
 
 def burst_table(burst: dict[str, dict[str, Any]]) -> str:
-    ours, naive = burst["tvbridge"], burst["naive"]
-    names = list(burst)
+    ours, names = burst["tvbridge"], list(burst)
     lines = [
         f"| candle close: {ours['sent']} alerts over {ours['symbols']} symbols at once, each on a new "
         "connection | " + " | ".join(names) + " |",
@@ -68,11 +67,8 @@ def burst_table(burst: dict[str, dict[str, Any]]) -> str:
         )
         + " |"
     )
-    lines += [
-        "",
-        f"Times from the release; tvbridge answered by status: {ours['statuses']}, the naive bot: "
-        f"{naive['statuses']}.",
-    ]
+    statuses = "; ".join(f"{n} {burst[n]['statuses']}" for n in names)
+    lines += ["", f"Times from the release. Answers by status: {statuses}."]
     return "\n".join(lines)
 
 
@@ -122,26 +118,27 @@ def refusal_table(refusal: dict[str, Any]) -> str:
 
 
 def report(out: dict[str, Any]) -> str:
-    cfg = out["config"]
-    if "steady" not in out:
-        return "\n".join([f"venue over TLS, {cfg['rtt_ms']:g} ms round trip", *keeper_tables.tables(out)])
-    stages = out["stages_ms_p50"]
-    mem_idle, mem_peak = out["idle_mb"], out["peak_mb"]
-    return "\n".join(
-        [
-            f"steady {cfg['rate']:g}/s for {cfg['seconds']:g} s; "
-            f"venue over TLS, {cfg['rtt_ms']:g} ms round trip (the full pipeline, `test: true` and "
-            f"refusal phases: {cfg['pipeline_rtt_ms']:g} ms)",
-            "",
-            steady_table(out),
-            "",
-            burst_table(out["burst"]),
-            "",
-            pipeline_table(out),
-            "",
-            refusal_table(out["refusal"]),
-            *keeper_tables.tables(out),
-            "",
+    """The tables of every phase this run measured, then one line each of the rest."""
+    cfg, parts = out["config"], []
+    head = f"venue over TLS, {cfg['rtt_ms']:g} ms round trip"
+    if "sustained" in out:
+        head += f" (the full pipeline, `test: true` and refusal phases: {cfg['pipeline_rtt_ms']:g} ms)"
+    if "steady" in out:
+        head = f"steady {cfg['rate']:g}/s for {cfg['seconds']:g} s; {head}"
+        parts += ["", steady_table(out)]
+    if "burst" in out:
+        parts += ["", burst_table(out["burst"])]
+    if "sustained" in out:
+        parts += ["", pipeline_table(out), "", refusal_table(out["refusal"])]
+    parts += [*keeper_tables.tables(out), "", *_lines(out)]
+    return "\n".join([head, *parts])
+
+
+def _lines(out: dict[str, Any]) -> list[str]:
+    lines = []
+    if "steady" in out:
+        stages = out["stages_ms_p50"]
+        lines += [
             "tvbridge's own account at the steady rate (from its answers), ms: "
             + ", ".join(f"{k} {v:.1f}" for k, v in out["server"].items()),
             "tvbridge stages, p50 ms: "
@@ -152,16 +149,25 @@ def report(out: dict[str, Any]) -> str:
                 f"{k} {v:.2f} ({out['size_failures'][k]} not executed)"
                 for k, v in out["requests_per_signal"].items()
             ),
+        ]
+    if "idle_mb" in out:
+        idle, peak = out["idle_mb"], out["peak_mb"]
+        lines.append(
             "memory MB (idle -> the peak from the process's burst on): "
-            + ", ".join(f"{n} {mem_idle[n]:.0f} -> {mem_peak[n]:.0f}" for n in mem_idle),
-            "the bench's own time, s: " + ", ".join(f"{k} {v:g}" for k, v in out.get("phases_s", {}).items()),
+            + ", ".join(f"{n} {idle[n]:.0f} -> {peak[n]:.0f}" for n in idle)
+        )
+    if "phases_s" in out:
+        lines.append(
+            "the bench's own time, s: " + ", ".join(f"{k} {v:g}" for k, v in out["phases_s"].items())
+        )
+    if "load_average" in out:
+        lines.append(
             "the machine's load average (1, 5, 15 min), before -> after: "
             + " -> ".join(
-                " / ".join(f"{v:.2f}" for v in out.get("load_average", {}).get(when, []))
-                for when in ("before", "after")
-            ),
-        ]
-    )
+                " / ".join(f"{v:.2f}" for v in out["load_average"].get(w, [])) for w in ("before", "after")
+            )
+        )
+    return lines
 
 
 def results_md(out: dict[str, Any], command: str) -> str:

@@ -22,7 +22,9 @@ connection pays a real handshake):
   7. the refusal path (bench/refusal.py): wrong passphrase, bad JSON, unknown source, against
      the bare FastAPI reference.
 
-Results go to stdout, to --json, and with --write to bench/RESULTS.md.
+Results go to stdout, to --json, and with --write to bench/RESULTS.md. One part alone, for a
+quick look while working on it: --burst-only (3 on tvbridge alone), --pipeline-only (5 to 7),
+--oco-only and --exits-only (the keeper's).
 """
 
 from __future__ import annotations
@@ -196,26 +198,65 @@ def main_phases(folder: Path, ns: argparse.Namespace, took: dict[str, float]) ->
                 out["requests_per_signal"][kind] = venue_requests(sim, ca) / ns.size_signals
                 out["size_failures"][kind] = sized.failed
 
-        out["burst"] = {}
-        for target in (tvb, naive):
-            with timed(took, f"burst, {target.name}"):
-                settle(stack.gateway_url)  # nothing of an earlier phase may still reach the venue
-                journal = stack.gateway_url if target is tvb else None
-                tag = f"burst-{target.name}"
-                out["burst"][target.name] = burst.fire(target, ns.burst, tag, symbols, sim, ca, journal)
-        out["peak_mb"] = {n: memory_mb(p)[1] for t in (tvb, naive) for n, p in t.processes.items()}
+        out |= candle_close(stack, ca, [tvb, naive], ns, took)
         with timed(took, "position keeper"):
             out |= keeper_phases(stack, ca, ns)
     return out
 
 
-def run(ns: argparse.Namespace) -> dict[str, Any]:
-    out: dict[str, Any] = {"config": vars(ns).copy(), "phases_s": {}, "load_average": {"before": _load()}}
+def candle_close(
+    stack: LocalStack, ca: str, targets: list[Target], ns: argparse.Namespace, took: dict[str, float]
+) -> dict[str, Any]:
+    """The burst on each target in turn (tvbridge first, read back from its journal), and each
+    process's peak memory from its burst on."""
+    fired = {}
+    for target in targets:
+        with timed(took, f"burst, {target.name}"):
+            settle(stack.gateway_url)  # nothing of an earlier phase may still reach the venue
+            journal = stack.gateway_url if target.name == "tvbridge" else None
+            tag, sim = f"burst-{target.name}", stack.simulator_url
+            fired[target.name] = burst.fire(target, ns.burst, tag, list(SYMBOLS), sim, ca, journal)
+    peaks = {n: memory_mb(p)[1] for t in targets for n, p in t.processes.items()}
+    return {"burst": fired, "peak_mb": peaks}
+
+
+def run_burst(ns: argparse.Namespace) -> dict[str, Any]:
+    """The candle close alone (`--burst-only`), on tvbridge alone: a stack, a warm-up, a burst."""
+    out, took = _started(ns)
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as running:
+        with timed(took, "main stack: start, warm"):
+            stack, ca = running.enter_context(tvbridge_over(Path(tmp), ns.rtt_ms))
+            tvb = ours(stack)
+            warm(tvb, list(SYMBOLS))
+        out["idle_mb"] = {n: memory_mb(p)[0] for n, p in tvb.processes.items()}
+        out |= candle_close(stack, ca, [tvb], ns, took)
+    return _ended(out)
+
+
+def run_pipeline(ns: argparse.Namespace) -> dict[str, Any]:
+    """The full pipeline, `test: true` and the refusal path alone (`--pipeline-only`)."""
+    out, took = _started(ns)
     with tempfile.TemporaryDirectory() as tmp:
-        out |= pipeline_phases(Path(tmp) / "pipeline", ns, out["phases_s"])
-        out |= main_phases(Path(tmp) / "main", ns, out["phases_s"])
+        out |= pipeline_phases(Path(tmp), ns, took)
+    return _ended(out)
+
+
+def _started(ns: argparse.Namespace) -> tuple[dict[str, Any], dict[str, float]]:
+    took: dict[str, float] = {}
+    return {"config": vars(ns).copy(), "phases_s": took, "load_average": {"before": _load()}}, took
+
+
+def _ended(out: dict[str, Any]) -> dict[str, Any]:
     out["load_average"]["after"] = _load()
     return out
+
+
+def run(ns: argparse.Namespace) -> dict[str, Any]:
+    out, took = _started(ns)
+    with tempfile.TemporaryDirectory() as tmp:
+        out |= pipeline_phases(Path(tmp) / "pipeline", ns, took)
+        out |= main_phases(Path(tmp) / "main", ns, took)
+    return _ended(out)
 
 
 def _load() -> list[float]:
@@ -254,18 +295,27 @@ def parser() -> argparse.ArgumentParser:
         "--oco-positions", type=int, default=30, help="positions per venue for fill -> siblings cancelled"
     )
     parser.add_argument(
-        "--oco-only",
-        action="store_true",
-        help="measure fill -> siblings cancelled alone (seconds, not minutes)",
-    )
-    parser.add_argument(
         "--ladders", type=int, default=20, help="ladders per venue for take-profit -> stop moved"
     )
     parser.add_argument(
         "--updates", type=int, default=25, help="updates per venue for update -> new stop resting"
     )
-    parser.add_argument(
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument(
+        "--oco-only",
+        action="store_true",
+        help="measure fill -> siblings cancelled alone (seconds, not minutes)",
+    )
+    only.add_argument(
         "--exits-only", action="store_true", help="measure the exit plans alone (about a minute)"
+    )
+    only.add_argument(
+        "--pipeline-only",
+        action="store_true",
+        help="the full pipeline, test: true and the refusal path alone (about a minute)",
+    )
+    only.add_argument(
+        "--burst-only", action="store_true", help="the candle close alone, tvbridge only (under a minute)"
     )
     parser.add_argument("--json", type=Path, help="also write the raw results here (its folder is made)")
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
@@ -275,12 +325,18 @@ def parser() -> argparse.ArgumentParser:
 def main() -> None:
     args = parser()
     ns = args.parse_args()
-    if (ns.oco_only or ns.exits_only) and ns.write:
-        args.error("--write records a whole run; --oco-only and --exits-only measure one part")
-    if ns.oco_only and ns.exits_only:
-        args.error("--oco-only and --exits-only: one or the other")
+    part = ns.oco_only or ns.exits_only or ns.pipeline_only or ns.burst_only
+    if part and ns.write:
+        args.error("--write records a whole run; an --...-only measures one part")
     print(f"machine: {platform.machine()}, {os.cpu_count()} cpus, python {platform.python_version()}")
-    out = run_keeper(ns) if ns.oco_only or ns.exits_only else run(ns)
+    if ns.oco_only or ns.exits_only:
+        out = run_keeper(ns)
+    elif ns.pipeline_only:
+        out = run_pipeline(ns)
+    elif ns.burst_only:
+        out = run_burst(ns)
+    else:
+        out = run(ns)
     out["machine"] = {
         "cpus": os.cpu_count(),
         "python": platform.python_version(),

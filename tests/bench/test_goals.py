@@ -260,3 +260,30 @@ def test_every_symbol_of_the_bench_is_an_order_its_venue_takes() -> None:
         for inst in (bingx[symbol], binance[symbol]) if n >= 5 else (bingx[symbol],):
             assert quantity % inst.qty_step == 0 and quantity >= inst.min_qty, symbol
             assert quantity * inst.price >= inst.min_notional, symbol
+
+
+@pytest.mark.parametrize(
+    ("kept", "goal_count"),
+    [
+        # --pipeline-only: the full pipeline, test: true and the three refusal kinds.
+        (("config", "sustained", "test_vs_real", "refusal", "phases_s", "load_average"), 5),
+        # --burst-only: the burst's four and memory.
+        (("config", "burst", "idle_mb", "peak_mb", "phases_s", "load_average"), 5),
+    ],
+)
+def test_a_run_of_one_part_reports_that_part_and_its_goals(kept: tuple[str, ...], goal_count: int) -> None:
+    whole = sample() | {
+        "phases_s": {"x": 1.0},
+        "load_average": {"before": [1.0, 1.0, 1.0], "after": [2.0, 2.0, 2.0]},
+    }
+    part = {key: whole[key] for key in kept}
+    if "burst" in part:
+        part["burst"] = {"tvbridge": part["burst"]["tvbridge"]}
+        part["peak_mb"] = {k: v for k, v in part["peak_mb"].items() if k != "naive"}
+        part["idle_mb"] = {k: v for k, v in part["idle_mb"].items() if k != "naive"}
+    assert len(goals(part)) == goal_count and all(met for _, met, _ in goals(part))
+    text = report(part)
+    assert "| end to end p50" not in text and "load average (1, 5, 15 min), before -> after: 1.00" in text
+    assert ("| candle close" in text) is ("burst" in part) and ("| refusal path" in text) is (
+        "refusal" in part
+    )
