@@ -88,11 +88,13 @@ def _at_the_venue(
 
 
 def _journalled(rows: list[dict[str, Any]], release_ms: float) -> dict[str, Any]:
+    """A row without its stage is counted as not journalled (the goal then misses), never guessed."""
     journalled, decided = [], []
     for row in rows:
-        latency = row["latency_ms"]
-        journalled.append((row["received_ms"] + latency["received_to_journalled"] - release_ms) / 1000)
-        if latency["total"] is not None:
+        latency = row.get("latency_ms") or {}
+        if latency.get("received_to_journalled") is not None:
+            journalled.append((row["received_ms"] + latency["received_to_journalled"] - release_ms) / 1000)
+        if latency.get("total") is not None:
             decided.append((row["received_ms"] + latency["total"] - release_ms) / 1000)
     return {
         "journalled": spread_of(journalled, JOURNALLED_S),

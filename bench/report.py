@@ -140,7 +140,7 @@ def _lines(out: dict[str, Any]) -> list[str]:
         stages = out["stages_ms_p50"]
         lines += [
             "tvbridge's own account at the steady rate (from its answers), ms: "
-            + ", ".join(f"{k} {v:.1f}" for k, v in out["server"].items()),
+            + (", ".join(f"{k} {v:.1f}" for k, v in out["server"].items()) or "none: no timings_ms"),
             "tvbridge stages, p50 ms: "
             + ", ".join(f"{k} {v:.1f}" for k, v in stages.items())
             + f"; client round trip minus the venue {out['steady']['tvbridge']['p50'] - stages['venue']:.1f}",
