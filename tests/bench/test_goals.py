@@ -167,7 +167,7 @@ def test_a_run_that_meets_every_goal_is_told_so_goal_by_goal() -> None:
     ],
 )
 def test_each_figure_past_its_goal_misses_that_goal_alone(
-    path: tuple[str, ...], value: float, missed: str
+    path: tuple[str, ...], value: object, missed: str
 ) -> None:
     out = sample()
     holder = out
