@@ -1,5 +1,6 @@
 """The candle close: `count` alerts released at one instant, each on its own new connection (as
-TradingView sends them), spread over the bench's symbols, and timed one by one from the release:
+TradingView sends them) from one of four addresses (its four senders), spread over the bench's
+symbols, and timed one by one from the release:
 
 - **answered**: the whole answer read, at the client (a 2xx; anything else is not an answer
   TradingView takes);
@@ -25,7 +26,7 @@ from bench.alerts import spread
 from bench.memory import peak_during
 from bench.reads import journal_rows, settle, venue_orders
 from bench.stats import spread_of
-from bench.systems import Target
+from bench.systems import SENDERS, Target
 
 JOURNALLED_S, ANSWERED_S, EXECUTED_S = 1.0, 2.0, 3.0  # issue 19's goal for each
 
@@ -42,7 +43,7 @@ def fire(
     bodies = [spread(n, tag, symbols) for n in range(count)]
     alert_of = {_order_key(b["ticker"], b["quantity"]): n for n, b in enumerate(map(json.loads, bodies))}
     with peak_during(target.processes) as memory:
-        run = load.at_once(target.url, bodies)
+        run = load.at_once(target.url, bodies, sources=SENDERS)
         if journal is not None:
             settle(journal)
     release_ms = run.started_wall * 1000

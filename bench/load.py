@@ -176,7 +176,9 @@ async def _connect(endpoint: Endpoint, source: str | None) -> tuple[asyncio.Tran
     return transport, protocol
 
 
-async def _at_once(endpoint: Endpoint, requests: list[bytes], source: str | None, timeout_s: float) -> Run:
+async def _at_once(
+    endpoint: Endpoint, requests: list[bytes], sources: tuple[str, ...], timeout_s: float
+) -> Run:
     gate = asyncio.Event()
     asked: list[float] = []
 
@@ -187,7 +189,7 @@ async def _at_once(endpoint: Endpoint, requests: list[bytes], source: str | None
         transport: asyncio.Transport | None = None
         try:
             async with asyncio.timeout(timeout_s):
-                transport, protocol = await _connect(endpoint, source)
+                transport, protocol = await _connect(endpoint, sources[n % len(sources)] if sources else None)
                 status, body = await protocol.ask(request)
         except (OSError, TimeoutError, ValueError) as exc:
             return Answer(n, sent, time.perf_counter(), 0, repr(exc).encode())
@@ -213,12 +215,12 @@ async def _at_once(endpoint: Endpoint, requests: list[bytes], source: str | None
     )
 
 
-def at_once(url: str, bodies: list[bytes], *, source: str | None = None, timeout_s: float = 60.0) -> Run:
-    """Every body POSTed to `url` on its own new connection (from the address `source` if
-    given), all released at one instant; each answer timed from that instant."""
+def at_once(url: str, bodies: list[bytes], *, sources: tuple[str, ...] = (), timeout_s: float = 60.0) -> Run:
+    """Every body POSTed to `url` on its own new connection, all released at one instant; each
+    answer timed from that instant. With `sources`, body n is sent from sources[n % len]."""
     endpoint = Endpoint.of(url)
     requests = [endpoint.post(body, keep_alive=False) for body in bodies]
-    return drive(lambda: _at_once(endpoint, requests, source, timeout_s))
+    return drive(lambda: _at_once(endpoint, requests, sources, timeout_s))
 
 
 async def _keep_alive(

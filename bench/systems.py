@@ -26,6 +26,9 @@ NO_LIMIT = {"RATE_LIMIT_PER_S": "1000000", "RATE_LIMIT_BURST": "1000000"}
 # The address the bench sends from, and one it can send from that no allow-list names.
 BENCH_ADDRESS = "127.0.0.1"
 UNKNOWN_ADDRESS = "127.0.0.2"
+# A candle close comes from TradingView's four published senders, each its own source to the
+# gateway's per-address rate limit: four loopback addresses stand in for them.
+SENDERS = ("127.0.0.1", "127.0.0.2", "127.0.0.3", "127.0.0.4")
 
 
 @dataclass

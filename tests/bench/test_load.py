@@ -15,7 +15,7 @@ import uvicorn
 
 from bench import load
 from bench.reference.app import create_app
-from bench.systems import UNKNOWN_ADDRESS
+from bench.systems import SENDERS, UNKNOWN_ADDRESS
 from tools.processes import free_port, wait_port
 
 
@@ -81,8 +81,9 @@ def tiny_server() -> Iterator[tuple[str, Seen]]:
 def test_at_once_opens_a_connection_per_request_and_reads_answers_that_end_with_the_connection() -> None:
     bodies = [b'{"n": %d}' % n for n in range(200)]
     with tiny_server() as (url, seen):
-        run = load.at_once(url, bodies)
+        run = load.at_once(url, bodies, sources=SENDERS)
     assert seen.connections == 200 and sorted(seen.bodies) == sorted(bodies)
+    assert seen.peers == set(SENDERS)  # TradingView's four senders, each a source of its own
     assert run.statuses == {200: 200}
     assert sorted(a.n for a in run.answers) == list(range(200))
     assert all(a.json()["length"] == len(bodies[a.n]) for a in run.answers)
