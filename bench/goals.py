@@ -129,7 +129,7 @@ def test_goal(compared: dict[str, Any]) -> Goal:
     real, test = compared["real"], compared["test"]
     return (
         "test: true signals no slower than real ones (signals/s, same symbols, same run)",
-        test["per_s"] >= real["per_s"] and test["not_executed"] == 0,
+        test["per_s"] >= real["per_s"],
         f"test {test['per_s']:g}/s (p50 {test['answered_ms'].get('p50', '-')} ms), real "
         f"{real['per_s']:g}/s (p50 {real['answered_ms'].get('p50', '-')} ms): "
         f"{test['per_s'] / max(real['per_s'], 1e-9):.2f}x",

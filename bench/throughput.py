@@ -36,7 +36,8 @@ def sustained(
     start_ms, end_ms = run.started_wall * 1000, (run.started_wall + run.seconds) * 1000
     orders = [o["time_ms"] for o in venue_orders(sim, ca) if o["time_ms"] >= int(start_ms)]
     rows = journal_rows(gateway, tag, since_ms=int(start_ms) - 1000)
-    written = [r["received_ms"] + r["latency_ms"]["received_to_journalled"] for r in rows]
+    stages = [(r["received_ms"], (r.get("latency_ms") or {}).get("received_to_journalled")) for r in rows]
+    written = [received + stage for received, stage in stages if stage is not None]
     executed = sum(1 for r in rows if r["status"] == "executed")
     answered = [a for a in run.answers if _executed(a, test=False)]
     return {

@@ -162,7 +162,6 @@ def test_a_run_that_meets_every_goal_is_told_so_goal_by_goal() -> None:
         (("server",), {}, "at most 2 ms p50"),  # the answers carried no timings: not measured, missed
         (("refusal", "kinds", "bad JSON", "ratio"), 0.79, "bad JSON"),
         (("test_vs_real", "test", "per_s"), 1599.0, "test: true"),
-        (("test_vs_real", "test", "not_executed"), 1, "test: true"),
         (("burst", "tvbridge", "peak_mb", "executor"), 150.5, "150 MB"),
     ],
 )
