@@ -52,8 +52,17 @@ async def _pipe(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, one_
 
 async def _serve(listen: int, upstream: int, rtt_s: float) -> None:
     one_way = rtt_s / 2
+    # A connection the client has closed can still wait on the venue's end (a kept-alive TLS
+    # connection outlives its client's half-close until the server's idle timeout). Nothing but
+    # its own transports refers to its task then, so without this the collector would destroy
+    # it pending, a warning per connection after a burst.
+    active: set[asyncio.Task[None]] = set()
 
     async def handle(client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            active.add(task)
+            task.add_done_callback(active.discard)
         try:
             # The SYN / SYN-ACK exchange a real connection costs before its first byte.
             await asyncio.sleep(rtt_s)

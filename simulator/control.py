@@ -62,6 +62,8 @@ def build_router(
                     "status": o.status,
                     "avg_price": plain(o.avg_price),
                     "reduce_only": o.reduce_only,
+                    # When the exchange took it, on its clock: a benchmark times execution by it.
+                    "time_ms": o.time_ms,
                 }
                 for account in exchange.accounts.values()
                 for o in account.orders.values()

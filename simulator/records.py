@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from simulator.listings import MIN_NOTIONAL, MORE, Listing
+
 
 class Reject(StrEnum):
     UNKNOWN_SYMBOL = "unknown_symbol"
@@ -65,7 +67,24 @@ def default_instruments() -> list[Instrument]:
         Instrument("SOL", "USDT", 1, 3, d("0.1"), d("5"), 50, d("150.000")),
         Instrument("XRP", "USDT", 0, 4, d("1"), d("5"), 75, d("0.6000")),
         Instrument("DOGE", "USDT", 0, 5, d("10"), d("5"), 75, d("0.15000")),
+        *(listed(listing, listing.bingx_qty_decimals) for listing in MORE),
     ]
+
+
+def listed(listing: Listing, qty_decimals: int) -> Instrument:
+    """A contract of simulator/listings.py, stepping its quantity as one venue does."""
+    step = Decimal(1).scaleb(-qty_decimals)
+    price = Decimal(listing.price)
+    return Instrument(
+        listing.base,
+        "USDT",
+        qty_decimals,
+        listing.price_decimals,
+        step,
+        MIN_NOTIONAL,
+        listing.max_leverage,
+        price,
+    )
 
 
 def decimals(value: Decimal) -> int:

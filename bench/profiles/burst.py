@@ -2,7 +2,8 @@
 (the simulator over TLS behind bench/netem.py's delay) takes, in turn:
 
 1. `burst`: --burst alerts released at once, each on its own new connection, over the bench's
-   five symbols (bench/run.py SYMBOLS), profiled until the journal holds nothing pending;
+   symbols (bench/alerts.py SYMBOLS: the simulator's 50; five when the before-profile was
+   taken), profiled until the journal holds nothing pending;
 2. `refusal-burst`: as many alerts at once with a wrong passphrase;
 3. `refusal-wrk`: wrk, --wrk-connections kept connections for --wrk-seconds, a wrong passphrase.
 
@@ -29,7 +30,7 @@ from typing import Any
 
 import requests
 
-from bench import run
+from bench import alerts, reads, steady, systems
 from bench.profiles import collapsed
 from tools.processes import free_port
 from tools.stack import LocalStack
@@ -37,7 +38,6 @@ from tools.stack import LocalStack
 TICK_S = 1 / os.sysconf("SC_CLK_TCK")
 # A phase by name, profiling the named processes: its report, to fill in (measured).
 Measure = Callable[[str, dict[str, int]], AbstractContextManager[dict[str, Any]]]
-NO_LIMIT = {"RATE_LIMIT_PER_S": "1000000", "RATE_LIMIT_BURST": "1000000"}
 
 
 def cpu_seconds(pid: int) -> float:
@@ -146,14 +146,14 @@ def answers(ends: list[tuple[float, int]]) -> dict[str, Any]:
 
 
 def candle_close(stack: LocalStack, count: int, measure: Measure) -> dict[str, Any]:
-    symbols = list(run.SYMBOLS)
+    symbols = list(alerts.SYMBOLS)
     tag = f"prof-{time.time_ns()}"
-    bodies = [json.dumps(run.alert(n, tag, symbol=symbols[n % len(symbols)])) for n in range(count)]
+    bodies = [json.dumps(alerts.alert(n, tag, symbol=symbols[n % len(symbols)])) for n in range(count)]
     wall0 = time.time()
     with measure("burst", {"gateway": stack.gateway.proc.pid, "executor": stack.executor.proc.pid}) as report:
         ends = fire(f"{stack.gateway_url}/webhook", bodies)
-        run.settle(stack.gateway_url)
-    rows = [r for r in run.journal_rows(stack.gateway_url, tag) if r["status"] == "executed"]
+        reads.settle(stack.gateway_url)
+    rows = [r for r in reads.journal_rows(stack.gateway_url, tag) if r["status"] == "executed"]
     last_ms = max((r["received_ms"] + (r["latency_ms"]["total"] or 0) for r in rows), default=0)
     return (
         report | answers(ends) | {"executed": len(rows), "last_executed_s": round(last_ms / 1000 - wall0, 2)}
@@ -162,7 +162,7 @@ def candle_close(stack: LocalStack, count: int, measure: Measure) -> dict[str, A
 
 def refusals(stack: LocalStack, count: int, measure: Measure) -> dict[str, Any]:
     wrong = {"passphrase": "wrong"}
-    bodies = [json.dumps(run.alert(n, "refused", symbol="BTCUSDT") | wrong) for n in range(count)]
+    bodies = [json.dumps(alerts.alert(n, "refused", symbol="BTCUSDT") | wrong) for n in range(count)]
     with measure("refusal-burst", {"gateway": stack.gateway.proc.pid}) as report:
         ends = fire(f"{stack.gateway_url}/webhook", bodies)
     return report | answers(ends)
@@ -199,16 +199,18 @@ def main() -> None:
     reports = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
-        tls = run.certificates(folder)
+        tls = systems.certificates(folder)
         simulator_port = free_port()
         with (
-            run.network(simulator_port, ns.rtt_ms) as venue,
-            run.tvbridge(folder, venue, tls, simulator_port, NO_LIMIT) as stack,
+            systems.network(simulator_port, ns.rtt_ms) as venue,
+            systems.tvbridge(folder, venue, tls, simulator_port, systems.NO_LIMIT) as stack,
         ):
-            target = run.Target("tvbridge", f"{stack.gateway_url}/webhook", {})
-            run.steady(target, 50, 10, f"warm-{time.time_ns()}")  # as bench/run.py warms
-            for symbol in run.SYMBOLS:
-                requests.post(target.url, data=json.dumps(run.alert(0, f"warm-{symbol}", symbol)), timeout=30)
+            target = systems.Target("tvbridge", f"{stack.gateway_url}/webhook", {})
+            steady.steady(target, 50, 10, f"warm-{time.time_ns()}")  # as bench/run.py warms
+            for symbol in alerts.SYMBOLS:
+                requests.post(
+                    target.url, data=json.dumps(alerts.alert(0, f"warm-{symbol}", symbol)), timeout=30
+                )
             reports.append(candle_close(stack, ns.burst, measure))
             reports.append(refusals(stack, ns.burst, measure))
             if ns.wrk_seconds:

@@ -192,6 +192,10 @@ class UserStreamClient(abc.ABC):
             open_timeout=timing.call_timeout_s,
             close_timeout=timing.call_timeout_s,
             ping_timeout=timing.call_timeout_s * 4,
+            # BingX pushes every contract's settings at once, on connect and every 5 s (docs/venues/
+            # bingx.md 9.4): more frames than the library's default 16 left unread when `stop`
+            # comes would hold its reader, and the close handshake would wait out close_timeout.
+            max_queue=None,
         ) as ws:
             opened = time.monotonic()
             next_keepalive = opened + timing.keepalive_s

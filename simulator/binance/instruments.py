@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from simulator.exchange import Exchange
-from simulator.records import Instrument
+from simulator.listings import MORE
+from simulator.records import Instrument, listed
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ def default_instruments() -> list[Instrument]:
         Instrument("SOL", "USDT", 0, 2, d("1"), d("5"), 50, d("150.00")),
         Instrument("XRP", "USDT", 1, 4, d("0.1"), d("5"), 75, d("0.6000")),
         Instrument("DOGE", "USDT", 0, 5, d("1"), d("5"), 75, d("0.15000")),
+        *(listed(listing, listing.binance_qty_decimals) for listing in MORE),
     ]
 
 

@@ -12,11 +12,13 @@ import requests
 from websockets.sync.client import connect
 
 from executor.venues.bingx import signing
+from simulator.records import default_instruments
 from tests.simulator.user_streams import WAIT_S, Bingx, control, ws_url
 from tests.support.inproc import API_KEY, RunningSimulator, running_simulator
 
 LISTEN_KEY = "/openApi/user/auth/userDataStream"
-SYMBOLS = ["BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT", "DOGE-USDT"]
+# Every contract the simulator lists, in its order: the settings snapshot names each.
+SYMBOLS = [inst.symbol for inst in default_instruments()]
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from simulator.binance.instruments import default_instruments
 from simulator.day_stats import DAY_MS, DayWindow
 from simulator.exchange import Exchange
 from simulator.records import Instrument
+from simulator.records import default_instruments as bingx_instruments
 from tests.support.inproc import BINANCE_API_KEY, BINANCE_SECRET_KEY, RunningSimulator
 
 
@@ -50,7 +51,7 @@ def test_max_notional_is_the_last_bracket_a_leverage_reaches() -> None:
 def test_leverage_bracket_endpoint(simulator: RunningSimulator) -> None:
     status, every = binance(simulator, "GET", "/fapi/v1/leverageBracket")
     assert status == 200
-    assert [row["symbol"] for row in every] == ["BTCUSDT", "ETHUSDT", "SOLUSDT", "XRPUSDT", "DOGEUSDT"]
+    assert [row["symbol"] for row in every] == [i.base + i.quote for i in default_instruments()]
     status, one = binance(simulator, "GET", "/fapi/v1/leverageBracket", symbol="BTCUSDT")
     assert (status, one) == (200, every[0])
     first = one["brackets"][0]
@@ -95,7 +96,7 @@ def test_tickers_count_the_accounts_fills(simulator: RunningSimulator) -> None:
     assert (ticker["volume"], ticker["quoteVolume"], ticker["count"]) == ("0.010", "600.00000000", 1)
     assert ticker["firstId"] == ticker["lastId"] > 0
     every = requests.get(f"{simulator.url}/openApi/swap/v2/quote/ticker", timeout=5).json()["data"]
-    assert [t["symbol"] for t in every] == ["BTC-USDT", "ETH-USDT", "SOL-USDT", "XRP-USDT", "DOGE-USDT"]
+    assert [t["symbol"] for t in every] == [i.symbol for i in bingx_instruments()]
     assert every[0]["volume"] == "0"  # the Binance account's fill is not BingX's
 
 
@@ -112,7 +113,7 @@ def test_listings_of_markets_the_simulator_does_not_trade(simulator: RunningSimu
     assert requests.get(f"{simulator.url}/sapi/v1/margin/allPairs", timeout=5).json()["code"] == -2014
     status, coins = binance(simulator, "GET", "/sapi/v1/capital/config/getall")
     assert status == 200
-    assert [c["coin"] for c in coins] == ["USDT", "BTC", "ETH", "SOL", "XRP", "DOGE"]
+    assert [c["coin"] for c in coins] == ["USDT", *(i.base for i in default_instruments())]
     assert all(c["networkList"] == [] and not c["depositAllEnable"] for c in coins)
 
 
