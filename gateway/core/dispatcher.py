@@ -13,6 +13,7 @@ import asyncio
 import json
 import logging
 import random
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -112,6 +113,10 @@ class Dispatcher:
         self._lanes: dict[tuple[str, str, str], asyncio.Queue[Job]] = {}
         self._workers: dict[tuple[str, str, str], asyncio.Task[None]] = {}
         self._waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        # Lanes now delivering a signal, and how long a delivery has lately taken (a moving
+        # average): what a new signal's wait for its outcome is foreseen from.
+        self._delivering: set[tuple[str, str, str]] = set()
+        self._delivery_s = 0.0
         self._accepting = True
 
     # -- the outside ---------------------------------------------------------------------
@@ -143,6 +148,13 @@ class Dispatcher:
             future = self._waiters[signal_id] = asyncio.get_running_loop().create_future()
         return future
 
+    def foreseen_wait_s(self, lane: tuple[str, str, str]) -> float:
+        """Roughly how long until a signal just queued on `lane` is decided: the signals ahead of
+        it and itself, at the recent time a delivery takes."""
+        queue = self._lanes.get(lane)
+        queued = (queue.qsize() if queue is not None else 0) + (lane in self._delivering)
+        return queued * self._delivery_s
+
     def connected(self) -> bool:
         """Whether a signal admitted now would be sent at once (the executor's channel is up)."""
         return self.executor.connected()
@@ -169,6 +181,8 @@ class Dispatcher:
                 job = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
+            self._delivering.add(lane)
+            started = time.monotonic()
             with signal_context(job.signal_id):
                 try:
                     await self._deliver(job)
@@ -177,6 +191,10 @@ class Dispatcher:
                 except Exception:
                     # Never lose the lane to one bad signal: it stays pending in the journal.
                     log.exception("dispatch failed; the signal stays pending")
+                finally:
+                    self._delivering.discard(lane)
+            took = time.monotonic() - started
+            self._delivery_s = took if not self._delivery_s else 0.8 * self._delivery_s + 0.2 * took
 
     async def _deliver(self, job: Job) -> None:
         failures = 0

@@ -286,7 +286,12 @@ class WebhookService:
     async def _await_outcome(self, job: Job, arrived: float) -> Reply:
         future = self.dispatcher.submit(job)
         try:
-            result = await asyncio.wait_for(asyncio.shield(future), self._left(arrived))
+            left = self._left(arrived)
+            if self.dispatcher.foreseen_wait_s(job.lane) > left:
+                # A burst on this symbol: its outcome cannot come within the wait, so the
+                # connection is not held for it (TradingView needs only the recorded answer).
+                raise TimeoutError
+            result = await asyncio.wait_for(asyncio.shield(future), left)
         except TimeoutError:
             metrics.WEBHOOK_OUTCOME["pending"].inc()
             return Reply(

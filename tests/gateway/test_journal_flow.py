@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import json
@@ -229,3 +230,37 @@ def test_the_answer_says_how_long_the_alert_took_here(client: TestClient) -> Non
     assert all(isinstance(timings[k], float) for k in ("gateway", "executor", "venue"))  # 0.1 ms
     # Received -> the venue's acknowledgement: after the venue's part, before the answer.
     assert timings["venue"] - 0.5 <= timings["received_to_venue_ack"] <= timings["gateway"] + 0.5
+
+
+def test_a_burst_on_one_symbol_is_answered_once_recorded_when_its_outcome_cannot_come_in_time(
+    client: TestClient, simulator: RunningSimulator
+) -> None:
+    """Signals queued behind others on their symbol, whose outcome the recent pace says cannot
+    come within WEBHOOK_WAIT_S, answer 202 as soon as they are journalled instead of holding the
+    connection for the whole wait; every one is still executed, once."""
+    slow = {"kind": "latency", "method": "POST", "path": "/openApi/swap/v2/trade/order", "latency_ms": 600}
+    requests.put(f"{simulator.url}/_sim/faults", json={"rules": [slow]}, timeout=5).raise_for_status()
+    assert client.post("/webhook", json=signal(id="tv-pace")).status_code == 200  # the pace: ~0.6 s
+    webhooks = client.app.state.services.webhooks  # type: ignore[attr-defined]
+    bodies = [json.dumps(signal(id=f"tv-burst-{n}")).encode() for n in range(6)]
+
+    async def burst() -> list[tuple[float, int]]:
+        started = time.monotonic()
+
+        async def one(body: bytes) -> tuple[float, int]:
+            reply = await webhooks.handle(body, client_ip="127.0.0.1", arrived=time.monotonic())
+            return time.monotonic() - started, status_of(reply)
+
+        return list(await asyncio.gather(*(one(b) for b in bodies)))
+
+    assert client.portal is not None
+    answers = client.portal.call(burst)
+    early = [took for took, status in answers if status == 202 and took < 1.0]
+    assert len(early) >= 2, answers  # the last in the queue: 4 or more deliveries of ~0.6 s ahead
+    assert any(status == 200 for _, status in answers), answers  # the first ones still wait for theirs
+    for n in range(6):
+        assert wait_until(
+            lambda n=n: client.get(f"/signals/tv-burst-{n}", headers=AUTH).json()["status"] == "executed",
+            15,
+        )
+    assert orders(simulator) == 7
