@@ -115,7 +115,7 @@ class Dispatcher:
         self._waiters: dict[str, asyncio.Future[dict[str, Any]]] = {}
         # Lanes now delivering a signal, and how long a delivery has lately taken (a moving
         # average): what a new signal's wait for its outcome is foreseen from.
-        self._delivering: set[tuple[str, str, str]] = set()
+        self._delivering: dict[tuple[str, str, str], float] = {}
         self._delivery_s = 0.0
         self._accepting = True
 
@@ -150,10 +150,14 @@ class Dispatcher:
 
     def foreseen_wait_s(self, lane: tuple[str, str, str]) -> float:
         """Roughly how long until a signal just queued on `lane` is decided: the signals ahead of
-        it and itself, at the recent time a delivery takes."""
+        it and itself, at the recent time a delivery takes, or the time the lane's delivery in
+        flight has taken so far if longer (the first of a burst tells how slow the burst is)."""
         queue = self._lanes.get(lane)
-        queued = (queue.qsize() if queue is not None else 0) + (lane in self._delivering)
-        return queued * self._delivery_s
+        queued = queue.qsize() if queue is not None else 0
+        started = self._delivering.get(lane)
+        if started is None:
+            return queued * self._delivery_s
+        return (queued + 1) * max(self._delivery_s, time.monotonic() - started)
 
     def connected(self) -> bool:
         """Whether a signal admitted now would be sent at once (the executor's channel is up)."""
@@ -181,8 +185,7 @@ class Dispatcher:
                 job = queue.get_nowait()
             except asyncio.QueueEmpty:
                 return
-            self._delivering.add(lane)
-            started = time.monotonic()
+            started = self._delivering[lane] = time.monotonic()
             with signal_context(job.signal_id):
                 try:
                     await self._deliver(job)
@@ -192,7 +195,7 @@ class Dispatcher:
                     # Never lose the lane to one bad signal: it stays pending in the journal.
                     log.exception("dispatch failed; the signal stays pending")
                 finally:
-                    self._delivering.discard(lane)
+                    del self._delivering[lane]
             took = time.monotonic() - started
             self._delivery_s = took if not self._delivery_s else 0.8 * self._delivery_s + 0.2 * took
 
