@@ -195,7 +195,8 @@ class UserStreamClient(abc.ABC):
             # BingX pushes every contract's settings at once, on connect and every 5 s (docs/venues/
             # bingx.md 9.4): more frames than the library's default 16 left unread when `stop`
             # comes would hold its reader, and the close handshake would wait out close_timeout.
-            max_queue=None,
+            # Bounded still: a stalled keeper holds at most this many frames, not all that come.
+            max_queue=4096,
         ) as ws:
             opened = time.monotonic()
             next_keepalive = opened + timing.keepalive_s
