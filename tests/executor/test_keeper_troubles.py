@@ -142,7 +142,8 @@ def test_a_close_in_the_exchanges_app_cancels_both_levels(rig: VenueRig, keeper:
     fills, news = logged(keeper)
     assert [(n.kind, n.quantity) for n in news] == [(NewsKind.CLOSED_OUTSIDE, Decimal("0.01"))]
     assert len(fills) == 2
-    assert keeper.stats(rig.venue, "default").cancelled == 2
+    # The venue shows the levels gone before the keeper has read its own cancels' answers.
+    assert wait_until(lambda: keeper.stats(rig.venue, "default").cancelled == 2, timeout_s=3)
 
 
 @pytest.fixture
