@@ -21,6 +21,7 @@ from executor import grpc_tls, metrics
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.events import VenueWatch
+from executor.core.exposure.guard import ExposureGuard
 from executor.core.keeper.keeper import Keeper
 from executor.core.model import Venue
 from executor.core.ports import VenueAdapter
@@ -95,9 +96,15 @@ def start(
     # Off until the gateway hands over the journal's state (executor/core/switch.py says why).
     switch = TradingSwitch.awaiting_gateway()
     metrics.TRADING_ENABLED.set(0)
-    keeper = build_keeper(settings, built)
+    exposure = ExposureGuard(settings.risk_plan())
+    keeper = build_keeper(settings, built, exposure)
     engine = ExecutionEngine(
-        built, switch, risk=settings.risk_limits(), on_guarded=keeper.guarded, keeper=keeper
+        built,
+        switch,
+        risk=settings.risk_limits(),
+        on_guarded=keeper.guarded,
+        keeper=keeper,
+        exposure=exposure,
     )
 
     server = grpc.server(
