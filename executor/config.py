@@ -161,7 +161,19 @@ class ExecutorSettings(ServiceSettings):
     def tls(self) -> bool:
         return bool(self.executor_tls_cert)
 
-    @field_validator("binance_env", "binance_testnet", mode="before")
+    @field_validator(
+        "binance_env",
+        "binance_testnet",
+        "risk_max_leverage",
+        "risk_max_order_notional",
+        "risk_max_position_notional",
+        "risk_max_open_positions",
+        "risk_max_daily_loss_usdt",
+        "risk_max_consecutive_losses",
+        "risk_cooldown_after_stop_s",
+        "risk_strategy_limits_file",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         # docker-compose passes `${BINANCE_ENV:-}`: an empty value means the trader set none.

@@ -82,9 +82,10 @@ def keep_warm(
                 )
 
 
-def keeper_metrics(bridge: metrics.KeeperMetrics, stop: threading.Event) -> None:
+def keeper_metrics(bridges: list[metrics.KeeperMetrics | metrics.RiskMetrics], stop: threading.Event) -> None:
     while not stop.wait(1.0):
-        bridge.update()
+        for bridge in bridges:
+            bridge.update()
 
 
 def start(
@@ -139,7 +140,7 @@ def start(
     keeper.start()
     threading.Thread(
         target=keeper_metrics,
-        args=(metrics.KeeperMetrics(keeper, built), running.stopped),
+        args=([metrics.KeeperMetrics(keeper, built), metrics.RiskMetrics(exposure, built)], running.stopped),
         name="keeper-metrics",
         daemon=True,
     ).start()

@@ -139,7 +139,7 @@ def test_a_losing_streak_pause_survives_an_executor_restart_until_resumed(tmp_pa
             "",
             "RISK_MAX_CONSECUTIVE_LOSSES",
         )
-        assert pause["reason"] == "RISK_MAX_CONSECUTIVE_LOSSES = 1: bingx/default lost 1 trades in a row"
+        assert pause["reason"] == "RISK_MAX_CONSECUTIVE_LOSSES = 1: bingx/default lost its last trade"
 
         stack.executor.kill9()
         stack.start_executor()

@@ -109,13 +109,21 @@ class AccountBook:
             )
 
     def _check_streak(self, scope: str, limit: int | None, now_ms: int) -> None:
-        if limit is None:
-            return
-        streak = self.results.streak(scope)
-        if streak >= limit:
-            reason = f"{MAX_CONSECUTIVE_LOSSES} = {limit}: {self._where(scope)} lost {streak} trades in a row"
-            self._pause(scope, MAX_CONSECUTIVE_LOSSES, reason, now_ms)
+        reason = self._streak_breached(scope, limit, now_ms)
+        if reason is not None:
             raise _refuse(reason)
+
+    def _streak_breached(self, scope: str, limit: int | None, now_ms: int) -> str | None:
+        """Pause `scope` when its losing streak reached `limit`; the reason, if it did."""
+        if limit is None:
+            return None
+        streak = self.results.streak(scope)
+        if streak < limit:
+            return None
+        trades = "its last trade" if streak == 1 else f"its last {streak} trades"
+        reason = f"{MAX_CONSECUTIVE_LOSSES} = {limit}: {self._where(scope)} lost {trades}"
+        self._pause(scope, MAX_CONSECUTIVE_LOSSES, reason, now_ms)
+        return reason
 
     def _check_daily_loss(
         self, scope: str, limit: Decimal | None, now_ms: int, unrealised: Mapping[str, Decimal] | None
@@ -181,15 +189,8 @@ class AccountBook:
     def _after_close(self, trade: Trade, time_ms: int) -> None:
         for scope in {"", trade.strategy}:
             limits = self._limits(scope)
-            if limits is None or limits.max_consecutive_losses is None or scope in self.pauses:
-                continue
-            streak = self.results.streak(scope)
-            if streak >= limits.max_consecutive_losses:
-                reason = (
-                    f"{MAX_CONSECUTIVE_LOSSES} = {limits.max_consecutive_losses}: {self._where(scope)} "
-                    f"lost {streak} trades in a row"
-                )
-                self._pause(scope, MAX_CONSECUTIVE_LOSSES, reason, time_ms)
+            if limits is not None and scope not in self.pauses:
+                self._streak_breached(scope, limits.max_consecutive_losses, time_ms)
 
     def seed(self, positions: Iterable[tuple[str, PositionSide, Decimal]], as_of_ms: int) -> None:
         for symbol, side, quantity in positions:

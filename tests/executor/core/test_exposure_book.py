@@ -158,7 +158,7 @@ def test_a_losing_streak_pauses_and_a_late_closing_fill_still_counts() -> None:
     assert b.told == []  # not a loss yet: nothing came of it
     b.fill(trade("SOL-USDT", Side.SELL, "-3", time_ms=at + 1))
     [pause] = b.told
-    assert pause.reason == "RISK_MAX_CONSECUTIVE_LOSSES = 3: bingx/default lost 3 trades in a row"
+    assert pause.reason == "RISK_MAX_CONSECUTIVE_LOSSES = 3: bingx/default lost its last 3 trades"
     assert "is paused until" in refusal(b)
 
 
