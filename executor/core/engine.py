@@ -236,7 +236,7 @@ class ExecutionEngine:
             return _executed(signal, sizing, tuple(would), note)
         try:
             result = self._place(ctx, signal, plan, quantities, skipped, sizing, target, terms, resize)
-        except TvbridgeError as exc:
+        except BaseException as exc:
             ticket.failed(exc)
             raise
         ticket.settle(result.orders)

@@ -85,12 +85,17 @@ class AccountBook:
         self.slots.reserve(symbol, signal_id, strategy)
         return True
 
-    def _check_paused(self, scope: str, now_ms: int) -> None:
+    def _paused(self, scope: str, now_ms: int) -> PauseEvent | None:
+        """The scope's pause in force at `now_ms` (one past its end is forgotten)."""
         pause = self.pauses.get(scope)
-        if pause is None:
-            return
-        if pause.until_ms <= now_ms:
+        if pause is not None and pause.until_ms <= now_ms:
             del self.pauses[scope]
+            return None
+        return pause
+
+    def _check_paused(self, scope: str, now_ms: int) -> None:
+        pause = self._paused(scope, now_ms)
+        if pause is None:
             return
         raise _refuse(
             f"{self._where(scope)} is paused until {iso_ms(pause.until_ms)} or the owner's resume: "
@@ -166,7 +171,11 @@ class AccountBook:
         trade = self.results.fill(fill, self.slots.owners.get(fill.where.symbol, ""))
         for scope in {"", trade.strategy}:
             limits = self._limits(scope)
-            if limits is not None and limits.max_daily_loss is not None and scope not in self.pauses:
+            if (
+                limits is not None
+                and limits.max_daily_loss is not None
+                and not self._paused(scope, fill.time_ms)
+            ):
                 realised = self.results.realised_today(scope, fill.time_ms)
                 if -realised >= limits.max_daily_loss:
                     reason = (
@@ -189,7 +198,7 @@ class AccountBook:
     def _after_close(self, trade: Trade, time_ms: int) -> None:
         for scope in {"", trade.strategy}:
             limits = self._limits(scope)
-            if limits is not None and scope not in self.pauses:
+            if limits is not None and not self._paused(scope, time_ms):
                 self._streak_breached(scope, limits.max_consecutive_losses, time_ms)
 
     def seed(self, positions: Iterable[tuple[str, PositionSide, Decimal]], as_of_ms: int) -> None:

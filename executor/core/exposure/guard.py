@@ -67,15 +67,17 @@ class Ticket:
             self.book.placed(self.symbol, self.signal_id, _ms(self.clock), entry.order_id if resting else "")
         self.book = None
 
-    def failed(self, exc: TvbridgeError) -> None:
-        """Placing raised: an order that may have reached the venue keeps the slot."""
+    def failed(self, exc: BaseException) -> None:
+        """Placing raised: a refusal, or a request that certainly never left, frees the slot;
+        an order that may have reached the venue keeps it (pinned, as if placed)."""
         if self.book is None:
             return
+        refused = isinstance(exc, TvbridgeError) and (not exc.sent or not exc.retryable)
         with self.book.lock:
-            if exc.sent and exc.retryable:
-                self.book.placed(self.symbol, self.signal_id, _ms(self.clock))
-            else:
+            if refused:
                 self.book.release(self.symbol, self.signal_id)
+            else:
+                self.book.placed(self.symbol, self.signal_id, _ms(self.clock))
         self.book = None
 
     def release(self) -> None:
