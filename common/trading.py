@@ -135,6 +135,7 @@ class NewsKind(StrEnum):
     UNPROTECTED = "unprotected"  # a stop asked for is missing and could not be re-placed
     STREAM_RESTORED = "stream_restored"  # back after it was reported down
     EXIT_NOT_FOLLOWED = "exit_not_followed"  # an exit plan's stop not moved, or its trail not placed
+    RISK_PAUSED = "risk_paused"  # a daily-loss or losing-streak breach paused an account or strategy
 
 
 MAX_TAKE_PROFITS = 10  # levels in one take-profit ladder

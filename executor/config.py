@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import SecretStr, field_validator, model_validator
@@ -11,6 +12,16 @@ from common import jsonlog
 from common.settings import ServiceSettings, parse_accounts, secret_value
 from common.symbols import canonical_symbol
 from common.tls import check_complete
+from executor.core.exposure.limits import (
+    COOLDOWN_AFTER_STOP,
+    MAX_CONSECUTIVE_LOSSES,
+    MAX_DAILY_LOSS,
+    MAX_OPEN_POSITIONS,
+    TRADING_HOURS,
+    RiskPlan,
+    parse_limits,
+    parse_strategy_limits,
+)
 from executor.core.model import Venue
 from executor.core.risk import RiskLimits
 from executor.venues.registry import BY_VENUE
@@ -95,6 +106,16 @@ class ExecutorSettings(ServiceSettings):
     risk_max_leverage: int | None = None
     risk_max_order_notional: Decimal | None = None
     risk_max_position_notional: Decimal | None = None
+    # Exposure limits per (venue, account), on entries only (executor/core/exposure/).
+    risk_max_open_positions: int | None = None
+    risk_max_daily_loss_usdt: Decimal | None = None  # realised since 00:00 UTC + unrealised loss
+    risk_max_consecutive_losses: int | None = None
+    risk_cooldown_after_stop_s: float | None = None  # per symbol
+    risk_trading_hours: str = ""  # e.g. "Mon-Fri 07:00-21:00 UTC"
+    # Per strategy: a JSON object {"strategy": {"RISK_MAX_OPEN_POSITIONS": 1, ...}}, here or in
+    # the file RISK_STRATEGY_LIMITS_FILE names (not both).
+    risk_strategy_limits: str = ""
+    risk_strategy_limits_file: str | None = None
 
     @model_validator(mode="after")
     def _tls_all_or_nothing(self) -> ExecutorSettings:
@@ -140,7 +161,19 @@ class ExecutorSettings(ServiceSettings):
     def tls(self) -> bool:
         return bool(self.executor_tls_cert)
 
-    @field_validator("binance_env", "binance_testnet", mode="before")
+    @field_validator(
+        "binance_env",
+        "binance_testnet",
+        "risk_max_leverage",
+        "risk_max_order_notional",
+        "risk_max_position_notional",
+        "risk_max_open_positions",
+        "risk_max_daily_loss_usdt",
+        "risk_max_consecutive_losses",
+        "risk_cooldown_after_stop_s",
+        "risk_strategy_limits_file",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: Any) -> Any:
         # docker-compose passes `${BINANCE_ENV:-}`: an empty value means the trader set none.
@@ -191,6 +224,30 @@ class ExecutorSettings(ServiceSettings):
             max_order_notional=self.risk_max_order_notional,
             max_position_notional=self.risk_max_position_notional,
         )
+
+    def risk_plan(self) -> RiskPlan:
+        """The exposure limits of every account and strategy; raises ValueError naming a bad one."""
+        account = parse_limits(
+            {
+                MAX_OPEN_POSITIONS: self.risk_max_open_positions,
+                MAX_DAILY_LOSS: self.risk_max_daily_loss_usdt,
+                MAX_CONSECUTIVE_LOSSES: self.risk_max_consecutive_losses,
+                COOLDOWN_AFTER_STOP: self.risk_cooldown_after_stop_s,
+                TRADING_HOURS: self.risk_trading_hours,
+            },
+            "risk settings",
+        )
+        if self.risk_strategy_limits_file:
+            if self.risk_strategy_limits.strip():
+                raise ValueError("set RISK_STRATEGY_LIMITS or RISK_STRATEGY_LIMITS_FILE, not both")
+            text = Path(self.risk_strategy_limits_file).read_text(encoding="utf-8")
+            return parse_strategy_limits(text, account, self.risk_strategy_limits_file)
+        return parse_strategy_limits(self.risk_strategy_limits, account, "RISK_STRATEGY_LIMITS")
+
+    @model_validator(mode="after")
+    def _valid_risk_plan(self) -> ExecutorSettings:
+        self.risk_plan()  # a bad limit stops the executor at start, naming it
+        return self
 
     def pool_size(self) -> int:
         """Connections per venue account: as many as requests can be out on it at once."""

@@ -77,6 +77,9 @@ def _news_to_pb(news: News) -> pb.KeeperNews:
         price=plain_or_empty(news.price),
         detail=news.detail,
         time=_timestamp_ms(news.time_ms),
+        strategy=news.strategy,
+        limit=news.limit,
+        until=_timestamp_ms(news.until_ms) if news.until_ms else None,
     )
 
 

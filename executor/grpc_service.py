@@ -10,7 +10,7 @@ import grpc
 
 from common.errors import ErrorClass, TvbridgeError
 from common.jsonlog import signal_context
-from executor import convert, convert_keeper, metrics
+from executor import convert, convert_keeper, convert_pauses, metrics
 from executor.core.engine import ExecutionEngine
 from executor.core.keeper.keeper import Keeper
 from executor.core.keeper.view import kept_positions
@@ -151,6 +151,16 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
             extra={"actor": state.actor, "reason": state.reason},
         )
         return convert.trading_status_to_pb(state)
+
+    def SyncRiskPauses(
+        self, request: pb.SyncRiskPausesRequest, context: grpc.ServicerContext
+    ) -> pb.RiskPauses:
+        try:
+            events = convert_pauses.pause_events_from_pb(request.events)
+        except TvbridgeError as exc:
+            _abort(context, exc)
+        held = self.engine.exposure.sync(events)
+        return pb.RiskPauses(pauses=[convert_pauses.pause_to_pb(p) for p in held])
 
     def GetTradingStatus(
         self, request: pb.GetTradingStatusRequest, context: grpc.ServicerContext

@@ -8,6 +8,7 @@ from typing import Any
 from prometheus_client import Counter, Gauge, Histogram, Info
 
 from common.trading import NewsKind
+from executor.core.exposure.guard import ExposureGuard
 from executor.core.keeper.keeper import Keeper
 from executor.core.keeper.news import Difference, News
 from executor.core.model import Venue
@@ -124,6 +125,14 @@ KEEPER_NEWS = Counter(
     ["venue", "account", "kind"],
 )
 
+# The exposure limits (executor/core/exposure): what is paused now, read once a second.
+RISK_PAUSED = Gauge(
+    "tvbridge_executor_risk_paused",
+    "1 while a daily-loss or losing-streak breach pauses entries on the account (strategy empty) "
+    "or on one strategy, until the next UTC day or the owner's resume",
+    ["venue", "account", "strategy"],
+)
+
 
 class StreamMetrics:
     """One account's stream, as `executor/venues/stream_base.py` reports it."""
@@ -210,6 +219,23 @@ class KeeperMetrics:
     @staticmethod
     def news(item: News) -> None:
         KEEPER_NEWS.labels(item.venue.value, item.account, item.kind.value).inc()
+
+
+class RiskMetrics:
+    """The pauses in force as `tvbridge_executor_risk_paused`: each account at 0 from the start,
+    a pause at 1 while it holds, back to 0 once lifted."""
+
+    def __init__(self, guard: ExposureGuard, accounts: Iterable[tuple[Venue, str]]) -> None:
+        self.guard = guard
+        self._shown: set[tuple[str, str, str]] = {(venue.value, account, "") for venue, account in accounts}
+        for labels in self._shown:
+            RISK_PAUSED.labels(*labels).set(0)
+
+    def update(self) -> None:
+        paused = {(p.venue, p.account, p.strategy) for p in self.guard.in_force()}
+        for labels in self._shown | paused:
+            RISK_PAUSED.labels(*labels).set(1 if labels in paused else 0)
+        self._shown |= paused
 
 
 def backoff_observer(venue: str) -> Callable[[float], None]:

@@ -21,6 +21,7 @@ from executor import grpc_tls, metrics
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.events import VenueWatch
+from executor.core.exposure.guard import ExposureGuard
 from executor.core.keeper.keeper import Keeper
 from executor.core.model import Venue
 from executor.core.ports import VenueAdapter
@@ -81,9 +82,10 @@ def keep_warm(
                 )
 
 
-def keeper_metrics(bridge: metrics.KeeperMetrics, stop: threading.Event) -> None:
+def keeper_metrics(bridges: list[metrics.KeeperMetrics | metrics.RiskMetrics], stop: threading.Event) -> None:
     while not stop.wait(1.0):
-        bridge.update()
+        for bridge in bridges:
+            bridge.update()
 
 
 def start(
@@ -95,9 +97,15 @@ def start(
     # Off until the gateway hands over the journal's state (executor/core/switch.py says why).
     switch = TradingSwitch.awaiting_gateway()
     metrics.TRADING_ENABLED.set(0)
-    keeper = build_keeper(settings, built)
+    exposure = ExposureGuard(settings.risk_plan())
+    keeper = build_keeper(settings, built, exposure)
     engine = ExecutionEngine(
-        built, switch, risk=settings.risk_limits(), on_guarded=keeper.guarded, keeper=keeper
+        built,
+        switch,
+        risk=settings.risk_limits(),
+        on_guarded=keeper.guarded,
+        keeper=keeper,
+        exposure=exposure,
     )
 
     server = grpc.server(
@@ -132,7 +140,7 @@ def start(
     keeper.start()
     threading.Thread(
         target=keeper_metrics,
-        args=(metrics.KeeperMetrics(keeper, built), running.stopped),
+        args=([metrics.KeeperMetrics(keeper, built), metrics.RiskMetrics(exposure, built)], running.stopped),
         name="keeper-metrics",
         daemon=True,
     ).start()

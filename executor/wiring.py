@@ -10,6 +10,7 @@ from common.trading import NewsKind
 from executor import metrics
 from executor.config import ExecutorSettings
 from executor.core.events import VenueWatch
+from executor.core.exposure.guard import ExposureGuard
 from executor.core.keeper.keeper import Keeper
 from executor.core.keeper.news import News
 from executor.core.model import Venue
@@ -63,9 +64,18 @@ def build_adapters(settings: ExecutorSettings) -> dict[tuple[Venue, str], VenueW
     return adapters
 
 
-def build_keeper(settings: ExecutorSettings, adapters: Mapping[tuple[Venue, str], VenueWatch]) -> Keeper:
-    """The position keeper over every account; what it sees is logged and counted."""
-    return Keeper(list(adapters.values()), settings.reconcile_s, on_news=_told)
+def build_keeper(
+    settings: ExecutorSettings,
+    adapters: Mapping[tuple[Venue, str], VenueWatch],
+    exposure: ExposureGuard | None = None,
+) -> Keeper:
+    """The position keeper over every account; what it sees is logged and counted, and told to
+    the exposure limits, whose pauses it passes on to the gateway as news."""
+    keeper = Keeper(list(adapters.values()), settings.reconcile_s, on_news=_told, observer=exposure)
+    if exposure is not None:
+        exposure.tell = keeper.tell
+        exposure.fed = True
+    return keeper
 
 
 # News a trader must act on is a warning in the log; the rest is information.
@@ -75,6 +85,7 @@ _WARN = {
     NewsKind.UNPROTECTED,
     NewsKind.CLOSED_OUTSIDE,
     NewsKind.EXIT_NOT_FOLLOWED,
+    NewsKind.RISK_PAUSED,
 }
 
 

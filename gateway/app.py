@@ -22,6 +22,7 @@ from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.exit_plans import ExitHandBack
 from gateway.core.refusal_log import RefusalLog
+from gateway.core.risk_pauses import RiskPauses
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
 from gateway.executor.client import ExecutorClient
@@ -61,17 +62,21 @@ async def _summarise_refusals(refusals: RefusalLog) -> None:
         refusals.flush()
 
 
-async def _hand_over_switch(executor: ExecutorClient, controls: Controls, exits: ExitHandBack) -> None:
-    """On every (re)connect to the executor, hand it the journal's kill switch, then the exit
-    plans of recent entries (a restarted executor remembers none). Until it has the switch, the
-    executor refuses every signal as a condition to retry, so none is lost or traded on a stale
-    default; retried here until it takes both or the connection is lost again."""
+async def _hand_over_switch(
+    executor: ExecutorClient, controls: Controls, pauses: RiskPauses, exits: ExitHandBack
+) -> None:
+    """On every (re)connect to the executor, hand it the journal's risk pauses and kill switch,
+    then the exit plans of recent entries (a restarted executor remembers none). Until it has
+    the switch, the executor refuses every signal as a condition to retry, so none is lost or
+    traded on a stale default; the pauses go first, so none is traded past a recorded pause.
+    Retried here until it takes all three or the connection is lost again."""
     async for _ in executor.connections():
         delay = 0.2
         handed = False
         while executor.channel_up():
             try:
                 if not handed:
+                    await pauses.hand_over()
                     await controls.hand_over()
                     executor.switch_handed_over()
                     handed = True
@@ -79,7 +84,7 @@ async def _hand_over_switch(executor: ExecutorClient, controls: Controls, exits:
                 break
             except Exception as exc:  # the journal or the executor: try again while connected
                 reason = exc.message if isinstance(exc, TvbridgeError) else type(exc).__name__
-                what = "exit plans" if handed else "trading switch"
+                what = "exit plans" if handed else "risk pauses and trading switch"
                 log.warning(f"{what} not handed over yet", extra={"reason": reason})
             await asyncio.sleep(delay)
             delay = min(5.0, delay * 2)
@@ -99,7 +104,9 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
         watchers = [
             asyncio.create_task(_watch_backlog(services.journal)),
             asyncio.create_task(
-                _hand_over_switch(services.executor, services.controls, services.exit_hand_back)
+                _hand_over_switch(
+                    services.executor, services.controls, services.risk_pauses, services.exit_hand_back
+                )
             ),
             asyncio.create_task(_summarise_refusals(services.refusals)),
         ]

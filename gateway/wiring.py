@@ -18,6 +18,7 @@ from gateway.core.exit_plans import ExitHandBack
 from gateway.core.keeper_feed import KeeperFeed
 from gateway.core.overview import Overview
 from gateway.core.refusal_log import RefusalLog
+from gateway.core.risk_pauses import RiskPauses
 from gateway.core.sessions import Sessions
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
@@ -49,6 +50,7 @@ class Services:
     guard: SourceGuard
     refusals: RefusalLog
     exit_hand_back: ExitHandBack
+    risk_pauses: RiskPauses
 
 
 def executor_client(settings: GatewaySettings) -> ExecutorClient:
@@ -131,4 +133,5 @@ def build(settings: GatewaySettings) -> Services:
         guard=source_guard(settings),
         refusals=refusals,
         exit_hand_back=ExitHandBack(journal, executor),
+        risk_pauses=RiskPauses(executor, journal, notifier),
     )

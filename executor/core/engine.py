@@ -20,6 +20,7 @@ from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
 from executor.core.exits import ExitPlacer, ExitTerms, KeepsExits, check_before, exit_terms, stop_plan
+from executor.core.exposure.guard import ExposureGuard
 from executor.core.flatten import AccountFlatten, flatten_account
 from executor.core.guards import Guarded, Guards, OnGuarded
 from executor.core.legs import Held, Plan, direction, plan_legs
@@ -41,7 +42,7 @@ from executor.core.ports import InstrumentRules, Protection, VenueAdapter, venue
 from executor.core.protection import ProtectionPlan, describe, known_triggers, plan_for
 from executor.core.resume import resume
 from executor.core.risk import RiskLimits
-from executor.core.sizing import Sizer, apply_margin_mode, closes
+from executor.core.sizing import Sizer, Terms, apply_margin_mode, closes
 from executor.core.switch import TradingSwitch
 from executor.core.update import Updater
 
@@ -86,8 +87,10 @@ class ExecutionEngine:
         risk: RiskLimits | None = None,
         on_guarded: OnGuarded | None = None,
         keeper: KeepsExits | None = None,
+        exposure: ExposureGuard | None = None,
     ) -> None:
         self.adapters = dict(adapters)
+        self.exposure = exposure or ExposureGuard()
         self.risk = risk or RiskLimits()
         self.switch = switch or TradingSwitch()
         self.sizer = Sizer(self.risk)
@@ -219,7 +222,10 @@ class ExecutionEngine:
             note = "; ".join(skipped) or f"{rules.venue_symbol} is already at the target position"
             return _executed(signal, sizing, note=f"{note}; nothing to trade")
         reference = self._check_levels(ctx, sizing)
+        # Closes, take-profits and stops never ask; an entry takes its slot here (exposure/).
+        ticket = self.exposure.admit(adapter, signal, any(leg.opening for leg, _ in moves))
         if signal.test:
+            ticket.release()
             would, notes = planned_orders(ctx, signal, moves, reference)
             if ctx.exits is None:
                 triggers = ctx.known or (
@@ -228,7 +234,28 @@ class ExecutionEngine:
                 notes.append(describe(triggers, reference))
             note = "; ".join(n for n in [*skipped, *notes] if n)
             return _executed(signal, sizing, tuple(would), note)
+        try:
+            result = self._place(ctx, signal, plan, quantities, skipped, sizing, target, terms, resize)
+        except BaseException as exc:
+            ticket.failed(exc)
+            raise
+        ticket.settle(result.orders)
+        return result
 
+    def _place(
+        self,
+        ctx: _Context,
+        signal: TradeSignal,
+        plan: Plan,
+        quantities: list[Decimal],
+        skipped: list[str],
+        sizing: Sizing,
+        target: Decimal | None,
+        terms: Terms,
+        resize: bool,
+    ) -> ExecutionResult:
+        adapter, rules, side = ctx.adapter, ctx.rules, direction(signal)
+        moves = [(leg, q) for leg, q in zip(plan.legs, quantities, strict=True) if q > 0]
         orders: list[OrderReport] = []
         problems = list(skipped)
         cap = target if signal.market_position is not None else None
@@ -262,6 +289,7 @@ class ExecutionEngine:
                 problems.extend(guards.problems)
         closed = plan.closed_after(quantities)
         problems.extend(self.guards.clear(adapter, rules, closed, {o.order_id for o in orders if o.order_id}))
+        self.exposure.closed(adapter.venue, adapter.account, signal.symbol, {s for s, _ in closed})
         return _executed(signal, sizing, tuple(orders), "; ".join(problems))
 
     def _exits(

@@ -14,6 +14,7 @@ from fastapi import Depends, HTTPException, Request
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.overview import Overview
+from gateway.core.risk_pauses import RiskPauses
 from gateway.core.sessions import SESSION_COOKIE, Sessions
 from gateway.core.webhook import WebhookService
 from gateway.executor.client import ExecutorClient
@@ -49,6 +50,7 @@ ExecutorDep = Annotated[ExecutorClient, _part(lambda s: s.executor)]
 SessionsDep = Annotated[Sessions, _part(lambda s: s.sessions)]
 ControlsDep = Annotated[Controls, _part(lambda s: s.controls)]
 OverviewDep = Annotated[Overview, _part(lambda s: s.overview)]
+RiskPausesDep = Annotated[RiskPauses, _part(lambda s: s.risk_pauses)]
 
 
 async def _client_ip(request: Request) -> str:

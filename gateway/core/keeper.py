@@ -57,6 +57,10 @@ class KeeperNews:
     price: Decimal | None = None
     detail: str = ""
     time_ms: int = 0
+    # A risk pause's: the strategy paused ("" the account), the limit breached, and its end.
+    strategy: str = ""
+    limit: str = ""
+    until_ms: int = 0
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ import grpc
 from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from common.errors import ErrorClass, TvbridgeError
+from common.pauses import PauseEvent
 from common.tls import read_pem
 from gateway import metrics
 from gateway.core.accounts import Account, ConnectionCheck
@@ -22,6 +23,7 @@ from gateway.core.flatten import FlattenedAccount
 from gateway.core.keeper import AccountPositions, KeeperRecord
 from gateway.core.signal import Signal, Venue
 from gateway.executor import convert
+from gateway.executor.convert import pauses
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 
@@ -167,6 +169,12 @@ class ExecutorClient:
         timeout = self.timeout_s * (2 + len(sources))
         call = self._stub.ResumeExits(convert.exit_sources_to_pb(sources), timeout=timeout)
         return convert.resumed_from_pb(await self._call("ResumeExits", call, timeout))
+
+    async def sync_risk_pauses(self, events: list[PauseEvent]) -> list[PauseEvent]:
+        """Hand the journal's pause and resume events over; the pauses the executor holds."""
+        assert self._stub is not None, "start() first"
+        call = self._stub.SyncRiskPauses(pauses.sync_pauses_to_pb(events), timeout=self.control_timeout_s)
+        return pauses.pauses_from_pb(await self._call("SyncRiskPauses", call))
 
     async def connections(self) -> AsyncIterator[None]:
         """Yields each time the channel becomes connected: at start and after every reconnect

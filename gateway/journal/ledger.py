@@ -18,6 +18,7 @@ from sqlalchemy.sql import ColumnElement, Select
 from common.trading import NewsKind
 from gateway.core.execution import text, word
 from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord
+from gateway.journal import pauses
 from gateway.journal.records import OrderLink, now_ms
 from gateway.journal.schema import fills, keeper_cursor, keeper_news, order_links, signals
 
@@ -181,6 +182,8 @@ class Ledger:
         added = self._add_news(conn, record.epoch, record.seq, item)
         if added is not None and item.kind in _GUARD_HIT:
             self._attribute_guard_fill(conn, item)
+        if added is not None and item.kind is NewsKind.RISK_PAUSED:
+            pauses.record_in(conn, pauses.pause_of(item))
         return added
 
     def _add_fill(self, conn: Connection, fill: KeeperFill) -> int | None:

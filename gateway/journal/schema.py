@@ -189,3 +189,22 @@ keeper_cursor = Table(
     Column("seq", BigInteger, nullable=False),
     Column("updated_ms", BigInteger, nullable=False),
 )
+
+# Risk pauses: each pause the executor reported (by the keeper's news, written with it) and
+# each resume the owner made, in order; common/pauses.py reads which are in force.
+risk_pause_changes = Table(
+    "risk_pause_changes",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("change", String(16), nullable=False),  # paused | resumed
+    Column("venue", String(16), nullable=False),
+    Column("account", String(64), nullable=False),
+    Column("strategy", String(64), nullable=False),  # "" for the whole account
+    Column("time_ms", BigInteger, nullable=False),
+    Column("until_ms", BigInteger, nullable=False),  # 0 for a resume
+    Column("limit_name", String(64), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("actor", String(64), nullable=False),
+    Column("recorded_ms", BigInteger, nullable=False),
+)
+Index("ix_risk_pause_changes_time", risk_pause_changes.c.time_ms)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from common.pauses import iso_ms
 from common.trading import NewsKind
 from gateway.core.execution import PositionSide, text
 from gateway.core.keeper import KeeperNews
@@ -18,6 +19,7 @@ KINDS = (
     "switch",
     "flatten",
     "quiet",
+    "risk_resume",
     *(kind.value for kind in NewsKind),
 )
 _TITLES = {
@@ -28,6 +30,7 @@ _TITLES = {
     "switch": "Trading switch",
     "flatten": "Flatten",
     "quiet": "Strategy quiet",
+    "risk_resume": "Risk pause lifted",
     NewsKind.TAKE_PROFIT_HIT.value: "Take-profit hit",
     NewsKind.STOP_HIT.value: "Stop hit",
     NewsKind.LIQUIDATION.value: "LIQUIDATED",
@@ -37,6 +40,7 @@ _TITLES = {
     NewsKind.UNPROTECTED.value: "UNPROTECTED position",
     NewsKind.STREAM_RESTORED.value: "Stream restored",
     NewsKind.EXIT_NOT_FOLLOWED.value: "EXIT PLAN not followed",
+    NewsKind.RISK_PAUSED.value: "RISK PAUSE",
 }
 
 
@@ -96,7 +100,10 @@ def from_news(news: KeeperNews) -> Event:
     """One line a trader reads at a glance: what, where, how much, at what price, and why."""
     where = f"{news.venue.value}/{news.account}"
     parts: list[str] = []
-    if news.symbol:
+    if news.kind is NewsKind.RISK_PAUSED:
+        scope = f"strategy {news.strategy} on {where}" if news.strategy else f"account {where}"
+        parts.append(f"{scope} takes no entries until {iso_ms(news.until_ms)} or a resume")
+    elif news.symbol:
         # One-way mode's BOTH says nothing a trader needs; hedge mode's LONG or SHORT does.
         hedged = news.position_side in (PositionSide.LONG, PositionSide.SHORT)
         side = f" {news.position_side.value}" if hedged and news.position_side is not None else ""
@@ -115,5 +122,6 @@ def from_news(news: KeeperNews) -> Event:
         "quantity": text(news.quantity),
         "price": text(news.price),
         "time_ms": news.time_ms,
+        **({"strategy": news.strategy, "limit": news.limit, "until_ms": news.until_ms} if news.limit else {}),
     }
     return Event(news.kind.value, " · ".join(parts), details=details)

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 from prometheus_client import REGISTRY
 
+from common.pauses import PauseChange, PauseEvent
 from executor.core.events import OrderKind, StreamStatus
+from executor.core.exposure.guard import ExposureGuard
+from executor.core.exposure.limits import ExposureLimits, RiskPlan
 from executor.core.model import OrderStatus, Side, Venue
-from executor.metrics import KeeperMetrics, StreamMetrics
+from executor.metrics import KeeperMetrics, RiskMetrics, StreamMetrics
 from tests.executor.core.keeper_support import RECONCILE_S, Rig
 from tests.executor.core.test_keeper_watch import guarded_long
 from tests.support.fake_venue import unreachable
@@ -146,3 +150,26 @@ def test_the_stream_reports_connection_and_events_by_type_per_account() -> None:
     stream.reconnect()
     assert REGISTRY.get_sample_value("tvbridge_executor_stream_connected", labels) == 0
     assert REGISTRY.get_sample_value("tvbridge_executor_stream_reconnects_total", labels) == 1
+
+
+def test_a_risk_pause_shows_while_it_holds_and_each_account_starts_at_zero() -> None:
+    guard = ExposureGuard(RiskPlan(ExposureLimits(max_consecutive_losses=1)))
+    bridge = RiskMetrics(guard, [(Venue.BINANCE, "default"), (Venue.BINGX, "main")])
+    bridge.update()
+    assert value("tvbridge_executor_risk_paused", strategy="") == 0
+    assert (
+        REGISTRY.get_sample_value(
+            "tvbridge_executor_risk_paused", {"venue": "bingx", "account": "main", "strategy": ""}
+        )
+        == 0
+    )
+    now = int(time.time() * 1000)
+    paused = PauseEvent(
+        PauseChange.PAUSED, "binance", "default", "scalper", now, now + 60_000, "RISK_MAX_CONSECUTIVE_LOSSES"
+    )
+    guard.sync([paused])
+    bridge.update()
+    assert value("tvbridge_executor_risk_paused", strategy="scalper") == 1
+    guard.sync([PauseEvent(PauseChange.RESUMED, "binance", "default", "scalper", now + 1)])
+    bridge.update()
+    assert value("tvbridge_executor_risk_paused", strategy="scalper") == 0

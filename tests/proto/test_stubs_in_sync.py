@@ -46,6 +46,7 @@ def test_package_and_service_names_are_the_contract() -> None:
         "WatchKeeper",
         "GetPositions",
         "ResumeExits",
+        "SyncRiskPauses",
     }
     size = pb.Signal.DESCRIPTOR.oneofs_by_name["size"]
     # Each size kind travels in the field of its name (both convert modules rely on it).

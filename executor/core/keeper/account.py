@@ -27,7 +27,7 @@ from executor.core.events import (
 )
 from executor.core.keeper import causes, oco, reconcile
 from executor.core.keeper.exits import ExitPlan, Exits, Pending
-from executor.core.keeper.news import AccountStats, Difference, News, Owner, ReplayLog
+from executor.core.keeper.news import AccountStats, Difference, News, Owner, ReplayLog, TradeObserver
 from executor.core.keeper.state import MEMORY, AccountState, Book, terms_untold
 from executor.core.keeper.watch import Guard, Watch
 from executor.core.model import OrderPurpose, OrderStatus, PositionSide
@@ -48,8 +48,10 @@ class AccountKeeper:
         placer: Placer | None = None,
         monotonic: Callable[[], float] = time.monotonic,
         memory: int = MEMORY,
+        observer: TradeObserver | None = None,
     ) -> None:
         self.venue = venue
+        self.observer = observer
         self.state = AccountState(venue.venue, venue.account, memory)
         self.stats = AccountStats()
         self.watch = Watch(placer or Placer(), replay.attribution)
@@ -105,6 +107,8 @@ class AccountKeeper:
             return []
         self._differs(reconciled, Difference.FILL)
         self._replay.append(fill)
+        if self.observer is not None:
+            self.observer.fill(fill)
         self.venue.saw_price(fill.where.venue_symbol, fill.price)
         self.venue.account_changed()
         self.exits.filled(fill, self.venue)
@@ -148,6 +152,8 @@ class AccountKeeper:
         # later time for the same state, is no difference.
         if known is None or (known.status, known.filled) != (update.status, update.filled):
             self._differs(reconciled, Difference.ORDER)
+        if self.observer is not None:
+            self.observer.order(update)
         book = self.state.book(update.where)
         side = book.sides.get(update.position_side)
         if side is not None and side.flat_at is not None and not oco.left_behind(book, update.position_side):
@@ -168,6 +174,8 @@ class AccountKeeper:
         before, after = change
         if before != after:
             self._differs(reconciled, Difference.POSITION)
+        if self.observer is not None:
+            self.observer.position(update)
         book = self.state.book(update.where)
         side = book.side(update.position_side)
         news: list[News] = []
@@ -231,6 +239,8 @@ class AccountKeeper:
         if news is None:
             return []
         self._replay.append(news)
+        if self.observer is not None:
+            self.observer.news(news)
         return [news]
 
     # -- what a stream leaves unsaid -------------------------------------------------------------

@@ -25,7 +25,7 @@ from executor.core.events import (
 )
 from executor.core.keeper.account import AccountKeeper
 from executor.core.keeper.exits import ExitPlan, Pending
-from executor.core.keeper.news import AccountStats, News, Owner, ReplayLog
+from executor.core.keeper.news import AccountStats, News, Owner, ReplayLog, TradeObserver
 from executor.core.keeper.state import MEMORY
 from executor.core.keeper.view import AccountView, protective
 from executor.core.keeper.watch import Guard
@@ -73,13 +73,16 @@ class Keeper:
         monotonic: Callable[[], float] = time.monotonic,
         memory: int = MEMORY,
         replay: ReplayLog | None = None,
+        observer: TradeObserver | None = None,
     ) -> None:
         self.reconcile_s = reconcile_s
         self.replay = replay or ReplayLog()
         self._on_news = on_news
         self._clock = clock
         self._accounts: dict[Key, AccountKeeper] = {
-            (v.venue, v.account): AccountKeeper(v, self.replay, monotonic=monotonic, memory=memory)
+            (v.venue, v.account): AccountKeeper(
+                v, self.replay, monotonic=monotonic, memory=memory, observer=observer
+            )
             for v in venues
         }
         now = clock()
@@ -259,6 +262,11 @@ class Keeper:
                 return
             link.told_down = True
         self._publish([self._account_news(NewsKind.STREAM_DOWN, key, f"down over {STREAM_DOWN_S:.0f} s")])
+
+    def tell(self, news: News) -> None:
+        """News from beside the keeper (a risk pause): logged for the gateway, and published."""
+        self.replay.append(news)
+        self._publish([news])
 
     def _account_news(self, kind: NewsKind, key: Key, detail: str) -> News:
         news = News(kind, key[0], key[1], detail=detail, time_ms=int(self._clock() * 1000))

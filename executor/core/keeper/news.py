@@ -13,9 +13,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 from itertools import islice
+from typing import Protocol
 
 from common.trading import NewsKind
-from executor.core.events import Fill
+from executor.core.events import Fill, OrderUpdate, PositionUpdate
 from executor.core.model import OrderPurpose, PositionSide, Venue
 
 
@@ -30,6 +31,10 @@ class News:
     price: Decimal | None = None
     detail: str = ""
     time_ms: int = 0
+    # A risk pause's: the strategy paused ("" the account), the limit breached, and its end.
+    strategy: str = ""
+    limit: str = ""
+    until_ms: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,6 +127,20 @@ class ReplayLog:
     def last_seq(self) -> int:
         with self._lock:
             return self._seq
+
+
+class TradeObserver(Protocol):
+    """Told what the keeper learns that the exposure limits count (executor/core/exposure/):
+    every new fill, each side's newer position, each order's report, and why a side went flat.
+    Called under the account's lock; it must not call back into the keeper."""
+
+    def fill(self, fill: Fill) -> None: ...
+
+    def position(self, update: PositionUpdate) -> None: ...
+
+    def order(self, update: OrderUpdate) -> None: ...
+
+    def news(self, item: News) -> None: ...
 
 
 class Difference(StrEnum):

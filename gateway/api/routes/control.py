@@ -14,6 +14,7 @@ from gateway.api.deps import (
     ClientIpDep,
     ControlsDep,
     JournalDep,
+    RiskPausesDep,
     SessionsDep,
     SettingsDep,
     StateChangeDep,
@@ -33,6 +34,12 @@ class Login(BaseModel):
 class TradingSwitch(BaseModel):
     enabled: bool
     reason: str = Field(default="", max_length=500)
+
+
+class Resume(BaseModel):
+    venue: Literal["bingx", "binance"]
+    account: str = Field(default="default", min_length=1, max_length=64)
+    strategy: str = Field(default="", max_length=64)  # empty: the whole account
 
 
 class Flatten(BaseModel):
@@ -94,3 +101,17 @@ async def flatten(body: Flatten, controls: ControlsDep, actor: StateChangeDep) -
     except TvbridgeError as exc:
         return refusal(exc.error_class, exc.message)
     return JSONResponse(report)
+
+
+@router.get(
+    "/api/risk",
+    summary="Risk pauses in force, as journalled and as the executor holds them",
+    dependencies=[OWNER_ONLY],
+)
+async def risk(pauses: RiskPausesDep) -> dict[str, object]:
+    return await pauses.status()
+
+
+@router.post("/api/risk/resume", summary="Lift the risk pauses of an account or strategy (audited)")
+async def resume(body: Resume, pauses: RiskPausesDep, actor: StateChangeDep) -> dict[str, object]:
+    return await pauses.resume(body.venue, body.account.strip(), body.strategy.strip(), actor)

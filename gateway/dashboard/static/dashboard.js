@@ -672,6 +672,9 @@
     accounts();
   }
 
+  // The page scripts beside this one (risk.js) ask the owner through the same dialog.
+  window.tvbConfirm = confirmAction;
+
   chrome();
   const pages = { login: loginPage, status: statusPage, signals: signalsPage, signal: signalPage, account: accountPage, test: testPage };
   if (pages[page]) pages[page]();

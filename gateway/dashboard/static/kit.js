@@ -1,5 +1,6 @@
-// The few helpers the Positions and Fills pages share: build nodes with text (never HTML, so a
-// value from a venue or an alert cannot run here), ask the JSON API, format times, poll.
+// The few helpers the page scripts share (Positions, Fills, the Status page's risk pauses):
+// build nodes with text (never HTML, so a value from a venue or an alert cannot run here), ask
+// the JSON API, format times, poll.
 "use strict";
 
 window.tvbKit = (function () {
@@ -19,7 +20,6 @@ window.tvbKit = (function () {
     return node;
   }
 
-  // GET only: these pages change nothing, so they never need the CSRF token.
   async function get(path) {
     const response = await fetch(path, { credentials: "same-origin" });
     if (response.status === 401) {
@@ -33,6 +33,24 @@ window.tvbKit = (function () {
       body = null;
     }
     return { status: response.status, ok: response.ok, body: body };
+  }
+
+  // A change: the session's CSRF token (its cookie) echoed in X-CSRF-Token, as the API asks.
+  async function post(path, body) {
+    const token = (document.cookie.split("; ").find((c) => c.startsWith("tvb_csrf=")) || "").slice(9);
+    const response = await fetch(path, {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": decodeURIComponent(token) },
+      body: JSON.stringify(body),
+    });
+    let answer = null;
+    try {
+      answer = await response.json();
+    } catch (err) {
+      answer = null;
+    }
+    return { status: response.status, ok: response.ok, body: answer };
   }
 
   function errorText(reply) {
@@ -89,5 +107,5 @@ window.tvbKit = (function () {
     tick();
   }
 
-  return { el, get, errorText, when, ago, sign, pnl, every };
+  return { el, get, post, errorText, when, ago, sign, pnl, every };
 })();

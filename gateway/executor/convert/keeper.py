@@ -90,6 +90,9 @@ def _keeper_news(n: pb.KeeperNews) -> KeeperNews | None:
         price=_decimal(n.price, "a news price"),
         detail=n.detail,
         time_ms=_ms(n.time),
+        strategy=n.strategy,
+        limit=n.limit,
+        until_ms=_ms(n.until) if n.HasField("until") else 0,
     )
 
 

@@ -130,6 +130,13 @@ class KeeperNewsKind(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     KEEPER_NEWS_KIND_UNPROTECTED: _ClassVar[KeeperNewsKind]
     KEEPER_NEWS_KIND_STREAM_RESTORED: _ClassVar[KeeperNewsKind]
     KEEPER_NEWS_KIND_EXIT_NOT_FOLLOWED: _ClassVar[KeeperNewsKind]
+    KEEPER_NEWS_KIND_RISK_PAUSED: _ClassVar[KeeperNewsKind]
+
+class PauseChange(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
+    __slots__ = ()
+    PAUSE_CHANGE_UNSPECIFIED: _ClassVar[PauseChange]
+    PAUSE_CHANGE_PAUSED: _ClassVar[PauseChange]
+    PAUSE_CHANGE_RESUMED: _ClassVar[PauseChange]
 VENUE_UNSPECIFIED: Venue
 VENUE_BINGX: Venue
 VENUE_BINANCE: Venue
@@ -215,6 +222,10 @@ KEEPER_NEWS_KIND_FELL_BACK_TO_REST: KeeperNewsKind
 KEEPER_NEWS_KIND_UNPROTECTED: KeeperNewsKind
 KEEPER_NEWS_KIND_STREAM_RESTORED: KeeperNewsKind
 KEEPER_NEWS_KIND_EXIT_NOT_FOLLOWED: KeeperNewsKind
+KEEPER_NEWS_KIND_RISK_PAUSED: KeeperNewsKind
+PAUSE_CHANGE_UNSPECIFIED: PauseChange
+PAUSE_CHANGE_PAUSED: PauseChange
+PAUSE_CHANGE_RESUMED: PauseChange
 
 class Signal(_message.Message):
     __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy", "trailing_pct", "trailing_activation", "trailing_activation_pct", "take_profits", "breakeven_after", "breakeven_offset_pct", "trail_after")
@@ -635,7 +646,7 @@ class KeeperFill(_message.Message):
     def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., venue_symbol: _Optional[str] = ..., trade_id: _Optional[str] = ..., order_id: _Optional[str] = ..., client_order_id: _Optional[str] = ..., side: _Optional[_Union[Side, str]] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., fee: _Optional[str] = ..., fee_asset: _Optional[str] = ..., realized_pnl: _Optional[str] = ..., liquidation: _Optional[bool] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., signal_id: _Optional[str] = ..., purpose: _Optional[_Union[OrderPurpose, str]] = ...) -> None: ...
 
 class KeeperNews(_message.Message):
-    __slots__ = ("kind", "venue", "account", "symbol", "position_side", "quantity", "price", "detail", "time")
+    __slots__ = ("kind", "venue", "account", "symbol", "position_side", "quantity", "price", "detail", "time", "strategy", "limit", "until")
     KIND_FIELD_NUMBER: _ClassVar[int]
     VENUE_FIELD_NUMBER: _ClassVar[int]
     ACCOUNT_FIELD_NUMBER: _ClassVar[int]
@@ -645,6 +656,9 @@ class KeeperNews(_message.Message):
     PRICE_FIELD_NUMBER: _ClassVar[int]
     DETAIL_FIELD_NUMBER: _ClassVar[int]
     TIME_FIELD_NUMBER: _ClassVar[int]
+    STRATEGY_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
     kind: KeeperNewsKind
     venue: Venue
     account: str
@@ -654,7 +668,10 @@ class KeeperNews(_message.Message):
     price: str
     detail: str
     time: _timestamp_pb2.Timestamp
-    def __init__(self, kind: _Optional[_Union[KeeperNewsKind, str]] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., detail: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+    strategy: str
+    limit: str
+    until: _timestamp_pb2.Timestamp
+    def __init__(self, kind: _Optional[_Union[KeeperNewsKind, str]] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., symbol: _Optional[str] = ..., position_side: _Optional[_Union[PositionSide, str]] = ..., quantity: _Optional[str] = ..., price: _Optional[str] = ..., detail: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., strategy: _Optional[str] = ..., limit: _Optional[str] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
 
 class KeeperRecord(_message.Message):
     __slots__ = ("epoch", "seq", "fill", "news")
@@ -807,3 +824,37 @@ class ResumeExitsResponse(_message.Message):
     RESULTS_FIELD_NUMBER: _ClassVar[int]
     results: _containers.RepeatedCompositeFieldContainer[ResumedExit]
     def __init__(self, results: _Optional[_Iterable[_Union[ResumedExit, _Mapping]]] = ...) -> None: ...
+
+class RiskPause(_message.Message):
+    __slots__ = ("change", "venue", "account", "strategy", "time", "until", "limit", "reason", "actor")
+    CHANGE_FIELD_NUMBER: _ClassVar[int]
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    STRATEGY_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    UNTIL_FIELD_NUMBER: _ClassVar[int]
+    LIMIT_FIELD_NUMBER: _ClassVar[int]
+    REASON_FIELD_NUMBER: _ClassVar[int]
+    ACTOR_FIELD_NUMBER: _ClassVar[int]
+    change: PauseChange
+    venue: Venue
+    account: str
+    strategy: str
+    time: _timestamp_pb2.Timestamp
+    until: _timestamp_pb2.Timestamp
+    limit: str
+    reason: str
+    actor: str
+    def __init__(self, change: _Optional[_Union[PauseChange, str]] = ..., venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., strategy: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., until: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., limit: _Optional[str] = ..., reason: _Optional[str] = ..., actor: _Optional[str] = ...) -> None: ...
+
+class SyncRiskPausesRequest(_message.Message):
+    __slots__ = ("events",)
+    EVENTS_FIELD_NUMBER: _ClassVar[int]
+    events: _containers.RepeatedCompositeFieldContainer[RiskPause]
+    def __init__(self, events: _Optional[_Iterable[_Union[RiskPause, _Mapping]]] = ...) -> None: ...
+
+class RiskPauses(_message.Message):
+    __slots__ = ("pauses",)
+    PAUSES_FIELD_NUMBER: _ClassVar[int]
+    pauses: _containers.RepeatedCompositeFieldContainer[RiskPause]
+    def __init__(self, pauses: _Optional[_Iterable[_Union[RiskPause, _Mapping]]] = ...) -> None: ...

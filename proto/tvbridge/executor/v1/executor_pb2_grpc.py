@@ -79,6 +79,11 @@ class ExecutorServiceStub:
                 request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsRequest.SerializeToString,
                 response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsResponse.FromString,
                 _registered_method=True)
+        self.SyncRiskPauses = channel.unary_unary(
+                '/tvbridge.executor.v1.ExecutorService/SyncRiskPauses',
+                request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.SyncRiskPausesRequest.SerializeToString,
+                response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskPauses.FromString,
+                _registered_method=True)
 
 
 class ExecutorServiceServicer:
@@ -161,6 +166,17 @@ class ExecutorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def SyncRiskPauses(self, request, context):
+        """Risk pauses (a daily-loss or losing-streak breach): the gateway journals each pause the
+        executor reports (KEEPER_NEWS_KIND_RISK_PAUSED) and each resume the owner makes, and hands
+        the recent events over on every (re)connect, as it does the kill switch; a resume is
+        pushed at once. A resume lifts the pauses of its scope that began before it; the executor
+        keeps a pause of its own not yet journalled. Answers the pauses in force afterwards.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ExecutorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -208,6 +224,11 @@ def add_ExecutorServiceServicer_to_server(servicer, server):
                     servicer.ResumeExits,
                     request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsRequest.FromString,
                     response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsResponse.SerializeToString,
+            ),
+            'SyncRiskPauses': grpc.unary_unary_rpc_method_handler(
+                    servicer.SyncRiskPauses,
+                    request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.SyncRiskPausesRequest.FromString,
+                    response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskPauses.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -453,6 +474,33 @@ class ExecutorService:
             '/tvbridge.executor.v1.ExecutorService/ResumeExits',
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsRequest.SerializeToString,
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.ResumeExitsResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def SyncRiskPauses(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tvbridge.executor.v1.ExecutorService/SyncRiskPauses',
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.SyncRiskPausesRequest.SerializeToString,
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskPauses.FromString,
             options,
             channel_credentials,
             insecure,
