@@ -16,7 +16,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from common.errors import TvbridgeError
 from gateway import metrics
 from gateway.api.edge import Edge
-from gateway.api.routes import control, dashboard, health, ledger, positions, signals, webhook
+from gateway.api.routes import analytics, control, dashboard, health, ledger, positions, signals, webhook
 from gateway.api.routes.webhook import WebhookEndpoint
 from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
@@ -182,6 +182,7 @@ def create_app(settings: GatewaySettings) -> FastAPI:
         dashboard.router,
         positions.router,
         ledger.router,
+        analytics.router,
     ):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -49,6 +49,7 @@ ROUTES = (
     "/readyz",
     "/metrics",
     "/trades.csv",
+    "/trades.json",
     "/login",
     "/api/trading",
     "/api/status",
@@ -56,6 +57,7 @@ ROUTES = (
     "/api/accounts",
     "/api/test-signal",
     "/api/fills",
+    "/api/analytics",
 )
 # Each series resolved once: a request takes its child from a dict, not through .labels().
 REQUEST_SECONDS_OF = {route: REQUEST_SECONDS.labels(route) for route in (*ROUTES, "other")}

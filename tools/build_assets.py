@@ -1,10 +1,11 @@
-"""Front-end assets for the dashboard, from their npm package, at build time.
+"""Front-end assets for the dashboard, from their npm packages, at build time.
 
 With npm, `npm ci` installs exactly what package-lock.json pins (integrity-checked, no install
 scripts) and the files the pages load are copied out of node_modules. Without npm (a fresh
 machine needs only python3, make and curl), the same pinned tarball is downloaded with the
 standard library, checked against the lock's integrity hash before anything is read out of it,
-and only the files the pages load are taken from it. Nothing third-party is committed and
+and only the files the pages load are taken from it; every package is fetched and checked before
+any file is written. Nothing third-party is committed and
 nothing is fetched by a browser from a CDN.
 """
 
@@ -30,12 +31,18 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 VENDOR = ROOT / "gateway" / "dashboard" / "static" / "vendor"
 LOCK = ROOT / "package-lock.json"
-PACKAGE = "bootstrap"
-# Path inside the package -> name under static/vendor. These are all that is ever unpacked.
-FILES = {
-    "dist/css/bootstrap.min.css": "bootstrap.min.css",
-    "dist/js/bootstrap.bundle.min.js": "bootstrap.bundle.min.js",
-    "LICENSE": "BOOTSTRAP-LICENSE",
+# Package -> (path inside the package -> name under static/vendor). These are all that is ever
+# unpacked. Chart.js's UMD build carries its one dependency (@kurkle/color) inside it.
+PACKAGES = {
+    "bootstrap": {
+        "dist/css/bootstrap.min.css": "bootstrap.min.css",
+        "dist/js/bootstrap.bundle.min.js": "bootstrap.bundle.min.js",
+        "LICENSE": "BOOTSTRAP-LICENSE",
+    },
+    "chart.js": {
+        "dist/chart.umd.min.js": "chart.umd.min.js",
+        "LICENSE.md": "CHARTJS-LICENSE",
+    },
 }
 # The public registry, as npm names it; npm_config_registry (npm's own setting) replaces it.
 NPMJS = "https://registry.npmjs.org"
@@ -72,19 +79,22 @@ def main(argv: list[str]) -> int:
         print(f"dashboard assets: {exc}", file=sys.stderr)
         return 1
     _write_vendor(files)
-    shown = [name for name in FILES.values() if not name.endswith("LICENSE")]
+    shown = [name for wanted in PACKAGES.values() for name in wanted.values() if not name.endswith("LICENSE")]
     print(f"dashboard assets: {', '.join(shown)} -> {VENDOR.relative_to(ROOT)}")
     return 0
 
 
-def _package_files(copy_only: bool) -> dict[str, bytes]:
-    """The package's files the pages load, by their path inside the package."""
+def _package_files(copy_only: bool) -> dict[str, dict[str, bytes]]:
+    """Each package's files the pages load, by their path inside the package."""
     # --copy-only: node_modules is already installed (the Dockerfile's node stage did it).
     if copy_only:
         return _from_node_modules()
     npm = shutil.which("npm")
     if npm is None:
-        return _from_registry(read_pin(LOCK, PACKAGE), registry())
+        registry_url = registry()
+        return {
+            name: _from_registry(read_pin(LOCK, name), registry_url, set(PACKAGES[name])) for name in PACKAGES
+        }
     subprocess.run(  # noqa: S603 - a fixed command line
         [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
         cwd=ROOT,
@@ -93,21 +103,24 @@ def _package_files(copy_only: bool) -> dict[str, bytes]:
     return _from_node_modules()
 
 
-def _from_node_modules() -> dict[str, bytes]:
-    package = ROOT / "node_modules" / PACKAGE
-    missing = [path for path in FILES if not (package / path).is_file()]
-    if missing:
-        raise AssetError(f"{package.relative_to(ROOT)} lacks {', '.join(missing)}: run npm ci first")
-    return {path: (package / path).read_bytes() for path in FILES}
+def _from_node_modules() -> dict[str, dict[str, bytes]]:
+    files: dict[str, dict[str, bytes]] = {}
+    for name, wanted in PACKAGES.items():
+        package = ROOT / "node_modules" / name
+        missing = [path for path in wanted if not (package / path).is_file()]
+        if missing:
+            raise AssetError(f"{package.relative_to(ROOT)} lacks {', '.join(missing)}: run npm ci first")
+        files[name] = {path: (package / path).read_bytes() for path in wanted}
+    return files
 
 
-def _from_registry(pin: Pin, registry_url: str) -> dict[str, bytes]:
+def _from_registry(pin: Pin, registry_url: str, wanted: set[str]) -> dict[str, bytes]:
     url = tarball_url(pin, registry_url)
     print(f"dashboard assets: npm not found, downloading {pin.label} from {url}")
     data = download(url)
     # Before a single byte of it is decompressed: the lock's hash is the only trust there is.
     check_integrity(data, pin)
-    return read_members(data, set(FILES), f"{pin.label} from {url}")
+    return read_members(data, wanted, f"{pin.label} from {url}")
 
 
 def read_pin(lock_path: Path, name: str) -> Pin:
@@ -214,16 +227,20 @@ def read_members(data: bytes, wanted: set[str], source: str) -> dict[str, bytes]
     return found
 
 
-def _write_vendor(files: dict[str, bytes]) -> None:
+def _write_vendor(files: dict[str, dict[str, bytes]]) -> None:
     VENDOR.mkdir(parents=True, exist_ok=True)
-    for path, name in FILES.items():
-        content = files[path]
-        if name.endswith((".css", ".js")):
-            # The source maps are not shipped; without this line a browser's tools ask for them.
-            lines = content.decode("utf-8").splitlines()
-            text = "\n".join(line for line in lines if "sourceMappingURL=" not in line) + "\n"
-            content = text.encode("utf-8")
-        (VENDOR / name).write_bytes(content)
+    for package, wanted in PACKAGES.items():
+        for path, name in wanted.items():
+            _write_one(name, files[package][path])
+
+
+def _write_one(name: str, content: bytes) -> None:
+    if name.endswith((".css", ".js")):
+        # The source maps are not shipped; without this line a browser's tools ask for them.
+        lines = content.decode("utf-8").splitlines()
+        text = "\n".join(line for line in lines if "sourceMappingURL=" not in line) + "\n"
+        content = text.encode("utf-8")
+    (VENDOR / name).write_bytes(content)
 
 
 if __name__ == "__main__":

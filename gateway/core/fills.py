@@ -4,6 +4,7 @@ and the times its filters take."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -12,6 +13,24 @@ from typing import Any
 CLIENT_ID_PREFIX = "tvb"
 PROTECTION = ("take_profit", "stop_loss")
 SIGNAL = ("entry", "close")
+
+
+@dataclass(frozen=True)
+class FillFilter:
+    """Which fills: every one by default. Times are inclusive epoch milliseconds; the strategy is
+    the one of the fill's own signal."""
+
+    venue: str = ""
+    account: str = ""
+    symbol: str = ""
+    strategy: str = ""
+    since_ms: int | None = None
+    until_ms: int | None = None
+
+    def holds_time(self, time_ms: int) -> bool:
+        return (self.since_ms is None or time_ms >= self.since_ms) and (
+            self.until_ms is None or time_ms <= self.until_ms
+        )
 
 
 def source_of(fill: Mapping[str, Any]) -> str:

@@ -236,6 +236,7 @@ def parse_signal(
         test=read_flag(body, "test"),
         strategy=read_string(body, "strategy") or "",
         explicit_id=explicit,
+        alert_price=read_positive(body, "alert_price"),
     )
 
 

@@ -20,3 +20,6 @@ class Signal(SignalTerms):
     size_kind: SizeKind | None
     size: Decimal | None
     explicit_id: bool = False
+    # The price when the alert fired ({{close}}): analytics measure slippage from it. The
+    # executor never needs it, so it stays in the gateway's signal and the journal.
+    alert_price: Decimal | None = None

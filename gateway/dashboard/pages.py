@@ -14,7 +14,7 @@ TEMPLATES = HERE / "templates"
 STATIC = HERE / "static"
 VENDOR = STATIC / "vendor"
 # Copied out of the npm packages by tools/build_assets.py (make setup, the Dockerfile).
-VENDOR_FILES = ("bootstrap.min.css", "bootstrap.bundle.min.js")
+VENDOR_FILES = ("bootstrap.min.css", "bootstrap.bundle.min.js", "chart.umd.min.js")
 
 TITLES = {
     "login": "Log in",
@@ -23,6 +23,7 @@ TITLES = {
     "signal": "Signal",
     "positions": "Positions",
     "fills": "Fills",
+    "analytics": "Analytics",
     "account": "Account",
     "test": "Test a signal",
 }

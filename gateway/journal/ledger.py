@@ -7,7 +7,8 @@ the keeper's stream before the executor's answer (and so the order's link) is re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,15 +17,19 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.sql import ColumnElement, Select
 
 from common.trading import NewsKind
+from gateway.core.analytics import SignalMark, execution_signals, report
 from gateway.core.execution import text, word
+from gateway.core.fills import FillFilter
 from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord
-from gateway.journal import pauses
+from gateway.journal import pauses, signal_json
 from gateway.journal.records import OrderLink, now_ms
 from gateway.journal.schema import fills, keeper_cursor, keeper_news, order_links, signals
 
 # The guard whose hit each piece of news reports, by its purpose.
 _GUARD_HIT = {NewsKind.TAKE_PROFIT_HIT: "take_profit", NewsKind.STOP_HIT: "stop_loss"}
 _GUARDS = frozenset(_GUARD_HIT.values())
+# Well under every database's limit on bound parameters.
+_IDS_PER_QUERY = 500
 
 
 def link_orders(conn: Connection, signal_id: str, links: Sequence[OrderLink]) -> None:
@@ -253,35 +258,62 @@ class Ledger:
     # -- reading ----------------------------------------------------------------------------
 
     def fills(
-        self,
-        *,
-        venue: str = "",
-        account: str = "",
-        symbol: str = "",
-        strategy: str = "",
-        since_ms: int | None = None,
-        until_ms: int | None = None,
-        limit: int = 100,
+        self, filters: FillFilter | None = None, *, limit: int | None = 100, oldest_first: bool = False
     ) -> list[dict[str, Any]]:
-        """Fills with their signal, purpose and strategy, newest first; times are inclusive."""
-        where: list[ColumnElement[bool]] = []
-        if venue:
-            where.append(fills.c.venue == venue)
-        if account:
-            where.append(fills.c.account == account)
-        if symbol:
-            where.append(fills.c.symbol == symbol)
-        if since_ms is not None:
-            where.append(fills.c.time_ms >= since_ms)
-        if until_ms is not None:
-            where.append(fills.c.time_ms <= until_ms)
-        query = _attributed(where)
-        if strategy:
-            query = query.where(signals.c.strategy == strategy)
+        """Fills with their signal, purpose and strategy, newest first unless asked otherwise."""
+        filters = filters or FillFilter()
+        query = self._selected(filters)
         inner = query.selected_columns
-        query = query.order_by(inner.time_ms.desc(), inner.id.desc()).limit(limit)
+        if oldest_first:
+            query = query.order_by(inner.time_ms, inner.id)
+        else:
+            query = query.order_by(inner.time_ms.desc(), inner.id.desc())
+        if limit is not None:
+            query = query.limit(limit)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    @staticmethod
+    def _selected(filters: FillFilter) -> Select[Any]:
+        where: list[ColumnElement[bool]] = []
+        if filters.venue:
+            where.append(fills.c.venue == filters.venue)
+        if filters.account:
+            where.append(fills.c.account == filters.account)
+        if filters.symbol:
+            where.append(fills.c.symbol == filters.symbol)
+        if filters.since_ms is not None:
+            where.append(fills.c.time_ms >= filters.since_ms)
+        if filters.until_ms is not None:
+            where.append(fills.c.time_ms <= filters.until_ms)
+        query = _attributed(where)
+        if filters.strategy:
+            query = query.where(signals.c.strategy == filters.strategy)
+        return query
+
+    def analytics(self, filters: FillFilter) -> dict[str, Any]:
+        """gateway/core/analytics.py's report: each position's history is read from its first fill,
+        whatever the window, so a trade open when the window starts is whole."""
+        history = replace(filters, strategy="", since_ms=None)
+        rows = self.fills(history, limit=None, oldest_first=True)
+        return report(rows, self.signal_marks(execution_signals(rows)), filters)
+
+    def signal_marks(self, signal_ids: Iterable[str]) -> dict[str, SignalMark]:
+        """What analytics measure a signal's fills against: its alert price and when it fired."""
+        wanted = sorted(set(signal_ids) - {""})
+        marks: dict[str, SignalMark] = {}
+        with self.engine.connect() as conn:
+            for start in range(0, len(wanted), _IDS_PER_QUERY):
+                chunk = wanted[start : start + _IDS_PER_QUERY]
+                query = sa.select(signals.c.signal_id, signals.c.fired_ms, signals.c.normalized).where(
+                    signals.c.signal_id.in_(chunk)
+                )
+                for row in conn.execute(query):
+                    signal = signal_json.loads(row.normalized) if row.normalized else None
+                    marks[row.signal_id] = SignalMark(
+                        alert_price=signal.alert_price if signal is not None else None, fired_ms=row.fired_ms
+                    )
+        return marks
 
     def fills_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:
         """The fills of these row ids (as recording them returned), with their signal."""
@@ -292,7 +324,7 @@ class Ledger:
             return {int(r.id): dict(r._mapping) for r in rows}
 
     def every_fill(self) -> Iterator[dict[str, Any]]:
-        """Oldest first: trades.csv's order."""
+        """Oldest first, a row at a time: trades.csv's order."""
         query = _attributed([])
         inner = query.selected_columns
         with self.engine.connect() as conn:

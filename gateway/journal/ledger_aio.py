@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from gateway.core.fills import FillFilter
 from gateway.core.keeper import KeeperRecord
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.ledger import Ledger
@@ -27,8 +28,16 @@ class AsyncLedger:
         """Read right after the feed's own write of them."""
         return await self._journal.read_now(self.ledger.fills_by_id, ids)
 
-    async def fills(self, **filters: Any) -> list[dict[str, Any]]:
-        return await self._journal.read(lambda: self.ledger.fills(**filters))
+    async def fills(
+        self, filters: FillFilter | None = None, *, limit: int | None = 100, oldest_first: bool = False
+    ) -> list[dict[str, Any]]:
+        return await self._journal.read(
+            lambda: self.ledger.fills(filters, limit=limit, oldest_first=oldest_first)
+        )
+
+    async def analytics(self, filters: FillFilter) -> dict[str, Any]:
+        """Figured on the read thread too: the walk over the history is the work."""
+        return await self._journal.read(lambda: self.ledger.analytics(filters))
 
     async def every_fill(self) -> list[dict[str, Any]]:
         return await self._journal.read(lambda: list(self.ledger.every_fill()))

@@ -4,8 +4,9 @@ It is ours, not the executor's wire format, so the proto can change without rewr
 journal. Keys are snake_case, words are the lower-case values of our enums, decimals are
 plain strings (never floats), times are ISO 8601 in UTC to the microsecond, and every key is
 always written. `v` numbers the form: a reader meeting a form it does not know refuses it
-rather than guessing. Keys added to the form later (`TRAILING`, `EXITS`) are read as their
-defaults (null, or no take-profit ladder) when a row written before them lacks them.
+rather than guessing. Keys added to the form later (`TRAILING`, `EXITS`, `alert_price`) are
+read as their defaults (null, or no take-profit ladder) when a row written before them lacks
+them.
 
     {"v": 1, "signal_id": "tv-42", "venue": "bingx", "account": "default",
      "symbol": "BTC-USDT", "action": "buy", "size_kind": "quantity", "size": "0.01",
@@ -15,7 +16,7 @@ defaults (null, or no take-profit ladder) when a row written before them lacks t
      "take_profits": [{"price": null, "pct": "3", "size_pct": "50"}], "breakeven_after": 1,
      "breakeven_offset_pct": "0.1", "trail_after": null, "reduce_only": false,
      "fired_at": "2024-05-01T12:00:00.000000Z", "received_at": "2024-05-01T12:00:00.210518Z",
-     "test": false, "strategy": "ema-cross", "explicit_id": true}
+     "test": false, "strategy": "ema-cross", "explicit_id": true, "alert_price": "61250.5"}
 """
 
 from __future__ import annotations
@@ -69,6 +70,7 @@ def to_dict(signal: Signal) -> dict[str, Any]:
         "test": signal.test,
         "strategy": signal.strategy,
         "explicit_id": signal.explicit_id,
+        "alert_price": _decimal(signal.alert_price),
     }
 
 
@@ -103,6 +105,7 @@ def from_dict(data: dict[str, Any]) -> Signal:
             test=_flag(data["test"]),
             strategy=str(data["strategy"]),
             explicit_id=_flag(data["explicit_id"]),
+            alert_price=_parse_decimal(data.get("alert_price")),
         )
     except KeyError as exc:
         raise ValueError(f"a journalled signal without {exc.args[0]!r}") from None

@@ -1,14 +1,14 @@
 """The dashboard as its owner uses it: a real Chromium against the real gateway, executor and
-simulator processes. Each page is saved as a screenshot under test-artifacts/dashboard/."""
+simulator processes. Each page is saved as a screenshot under test-artifacts/dashboard/
+(tests/e2e/browser.py)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from decimal import ROUND_DOWN, Decimal
 from pathlib import Path
 from typing import Any
@@ -16,22 +16,17 @@ from typing import Any
 import httpx
 import pytest
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
-from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.ui import Select
 
 from common.decimals import plain
 from executor.venues.binance.adapter import BinanceAdapter
-from tests.support.required import required
+from tests.e2e.browser import chromium, console_errors, find, log_in_at, shot, text, wait_for
 from tools.stack import LocalStack, start_stack
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts" / "dashboard"
 API_KEY = "browser-key-5c2e9a7d31f04b68"
 SECRET_KEY = "browser-secret-9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
 PASSPHRASE = "browser-passphrase-Tq4vN8"
@@ -42,11 +37,6 @@ LADDER_QTY = Decimal("0.10")
 LADDER_SHARES = [Decimal("0.04"), Decimal("0.03"), Decimal("0.02")]
 ETH_TICK = Decimal("0.01")
 PRICE_STEP = Decimal("0.0025")  # a walk's step, a fraction of the price: each trigger sees it
-
-
-def _binary(name: str, *candidates: str) -> str:
-    found = next((path for path in (shutil.which(c) for c in candidates) if path), None)
-    return required(name, found, "apt-get install chromium chromium-driver")
 
 
 @pytest.fixture(scope="module")
@@ -63,59 +53,14 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
 
 
 @pytest.fixture(scope="module")
-def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("downloads")
+def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
+    with chromium(downloads) as driver:
+        yield driver
 
 
 @pytest.fixture(scope="module")
-def browser(downloads: Path) -> Iterator[webdriver.Chrome]:
-    chromium = _binary("Chromium", "chromium", "chromium-browser")
-    driver_path = _binary("ChromeDriver", "chromedriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900"):
-        options.add_argument(arg)
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
-    )
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(service=Service(executable_path=driver_path), options=options)
-    driver.implicitly_wait(0)
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    yield driver
-    driver.quit()
-
-
-def wait_for(predicate: Callable[[], Any], timeout_s: float = 15, what: str = "condition") -> Any:
-    deadline = time.monotonic() + timeout_s
-    last: Exception | None = None
-    while time.monotonic() < deadline:
-        try:
-            value = predicate()
-            if value:
-                return value
-        except (StaleElementReferenceException, WebDriverException, LookupError, ValueError) as exc:
-            last = exc
-        time.sleep(0.1)
-    raise AssertionError(f"timed out waiting for {what}" + (f" (last error: {last})" if last else ""))
-
-
-def find(driver: WebDriver, css: str) -> WebElement:
-    return driver.find_element(By.CSS_SELECTOR, css)
-
-
-def text(driver: WebDriver, css: str) -> str:
-    return str(find(driver, css).text)
-
-
-def shot(driver: WebDriver, name: str) -> None:
-    driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
-
-def console_errors(driver: webdriver.Chrome) -> list[str]:
-    """Errors the page logged: a script that failed, or anything the CSP blocked."""
-    entries: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
-    return [str(e["message"]) for e in entries if e["level"] == "SEVERE"]
+def downloads(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("downloads")
 
 
 def confirm(driver: WebDriver, reason: str | None = None, screenshot: str | None = None) -> None:
@@ -366,16 +311,6 @@ def test_owner_session_in_a_real_browser(
     assert not errors, errors
 
 
-def log_in_at(driver: WebDriver, url: str) -> None:
-    """Open `url`, logging in on the way if the session is gone."""
-    driver.get(url)
-    wait_for(lambda: "/login" in driver.current_url or driver.current_url == url, 5, "the page or the login")
-    if "/login" in driver.current_url:
-        find(driver, "#password").send_keys(PASSWORD)
-        find(driver, "#login-submit").click()
-        wait_for(lambda: driver.current_url == url, 5, "the page asked for")
-
-
 def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdriver.Chrome) -> None:
     base = stack.gateway_url
     driver = browser
@@ -386,7 +321,7 @@ def test_positions_and_fills_in_a_real_browser(stack: LocalStack, browser: webdr
     assert switched.status_code == 200, switched.text
 
     # A position with its stop, opened through the real stack while the page is open.
-    log_in_at(driver, base + "/dashboard/positions")
+    log_in_at(driver, base + "/dashboard/positions", PASSWORD)
     wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, ".account-positions"), 10, "the accounts")
     assert "active" in (find(driver, '[data-nav="positions"]').get_attribute("class") or "")
     opened = stack_webhook(

@@ -13,6 +13,7 @@ import requests
 from selenium import webdriver
 from selenium.webdriver.common.by import By
 
+from tests.e2e import browser as kit
 from tests.e2e import test_dashboard_browser as ui
 from tools.processes import wait_until
 from tools.stack import LocalStack, start_stack
@@ -69,30 +70,31 @@ def test_a_risk_pause_is_shown_and_resumed_from_the_status_page(
 
     driver, base = browser, stack.gateway_url
     driver.get(base + "/login")
-    ui.find(driver, "#password").send_keys(ui.PASSWORD)
-    ui.find(driver, "#login-submit").click()
-    ui.wait_for(lambda: driver.current_url.endswith("/dashboard"), 5, "the status page")
+    kit.find(driver, "#password").send_keys(ui.PASSWORD)
+    kit.find(driver, "#login-submit").click()
+    kit.wait_for(lambda: driver.current_url.endswith("/dashboard"), 5, "the status page")
 
-    rows = ui.wait_for(
+    rows = kit.wait_for(
         lambda: driver.find_elements(By.CSS_SELECTOR, "#risk-pauses tr.risk-pause"), 20, "the pause"
     )
     [row] = rows
     assert (row.get_attribute("data-venue"), row.get_attribute("data-account")) == ("bingx", "default")
     assert row.get_attribute("data-limit") == "RISK_MAX_CONSECUTIVE_LOSSES"
     assert "whole account" in row.text
-    assert ui.text(driver, "#risk-pauses .risk-reason") == (
+    assert kit.text(driver, "#risk-pauses .risk-reason") == (
         "RISK_MAX_CONSECUTIVE_LOSSES = 1: bingx/default lost its last trade"
     )
     driver.execute_script("document.getElementById('risk-card').scrollIntoView()")
-    ui.shot(driver, "risk-01-paused")
+    kit.shot(driver, "risk-01-paused")
     assert signal(stack, "refused", "buy") == "rejected"
 
-    ui.find(driver, "#risk-pauses .risk-resume").click()
+    kit.find(driver, "#risk-pauses .risk-resume").click()
     ui.confirm(driver, screenshot="risk-02-resume")
-    ui.wait_for(lambda: "None: entries are taken" in ui.text(driver, "#risk-pauses"), 10, "the pause lifted")
-    assert ui.text(driver, "#risk-note") == "bingx/default resumed."
-    ui.shot(driver, "risk-03-resumed")
-    assert ui.console_errors(driver) == []
+    lifted = "None: entries are taken"
+    kit.wait_for(lambda: lifted in kit.text(driver, "#risk-pauses"), 10, "the pause lifted")
+    assert kit.text(driver, "#risk-note") == "bingx/default resumed."
+    kit.shot(driver, "risk-03-resumed")
+    assert kit.console_errors(driver) == []
     assert signal(stack, "after-resume", "buy") == "executed"
     trail = requests.get(f"{base}/api/audit", headers=AUTH, timeout=5).json()["entries"]
     assert any(a["action"] == "risk_resume" and a["actor"] == "dashboard" for a in trail), trail

@@ -1,16 +1,20 @@
 """The ledger through real processes: a buy with its levels, the price through the take-profit,
 and GET /api/fills and trades.csv show the entry and the take-profit fill, each once, each
-with its signal."""
+with its signal; GET /api/analytics counts them as one trade, with the entry's slippage against
+the alert's price and its time from the alert's fire."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
 import requests
 
+from common.decimals import plain
 from tests.e2e.conftest import PASSPHRASE
 from tools.processes import wait_until
 from tools.stack import LocalStack as Stack
@@ -41,6 +45,8 @@ def test_the_entry_and_its_take_profit_are_each_one_fill_of_the_signal(stack: St
         "stop_loss": "58000",
         "strategy": "ledger-e2e",
         "id": "tv-ledger-1",
+        "alert_price": "59990",
+        "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "passphrase": PASSPHRASE,
     }
     answer = requests.post(f"{stack.gateway_url}/webhook", json=signal, timeout=10).json()
@@ -78,3 +84,18 @@ def test_the_entry_and_its_take_profit_are_each_one_fill_of_the_signal(stack: St
     )
     # Stream and REST reconciliation both saw them: still one row each.
     assert wait_until(lambda: len(fills(stack)) > 2, 2) is False
+
+    resp = requests.get(f"{stack.gateway_url}/api/analytics", headers=AUTH, timeout=5)
+    resp.raise_for_status()
+    report = resp.json()
+    assert list(report["strategies"]) == ["ledger-e2e"]
+    figures = report["strategies"]["ledger-e2e"]
+    fees = Decimal(entry["fee"]) + Decimal(take_profit["fee"])
+    net = Decimal(take_profit["realized_pnl"]) - fees
+    assert (figures["trades"], figures["wins"], figures["win_rate"]) == (1, 1, "1")
+    assert Decimal(figures["realized_pnl"]) == Decimal(take_profit["realized_pnl"])
+    assert (Decimal(figures["fees"]), Decimal(figures["net_pnl"])) == (fees, net)
+    bps = (Decimal(entry["price"]) - Decimal("59990")) / Decimal("59990") * 10_000
+    assert figures["slippage_bps"]["values"] == [plain(bps.quantize(Decimal("0.01")))]
+    assert figures["fire_to_fill_ms"]["count"] == 1
+    assert 0 <= Decimal(figures["fire_to_fill_ms"]["p50"]) < 10_000

@@ -29,6 +29,7 @@ PAGES = (
     "/dashboard/signals/x-1",
     "/dashboard/account",
     "/dashboard/test",
+    "/dashboard/analytics",
 )
 
 

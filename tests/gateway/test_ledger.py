@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from common.trading import NewsKind
 from gateway.core.execution import OrderPurpose
-from gateway.core.fills import fill_view
+from gateway.core.fills import FillFilter, fill_view
 from gateway.core.keeper import KeeperRecord
 from gateway.journal import engine as db
 from gateway.journal.ledger import Ledger
@@ -178,16 +178,19 @@ def test_filters_and_order(journal: Journal, ledger: Ledger) -> None:
     for n, f in enumerate(records, start=1):
         ledger.record("executor", KeeperRecord("e1", n, f))
 
-    def ids(**filters: object) -> list[str]:
-        return [r["trade_id"] for r in ledger.fills(**filters)]  # type: ignore[arg-type]
+    def ids(
+        filters: FillFilter | None = None, limit: int | None = 100, oldest_first: bool = False
+    ) -> list[str]:
+        return [r["trade_id"] for r in ledger.fills(filters, limit=limit, oldest_first=oldest_first)]
 
     assert ids() == ["4", "3", "2", "1"]
     assert ids(limit=2) == ["4", "3"]
-    assert ids(symbol="ETH-USDT") == ["2"]
-    assert ids(account="second") == ["3"]
-    assert ids(venue="binance") == []
-    assert ids(strategy="ema") == ["4", "1"]
-    assert ids(since_ms=base + 1000, until_ms=base + 2000) == ["3", "2"]
+    assert ids(FillFilter(symbol="ETH-USDT")) == ["2"]
+    assert ids(FillFilter(account="second")) == ["3"]
+    assert ids(FillFilter(venue="binance")) == []
+    assert ids(FillFilter(strategy="ema")) == ["4", "1"]
+    assert ids(FillFilter(since_ms=base + 1000, until_ms=base + 2000)) == ["3", "2"]
+    assert ids(FillFilter(strategy="ema"), limit=None, oldest_first=True) == ["1", "4"]
     assert [r["trade_id"] for r in Ledger.every_fill(ledger)] == ["1", "2", "3", "4"]
 
 

@@ -70,6 +70,17 @@ def test_time_iso_and_epoch() -> None:
     assert ms.fired_at == datetime(2024, 5, 1, 12, tzinfo=UTC)
 
 
+def test_alert_price_as_tradingview_writes_it() -> None:
+    """{{close}} expands to a number, quoted or not; no alert price is none."""
+    assert parse('{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "alert_price": 61250.5}').alert_price == (
+        Decimal("61250.5")
+    )
+    assert parse('{"action": "close", "ticker": "BTCUSDT", "Alert_Price": " 0.1234 "}').alert_price == (
+        Decimal("0.1234")
+    )
+    assert parse('{"action": "close", "ticker": "BTCUSDT"}').alert_price is None
+
+
 def test_explicit_id_is_kept_and_generated_otherwise() -> None:
     assert parse('{"action": "close", "ticker": "BTCUSDT", "id": "L1_2024"}').signal_id == "L1_2024"
     generated = parse('{"action": "close", "ticker": "BTCUSDT"}')
@@ -117,6 +128,22 @@ def test_explicit_id_is_kept_and_generated_otherwise() -> None:
             "take_profit",
             "placeholder",
         ),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "alert_price": "{{close}}"}',
+            "alert_price",
+            "placeholder",
+        ),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "alert_price": "n/a"}',
+            "alert_price",
+            "must be a number",
+        ),
+        (
+            '{"action": "buy", "ticker": "BTCUSDT", "qty": 1, "alert_price": 0}',
+            "alert_price",
+            "greater than zero",
+        ),
+        ('{"action": "close", "ticker": "BTCUSDT", "alert_price": -5}', "alert_price", "greater than zero"),
     ],
 )
 def test_bad_fields_are_named(body: str, field: str, words: str) -> None:

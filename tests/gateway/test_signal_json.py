@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from decimal import Decimal
 
@@ -27,6 +28,7 @@ SIGNAL = Signal(
     received_at=datetime(2024, 5, 1, 12, 0, 0, 210518, tzinfo=UTC),
     strategy="ema-cross",
     explicit_id=True,
+    alert_price=Decimal("61250.50"),
 )
 
 
@@ -62,6 +64,7 @@ def test_the_form_is_pinned() -> None:
         "test": False,
         "strategy": "ema-cross",
         "explicit_id": True,
+        "alert_price": "61250.5",
     }
 
 
@@ -203,3 +206,9 @@ def test_a_row_written_before_ladders_reads_without_them() -> None:
         del data[name]
     assert signal_json.from_dict(data) == SIGNAL
     assert signal_json.from_dict(data).take_profits == ()
+
+
+def test_a_row_written_before_alert_prices_reads_without_one() -> None:
+    data = signal_json.to_dict(SIGNAL)
+    del data["alert_price"]
+    assert signal_json.from_dict(data) == replace(SIGNAL, alert_price=None)

@@ -1,8 +1,8 @@
 """`make setup` on a fresh machine, as the README promises: python3, make and curl, npm optional.
 
 Each test runs the real Makefile in a copy of the files it reads, so the worktree's own assets
-and tools are never touched. The "registry" is a local HTTP server on 127.0.0.1 serving a small
-Bootstrap-shaped tarball; the copy's package-lock.json pins that tarball's hash.
+and tools are never touched. The "registry" is a local HTTP server on 127.0.0.1 serving small
+Bootstrap- and Chart.js-shaped tarballs; the copy's package-lock.json pins their hashes.
 """
 
 from __future__ import annotations
@@ -46,6 +46,16 @@ PACKAGE = {
     # A hostile member: unpacked by its own name it would land outside the package's folder.
     "package/../../escaped.txt": b"outside the package\n",
 }
+CHART_VERSION = LOCK["packages"]["node_modules/chart.js"]["version"]
+CHART_PATH = f"/registry/chart.js/-/chart.js-{CHART_VERSION}.tgz"
+CHART_JS = b"/*! Chart.js */window.Chart={};\n//# sourceMappingURL=chart.umd.min.js.map\n"
+CHART_LICENSE = b"The MIT License (MIT)\n\nCopyright (c) 2014-2024 Chart.js Contributors\n"
+CHART = {
+    "package/package.json": json.dumps({"name": "chart.js", "version": CHART_VERSION}).encode(),
+    "package/dist/chart.umd.min.js": CHART_JS,
+    "package/dist/chart.js": b"export {};\n",
+    "package/LICENSE.md": CHART_LICENSE,
+}
 PROXIES = ("http_proxy", "https_proxy", "all_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY")
 NO_NPM = ("npm", "npx", "node", "nodejs", "corepack")
 
@@ -70,6 +80,7 @@ def sri(data: bytes) -> str:
 
 
 TARBALL = tgz(PACKAGE)
+CHART_TARBALL = tgz(CHART)
 # One changed byte in the stylesheet: not what the lock pins.
 TAMPERED = tgz({**PACKAGE, "package/dist/css/bootstrap.min.css": CSS.replace(b"#123", b"#666")})
 # LICENSE is a link out of the package: even with the right hash, nothing is read through it.
@@ -116,7 +127,8 @@ def registry() -> Iterator[Registry]:
 
 
 def project(tmp_path: Path, integrity: str, resolved: str | None = None, venv: bool = False) -> Path:
-    """The files `make setup` reads, with a lock that pins `integrity` for bootstrap.
+    """The files `make setup` reads, with a lock that pins `integrity` for bootstrap (and the
+    Chart.js-shaped tarball for chart.js).
 
     venv: use the worktree's installed .venv, so `make -o STAMP` never re-runs uv sync.
     """
@@ -137,6 +149,7 @@ def project(tmp_path: Path, integrity: str, resolved: str | None = None, venv: b
     entry["integrity"] = integrity
     if resolved is not None:
         entry["resolved"] = resolved
+    lock["packages"]["node_modules/chart.js"]["integrity"] = sri(CHART_TARBALL)
     (copy / "package-lock.json").write_text(json.dumps(lock, indent=2))
     if venv:
         (copy / ".venv").symlink_to(ROOT / ".venv")
@@ -213,6 +226,7 @@ def test_setup_without_npm_builds_the_assets_from_the_pinned_tarball(
     tmp_path: Path, registry: Registry, resolved: str | None, fetched: str
 ) -> None:
     registry.files[fetched] = TARBALL
+    registry.files[CHART_PATH] = CHART_TARBALL
     env = fresh_env(tmp_path, registry)
     copy = project(tmp_path, sri(TARBALL), resolved and resolved.format(registry=registry.url), venv=True)
     before = files_under(tmp_path)
@@ -220,13 +234,22 @@ def test_setup_without_npm_builds_the_assets_from_the_pinned_tarball(
     result = make_setup(copy, env)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert registry.requests == [fetched]
+    assert registry.requests == [fetched, CHART_PATH]
     vendor = copy / VENDOR
     assert (vendor / "bootstrap.min.css").read_bytes() == b"body{color:#123}\n"  # source map line dropped
     assert (vendor / "bootstrap.bundle.min.js").read_bytes() == b"/*! bundle */window.bootstrap={};\n"
     assert (vendor / "BOOTSTRAP-LICENSE").read_bytes() == LICENSE
-    # The three files and make's stamp, nothing else: no node_modules, no scss, nothing from `..`.
-    vendored = ("bootstrap.min.css", "bootstrap.bundle.min.js", "BOOTSTRAP-LICENSE", ".built")
+    assert (vendor / "chart.umd.min.js").read_bytes() == b"/*! Chart.js */window.Chart={};\n"
+    assert (vendor / "CHARTJS-LICENSE").read_bytes() == CHART_LICENSE
+    # The five files and make's stamp, nothing else: no node_modules, no scss, nothing from `..`.
+    vendored = (
+        "bootstrap.min.css",
+        "bootstrap.bundle.min.js",
+        "BOOTSTRAP-LICENSE",
+        "chart.umd.min.js",
+        "CHARTJS-LICENSE",
+        ".built",
+    )
     folders = ("gateway", "gateway/dashboard", "gateway/dashboard/static", VENDOR)
     expected = {f"project/{folder}" for folder in folders} | {f"project/{VENDOR}/{name}" for name in vendored}
     assert files_under(tmp_path) - before == expected
@@ -244,6 +267,7 @@ def test_a_tarball_that_is_not_the_pinned_one_is_refused_and_nothing_is_written(
     tmp_path: Path, registry: Registry, pinned: bytes, served: bytes, refusal: str
 ) -> None:
     registry.files[TARBALL_PATH] = served
+    registry.files[CHART_PATH] = CHART_TARBALL
     env = fresh_env(tmp_path, registry)
     copy = project(tmp_path, sri(pinned), venv=True)
     before = files_under(tmp_path)
@@ -254,19 +278,36 @@ def test_a_tarball_that_is_not_the_pinned_one_is_refused_and_nothing_is_written(
     said = own_lines(result.stderr)
     assert len(said) == 1, result.stderr
     assert said[0].startswith("dashboard assets: ") and refusal in said[0], said
-    assert registry.requests == [TARBALL_PATH]
+    assert registry.requests == [TARBALL_PATH]  # the first refusal ends it
     assert files_under(tmp_path) == before  # not even an empty vendor folder
+
+
+def test_a_later_package_refused_writes_none_of_the_earlier_ones(tmp_path: Path, registry: Registry) -> None:
+    registry.files[TARBALL_PATH] = TARBALL
+    registry.files[CHART_PATH] = tgz({**CHART, "package/dist/chart.umd.min.js": b"window.Chart=evil;\n"})
+    env = fresh_env(tmp_path, registry)
+    copy = project(tmp_path, sri(TARBALL), venv=True)
+    before = files_under(tmp_path)
+
+    result = make_setup(copy, env)
+
+    assert result.returncode != 0
+    said = own_lines(result.stderr)
+    assert len(said) == 1 and f"chart.js {CHART_VERSION} does not match" in said[0], result.stderr
+    assert registry.requests == [TARBALL_PATH, CHART_PATH]
+    assert files_under(tmp_path) == before
 
 
 def test_copy_only_reads_node_modules_and_downloads_nothing(tmp_path: Path, registry: Registry) -> None:
     """The Dockerfile's build stage: node_modules came from its node stage, and npm is not there."""
     env = fresh_env(tmp_path, registry)
     copy = project(tmp_path, sri(b"not used"))
-    for name, content in PACKAGE.items():
-        if ".." not in name:
-            target = copy / "node_modules/bootstrap" / name.removeprefix("package/")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(content)
+    for package, files in (("bootstrap", PACKAGE), ("chart.js", CHART)):
+        for name, content in files.items():
+            if ".." not in name:
+                target = copy / "node_modules" / package / name.removeprefix("package/")
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(content)
 
     result = subprocess.run(
         [sys.executable, "tools/build_assets.py", "--copy-only"],
@@ -282,6 +323,7 @@ def test_copy_only_reads_node_modules_and_downloads_nothing(tmp_path: Path, regi
     assert registry.requests == []
     assert (copy / VENDOR / "bootstrap.min.css").read_bytes() == b"body{color:#123}\n"
     assert (copy / VENDOR / "BOOTSTRAP-LICENSE").read_bytes() == LICENSE
+    assert (copy / VENDOR / "chart.umd.min.js").read_bytes() == b"/*! Chart.js */window.Chart={};\n"
 
 
 # python3 as Debian and Ubuntu ship it without python3.X-venv: the venv module is there, ensurepip

@@ -69,6 +69,7 @@ OWNER_PAGES = {
     "/dashboard/signals/{signal_id}": "signal",
     "/dashboard/positions": "positions",
     "/dashboard/fills": "fills",
+    "/dashboard/analytics": "analytics",
     "/dashboard/account": "account",
     "/dashboard/test": "test",
 }

@@ -1,15 +1,12 @@
-"""GET /signals/{id} and GET /trades.csv: what became of a signal, and every fill in the ledger."""
+"""GET /signals/{id}: what became of a signal."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from fastapi import APIRouter
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse
 
-from gateway.api.deps import OWNER_ONLY, LedgerDep, WebhooksDep
+from gateway.api.deps import OWNER_ONLY, WebhooksDep
 from gateway.api.errors import response
-from gateway.core.trades_csv import render
 
 router = APIRouter()
 
@@ -22,19 +19,3 @@ router = APIRouter()
 )
 async def signal(signal_id: str, webhooks: WebhooksDep) -> JSONResponse:
     return response(await webhooks.signal_view(signal_id))
-
-
-@router.get(
-    "/trades.csv",
-    summary="Every fill in the ledger, oldest first: the seed's columns, then the ledger's",
-    dependencies=[OWNER_ONLY],
-)
-async def trades_csv(ledger: LedgerDep) -> StreamingResponse:
-    rows = await ledger.every_fill()
-
-    def lines() -> Iterator[str]:
-        yield from render(rows)
-
-    return StreamingResponse(
-        lines(), media_type="text/csv", headers={"Content-Disposition": 'attachment; filename="trades.csv"'}
-    )
