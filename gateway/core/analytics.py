@@ -7,6 +7,9 @@ with its whole PnL net of all its fees. The equity curve is the running sum of r
 minus fees over the window's fills, from zero; the maximum drawdown is its largest fall from a
 peak. Execution figures belong to the signal that placed the order: slippage of each entry and
 close fill against the signal's `alert_price`, and the time from the alert's `time` to the fill.
+
+A chart needs no more points than it has pixels: with `points`, the series are thinned (the
+figures are worked out on all of them first) and the slippage values are left to their bands.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from common.decimals import plain
@@ -79,21 +82,24 @@ class Figures:
         if mark.fired_ms is not None:
             self.fire_to_fill.append(Decimal(fill.time_ms - mark.fired_ms))
 
-    def view(self) -> dict[str, Any]:
+    def view(self, points: int | None = None) -> dict[str, Any]:
         curve = self.equity_curve()
+        drawdown = max_drawdown(value for _, value in curve)
+        if points is not None:
+            curve = thinned(curve, points)
+        slippage: dict[str, Any] = {**spread(self.slippage, HUNDREDTH), "bands": bands(self.slippage)}
+        if points is None:
+            slippage["values"] = [plain(v.quantize(HUNDREDTH)) for v in self.slippage]
         return {
             "realized_pnl": money(self.realized_pnl),
             "fees": money(self.fees),
             "net_pnl": money(self.realized_pnl - self.fees),
             "other_fees": {asset: money(v) for asset, v in sorted(self.other_fees.items())},
             **self.trade_figures(),
-            "max_drawdown": money(max_drawdown(value for _, value in curve)),
+            "max_drawdown": money(drawdown),
             "equity_curve": [{"time": iso_time(t), "equity": money(v)} for t, v in curve],
             "daily_pnl": self.daily(),
-            "slippage_bps": {
-                **spread(self.slippage, HUNDREDTH),
-                "values": [plain(v.quantize(HUNDREDTH)) for v in self.slippage],
-            },
+            "slippage_bps": slippage,
             "fire_to_fill_ms": spread(self.fire_to_fill, HUNDREDTH),
         }
 
@@ -141,6 +147,50 @@ def max_drawdown(equity: Iterable[Decimal]) -> Decimal:
     return worst
 
 
+def thinned(curve: list[tuple[int, Decimal]], points: int) -> list[tuple[int, Decimal]]:
+    """At most `points` of the curve: its first and last, and the lowest and highest of each
+    stretch between, in time order, so every peak and trough a drawdown is measured between
+    stays on the chart."""
+    if len(curve) <= points:
+        return curve
+    stretches = max((points - 2) // 2, 1)
+    inner = curve[1:-1]
+    kept = [curve[0]]
+    for n in range(stretches):
+        stretch = inner[n * len(inner) // stretches : (n + 1) * len(inner) // stretches]
+        if stretch:
+            low = min(range(len(stretch)), key=lambda i: stretch[i][1])
+            high = max(range(len(stretch)), key=lambda i: stretch[i][1])
+            kept.extend(stretch[i] for i in sorted({low, high}))
+    kept.append(curve[-1])
+    return kept
+
+
+# A band's width: 1, 2 or 5 times a power of ten, the smallest that cuts the range in ten or
+# fewer; never under a hundredth of a basis point, the figures' own step.
+_WIDTHS = (Decimal(1), Decimal(2), Decimal(5), Decimal(10))
+
+
+def bands(values: Sequence[Decimal]) -> list[dict[str, Any]]:
+    """How many values fall in each band of a round width (`from` inclusive, `to` exclusive; the
+    highest value goes in the last band)."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    raw = max((high - low) / 10, HUNDREDTH)
+    power = Decimal(1).scaleb(raw.adjusted())
+    width = next(m * power for m in _WIDTHS if m * power >= raw)
+    first = int((low / width).to_integral_value(ROUND_FLOOR))
+    count = int((high / width).to_integral_value(ROUND_FLOOR)) - first + 1
+    counts = [0] * count
+    for value in values:
+        counts[min(count - 1, int((value / width).to_integral_value(ROUND_FLOOR)) - first)] += 1
+    return [
+        {"from": plain((first + n) * width), "to": plain((first + n + 1) * width), "count": c}
+        for n, c in enumerate(counts)
+    ]
+
+
 def money(value: Decimal) -> str:
     return plain(value.quantize(MONEY))
 
@@ -158,11 +208,15 @@ def spread(values: Sequence[Decimal], step: Decimal) -> dict[str, Any]:
 
 
 def report(
-    rows: Iterable[Mapping[str, Any]], marks: Mapping[str, SignalMark], filters: FillFilter
+    rows: Iterable[Mapping[str, Any]],
+    marks: Mapping[str, SignalMark],
+    filters: FillFilter,
+    points: int | None = None,
 ) -> dict[str, Any]:
     """`rows`: the ledger's fills, oldest first, of the filter's venue, account and symbol up to
     its end, from the first (a position's history starts before the window); `marks`: the
-    alert price and fire time of their signals. The window and the strategy are applied here."""
+    alert price and fire time of their signals. The window and the strategy are applied here;
+    `points` thins the series for a chart."""
     trips = round_trips(LedgerFill.of(row) for row in rows)
     total = Figures()
     strategies: dict[str, Figures] = defaultdict(Figures)
@@ -186,8 +240,8 @@ def report(
             for figures in chosen(fill.strategy):
                 figures.add_execution(fill, mark)
     return {
-        "total": total.view(),
-        "strategies": {name: strategies[name].view() for name in sorted(strategies)},
+        "total": total.view(points),
+        "strategies": {name: strategies[name].view(points) for name in sorted(strategies)},
     }
 
 

@@ -7,9 +7,9 @@ the keeper's stream before the executor's answer (and so the order's link) is re
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -22,6 +22,7 @@ from gateway.core.execution import text, word
 from gateway.core.fills import FillFilter
 from gateway.core.keeper import KeeperFill, KeeperNews, KeeperRecord
 from gateway.journal import pauses, signal_json
+from gateway.journal.ledger_reports import ReportCache, ledger_version
 from gateway.journal.records import OrderLink, now_ms
 from gateway.journal.schema import fills, keeper_cursor, keeper_news, order_links, signals
 
@@ -125,6 +126,7 @@ _GUARD_ATTRIBUTED = fills.update().where(fills.c.id == sa.bindparam("fill_id"))
 class Ledger:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._reports = ReportCache()
         insert: Callable[..., Any] = (
             postgresql.insert if engine.dialect.name == "postgresql" else sqlite.insert
         )
@@ -261,17 +263,19 @@ class Ledger:
         self, filters: FillFilter | None = None, *, limit: int | None = 100, oldest_first: bool = False
     ) -> list[dict[str, Any]]:
         """Fills with their signal, purpose and strategy, newest first unless asked otherwise."""
-        filters = filters or FillFilter()
-        query = self._selected(filters)
-        inner = query.selected_columns
-        if oldest_first:
-            query = query.order_by(inner.time_ms, inner.id)
-        else:
-            query = query.order_by(inner.time_ms.desc(), inner.id.desc())
+        query = self._ordered(filters or FillFilter(), oldest_first)
         if limit is not None:
             query = query.limit(limit)
         with self.engine.connect() as conn:
             return [dict(r._mapping) for r in conn.execute(query)]
+
+    @classmethod
+    def _ordered(cls, filters: FillFilter, oldest_first: bool) -> Select[Any]:
+        query = cls._selected(filters)
+        inner = query.selected_columns
+        if oldest_first:
+            return query.order_by(inner.time_ms, inner.id)
+        return query.order_by(inner.time_ms.desc(), inner.id.desc())
 
     @staticmethod
     def _selected(filters: FillFilter) -> Select[Any]:
@@ -291,28 +295,44 @@ class Ledger:
             query = query.where(signals.c.strategy == filters.strategy)
         return query
 
-    def analytics(self, filters: FillFilter) -> dict[str, Any]:
+    def analytics(self, filters: FillFilter, points: int | None = None) -> dict[str, Any]:
         """gateway/core/analytics.py's report: each position's history is read from its first fill,
-        whatever the window, so a trade open when the window starts is whole."""
-        history = replace(filters, strategy="", since_ms=None)
-        rows = self.fills(history, limit=None, oldest_first=True)
-        return report(rows, self.signal_marks(execution_signals(rows)), filters)
+        whatever the window, so a trade open when the window starts is whole. Kept until the
+        ledger changes (gateway/journal/ledger_reports.py): callers must not change it."""
+        key = (filters, points)
+        with self.engine.connect() as conn:
+            version = ledger_version(conn)
+            kept = self._reports.get(key, version)
+            if kept is not None:
+                return kept
+            history = replace(filters, strategy="", since_ms=None)
+            # Each row's own mapping, not a copy: the walk reads each field once.
+            found = conn.execute(self._ordered(history, oldest_first=True))
+            rows = cast(list[Mapping[str, Any]], [row._mapping for row in found])
+            marks = self._marks_in(conn, execution_signals(rows))
+        answer = report(rows, marks, filters, points)
+        self._reports.put(key, version, answer)
+        return answer
 
     def signal_marks(self, signal_ids: Iterable[str]) -> dict[str, SignalMark]:
         """What analytics measure a signal's fills against: its alert price and when it fired."""
+        with self.engine.connect() as conn:
+            return self._marks_in(conn, signal_ids)
+
+    @staticmethod
+    def _marks_in(conn: Connection, signal_ids: Iterable[str]) -> dict[str, SignalMark]:
         wanted = sorted(set(signal_ids) - {""})
         marks: dict[str, SignalMark] = {}
-        with self.engine.connect() as conn:
-            for start in range(0, len(wanted), _IDS_PER_QUERY):
-                chunk = wanted[start : start + _IDS_PER_QUERY]
-                query = sa.select(signals.c.signal_id, signals.c.fired_ms, signals.c.normalized).where(
-                    signals.c.signal_id.in_(chunk)
+        for start in range(0, len(wanted), _IDS_PER_QUERY):
+            chunk = wanted[start : start + _IDS_PER_QUERY]
+            query = sa.select(signals.c.signal_id, signals.c.fired_ms, signals.c.normalized).where(
+                signals.c.signal_id.in_(chunk)
+            )
+            for row in conn.execute(query):
+                signal = signal_json.loads(row.normalized) if row.normalized else None
+                marks[row.signal_id] = SignalMark(
+                    alert_price=signal.alert_price if signal is not None else None, fired_ms=row.fired_ms
                 )
-                for row in conn.execute(query):
-                    signal = signal_json.loads(row.normalized) if row.normalized else None
-                    marks[row.signal_id] = SignalMark(
-                        alert_price=signal.alert_price if signal is not None else None, fired_ms=row.fired_ms
-                    )
         return marks
 
     def fills_by_id(self, ids: Sequence[int]) -> dict[int, dict[str, Any]]:

@@ -35,9 +35,9 @@ class AsyncLedger:
             lambda: self.ledger.fills(filters, limit=limit, oldest_first=oldest_first)
         )
 
-    async def analytics(self, filters: FillFilter) -> dict[str, Any]:
+    async def analytics(self, filters: FillFilter, points: int | None = None) -> dict[str, Any]:
         """Figured on the read thread too: the walk over the history is the work."""
-        return await self._journal.read(lambda: self.ledger.analytics(filters))
+        return await self._journal.read(lambda: self.ledger.analytics(filters, points))
 
     async def every_fill(self) -> list[dict[str, Any]]:
         return await self._journal.read(lambda: list(self.ledger.every_fill()))

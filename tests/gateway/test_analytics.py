@@ -80,10 +80,15 @@ def test_the_total_matches_the_hand_worked_ledger(ledger: Ledger) -> None:
         {"date": "2026-01-04", "net_pnl": "18.982"},
         {"date": "2026-01-05", "net_pnl": "-0.24"},
     ]
+    # Bands of 10 bps (a tenth of the 0 to 100 range): 0, 0 and 5 in the first, 100 alone in the last.
+    bands = [{"from": str(10 * n), "to": str(10 * n + 10), "count": 0} for n in range(11)]
+    for n, count in ((0, 3), (1, 1), (10, 1)):
+        bands[n]["count"] = count
     assert total["slippage_bps"] == {
         "count": 5,
         "p50": "5",
         "p90": "64",
+        "bands": bands,
         "values": ["5", "10", "100", "0", "0"],
     }
     assert total["fire_to_fill_ms"] == {"count": 6, "p50": "500", "p90": "1200"}
@@ -132,15 +137,16 @@ def test_each_strategy_has_the_trades_its_signals_opened(ledger: Ledger) -> None
         "largest_loss": None,
         "max_drawdown": "0.4",  # the entry's fee, below the start
     }
-    assert strategies["ema"]["slippage_bps"] | {"values": []} == {
+    assert strategies["ema"]["slippage_bps"] | {"values": [], "bands": []} == {
         "count": 4,
         "p50": "7.5",
         "p90": "73",
         "values": [],
+        "bands": [],
     }
     assert strategies["rsi"]["slippage_bps"]["count"] == 1  # rsi-2 carried no alert price
     assert strategies["rsi"]["fire_to_fill_ms"] == {"count": 2, "p50": "500", "p90": "580"}
-    assert strategies[""]["slippage_bps"] == {"count": 0, "p50": None, "p90": None, "values": []}
+    assert strategies[""]["slippage_bps"] == {"count": 0, "p50": None, "p90": None, "bands": [], "values": []}
 
 
 def test_a_window_counts_the_fills_in_it_and_the_trades_closed_in_it(ledger: Ledger) -> None:

@@ -146,3 +146,11 @@ def test_a_bad_alert_price_is_a_422_naming_it(client: TestClient, value: str, wo
     assert resp.status_code == 422
     error = resp.json()["error"]
     assert error["field"] == "alert_price" and words in error["message"]
+
+
+def test_points_ask_for_a_charts_view(client: TestClient) -> None:
+    chart = get(client, "/api/analytics", points="10").json()["total"]
+    assert len(chart["equity_curve"]) <= 10 and "values" not in chart["slippage_bps"]
+    assert chart["net_pnl"] == "3.932"
+    resp = client.get("/api/analytics", params={"points": "5"}, headers=AUTH)
+    assert resp.status_code == 422 and "points" in resp.json()["error"]["message"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
 
 from gateway.api.deps import OWNER_ONLY, LedgerDep
 from gateway.api.routes.ledger import FILTERS, Filters
@@ -23,13 +24,21 @@ fees), `other_fees` (by asset: fees paid in another asset, not converted), `trad
 with no losing trade), `largest_win`, `largest_loss` (null without one), `max_drawdown` (the
 largest fall of the equity curve from a peak), `equity_curve` (`[{{"time", "equity"}}]`, the
 running net PnL), `daily_pnl` (`[{{"date", "net_pnl"}}]` per UTC day), `slippage_bps` (`count`,
-`p50`, `p90`, `values`: entries and closes against the signal's `alert_price`, positive worse
-for the trader) and `fire_to_fill_ms` (`count`, `p50`, `p90`: from the alert's `time` to each
-fill). Decimals are strings."""
+`p50`, `p90`, `bands`: how many fall in each band of a round width, `values`: entries and closes
+against the signal's `alert_price`, positive worse for the trader) and `fire_to_fill_ms`
+(`count`, `p50`, `p90`: from the alert's `time` to each fill). Decimals are strings.
+
+`points` (10-10000) is for a chart: each equity curve is thinned to at most that many points (its
+first, its last, and each stretch's lowest and highest between), and `values` is left out. The
+figures are worked out on every fill whatever `points` says."""
 
 
 @router.get(
     "/api/analytics", summary="Performance per strategy", description=DESCRIPTION, dependencies=[OWNER_ONLY]
 )
-async def analytics(ledger: LedgerDep, filters: Filters) -> dict[str, Any]:
-    return await ledger.analytics(filters)
+async def analytics(
+    ledger: LedgerDep, filters: Filters, points: Annotated[int | None, Query(ge=10, le=10_000)] = None
+) -> JSONResponse:
+    # Already plain JSON values: straight to the encoder, not through FastAPI's walk of a long
+    # ledger's every point.
+    return JSONResponse(await ledger.analytics(filters, points))

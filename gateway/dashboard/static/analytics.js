@@ -11,6 +11,7 @@
   for (const name of FILTERS) form.elements[name].value = params.get(name) || "";
 
   const style = getComputedStyle(document.body);
+  const POINTS = 1000;
   const COLOURS = {
     text: style.getPropertyValue("--bs-secondary-color").trim() || "#adb5bd",
     grid: style.getPropertyValue("--bs-border-color").trim() || "#495057",
@@ -98,24 +99,8 @@
     });
   }
 
-  // Bands of a round width (1, 2 or 5 times a power of ten) that cut the range in about ten.
-  function bands(values) {
-    if (!values.length) return [];
-    const low = Math.min(...values);
-    const high = Math.max(...values);
-    const raw = Math.max((high - low) / 10, 0.01);
-    const power = Math.pow(10, Math.floor(Math.log10(raw)));
-    const width = [1, 2, 5, 10].map((m) => m * power).find((w) => w >= raw);
-    const first = Math.floor(low / width);
-    const count = Math.floor(high / width) - first + 1;
-    const counts = new Array(count).fill(0);
-    for (const v of values) counts[Math.min(count - 1, Math.floor(v / width) - first)] += 1;
-    const label = (n) => Number(((first + n) * width).toFixed(2));
-    return counts.map((c, n) => ({ from: label(n), to: label(n + 1), count: c }));
-  }
-
-  function slippage(values) {
-    const found = bands(values.map(Number));
+  // The bands (of a round width) are cut by the gateway, over every value.
+  function slippage(found) {
     draw("slippage-chart", {
       type: "bar",
       data: {
@@ -124,7 +109,7 @@
           {
             label: "Fills",
             data: found.map((b) => b.count),
-            backgroundColor: found.map((b) => (b.from >= 0 ? COLOURS.loss : COLOURS.gain)),
+            backgroundColor: found.map((b) => (Number(b.from) >= 0 ? COLOURS.loss : COLOURS.gain)),
           },
         ],
       },
@@ -201,7 +186,8 @@
     history.replaceState(null, "", shown.toString() ? "?" + shown : location.pathname);
     document.getElementById("export-csv").href = "/trades.csv" + (q.toString() ? "?" + q : "");
     document.getElementById("export-json").href = "/trades.json" + (q.toString() ? "?" + q : "");
-    const reply = await get("/api/analytics?" + q);
+    // A chart needs no more points than it has pixels: the gateway thins the curves to this.
+    const reply = await get("/api/analytics?" + q + (q.toString() ? "&" : "") + "points=" + POINTS);
     const error = document.getElementById("analytics-error");
     if (!reply.ok) {
       error.textContent = "Analytics cannot be read: " + errorText(reply);
@@ -213,7 +199,7 @@
     summary(total);
     equity(total.equity_curve);
     daily(total.daily_pnl);
-    slippage(total.slippage_bps.values);
+    slippage(total.slippage_bps.bands);
     const rows = Object.entries(strategies).map(([name, f]) => row(name, f));
     document.querySelector("#strategies tbody").replaceChildren(...rows);
     document.getElementById("strategies-empty").classList.toggle("d-none", rows.length > 0);
