@@ -71,8 +71,16 @@
     return new Date(ms).toISOString().slice(0, 10);
   }
 
+  // Labels as fine as the curve's span needs (UTC): seconds within an hour, minutes within two
+  // days, else the day.
+  function tick(span) {
+    const end = span < 3600000 ? 19 : 16;
+    return span < 2 * 86400000 ? (v) => new Date(v).toISOString().slice(11, end) : (v) => day(v);
+  }
+
   function equity(curve) {
     const points = curve.map((p) => ({ x: Date.parse(p.time), y: Number(p.equity) }));
+    const span = points.length ? points[points.length - 1].x - points[0].x : 0;
     draw("equity-chart", {
       type: "line",
       data: {
@@ -81,7 +89,7 @@
         ],
       },
       options: legendless({
-        x: { type: "linear", ticks: { callback: (v) => day(v), maxTicksLimit: 6 } },
+        x: { type: "linear", ticks: { callback: tick(span), maxTicksLimit: 6 } },
         y: { title: { display: true, text: "net PnL" } },
       }),
     });
