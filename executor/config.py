@@ -9,12 +9,12 @@ from typing import Any, Literal
 from pydantic import SecretStr, field_validator, model_validator
 
 from common import jsonlog
+from common.risk_memory import MAX_CONSECUTIVE_LOSSES
 from common.settings import ServiceSettings, parse_accounts, secret_value
 from common.symbols import canonical_symbol
 from common.tls import check_complete
 from executor.core.exposure.limits import (
     COOLDOWN_AFTER_STOP,
-    MAX_CONSECUTIVE_LOSSES,
     MAX_DAILY_LOSS,
     MAX_OPEN_POSITIONS,
     TRADING_HOURS,

@@ -10,7 +10,7 @@ import grpc
 
 from common.errors import ErrorClass, TvbridgeError
 from common.jsonlog import signal_context
-from executor import convert, convert_keeper, convert_pauses, metrics
+from executor import convert, convert_keeper, convert_pauses, convert_risk_memory, metrics
 from executor.core.engine import ExecutionEngine
 from executor.core.keeper.keeper import Keeper
 from executor.core.keeper.view import kept_positions
@@ -161,6 +161,17 @@ class ExecutorServicer(pb_grpc.ExecutorServiceServicer):
             _abort(context, exc)
         held = self.engine.exposure.sync(events)
         return pb.RiskPauses(pauses=[convert_pauses.pause_to_pb(p) for p in held])
+
+    def RememberRisk(self, request: pb.RiskMemory, context: grpc.ServicerContext) -> pb.RiskMemoryReply:
+        try:
+            accounts = convert_risk_memory.memories_from_pb(request.accounts)
+        except TvbridgeError as exc:
+            _abort(context, exc)
+        cutoff = convert_risk_memory.cutoff_from_pb(request)
+        reply = self.engine.exposure.remember(cutoff, accounts)
+        if reply.taken:
+            log.info("risk memory taken from the journal", extra={"accounts": len(accounts)})
+        return convert_risk_memory.reply_to_pb(reply)
 
     def GetTradingStatus(
         self, request: pb.GetTradingStatusRequest, context: grpc.ServicerContext

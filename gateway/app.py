@@ -22,6 +22,7 @@ from gateway.config import GatewaySettings
 from gateway.core.controls import Controls
 from gateway.core.exit_plans import ExitHandBack
 from gateway.core.refusal_log import RefusalLog
+from gateway.core.risk_memory import RiskMemoryHandOver
 from gateway.core.risk_pauses import RiskPauses
 from gateway.core.webhook import WebhookService
 from gateway.dashboard.pages import STATIC, assets_missing
@@ -63,19 +64,26 @@ async def _summarise_refusals(refusals: RefusalLog) -> None:
 
 
 async def _hand_over_switch(
-    executor: ExecutorClient, controls: Controls, pauses: RiskPauses, exits: ExitHandBack
+    executor: ExecutorClient,
+    controls: Controls,
+    pauses: RiskPauses,
+    exits: ExitHandBack,
+    memory: RiskMemoryHandOver,
 ) -> None:
-    """On every (re)connect to the executor, hand it the journal's risk pauses and kill switch,
-    then the exit plans of recent entries (a restarted executor remembers none). Until it has
-    the switch, the executor refuses every signal as a condition to retry, so none is lost or
-    traded on a stale default; the pauses go first, so none is traded past a recorded pause.
-    Retried here until it takes all three or the connection is lost again."""
+    """On every (re)connect to the executor, hand it the risk limits' memory (what they counted
+    before a restart), the journal's risk pauses and kill switch, then the exit plans of recent
+    entries (a restarted executor remembers none). Until it has the switch, the executor refuses
+    every signal as a condition to retry, so none is lost or traded on a stale default; the
+    memory and pauses go first, so none is traded past a recorded pause or a limit spent before
+    the restart (the memory before the pauses: a resume since the executor's start forgives what
+    it remembers). Retried here until it takes them all or the connection is lost again."""
     async for _ in executor.connections():
         delay = 0.2
         handed = False
         while executor.channel_up():
             try:
                 if not handed:
+                    await memory.hand_over()
                     await pauses.hand_over()
                     await controls.hand_over()
                     executor.switch_handed_over()
@@ -84,7 +92,7 @@ async def _hand_over_switch(
                 break
             except Exception as exc:  # the journal or the executor: try again while connected
                 reason = exc.message if isinstance(exc, TvbridgeError) else type(exc).__name__
-                what = "exit plans" if handed else "risk pauses and trading switch"
+                what = "exit plans" if handed else "risk memory, pauses and trading switch"
                 log.warning(f"{what} not handed over yet", extra={"reason": reason})
             await asyncio.sleep(delay)
             delay = min(5.0, delay * 2)
@@ -105,7 +113,11 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
             asyncio.create_task(_watch_backlog(services.journal)),
             asyncio.create_task(
                 _hand_over_switch(
-                    services.executor, services.controls, services.risk_pauses, services.exit_hand_back
+                    services.executor,
+                    services.controls,
+                    services.risk_pauses,
+                    services.exit_hand_back,
+                    services.risk_memory,
                 )
             ),
             asyncio.create_task(_summarise_refusals(services.refusals)),

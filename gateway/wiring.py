@@ -18,12 +18,14 @@ from gateway.core.exit_plans import ExitHandBack
 from gateway.core.keeper_feed import KeeperFeed
 from gateway.core.overview import Overview
 from gateway.core.refusal_log import RefusalLog
+from gateway.core.risk_memory import RiskMemoryHandOver
 from gateway.core.risk_pauses import RiskPauses
 from gateway.core.sessions import Sessions
 from gateway.core.sources import RateLimiter, SourceGuard, parse_networks
 from gateway.core.trades_csv import TradesFile
 from gateway.core.webhook import WebhookService
 from gateway.executor.client import ExecutorClient, MutualTls
+from gateway.journal import risk_memory
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.ledger_aio import AsyncLedger
 from gateway.journal.store import Journal
@@ -51,6 +53,7 @@ class Services:
     refusals: RefusalLog
     exit_hand_back: ExitHandBack
     risk_pauses: RiskPauses
+    risk_memory: RiskMemoryHandOver
 
 
 def executor_client(settings: GatewaySettings) -> ExecutorClient:
@@ -134,4 +137,7 @@ def build(settings: GatewaySettings) -> Services:
         refusals=refusals,
         exit_hand_back=ExitHandBack(journal, executor),
         risk_pauses=RiskPauses(executor, journal, notifier),
+        risk_memory=RiskMemoryHandOver(
+            executor, lambda cutoff_ms: journal.read(risk_memory.read, ledger.ledger, cutoff_ms)
+        ),
     )

@@ -21,8 +21,9 @@ from decimal import ROUND_FLOOR, Decimal
 from typing import Any
 
 from common.decimals import plain
+from common.trade_net import ZERO, lost
 from gateway.core.fills import SIGNAL, FillFilter, iso_time
-from gateway.core.round_trips import ZERO, LedgerFill, Share, Trade, round_trips
+from gateway.core.round_trips import LedgerFill, Share, Trade, round_trips
 
 MONEY = Decimal("1E-8")
 RATIO = Decimal("0.0001")
@@ -106,7 +107,7 @@ class Figures:
     def trade_figures(self) -> dict[str, Any]:
         nets = [t.net_pnl for t in self.trades]
         wins = [n for n in nets if n > 0]
-        losses = [n for n in nets if n < 0]
+        losses = [n for n in nets if lost(n)]
         gross_loss = -sum(losses, ZERO)
         return {
             "trades": len(nets),

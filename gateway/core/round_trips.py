@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-ZERO = Decimal(0)
+from common.trade_net import ZERO, quote_fee, quote_of
+
 HEDGE_SIDES = ("LONG", "SHORT")
 
 
@@ -80,13 +81,13 @@ class LedgerFill:
 
     @property
     def quote_fee(self) -> Decimal:
-        """The fee in the asset PnL is counted in (the symbol's quote asset); a fee paid in
-        another asset (BNB on Binance) is not converted, and is counted apart."""
-        return self.fee if self.fee_asset in ("", self.quote) else ZERO
+        """The fee in the asset PnL is counted in (common/trade_net.py); a fee paid in another
+        asset is counted apart."""
+        return quote_fee(self.fee, self.fee_asset, self.quote)
 
     @property
     def quote(self) -> str:
-        return self.symbol.rpartition("-")[2]
+        return quote_of(self.symbol)
 
 
 @dataclass(eq=False)

@@ -14,6 +14,7 @@ from grpc_health.v1 import health_pb2, health_pb2_grpc
 
 from common.errors import ErrorClass, TvbridgeError
 from common.pauses import PauseEvent
+from common.risk_memory import AccountMemory, MemoryReply
 from common.tls import read_pem
 from gateway import metrics
 from gateway.core.accounts import Account, ConnectionCheck
@@ -23,7 +24,7 @@ from gateway.core.flatten import FlattenedAccount
 from gateway.core.keeper import AccountPositions, KeeperRecord
 from gateway.core.signal import Signal, Venue
 from gateway.executor import convert
-from gateway.executor.convert import pauses
+from gateway.executor.convert import pauses, risk_memory
 from tvbridge.executor.v1 import executor_pb2 as pb
 from tvbridge.executor.v1 import executor_pb2_grpc as pb_grpc
 
@@ -175,6 +176,13 @@ class ExecutorClient:
         assert self._stub is not None, "start() first"
         call = self._stub.SyncRiskPauses(pauses.sync_pauses_to_pb(events), timeout=self.control_timeout_s)
         return pauses.pauses_from_pb(await self._call("SyncRiskPauses", call))
+
+    async def remember_risk(self, cutoff_ms: int | None, accounts: list[AccountMemory]) -> MemoryReply:
+        """Hand the risk limits' memory over (or, without a cutoff, ask whether it is wanted)."""
+        assert self._stub is not None, "start() first"
+        request = risk_memory.memory_to_pb(cutoff_ms, accounts)
+        call = self._stub.RememberRisk(request, timeout=self.control_timeout_s)
+        return risk_memory.memory_reply_from_pb(await self._call("RememberRisk", call))
 
     async def connections(self) -> AsyncIterator[None]:
         """Yields each time the channel becomes connected: at start and after every reconnect

@@ -47,6 +47,7 @@ def test_package_and_service_names_are_the_contract() -> None:
         "GetPositions",
         "ResumeExits",
         "SyncRiskPauses",
+        "RememberRisk",
     }
     size = pb.Signal.DESCRIPTOR.oneofs_by_name["size"]
     # Each size kind travels in the field of its name (both convert modules rely on it).

@@ -6,6 +6,11 @@ Only entries come here: closes, take-profits and stops never ask. A refusal name
 and the figures. A daily-loss or losing-streak breach pauses the account (or the strategy)
 until the next UTC day or the owner's resume (common/pauses.py); the pause is told (`told`,
 drained by the guard outside the lock) so the gateway journals and notifies it.
+
+The book counts the fills from its executor's start (`started_ms`) on; what came before is the
+journal's memory (common/risk_memory.py), taken once (`remember`), resumes before the start
+included: so a fill the first reconciliation reads back from before the start is not counted
+twice, and an old resume handed over again does not forgive what this run lost since.
 """
 
 from __future__ import annotations
@@ -17,11 +22,11 @@ from decimal import Decimal
 
 from common.decimals import plain
 from common.errors import ErrorClass, TvbridgeError
-from common.pauses import PauseChange, PauseEvent, iso_ms, next_utc_day
+from common.pauses import PauseChange, PauseEvent, day_of, iso_ms, next_utc_day
+from common.risk_memory import MAX_CONSECUTIVE_LOSSES, AccountMemory
 from executor.core.events import Fill
 from executor.core.exposure.limits import (
     COOLDOWN_AFTER_STOP,
-    MAX_CONSECUTIVE_LOSSES,
     MAX_DAILY_LOSS,
     MAX_OPEN_POSITIONS,
     TRADING_HOURS,
@@ -40,8 +45,9 @@ def _refuse(message: str) -> TvbridgeError:
 
 
 class AccountBook:
-    def __init__(self, venue: Venue, account: str, plan: RiskPlan) -> None:
+    def __init__(self, venue: Venue, account: str, plan: RiskPlan, started_ms: int = 0) -> None:
         self.venue, self.account, self.plan = venue, account, plan
+        self.started_ms = started_ms
         self.lock = threading.Lock()
         self.slots = Slots()
         self.results = Results()
@@ -168,6 +174,8 @@ class AccountBook:
     # -- what the venue reports ----------------------------------------------------------
 
     def fill(self, fill: Fill) -> None:
+        if fill.time_ms < self.started_ms:
+            return  # the journal's memory has it
         trade = self.results.fill(fill, self.slots.owners.get(fill.where.symbol, ""))
         for scope in {"", trade.strategy}:
             limits = self._limits(scope)
@@ -206,6 +214,12 @@ class AccountBook:
             self.position(symbol, side, quantity, as_of_ms)
         self.seeded = True
 
+    def remember(self, memory: AccountMemory) -> None:
+        """The journal's memory of what came before `started_ms` (the guard gives it once)."""
+        self.results.remember(memory.scopes, day_of(self.started_ms))
+        for symbol, time_ms in memory.stops.items():
+            self.results.stopped(symbol, time_ms)
+
     # -- pauses --------------------------------------------------------------------------
 
     def _pause(self, scope: str, limit: str, reason: str, now_ms: int) -> None:
@@ -237,7 +251,8 @@ class AccountBook:
                 pause = self.pauses.get(scope)
                 if pause is not None and pause.time_ms <= event.time_ms:
                     del self.pauses[scope]
-                self.results.forgive(scope, now_ms)
+                if event.time_ms >= self.started_ms:
+                    self.results.forgive(scope, now_ms)
             elif event.until_ms > now_ms and event.time_ms > self.resumed.get(scope, -1):
                 known = self.pauses.get(scope)
                 if known is None or known.time_ms < event.time_ms:

@@ -6,7 +6,8 @@ the account's lock; the order is placed outside it; the ticket is then settled b
 placed (the slot pinned until the venue's reports say) or by the failure (the slot released,
 unless the order may have reached the venue). The venue's positions are read once per account
 to count those opened before this run, and again (at most once a second, one read at a time)
-while a daily-loss limit needs their unrealised loss.
+while a daily-loss limit needs their unrealised loss. What the limits counted before this run
+started, the gateway hands over from its journal (`remember`), once.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from decimal import Decimal
 
 from common.errors import TvbridgeError
 from common.pauses import PauseEvent
+from common.risk_memory import STOPPED_OUT, AccountMemory, MemoryReply
 from common.trading import NewsKind
 from executor.core.events import Fill, OrderUpdate, PositionUpdate
 from executor.core.exposure.book import AccountBook
@@ -38,7 +40,6 @@ from executor.core.ports import VenueAdapter
 
 Key = tuple[Venue, str]
 UNREALISED_MAX_AGE_S = 1.0
-STOPPED_OUT = frozenset({NewsKind.STOP_HIT, NewsKind.LIQUIDATION})
 
 
 @dataclass
@@ -101,6 +102,9 @@ class ExposureGuard:
         self.unrealised_max_age_s = unrealised_max_age_s
         self.clock = clock
         self.tell = tell
+        # Fills from here on are counted live; those before come with the journal's memory.
+        self.started_ms = _ms(clock)
+        self.remembered = False
         # Set by the wiring when the position keeper reports to the guard: its reports, not
         # the engine's own closes, then say when a position is gone.
         self.fed = False
@@ -113,7 +117,7 @@ class ExposureGuard:
         with self._books_lock:
             book = self._books.get((venue, account))
             if book is None:
-                book = self._books[(venue, account)] = AccountBook(venue, account, self.plan)
+                book = self._books[(venue, account)] = AccountBook(venue, account, self.plan, self.started_ms)
                 self._read_locks[(venue, account)] = threading.Lock()
             return book
 
@@ -213,6 +217,24 @@ class ExposureGuard:
             change(book)
             told = self._drain(book)
         self._tell(told)
+
+    # -- the journal's memory ------------------------------------------------------------
+
+    def remember(self, cutoff_ms: int | None, accounts: Iterable[AccountMemory]) -> MemoryReply:
+        """Take the journal's memory counted up to `cutoff_ms`, if it is this run's start and
+        none was taken yet (a second hand-over, from any gateway, changes nothing). Without a
+        cutoff, only say whether it is wanted and from when."""
+        with self._books_lock:
+            wanted = self.plan.any and not self.remembered
+            take = wanted and cutoff_ms == self.started_ms
+            if take:
+                self.remembered = True
+        if take:
+            for memory in accounts:
+                book = self.book(Venue(memory.venue), memory.account)
+                with book.lock:
+                    book.remember(memory)
+        return MemoryReply(self.started_ms, wanted and not take, take)
 
     # -- pauses --------------------------------------------------------------------------
 

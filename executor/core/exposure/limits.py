@@ -16,12 +16,12 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from common.risk_memory import MAX_CONSECUTIVE_LOSSES
 from executor.core.exposure.hours import TradingHours, parse_hours
 
 # The settings' names: what refusals quote and what a strategy's entry is written in.
 MAX_OPEN_POSITIONS = "RISK_MAX_OPEN_POSITIONS"
 MAX_DAILY_LOSS = "RISK_MAX_DAILY_LOSS_USDT"
-MAX_CONSECUTIVE_LOSSES = "RISK_MAX_CONSECUTIVE_LOSSES"
 COOLDOWN_AFTER_STOP = "RISK_COOLDOWN_AFTER_STOP_S"
 TRADING_HOURS = "RISK_TRADING_HOURS"
 NAMES = (MAX_OPEN_POSITIONS, MAX_DAILY_LOSS, MAX_CONSECUTIVE_LOSSES, COOLDOWN_AFTER_STOP, TRADING_HOURS)

@@ -1,27 +1,27 @@
 """What one account's trades came to: realised today, the losing streak, the last stop per symbol.
 
-Realised is the fills' realised PnL less their fees (those paid in USDT), by UTC day of the
-fill, for the account and for the strategy whose position the fill traded. A trade is one
-position side from open to flat; it lost when its fills came to less than zero. The streak is
+Realised is the fills' realised PnL less their fees (those paid in USDT; common/trade_net.py),
+by UTC day of the fill, for the account and for the strategy whose position the fill traded. A
+trade is one position side from open to flat; it lost when its fills came to less than zero. The streak is
 the run of lost trades since the last one that did not lose (or the owner's resume, or the
 pause it caused). The fill that flattened a side may arrive after the report that it is flat:
-it still counts for the trade it closed, and the streak is counted again. Not thread-safe:
-the account's book holds the lock.
+it still counts for the trade it closed, and the streak is counted again. What came before the
+executor started is the journal's memory (common/risk_memory.py), taken in once (`remember`).
+Not thread-safe: the account's book holds the lock.
 """
 
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from common.pauses import day_of
+from common.risk_memory import REMEMBERED_TRADES, ScopeMemory
+from common.trade_net import ZERO, fill_net, lost
 from executor.core.events import Fill
 from executor.core.model import PositionSide, Side
-
-ZERO = Decimal(0)
-QUOTE = "USDT"
-HISTORY = 100  # trades remembered per scope: enough for any streak worth a limit
 
 
 @dataclass
@@ -45,6 +45,7 @@ class Results:
         self.last_closed: dict[tuple[str, PositionSide], Trade] = {}
         self.history: dict[str, deque[Trade]] = {}
         self.stops: dict[str, int] = {}  # symbol -> when its last stop or liquidation filled
+        self.started_over: set[str] = set()  # scopes whose streak started over in this run
 
     def fill(self, fill: Fill, owner: str) -> Trade:
         """Count a fill; the trade it belongs to (a closed one when it is a late closing fill)."""
@@ -61,7 +62,7 @@ class Results:
                     else (fill.position_side is PositionSide.LONG)
                 )
                 trade = self.open[key] = Trade(owner, long)
-        net = fill.realized_pnl - (fill.fee if fill.fee_asset in (QUOTE, "") else ZERO)
+        net = fill_net(fill.realized_pnl, fill.fee, fill.fee_asset, fill.where.symbol)
         trade.result += net
         day = day_of(fill.time_ms)
         for scope in {"", trade.strategy}:
@@ -80,7 +81,7 @@ class Results:
             closed.long, closed.closed = before > 0, True
             self.last_closed[key] = closed
             for scope in {"", closed.strategy}:
-                self.history.setdefault(scope, deque(maxlen=HISTORY)).append(closed)
+                self.history.setdefault(scope, deque(maxlen=REMEMBERED_TRADES)).append(closed)
         if after != 0 and key not in self.open:
             self.open[key] = Trade(owner, after > 0)
         return closed
@@ -88,7 +89,7 @@ class Results:
     def streak(self, scope: str) -> int:
         count = 0
         for trade in reversed(self.history.get(scope, ())):
-            if trade.result >= 0:
+            if not lost(trade.result):
                 break
             count += 1
         return count
@@ -105,10 +106,27 @@ class Results:
         day = day_of(now_ms)
         self.forgiven[(day, scope)] = min(self.realised.get((day, scope), ZERO), ZERO)
         self.history.pop(scope, None)
+        self.started_over.add(scope)
 
     def spent(self, scope: str) -> None:
         """A streak that paused its scope is spent: the pause, not the streak, holds now."""
         self.history.pop(scope, None)
+        self.started_over.add(scope)
+
+    def remember(self, scopes: Iterable[ScopeMemory], day: int) -> None:
+        """Take the journal's memory of what came before this run: `day`'s realised net and its
+        forgiven part, and the trades closed before any this run saw. Once per run (the guard)."""
+        for memory in scopes:
+            key = (day, memory.strategy)
+            self.realised[key] = self.realised.get(key, ZERO) + memory.realised
+            self.forgiven.setdefault(key, memory.forgiven)
+            if memory.strategy in self.started_over:
+                continue  # a resume or a pause since the start spent what came before it
+            # Their direction is not told: they are never a late fill's trade (`last_closed`).
+            before = [Trade(memory.strategy, True, result, True) for result in memory.trades]
+            history = self.history.get(memory.strategy, ())
+            self.history[memory.strategy] = deque([*before, *history], maxlen=REMEMBERED_TRADES)
+        self._forget_days(day)
 
     def _forget_days(self, today: int) -> None:
         if len(self.realised) > 64:

@@ -858,3 +858,53 @@ class RiskPauses(_message.Message):
     PAUSES_FIELD_NUMBER: _ClassVar[int]
     pauses: _containers.RepeatedCompositeFieldContainer[RiskPause]
     def __init__(self, pauses: _Optional[_Iterable[_Union[RiskPause, _Mapping]]] = ...) -> None: ...
+
+class ScopeMemory(_message.Message):
+    __slots__ = ("strategy", "realised", "forgiven", "trades")
+    STRATEGY_FIELD_NUMBER: _ClassVar[int]
+    REALISED_FIELD_NUMBER: _ClassVar[int]
+    FORGIVEN_FIELD_NUMBER: _ClassVar[int]
+    TRADES_FIELD_NUMBER: _ClassVar[int]
+    strategy: str
+    realised: str
+    forgiven: str
+    trades: _containers.RepeatedScalarFieldContainer[str]
+    def __init__(self, strategy: _Optional[str] = ..., realised: _Optional[str] = ..., forgiven: _Optional[str] = ..., trades: _Optional[_Iterable[str]] = ...) -> None: ...
+
+class SymbolStop(_message.Message):
+    __slots__ = ("symbol", "time")
+    SYMBOL_FIELD_NUMBER: _ClassVar[int]
+    TIME_FIELD_NUMBER: _ClassVar[int]
+    symbol: str
+    time: _timestamp_pb2.Timestamp
+    def __init__(self, symbol: _Optional[str] = ..., time: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ...) -> None: ...
+
+class AccountMemory(_message.Message):
+    __slots__ = ("venue", "account", "scopes", "stops")
+    VENUE_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNT_FIELD_NUMBER: _ClassVar[int]
+    SCOPES_FIELD_NUMBER: _ClassVar[int]
+    STOPS_FIELD_NUMBER: _ClassVar[int]
+    venue: Venue
+    account: str
+    scopes: _containers.RepeatedCompositeFieldContainer[ScopeMemory]
+    stops: _containers.RepeatedCompositeFieldContainer[SymbolStop]
+    def __init__(self, venue: _Optional[_Union[Venue, str]] = ..., account: _Optional[str] = ..., scopes: _Optional[_Iterable[_Union[ScopeMemory, _Mapping]]] = ..., stops: _Optional[_Iterable[_Union[SymbolStop, _Mapping]]] = ...) -> None: ...
+
+class RiskMemory(_message.Message):
+    __slots__ = ("cutoff", "accounts")
+    CUTOFF_FIELD_NUMBER: _ClassVar[int]
+    ACCOUNTS_FIELD_NUMBER: _ClassVar[int]
+    cutoff: _timestamp_pb2.Timestamp
+    accounts: _containers.RepeatedCompositeFieldContainer[AccountMemory]
+    def __init__(self, cutoff: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., accounts: _Optional[_Iterable[_Union[AccountMemory, _Mapping]]] = ...) -> None: ...
+
+class RiskMemoryReply(_message.Message):
+    __slots__ = ("started", "wanted", "taken")
+    STARTED_FIELD_NUMBER: _ClassVar[int]
+    WANTED_FIELD_NUMBER: _ClassVar[int]
+    TAKEN_FIELD_NUMBER: _ClassVar[int]
+    started: _timestamp_pb2.Timestamp
+    wanted: bool
+    taken: bool
+    def __init__(self, started: _Optional[_Union[datetime.datetime, _timestamp_pb2.Timestamp, _Mapping]] = ..., wanted: _Optional[bool] = ..., taken: _Optional[bool] = ...) -> None: ...

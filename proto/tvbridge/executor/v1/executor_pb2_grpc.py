@@ -84,6 +84,11 @@ class ExecutorServiceStub:
                 request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.SyncRiskPausesRequest.SerializeToString,
                 response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskPauses.FromString,
                 _registered_method=True)
+        self.RememberRisk = channel.unary_unary(
+                '/tvbridge.executor.v1.ExecutorService/RememberRisk',
+                request_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskMemory.SerializeToString,
+                response_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskMemoryReply.FromString,
+                _registered_method=True)
 
 
 class ExecutorServiceServicer:
@@ -177,6 +182,17 @@ class ExecutorServiceServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def RememberRisk(self, request, context):
+        """What the risk limits counted before this executor started (today's realised PnL, the
+        trades of each losing streak, the last stop per symbol), worked out by the gateway from its
+        journal on every (re)connect, before the pauses. Asked first without a cutoff: the answer
+        names this executor's start and whether it still wants its memory; then sent, counted up to
+        that start. Taken once per executor run (fills from its start on it counts itself).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_ExecutorServiceServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -229,6 +245,11 @@ def add_ExecutorServiceServicer_to_server(servicer, server):
                     servicer.SyncRiskPauses,
                     request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.SyncRiskPausesRequest.FromString,
                     response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskPauses.SerializeToString,
+            ),
+            'RememberRisk': grpc.unary_unary_rpc_method_handler(
+                    servicer.RememberRisk,
+                    request_deserializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskMemory.FromString,
+                    response_serializer=tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskMemoryReply.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -501,6 +522,33 @@ class ExecutorService:
             '/tvbridge.executor.v1.ExecutorService/SyncRiskPauses',
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.SyncRiskPausesRequest.SerializeToString,
             tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskPauses.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def RememberRisk(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/tvbridge.executor.v1.ExecutorService/RememberRisk',
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskMemory.SerializeToString,
+            tvbridge_dot_executor_dot_v1_dot_executor__pb2.RiskMemoryReply.FromString,
             options,
             channel_credentials,
             insecure,
