@@ -1,13 +1,14 @@
 """What one account's trades came to: realised today, the losing streak, the last stop per symbol.
 
-Realised is the fills' realised PnL less their fees (those paid in USDT; common/trade_net.py),
-by UTC day of the fill, for the account and for the strategy whose position the fill traded. A
-trade is one position side from open to flat; it lost when its fills came to less than zero. The streak is
-the run of lost trades since the last one that did not lose (or the owner's resume, or the
-pause it caused). The fill that flattened a side may arrive after the report that it is flat:
-it still counts for the trade it closed, and the streak is counted again. What came before the
-executor started is the journal's memory (common/risk_memory.py), taken in once (`remember`).
-Not thread-safe: the account's book holds the lock.
+Realised is the fills' realised PnL less their fees (those paid in the quote asset, USDT:
+common/trade_net.py), by UTC day of the fill, for the account and for the strategy whose
+position the fill traded. A trade is one position side from open to flat; it lost when its
+fills came to less than zero. The streak is the run of lost trades since the last one that did
+not lose (or the owner's resume, or the pause it caused). The fill that flattened a side may
+arrive after the report that it is flat: it still counts for the trade it closed, and the
+streak is counted again. What came before the executor started is the journal's memory
+(common/risk_memory.py), taken in once (`remember`). Not thread-safe: the account's book holds
+the lock.
 """
 
 from __future__ import annotations

@@ -160,3 +160,13 @@ def test_a_resume_from_before_the_start_forgives_nothing_this_run_lost() -> None
     passes(g)
     lose(g, "fresh", "-59", START + 20_000)
     passes(g)
+
+
+def test_a_streak_spent_since_the_start_leaves_the_remembered_trades_spent_too() -> None:
+    g, _ = guard(ExposureLimits(max_consecutive_losses=2))
+    lose(g, "a", "-1", START + 1000)
+    lose(g, "b", "-1", START + 2000)  # paused: the streak is spent
+    g.remember(START, memory(ScopeMemory("", Decimal(-3), trades=(Decimal(-1),))))
+    book = g.book(Venue.BINGX, "default")
+    assert book.results.streak("") == 0
+    assert book.results.realised_today("", START + 3000) == Decimal(-5)
