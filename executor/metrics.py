@@ -7,6 +7,7 @@ from typing import Any
 
 from prometheus_client import Counter, Gauge, Histogram, Info
 
+from common.pauses import PauseChange
 from common.trading import NewsKind
 from executor.core.exposure.guard import ExposureGuard
 from executor.core.keeper.keeper import Keeper
@@ -222,8 +223,9 @@ class KeeperMetrics:
 
 
 class RiskMetrics:
-    """The pauses in force as `tvbridge_executor_risk_paused`: each account at 0 from the start,
-    a pause at 1 while it holds, back to 0 once lifted."""
+    """The limits' pauses in force as `tvbridge_executor_risk_paused`: each account at 0 from
+    the start, a pause at 1 while it holds, back to 0 once lifted. The owner's own pauses are not
+    counted: its alert says a limit was breached, and the owner knows what they paused."""
 
     def __init__(self, guard: ExposureGuard, accounts: Iterable[tuple[Venue, str]]) -> None:
         self.guard = guard
@@ -232,7 +234,9 @@ class RiskMetrics:
             RISK_PAUSED.labels(*labels).set(0)
 
     def update(self) -> None:
-        paused = {(p.venue, p.account, p.strategy) for p in self.guard.in_force()}
+        paused = {
+            (p.venue, p.account, p.strategy) for p in self.guard.in_force() if p.change is PauseChange.PAUSED
+        }
         for labels in self._shown | paused:
             RISK_PAUSED.labels(*labels).set(1 if labels in paused else 0)
         self._shown |= paused

@@ -2,10 +2,11 @@
 
 The executor pauses an account (or a strategy) the moment a daily-loss or losing-streak limit
 is breached and reports it as the keeper's news; the keeper feed journals it with that news
-(gateway/journal/pauses.py) and notifies. The journal's recent events are handed to the
-executor on every (re)connect, before the kill switch (an executor that has the switch must
-already know its pauses), and an owner's resume is journalled first, then pushed: if the
-executor cannot be reached, the record stands and goes over on reconnect.
+(gateway/journal/pauses.py) and notifies. The owner may pause one too, until resumed. The
+journal's recent events (and the owner's pauses still standing) are handed to the executor on
+every (re)connect, before the kill switch (an executor that has the switch must already know
+its pauses), and an owner's pause or resume is journalled first, then pushed: if the executor
+cannot be reached, the record stands and goes over on reconnect.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 from common.errors import TvbridgeError
-from common.pauses import HAND_OVER_MS, PauseEvent, in_force
+from common.pauses import HAND_OVER_MS, PauseChange, PauseEvent, in_force
 from gateway.journal import pauses
 from gateway.journal.aio import AsyncJournal
 from gateway.journal.records import now_ms
@@ -31,12 +32,15 @@ class PausingExecutor(Protocol):
 
 
 def view(pause: PauseEvent) -> dict[str, Any]:
+    """`by`: "limit" (until `until_ms` or a resume) or "owner" (until resumed; `until_ms` 0)."""
     return {
         "venue": pause.venue,
         "account": pause.account,
         "strategy": pause.strategy,
+        "by": "owner" if pause.change is PauseChange.OWNER_PAUSED else "limit",
         "limit": pause.limit,
         "reason": pause.reason,
+        "actor": pause.actor,
         "paused_ms": pause.time_ms,
         "until_ms": pause.until_ms,
     }
@@ -60,7 +64,7 @@ class RiskPauses:
     async def events(self) -> list[PauseEvent]:
         since = self.clock() - HAND_OVER_MS
         engine = self.journal.journal.engine
-        return await self.journal.read(pauses.events_since, engine, since)
+        return await self.journal.read(pauses.hand_over_events, engine, since)
 
     async def recorded(self) -> list[PauseEvent]:
         """The pauses in force, as the journal has them."""
@@ -84,14 +88,24 @@ class RiskPauses:
             answer["executor"] = {"pauses": [view(p) for p in held]}
         return answer
 
+    async def pause(self, venue: str, account: str, strategy: str, actor: str) -> dict[str, Any]:
+        """The owner pauses entries on an account (or one strategy on it) until resumed,
+        journalled and audited."""
+        return await self._owner_change(PauseChange.OWNER_PAUSED, venue, account, strategy, actor)
+
     async def resume(self, venue: str, account: str, strategy: str, actor: str) -> dict[str, Any]:
         """Lift the pauses of an account (or of one strategy on it), journalled and audited."""
+        return await self._owner_change(PauseChange.RESUMED, venue, account, strategy, actor)
+
+    async def _owner_change(
+        self, change: PauseChange, venue: str, account: str, strategy: str, actor: str
+    ) -> dict[str, Any]:
         strategy = strategy.lower()
         async with self._lock:
             event = await self.journal.write(
-                lambda conn: pauses.resume_in(conn, venue, account, strategy, actor)
+                lambda conn: pauses.owner_change_in(conn, change, venue, account, strategy, actor)
             )
-            answer: dict[str, Any] = {"resumed": view(event) | {"actor": actor}}
+            answer: dict[str, Any] = {"resumed" if change is PauseChange.RESUMED else "paused": view(event)}
             try:
                 held = await self.executor.sync_risk_pauses([event])
                 answer["applied"] = True
@@ -100,7 +114,8 @@ class RiskPauses:
                 # Recorded: the executor gets it with the hand-over when it is back.
                 answer["applied"] = False
                 answer["executor_error"] = {"code": exc.error_class.value, "message": exc.message}
-        self.notifier.publish(Event("risk_resume", event.describe()))
-        log.warning("risk pause resumed", extra={"venue": venue, "account": account, "strategy": strategy})
+        kind = "risk_resume" if change is PauseChange.RESUMED else "owner_pause"
+        self.notifier.publish(Event(kind, event.describe()))
+        log.warning(event.describe(), extra={"venue": venue, "account": account, "strategy": strategy})
         answer["pauses"] = [view(p) for p in await self.recorded()]
         return answer

@@ -20,6 +20,7 @@ KINDS = (
     "flatten",
     "quiet",
     "risk_resume",
+    "owner_pause",
     *(kind.value for kind in NewsKind),
 )
 _TITLES = {
@@ -31,6 +32,7 @@ _TITLES = {
     "flatten": "Flatten",
     "quiet": "Strategy quiet",
     "risk_resume": "Risk pause lifted",
+    "owner_pause": "Entries paused",
     NewsKind.TAKE_PROFIT_HIT.value: "Take-profit hit",
     NewsKind.STOP_HIT.value: "Stop hit",
     NewsKind.LIQUIDATION.value: "LIQUIDATED",

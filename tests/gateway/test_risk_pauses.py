@@ -63,7 +63,7 @@ class PausingExecutor:
         if self.down:
             raise TvbridgeError(ErrorClass.EXECUTOR_UNAVAILABLE, "the executor is unreachable")
         self.handed.append(events)
-        return [e for e in events if e.change is PauseChange.PAUSED]
+        return [e for e in events if e.change is not PauseChange.RESUMED]
 
 
 def test_migration_0007_adds_the_pause_events_and_takes_them_back(journal_url: str) -> None:
@@ -140,6 +140,49 @@ def test_a_resume_is_journalled_audited_pushed_and_told(journal_url: str) -> Non
                 (PauseChange.RESUMED, "scalper"),
             ]
             assert await service.recorded() == []
+        finally:
+            journal.close()
+
+    asyncio.run(scenario())
+
+
+def test_an_owners_pause_is_journalled_audited_pushed_and_handed_over_however_old(journal_url: str) -> None:
+    async def scenario() -> None:
+        store = Journal(journal_url)
+        store.migrate()
+        journal = AsyncJournal(store)
+        executor, told = PausingExecutor(), Publishing()
+        service = RiskPauses(executor, journal, told)
+        try:
+            answer = await service.pause("bingx", "default", "Scalper", "telegram:42")
+            assert answer["applied"] is True
+            assert {k: answer["paused"][k] for k in ("strategy", "by", "limit", "actor", "until_ms")} == {
+                "strategy": "scalper",
+                "by": "owner",
+                "limit": "",
+                "actor": "telegram:42",
+                "until_ms": 0,
+            }
+            [pushed] = executor.handed[-1]
+            assert (pushed.change, pushed.strategy) == (PauseChange.OWNER_PAUSED, "scalper")
+            assert [e.text for e in told.events] == [
+                "bingx/default strategy scalper paused by telegram:42 until resumed"
+            ]
+            assert [(a["action"], a["actor"]) for a in store.audit_trail()] == [("risk_pause", "telegram:42")]
+            # A second owner's pause, resumed at once: nothing of it stands.
+            await service.pause("binance", "default", "", "api")
+            await service.resume("binance", "default", "", "api")
+
+            # Three days on, past the hand-over window of the limits' pauses: the standing owner's
+            # pause is still handed over (and in force), the lifted one is not.
+            later = RiskPauses(executor, journal, told, clock=lambda: now_ms() + 3 * DAY_MS)
+            handed = await later.hand_over()
+            assert [(p.venue, p.strategy, p.change) for p in handed] == [
+                ("bingx", "scalper", PauseChange.OWNER_PAUSED)
+            ]
+            assert [(p.venue, p.strategy) for p in await later.recorded()] == [("bingx", "scalper")]
+            await later.resume("bingx", "default", "scalper", "telegram:42")
+            assert await later.recorded() == []
         finally:
             journal.close()
 

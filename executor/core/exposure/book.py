@@ -5,7 +5,8 @@ step however many signals arrive at once.
 Only entries come here: closes, take-profits and stops never ask. A refusal names the limit
 and the figures. A daily-loss or losing-streak breach pauses the account (or the strategy)
 until the next UTC day or the owner's resume (common/pauses.py); the pause is told (`told`,
-drained by the guard outside the lock) so the gateway journals and notifies it.
+drained by the guard outside the lock) so the gateway journals and notifies it. The owner's
+own pauses come from the gateway (`sync`) and hold until resumed.
 
 The book counts the fills from its executor's start (`started_ms`) on; what came before is the
 journal's memory (common/risk_memory.py), taken once (`remember`), resumes before the start
@@ -52,7 +53,8 @@ class AccountBook:
         self.slots = Slots()
         self.results = Results()
         self.seeded = False  # the venue's positions read once, so those opened before us count
-        self.pauses: dict[str, PauseEvent] = {}  # by scope: "" the account, else a strategy
+        # By scope ("" the account, else a strategy) and kind: a limit's and the owner's apart.
+        self.pauses: dict[tuple[str, PauseChange], PauseEvent] = {}
         self.resumed: dict[str, int] = {}  # the latest resume applied per scope
         self.told: list[PauseEvent] = []
 
@@ -92,17 +94,22 @@ class AccountBook:
         return True
 
     def _paused(self, scope: str, now_ms: int) -> PauseEvent | None:
-        """The scope's pause in force at `now_ms` (one past its end is forgotten)."""
-        pause = self.pauses.get(scope)
-        if pause is not None and pause.until_ms <= now_ms:
-            del self.pauses[scope]
-            return None
-        return pause
+        """The scope's pause in force at `now_ms`, the owner's first (one past its end is
+        forgotten)."""
+        for kind in (PauseChange.OWNER_PAUSED, PauseChange.PAUSED):
+            pause = self.pauses.get((scope, kind))
+            if pause is not None and not pause.holds_at(now_ms):
+                del self.pauses[(scope, kind)]
+            elif pause is not None:
+                return pause
+        return None
 
     def _check_paused(self, scope: str, now_ms: int) -> None:
         pause = self._paused(scope, now_ms)
         if pause is None:
             return
+        if pause.change is PauseChange.OWNER_PAUSED:
+            raise _refuse(f"{self._where(scope)} is paused by {pause.actor or 'the owner'} until resumed")
         raise _refuse(
             f"{self._where(scope)} is paused until {iso_ms(pause.until_ms)} or the owner's resume: "
             f"{pause.reason}"
@@ -234,7 +241,7 @@ class AccountBook:
             reason,
             "executor",
         )
-        self.pauses[scope] = event
+        self.pauses[(scope, PauseChange.PAUSED)] = event
         self.told.append(event)
         if limit == MAX_CONSECUTIVE_LOSSES:
             self.results.spent(scope)
@@ -248,18 +255,19 @@ class AccountBook:
                 if event.time_ms <= self.resumed.get(scope, -1):
                     continue
                 self.resumed[scope] = event.time_ms
-                pause = self.pauses.get(scope)
-                if pause is not None and pause.time_ms <= event.time_ms:
-                    del self.pauses[scope]
+                for kind in (PauseChange.PAUSED, PauseChange.OWNER_PAUSED):
+                    pause = self.pauses.get((scope, kind))
+                    if pause is not None and pause.time_ms <= event.time_ms:
+                        del self.pauses[(scope, kind)]
                 if event.time_ms >= self.started_ms:
                     self.results.forgive(scope, now_ms)
-            elif event.until_ms > now_ms and event.time_ms > self.resumed.get(scope, -1):
-                known = self.pauses.get(scope)
+            elif event.holds_at(now_ms) and event.time_ms > self.resumed.get(scope, -1):
+                known = self.pauses.get((scope, event.change))
                 if known is None or known.time_ms < event.time_ms:
-                    self.pauses[scope] = event
+                    self.pauses[(scope, event.change)] = event
 
     def in_force(self, now_ms: int) -> list[PauseEvent]:
-        return [p for p in self.pauses.values() if p.until_ms > now_ms]
+        return [p for p in self.pauses.values() if p.holds_at(now_ms)]
 
     # -- helpers -------------------------------------------------------------------------
 

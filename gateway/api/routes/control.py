@@ -36,7 +36,7 @@ class TradingSwitch(BaseModel):
     reason: str = Field(default="", max_length=500)
 
 
-class Resume(BaseModel):
+class PauseScope(BaseModel):
     venue: Literal["bingx", "binance"]
     account: str = Field(default="default", min_length=1, max_length=64)
     strategy: str = Field(default="", max_length=64)  # empty: the whole account
@@ -112,6 +112,14 @@ async def risk(pauses: RiskPausesDep) -> dict[str, object]:
     return await pauses.status()
 
 
+@router.post(
+    "/api/risk/pause",
+    summary="Pause entries on an account or strategy until resumed (audited); closes still pass",
+)
+async def pause(body: PauseScope, pauses: RiskPausesDep, actor: StateChangeDep) -> dict[str, object]:
+    return await pauses.pause(body.venue, body.account.strip(), body.strategy.strip(), actor)
+
+
 @router.post("/api/risk/resume", summary="Lift the risk pauses of an account or strategy (audited)")
-async def resume(body: Resume, pauses: RiskPausesDep, actor: StateChangeDep) -> dict[str, object]:
+async def resume(body: PauseScope, pauses: RiskPausesDep, actor: StateChangeDep) -> dict[str, object]:
     return await pauses.resume(body.venue, body.account.strip(), body.strategy.strip(), actor)

@@ -1,6 +1,6 @@
 // The Status page's risk pauses, from GET /api/risk every few seconds: each pause in force with
-// the limit and the figures that made it, and a Resume button (confirmed, then POST
-// /api/risk/resume). Every value is written as text.
+// the limit and the figures that made it (or who paused it, for the owner's own), and a Resume
+// button (confirmed, then POST /api/risk/resume). Every value is written as text.
 "use strict";
 
 (function () {
@@ -18,7 +18,7 @@
   async function resume(p) {
     const who = `${p.venue}/${p.account}` + (p.strategy ? ` strategy ${p.strategy}` : "");
     const answer = await window.tvbConfirm(
-      `Resume ${who}: entries are taken again at once, and the day's loss (or the losing streak) counts afresh from now.`,
+      `Resume ${who}: entries are taken again at once, and the day's loss (or the losing streak) counts afresh from now. Every pause of ${who} is lifted.`,
       { title: "Resume entries?", confirm: "Resume", danger: false },
     );
     if (!answer.confirmed) return;
@@ -32,15 +32,16 @@
   function row(p) {
     const button = el("button", { class: "btn btn-sm btn-outline-success risk-resume", type: "button", text: "Resume" });
     button.addEventListener("click", () => resume(p));
+    const owner = p.by === "owner";
     return el(
       "tr",
-      { class: "risk-pause", "data-venue": p.venue, "data-account": p.account, "data-strategy": p.strategy, "data-limit": p.limit },
+      { class: "risk-pause", "data-venue": p.venue, "data-account": p.account, "data-strategy": p.strategy, "data-limit": p.limit, "data-by": p.by },
       el("td", { text: `${p.venue}/${p.account}` }),
       el("td", { text: p.strategy || "whole account" }),
-      el("td", {}, el("span", { class: "badge text-bg-danger", text: p.limit })),
-      el("td", { class: "text-break risk-reason", text: p.reason }),
+      el("td", {}, el("span", { class: owner ? "badge text-bg-warning" : "badge text-bg-danger", text: owner ? "owner" : p.limit })),
+      el("td", { class: "text-break risk-reason", text: owner ? `paused by ${p.actor}` : p.reason }),
       el("td", { class: "text-nowrap", text: when(p.paused_ms) }),
-      el("td", { class: "text-nowrap", text: when(p.until_ms) }),
+      el("td", { class: "text-nowrap", text: owner ? "until resumed" : when(p.until_ms) }),
       el("td", { class: "text-end" }, button),
     );
   }

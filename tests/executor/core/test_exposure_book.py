@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
@@ -233,6 +234,28 @@ def test_handed_pauses_hold_and_the_fold_matches_the_gateways() -> None:
     assert [(p.strategy, p.time_ms) for p in in_force(events, NOW)] == [("scalper", NOW - 1_000)]
     assert b.admit("a", "BTC-USDT", "", NOW, None) is True  # a new position, its owner kept
     assert "strategy scalper on bingx/default is paused" in refusal(b, strategy="scalper")
+
+
+def test_an_owners_pause_holds_past_the_day_beside_a_limits_and_one_resume_lifts_both() -> None:
+    b = book(ExposureLimits(max_daily_loss=Decimal(50)))
+    owner = PauseEvent(
+        PauseChange.OWNER_PAUSED, "bingx", "default", "", NOW - 3 * DAY_MS, actor="telegram:42"
+    )
+    b.sync([owner], NOW)
+    # Days later still (an owner's pause has no end), and the owner's reason is the one told.
+    assert refusal(b, now=NOW + 5 * DAY_MS) == "bingx/default is paused by telegram:42 until resumed"
+    assert b.in_force(NOW + 5 * DAY_MS) == [owner]
+    limit = event(PauseChange.PAUSED, NOW - 1_000)
+    b.sync([limit], NOW)
+    assert in_force([owner, limit], NOW) == [owner, limit] == sorted(b.in_force(NOW), key=lambda p: p.time_ms)
+    b.sync([event(PauseChange.RESUMED, NOW)], NOW)
+    assert b.in_force(NOW) == [] and b.admit("after", "ETH-USDT", "", NOW + 1, {}) is True
+    # A strategy's own pause leaves the account and the other strategies alone.
+    b.sync([replace(owner, strategy="scalper", time_ms=NOW + 2)], NOW + 2)
+    assert refusal(b, "SOL-USDT", "scalper", NOW + 3) == (
+        "strategy scalper on bingx/default is paused by telegram:42 until resumed"
+    )
+    assert b.admit("other", "SOL-USDT", "swing", NOW + 3, {}) is True
 
 
 # -- settings -----------------------------------------------------------------------------------

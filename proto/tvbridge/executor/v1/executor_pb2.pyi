@@ -137,6 +137,7 @@ class PauseChange(int, metaclass=_enum_type_wrapper.EnumTypeWrapper):
     PAUSE_CHANGE_UNSPECIFIED: _ClassVar[PauseChange]
     PAUSE_CHANGE_PAUSED: _ClassVar[PauseChange]
     PAUSE_CHANGE_RESUMED: _ClassVar[PauseChange]
+    PAUSE_CHANGE_OWNER_PAUSED: _ClassVar[PauseChange]
 VENUE_UNSPECIFIED: Venue
 VENUE_BINGX: Venue
 VENUE_BINANCE: Venue
@@ -226,6 +227,7 @@ KEEPER_NEWS_KIND_RISK_PAUSED: KeeperNewsKind
 PAUSE_CHANGE_UNSPECIFIED: PauseChange
 PAUSE_CHANGE_PAUSED: PauseChange
 PAUSE_CHANGE_RESUMED: PauseChange
+PAUSE_CHANGE_OWNER_PAUSED: PauseChange
 
 class Signal(_message.Message):
     __slots__ = ("signal_id", "venue", "account", "symbol", "action", "market_position", "quantity", "balance", "balance_pct", "position_pct", "risk_pct", "risk_usdt", "leverage", "margin_mode", "order_type", "price", "take_profit", "stop_loss", "tp_pct", "sl_pct", "reduce_only", "fired_at", "received_at", "test", "strategy", "trailing_pct", "trailing_activation", "trailing_activation_pct", "take_profits", "breakeven_after", "breakeven_offset_pct", "trail_after")

@@ -172,11 +172,12 @@ class ExecutorServiceServicer:
         raise NotImplementedError('Method not implemented!')
 
     def SyncRiskPauses(self, request, context):
-        """Risk pauses (a daily-loss or losing-streak breach): the gateway journals each pause the
-        executor reports (KEEPER_NEWS_KIND_RISK_PAUSED) and each resume the owner makes, and hands
-        the recent events over on every (re)connect, as it does the kill switch; a resume is
-        pushed at once. A resume lifts the pauses of its scope that began before it; the executor
-        keeps a pause of its own not yet journalled. Answers the pauses in force afterwards.
+        """Risk pauses (a daily-loss or losing-streak breach, or the owner's own): the gateway
+        journals each pause the executor reports (KEEPER_NEWS_KIND_RISK_PAUSED) and each pause and
+        resume the owner makes, and hands the recent events (and any owner's pause still standing)
+        over on every (re)connect, as it does the kill switch; the owner's are pushed at once. A
+        resume lifts the pauses of its scope that began before it; the executor keeps a pause of
+        its own not yet journalled. Answers the pauses in force afterwards.
         """
         context.set_code(grpc.StatusCode.UNIMPLEMENTED)
         context.set_details('Method not implemented!')
