@@ -109,6 +109,8 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
         services.notifier.start()
         await services.dispatcher.resume()
         services.keeper_feed.start()
+        if services.telegram is not None:
+            services.telegram.start()
         watchers = [
             asyncio.create_task(_watch_backlog(services.journal)),
             asyncio.create_task(
@@ -134,6 +136,8 @@ def _lifespan(services: Services) -> Callable[[FastAPI], AbstractAsyncContextMan
             for watcher in watchers:
                 watcher.cancel()
             services.refusals.flush()  # what was counted since the last summary
+            if services.telegram is not None:
+                await services.telegram.stop()
             await services.keeper_feed.stop()
             await services.dispatcher.stop(settings.gateway_grace_s)
             await services.notifier.drain(2.0)

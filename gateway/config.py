@@ -66,6 +66,22 @@ def parse_strategy_passphrases(text: str) -> dict[str, str]:
     return out
 
 
+def parse_chat_ids(text: str) -> frozenset[int]:
+    """Telegram chat ids, comma-separated: a person's is positive, a group's negative."""
+    ids = set()
+    for raw in text.split(","):
+        entry = raw.strip()
+        if not entry:
+            continue
+        try:
+            ids.add(int(entry))
+        except ValueError:
+            raise ValueError(
+                f"TELEGRAM_OWNER_CHAT_IDS: {entry!r} is no chat id (a whole number, e.g. 123456789)"
+            ) from None
+    return frozenset(ids)
+
+
 class GatewaySettings(ServiceSettings):
     gateway_host: str = "0.0.0.0"
     gateway_port: int = 5000
@@ -137,6 +153,11 @@ class GatewaySettings(ServiceSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_chat_id: str = ""
     telegram_api_url: str = "https://api.telegram.org"
+    # Control from Telegram (gateway/telegram/): the chats whose commands are obeyed, a comma
+    # list of chat ids; with TELEGRAM_BOT_TOKEN set, the gateway long-polls the Bot API.
+    telegram_owner_chat_ids: str = ""
+    # How long one getUpdates call waits for a message (Telegram's long poll).
+    telegram_poll_timeout_s: int = 30
     discord_webhook_url: SecretStr | None = None  # the URL holds Discord's token
     notify_webhook_url: SecretStr | None = None  # any endpoint that takes a JSON POST
     # A watched strategy silent this long is reported once (0: never).
@@ -180,6 +201,22 @@ class GatewaySettings(ServiceSettings):
         if self.strategy_passphrases is None:
             return {}
         return parse_strategy_passphrases(self.strategy_passphrases.get_secret_value())
+
+    @field_validator("telegram_owner_chat_ids")
+    @classmethod
+    def _chat_ids(cls, value: str) -> str:
+        parse_chat_ids(value)
+        return value
+
+    @field_validator("telegram_poll_timeout_s")
+    @classmethod
+    def _poll_timeout(cls, value: int) -> int:
+        if not 1 <= value <= 50:
+            raise ValueError("TELEGRAM_POLL_TIMEOUT_S must be 1 to 50 seconds")
+        return value
+
+    def owner_chat_ids(self) -> frozenset[int]:
+        return parse_chat_ids(self.telegram_owner_chat_ids)
 
     @field_validator("allowed_sources", "trusted_proxies")
     @classmethod

@@ -140,3 +140,16 @@ FILLS_DUPLICATE = Counter(
 KEEPER_FEED_CONNECTED = Gauge(
     "tvbridge_gateway_keeper_feed_connected", "1 while the gateway reads the executor's keeper feed"
 )
+
+TELEGRAM_COMMANDS = Counter(
+    "tvbridge_gateway_telegram_commands_total",
+    "Telegram commands by command and outcome (done, failed, usage, refused, expired; ignored: "
+    "a chat not in TELEGRAM_OWNER_CHAT_IDS)",
+    ["command", "outcome"],
+)
+TELEGRAM_ERRORS = Counter(
+    "tvbridge_gateway_telegram_poll_errors_total",
+    "Errors of the Telegram long poll and its replies, by reason (conflict: another client polls "
+    "with the token; unauthorized, rate_limited, http, network, journal, reply)",
+    ["reason"],
+)

@@ -32,6 +32,9 @@ from gateway.journal.store import Journal
 from gateway.notify.events import from_outcome
 from gateway.notify.sender import Notifier
 from gateway.notify.wiring import build_channels
+from gateway.telegram.client import BotApi
+from gateway.telegram.commands import Commands
+from gateway.telegram.poller import TelegramPoller
 
 
 @dataclass(frozen=True)
@@ -54,6 +57,7 @@ class Services:
     exit_hand_back: ExitHandBack
     risk_pauses: RiskPauses
     risk_memory: RiskMemoryHandOver
+    telegram: TelegramPoller | None  # with TELEGRAM_BOT_TOKEN and TELEGRAM_OWNER_CHAT_IDS
 
 
 def executor_client(settings: GatewaySettings) -> ExecutorClient:
@@ -79,6 +83,27 @@ def source_guard(settings: GatewaySettings) -> SourceGuard:
         cert_subject=settings.client_cert_subject,
         unauthorized_cost=settings.unauthorized_cost,
     )
+
+
+def telegram_poller(
+    settings: GatewaySettings,
+    journal: AsyncJournal,
+    *,
+    controls: Controls,
+    pauses: RiskPauses,
+    executor: ExecutorClient,
+    ledger: AsyncLedger,
+) -> TelegramPoller | None:
+    token = secret_value(settings.telegram_bot_token)
+    owners = settings.owner_chat_ids()
+    if not token or not owners:
+        return None
+    commands = Commands(
+        owners, switch=controls, pauses=pauses, watch=executor, figures=ledger, journal=journal
+    )
+    api = BotApi(token, settings.telegram_api_url, settings.telegram_poll_timeout_s)
+    # A token is "<bot id>:<secret>": the journal keys its updates by the bot, never the secret.
+    return TelegramPoller(api, commands, journal, token.partition(":")[0])
 
 
 def build(settings: GatewaySettings) -> Services:
@@ -119,6 +144,7 @@ def build(settings: GatewaySettings) -> Services:
     # Without a configured secret, sessions last as long as this process.
     secret = secret_value(settings.session_secret) or secrets.token_hex(32)
     controls = Controls(executor, journal, notifier, default_enabled=settings.trading_enabled)
+    risk_pauses = RiskPauses(executor, journal, notifier)
     return Services(
         settings=settings,
         executor=executor,
@@ -136,8 +162,11 @@ def build(settings: GatewaySettings) -> Services:
         guard=source_guard(settings),
         refusals=refusals,
         exit_hand_back=ExitHandBack(journal, executor),
-        risk_pauses=RiskPauses(executor, journal, notifier),
+        risk_pauses=risk_pauses,
         risk_memory=RiskMemoryHandOver(
             executor, lambda cutoff_ms: journal.read(risk_memory.read, ledger.ledger, cutoff_ms)
+        ),
+        telegram=telegram_poller(
+            settings, journal, controls=controls, pauses=risk_pauses, executor=executor, ledger=ledger
         ),
     )

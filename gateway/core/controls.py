@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from common.errors import TvbridgeError
-from gateway.core.flatten import FlattenedAccount, summary
+from gateway.core.flatten import FlattenedAccount, scope, summary
 from gateway.core.signal import Venue
 from gateway.journal.aio import AsyncJournal
 from gateway.notify.events import Event
@@ -148,7 +148,7 @@ class Controls:
         reopen what was just closed. Trading stays off until the owner switches it on.
         Raises TvbridgeError when the executor cannot flatten at all.
         """
-        where = f"{venue.value if venue else 'all venues'}/{account or 'all accounts'}"
+        where = scope(venue, account)
         switch = await self.set_trading(False, actor, f"{FLATTEN_REASON} {where}")
         try:
             accounts = await self.executor.flatten(venue, account)
@@ -161,4 +161,4 @@ class Controls:
         await self.journal.audit(actor, "flatten", detail)
         self.notifier.publish(Event("flatten", f"{detail} (by {actor})"))
         log.warning("flattened", extra={"actor": actor, "where": where})
-        return {"trading": switch, "accounts": [a.view() for a in accounts]}
+        return {"trading": switch, "accounts": [a.view() for a in accounts], "summary": summary(accounts)}

@@ -74,6 +74,11 @@ class FlattenedAccount:
         }
 
 
+def scope(venue: Venue | None, account: str) -> str:
+    """Which accounts a flatten is for, as the owner reads it: `bingx/all accounts`."""
+    return f"{venue.value if venue else 'all venues'}/{account or 'all accounts'}"
+
+
 def summary(accounts: list[FlattenedAccount]) -> str:
     """One line: what was cancelled and closed where, and how many steps failed."""
     parts = []

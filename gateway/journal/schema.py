@@ -208,3 +208,28 @@ risk_pause_changes = Table(
     Column("recorded_ms", BigInteger, nullable=False),
 )
 Index("ix_risk_pause_changes_time", risk_pause_changes.c.time_ms)
+
+# Control from Telegram (gateway/telegram/): each update of the Bot API taken by a gateway, once
+# per (bot, update id): the first gateway to write it acts on it, any other skips it; the
+# newest says where the next poll starts after a restart.
+telegram_updates = Table(
+    "telegram_updates",
+    metadata,
+    Column("bot_id", String(32), primary_key=True),  # the token's numeric part: a new bot starts afresh
+    Column("update_id", BigInteger, primary_key=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("time_ms", BigInteger, nullable=False),
+)
+
+# A flatten asked for from Telegram, waiting for its chat to confirm it: once, before it expires.
+telegram_confirmations = Table(
+    "telegram_confirmations",
+    metadata,
+    Column("code", String(16), primary_key=True),
+    Column("chat_id", BigInteger, nullable=False),
+    Column("venue", String(16), nullable=False),  # "" for every venue
+    Column("account", String(64), nullable=False),  # "" for every account
+    Column("created_ms", BigInteger, nullable=False),
+    Column("expires_ms", BigInteger, nullable=False),
+    Column("used_ms", BigInteger, nullable=True),
+)
