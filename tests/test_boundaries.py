@@ -42,3 +42,14 @@ def test_the_executor_core_depends_only_on_itself_common_and_the_standard_librar
 def test_only_the_servicer_side_of_the_executor_knows_protobuf(folder: str) -> None:
     for path, module in imports(folder):
         assert not module.startswith(("grpc", "google.protobuf", "tvbridge")), f"{path} imports {module}"
+
+
+def test_only_the_telegram_client_knows_http() -> None:
+    """The commands take a chat's text to a reply with no HTTP in sight, so they are tested
+    directly; the Bot API's JSON is wire.py's, its calls client.py's."""
+    http = ("httpx", "requests", "urllib3", "fastapi", "starlette")
+    seen = set()
+    for path, module in imports("gateway/telegram"):
+        if module.startswith(http):
+            seen.add(path)
+    assert seen == {"gateway/telegram/client.py"}

@@ -109,7 +109,7 @@ def start_stack(
     }
     # What the services will treat as secret, so a scan of their logs knows what to look for.
     for name, value in env.items():
-        if any(word in name for word in ("KEY", "SECRET", "PASSPHRASE", "ACCOUNTS", "PASSWORD")):
+        if any(word in name for word in ("KEY", "SECRET", "PASSPHRASE", "ACCOUNTS", "PASSWORD", "TOKEN")):
             for part in re.split(r"[:,\n]", value):
                 jsonlog.register_secret(part.strip())
     # The gateway needs neither to start (it connects to the executor when it can), so it loads

@@ -5,6 +5,7 @@ entries arrive at once."""
 from __future__ import annotations
 
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from pathlib import Path
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 
 from common.errors import ErrorClass
+from common.pauses import PauseChange, PauseEvent
 from executor.config import ExecutorSettings
 from executor.core.engine import ExecutionEngine
 from executor.core.exposure.guard import ExposureGuard
@@ -94,6 +96,24 @@ def test_closes_pass_a_full_book_and_free_its_slot(rig: VenueRig) -> None:
         is Outcome.EXECUTED
     )
     assert held_symbols(rig) == {"SOLUSDT"}
+
+
+def test_an_owners_pause_holds_with_no_limit_set_and_a_close_still_passes(rig: VenueRig) -> None:
+    guard = ExposureGuard(RiskPlan())  # no limit counts anything
+    engine = rig.engine_on(exposure=guard)
+    opened = engine.execute(rig.signal(signal_id="eth", symbol="ETH-USDT", size=MARGIN))
+    assert opened.outcome is Outcome.EXECUTED
+    venue, at = rig.venue.value, int(time.time() * 1000)
+    guard.sync([PauseEvent(PauseChange.OWNER_PAUSED, venue, "default", "", at, actor="telegram:42")])
+    message = refused(engine.execute(rig.signal(signal_id="sol", symbol="SOL-USDT", size=MARGIN)))
+    assert message == f"{venue}/default is paused by telegram:42 until resumed"
+    close = engine.execute(rig.signal(Action.CLOSE, signal_id="close", symbol="ETH-USDT", size=None))
+    assert close.outcome is Outcome.EXECUTED, close.error
+    guard.sync([PauseEvent(PauseChange.RESUMED, venue, "default", "", at + 1, actor="telegram:42")])
+    assert (
+        engine.execute(rig.signal(signal_id="sol-2", symbol="SOL-USDT", size=MARGIN)).outcome
+        is Outcome.EXECUTED
+    )
 
 
 def test_positions_opened_before_the_executor_count(rig: VenueRig) -> None:

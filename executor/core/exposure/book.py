@@ -72,8 +72,7 @@ class AccountBook:
         (the symbol was not held), which the caller must settle (`placed` or `release`)."""
         strategy = strategy.lower()
         scopes = ("", strategy) if strategy else ("",)
-        for scope in scopes:
-            self._check_paused(scope, now_ms)
+        self.check_paused(strategy, now_ms)
         rules = self.plan.for_strategy(strategy)
         if rules.hours is not None and not rules.hours.open_at(_at(now_ms)):
             raise _refuse(
@@ -103,6 +102,11 @@ class AccountBook:
             elif pause is not None:
                 return pause
         return None
+
+    def check_paused(self, strategy: str, now_ms: int) -> None:
+        """Refuse an entry while the account, or the signal's strategy, is paused."""
+        for scope in ("", strategy.lower()) if strategy else ("",):
+            self._check_paused(scope, now_ms)
 
     def _check_paused(self, scope: str, now_ms: int) -> None:
         pause = self._paused(scope, now_ms)

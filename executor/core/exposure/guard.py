@@ -126,7 +126,11 @@ class ExposureGuard:
     def admit(self, adapter: VenueAdapter, signal: TradeSignal, opening: bool) -> Ticket:
         """Pass an entry (taking its slot) or raise the RISK_LIMIT refusal; anything that does
         not open (a close, a take-profit, a stop) passes untouched."""
-        if not opening or not self.plan.any:
+        if not opening:
+            return Ticket(None, signal.symbol, signal.signal_id, signal.order_type, self.clock)
+        if not self.plan.any:
+            # No limit counts anything, but the owner may have paused entries all the same.
+            self._check_paused(adapter.venue, adapter.account, signal.strategy)
             return Ticket(None, signal.symbol, signal.signal_id, signal.order_type, self.clock)
         book = self.book(adapter.venue, adapter.account)
         unrealised = self._unrealised(adapter, book, signal.strategy)
@@ -141,6 +145,13 @@ class ExposureGuard:
         return Ticket(
             book if reserved else None, signal.symbol, signal.signal_id, signal.order_type, self.clock
         )
+
+    def _check_paused(self, venue: Venue, account: str, strategy: str) -> None:
+        with self._books_lock:
+            book = self._books.get((venue, account))
+        if book is not None:  # a pause handed over made the account's book
+            with book.lock:
+                book.check_paused(strategy, _ms(self.clock))
 
     def closed(self, venue: Venue, account: str, symbol: str, sides: Iterable[PositionSide]) -> None:
         """The engine's close flattened these sides (heeded only while no keeper reports)."""
