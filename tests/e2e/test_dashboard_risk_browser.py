@@ -98,3 +98,29 @@ def test_a_risk_pause_is_shown_and_resumed_from_the_status_page(
     assert signal(stack, "after-resume", "buy") == "executed"
     trail = requests.get(f"{base}/api/audit", headers=AUTH, timeout=5).json()["entries"]
     assert any(a["action"] == "risk_resume" and a["actor"] == "dashboard" for a in trail), trail
+
+
+def test_an_owners_pause_is_shown_until_resumed(stack: LocalStack, browser: webdriver.Chrome) -> None:
+    scope = {"venue": "bingx", "account": "default", "strategy": "scalper"}
+    paused = requests.post(f"{stack.gateway_url}/api/risk/pause", json=scope, headers=AUTH, timeout=10)
+    assert paused.status_code == 200 and paused.json()["applied"] is True, paused.text
+
+    driver = browser
+    driver.get(stack.gateway_url + "/dashboard")
+    rows = kit.wait_for(
+        lambda: driver.find_elements(By.CSS_SELECTOR, "#risk-pauses tr.risk-pause"), 20, "the owner's pause"
+    )
+    [row] = rows
+    assert (row.get_attribute("data-by"), row.get_attribute("data-strategy")) == ("owner", "scalper")
+    cells = [c.text for c in row.find_elements(By.TAG_NAME, "td")]
+    assert (cells[2], cells[3], cells[5]) == ("owner", "paused by api", "until resumed")
+    driver.execute_script("document.getElementById('risk-card').scrollIntoView()")
+    kit.shot(driver, "risk-04-owner-paused")
+
+    kit.find(driver, "#risk-pauses .risk-resume").click()
+    ui.confirm(driver, screenshot="risk-05-owner-resume")
+    kit.wait_for(
+        lambda: "None: entries are taken" in kit.text(driver, "#risk-pauses"), 10, "the pause lifted"
+    )
+    assert kit.text(driver, "#risk-note") == "bingx/default strategy scalper resumed."
+    assert kit.console_errors(driver) == []
