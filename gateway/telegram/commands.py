@@ -12,6 +12,7 @@ journalled, so any gateway on the journal may take it).
 
 from __future__ import annotations
 
+import asyncio
 import re
 import secrets
 from collections.abc import Awaitable, Callable
@@ -149,19 +150,21 @@ class Commands:
         return Reply("help", "done", replies.USAGE)
 
     async def _status(self, chat_id: int, args: list[str]) -> Reply:
-        accounts: list[AccountPositions] | TvbridgeError
-        try:
-            accounts = await self.watch.positions(None, "")
-        except TvbridgeError as exc:
-            accounts = exc
-        text = replies.status(
-            await self.switch.recorded(),
-            await self.watch.ready(),
-            accounts,
-            await self.pauses.recorded(),
-            (await self.figures.analytics(FillFilter(since_ms=self._since("today"))))["total"],
+        async def accounts() -> list[AccountPositions] | TvbridgeError:
+            try:
+                return await self.watch.positions(None, "")
+            except TvbridgeError as exc:
+                return exc
+
+        # Asked together: the executor's answers take a venue round trip each.
+        trading, ready, held, pauses, today = await asyncio.gather(
+            self.switch.recorded(),
+            self.watch.ready(),
+            accounts(),
+            self.pauses.recorded(),
+            self.figures.analytics(FillFilter(since_ms=self._since("today"))),
         )
-        return Reply("status", "done", text)
+        return Reply("status", "done", replies.status(trading, ready, held, pauses, today["total"]))
 
     async def _positions(self, chat_id: int, args: list[str]) -> Reply:
         try:
