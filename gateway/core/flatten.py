@@ -79,12 +79,16 @@ def scope(venue: Venue | None, account: str) -> str:
     return f"{venue.value if venue else 'all venues'}/{account or 'all accounts'}"
 
 
+def counted(n: int, thing: str) -> str:
+    return f"{n} {thing}" + ("" if n == 1 else "s")
+
+
 def summary(accounts: list[FlattenedAccount]) -> str:
     """One line: what was cancelled and closed where, and how many steps failed."""
     parts = []
     for a in accounts:
-        part = f"{word(a.venue)}/{a.account}: {len(a.cancelled)} orders cancelled"
-        part += f", {len(a.closed)} positions closed"
+        part = f"{word(a.venue)}/{a.account}: {counted(len(a.cancelled), 'order')} cancelled"
+        part += f", {counted(len(a.closed), 'position')} closed"
         if a.failures:
             part += f", {len(a.failures)} failed ({', '.join(sorted({f.error.code for f in a.failures}))})"
         parts.append(part)

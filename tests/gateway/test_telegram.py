@@ -209,7 +209,7 @@ def test_flatten_asks_and_only_its_own_chat_confirms_it_once(
     bot.press(OWNER, f"confirm:{code}")
     done = bot.replies(OWNER, len(bot.sent(OWNER)) + 1)[-1]
     assert done == (
-        "Flattened bingx/all accounts: bingx/default: 2 orders cancelled, 1 positions closed. "
+        "Flattened bingx/all accounts: bingx/default: 2 orders cancelled, 1 position closed. "
         "Trading is off until you switch it on (dashboard or POST /api/trading)."
     )
     assert [a["text"] for a in bot.answered] == ["Refused", "Done"]

@@ -55,7 +55,7 @@ class Services:
 
     async def flatten(self, venue: Venue | None, account: str, actor: str) -> dict[str, Any]:
         self.flattened.append((venue, account, actor))
-        return {"summary": "bingx/default: 0 orders cancelled, 1 positions closed"}
+        return {"summary": "bingx/default: 0 orders cancelled, 1 position closed"}
 
     async def ready(self) -> bool:
         return not isinstance(self.accounts, TvbridgeError)

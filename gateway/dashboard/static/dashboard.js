@@ -257,12 +257,7 @@
       if (!reply.ok) {
         out.textContent = "Flatten failed: " + ((reply.body && reply.body.error && reply.body.error.message) || reply.status);
       } else {
-        out.textContent = reply.body.accounts
-          .map(
-            (a) => `${a.venue}/${a.account}: ${a.cancelled.length} orders cancelled, ${a.closed.length} positions closed` +
-              (a.failures.length ? `, ${a.failures.length} FAILED (${a.failures.map((f) => f.error.code).join(", ")})` : ""),
-          )
-          .join("; ");
+        out.textContent = reply.body.summary; // the gateway words it, as for Telegram and notifications
       }
       await load(false);
     });
