@@ -14,6 +14,7 @@ import pytest
 import requests
 
 from tests.e2e.conftest import API_KEY, PASSPHRASE, SECRET_KEY
+from tests.e2e.test_risk_limits import final
 from tests.support.fake_telegram import fake_bot_api
 from tools.processes import wait_until
 from tools.stack import start_stack
@@ -22,7 +23,6 @@ pytestmark = pytest.mark.e2e
 
 AUTH = {"Authorization": f"Bearer {PASSPHRASE}"}
 OWNER = 4242
-FINAL = {"executed", "rejected", "failed", "expired"}
 PAUSED = (
     "Paused entries on binance/default, bingx/default until /resume. "
     "Closes, take-profits and stops still pass."
@@ -33,15 +33,7 @@ def send(url: str, symbol: str, signal_id: str, action: str = "buy") -> dict[str
     sized = {"balance": "20"} if action == "buy" else {}
     body = {"action": action, "ticker": symbol, "id": signal_id, "passphrase": PASSPHRASE, **sized}
     requests.post(f"{url}/webhook", data=json.dumps(body), timeout=10)
-    seen: dict[str, Any] = {}
-
-    def decided() -> bool:
-        seen.clear()
-        seen.update(requests.get(f"{url}/signals/{signal_id}", headers=AUTH, timeout=5).json())
-        return seen.get("status") in FINAL
-
-    assert wait_until(decided, timeout_s=30, interval_s=0.2), seen
-    return seen
+    return final(url, signal_id)
 
 
 def test_a_pause_from_telegram_refuses_entries_lets_a_close_pass_and_survives_a_restart(
