@@ -282,7 +282,9 @@ def test_owner_session_in_a_real_browser(
     assert "bingx/default: 0 orders cancelled, 2 positions closed" in text(driver, "#flatten-result")
     wait_for(lambda: text(driver, "#trading-state") == "OFF", 5, "trading off")
     assert stack.venue_get("/_sim/positions?venue_name=bingx") == []
-    assert "flatten all venues/all accounts" in text(driver, "#switch-history")
+    # The status page reloads after the flatten: its history is redrawn, then read.
+    flattened = "flatten all venues/all accounts"
+    wait_for(lambda: flattened in text(driver, "#switch-history"), 10, "the flatten's history")
 
     # Readable on a phone: the page itself never scrolls sideways (wide tables scroll inside).
     driver.set_window_size(390, 844)
