@@ -14,8 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from decimal import Decimal
 
 from common.errors import ErrorClass, TvbridgeError
@@ -23,10 +22,9 @@ from executor.core.exits import ExitPlacer, ExitTerms, KeepsExits, check_before,
 from executor.core.exposure.guard import ExposureGuard
 from executor.core.flatten import AccountFlatten, flatten_account
 from executor.core.guards import Guarded, Guards, OnGuarded
-from executor.core.legs import Held, Plan, direction, plan_legs
+from executor.core.legs import Held, Leg, Plan, direction, plan_legs
 from executor.core.model import (
     Action,
-    ErrorInfo,
     ExecutionResult,
     OrderReport,
     OrderStatus,
@@ -36,6 +34,7 @@ from executor.core.model import (
     TradeSignal,
     Venue,
 )
+from executor.core.outcomes import executed, expired, refusal, with_timing
 from executor.core.placement import Placer
 from executor.core.planned import planned_orders
 from executor.core.ports import InstrumentRules, Protection, VenueAdapter, venue_answered_ns, venue_seconds
@@ -47,22 +46,6 @@ from executor.core.switch import TradingSwitch
 from executor.core.update import Updater
 
 log = logging.getLogger("executor.engine")
-
-# Outcomes that are the signal's fault or the account's state; anything else
-# non-retryable means our side is broken and is reported as failed.
-_REJECTION_CLASSES = {
-    ErrorClass.INVALID_SIGNAL,
-    ErrorClass.UNKNOWN_SYMBOL,
-    ErrorClass.BELOW_MINIMUM,
-    ErrorClass.PRECISION,
-    ErrorClass.RISK_LIMIT,
-    ErrorClass.TRADING_DISABLED,
-    ErrorClass.INSUFFICIENT_MARGIN,
-    ErrorClass.NO_POSITION,
-    ErrorClass.UNKNOWN_ACCOUNT,
-    ErrorClass.UNSUPPORTED,
-    ErrorClass.VENUE_REJECTED,
-}
 
 
 @dataclass(frozen=True)
@@ -164,8 +147,8 @@ class ExecutionEngine:
             except TvbridgeError as exc:
                 if exc.retryable:
                     raise
-                result = _refusal(signal, exc)
-            result = _with_timing(result, started)
+                result = refusal(signal, exc)
+            result = with_timing(result, started)
             self._remember(result)
             return result
 
@@ -181,9 +164,9 @@ class ExecutionEngine:
             found = self._already_placed(ctx, signal)
             if found is not None:
                 return found
-        expired = _expired(signal, max_age_ms)
-        if expired is not None:
-            return expired
+        stale = expired(signal, max_age_ms)
+        if stale is not None:
+            return stale
         self.switch.check()
         self.risk.check_symbol(signal.symbol)
         if signal.action is Action.UPDATE:
@@ -220,7 +203,7 @@ class ExecutionEngine:
         moves = [(leg, q) for leg, q in zip(plan.legs, quantities, strict=True) if q > 0]
         if not moves:
             note = "; ".join(skipped) or f"{rules.venue_symbol} is already at the target position"
-            return _executed(signal, sizing, note=f"{note}; nothing to trade")
+            return executed(signal, sizing, note=f"{note}; nothing to trade")
         reference = self._check_levels(ctx, sizing)
         # Closes, take-profits and stops never ask; an entry takes its slot here (exposure/).
         ticket = self.exposure.admit(adapter, signal, any(leg.opening for leg, _ in moves))
@@ -233,14 +216,10 @@ class ExecutionEngine:
                 )
                 notes.append(describe(triggers, reference))
             note = "; ".join(n for n in [*skipped, *notes] if n)
-            return _executed(signal, sizing, tuple(would), note)
-        try:
-            result = self._place(ctx, signal, plan, quantities, skipped, sizing, target, terms, resize)
-        except BaseException as exc:
-            ticket.failed(exc)
-            raise
-        ticket.settle(result.orders)
-        return result
+            return executed(signal, sizing, tuple(would), note)
+        return ticket.carry(
+            lambda: self._place(ctx, signal, plan, quantities, moves, skipped, sizing, target, terms, resize)
+        )
 
     def _place(
         self,
@@ -248,6 +227,7 @@ class ExecutionEngine:
         signal: TradeSignal,
         plan: Plan,
         quantities: list[Decimal],
+        moves: list[tuple[Leg, Decimal]],
         skipped: list[str],
         sizing: Sizing,
         target: Decimal | None,
@@ -255,7 +235,6 @@ class ExecutionEngine:
         resize: bool,
     ) -> ExecutionResult:
         adapter, rules, side = ctx.adapter, ctx.rules, direction(signal)
-        moves = [(leg, q) for leg, q in zip(plan.legs, quantities, strict=True) if q > 0]
         orders: list[OrderReport] = []
         problems = list(skipped)
         cap = target if signal.market_position is not None else None
@@ -290,7 +269,7 @@ class ExecutionEngine:
         closed = plan.closed_after(quantities)
         problems.extend(self.guards.clear(adapter, rules, closed, {o.order_id for o in orders if o.order_id}))
         self.exposure.closed(adapter.venue, adapter.account, signal.symbol, {s for s, _ in closed})
-        return _executed(signal, sizing, tuple(orders), "; ".join(problems))
+        return executed(signal, sizing, tuple(orders), "; ".join(problems))
 
     def _exits(
         self, ctx: _Context, signal: TradeSignal, entry: OrderReport, *, redelivery: bool = False
@@ -379,44 +358,3 @@ class ExecutionEngine:
             self._results[result.signal_id] = result
             while len(self._results) > self._results_cap:
                 self._results.popitem(last=False)
-
-
-def _executed(
-    signal: TradeSignal, sizing: Sizing, orders: tuple[OrderReport, ...] = (), note: str = ""
-) -> ExecutionResult:
-    return ExecutionResult(
-        signal.signal_id, Outcome.EXECUTED, sizing=sizing, orders=orders, test=signal.test, note=note
-    )
-
-
-def _expired(signal: TradeSignal, max_age_ms: int) -> ExecutionResult | None:
-    born = signal.fired_at or signal.received_at
-    if max_age_ms <= 0 or born is None:
-        return None
-    age_ms = (datetime.now(UTC) - born).total_seconds() * 1000
-    if age_ms <= max_age_ms:
-        return None
-    error = ErrorInfo(
-        ErrorClass.STALE,
-        f"signal is {age_ms / 1000:.1f}s old, older than the {max_age_ms / 1000:.1f}s max age",
-    )
-    return ExecutionResult(signal.signal_id, Outcome.EXPIRED, error=error, test=signal.test)
-
-
-def _refusal(signal: TradeSignal, exc: TvbridgeError) -> ExecutionResult:
-    outcome = Outcome.REJECTED if exc.error_class in _REJECTION_CLASSES else Outcome.FAILED
-    log.info("signal %s", outcome.value, extra={"error_class": exc.error_class.value, "reason": exc.message})
-    error = ErrorInfo(exc.error_class, exc.message, exc.retryable, exc.venue_code, exc.venue_message)
-    return ExecutionResult(signal.signal_id, outcome, error=error, test=signal.test)
-
-
-def _with_timing(result: ExecutionResult, started: float) -> ExecutionResult:
-    spent, venue = time.perf_counter() - started, venue_seconds.get()
-    return replace(
-        result,
-        executor_ms=int(spent * 1000),
-        venue_ms=int(venue * 1000),
-        executor_us=int(spent * 1_000_000),
-        venue_us=int(venue * 1_000_000),
-        venue_answered_ns=venue_answered_ns.get(),
-    )

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Protocol, TypeVar
 
 from common.errors import TvbridgeError
 from common.pauses import PauseEvent
@@ -39,6 +40,14 @@ from executor.core.model import (
 from executor.core.ports import VenueAdapter
 
 Key = tuple[Venue, str]
+
+
+class HasOrders(Protocol):
+    @property
+    def orders(self) -> Sequence[OrderReport]: ...
+
+
+Placed = TypeVar("Placed", bound=HasOrders)
 UNREALISED_MAX_AGE_S = 1.0
 
 
@@ -67,6 +76,17 @@ class Ticket:
             )
             self.book.placed(self.symbol, self.signal_id, _ms(self.clock), entry.order_id if resting else "")
         self.book = None
+
+    def carry(self, place: Callable[[], Placed]) -> Placed:
+        """Place the signal's orders holding the slot: settled by what was placed, or by what
+        placing raised."""
+        try:
+            result = place()
+        except BaseException as exc:
+            self.failed(exc)
+            raise
+        self.settle(result.orders)
+        return result
 
     def failed(self, exc: BaseException) -> None:
         """Placing raised: a refusal, or a request that certainly never left, frees the slot;
